@@ -1,0 +1,3 @@
+// genai-assets: the command-line twin of the extension (validate, list, show, approve, ...).
+
+process.stdout.write('genai-assets: under construction\n');

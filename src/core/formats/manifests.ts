@@ -1,0 +1,108 @@
+// library.yaml, asset.yaml and pilot.yaml: parse with positions and check against their schemas.
+
+import { createHash } from 'node:crypto';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import type { Range } from '../diagnostics';
+import { validatorFor } from '../schemas';
+import type { SchemaName } from '../schemas';
+import type { TextDocument } from '../text/textDocument';
+import { YamlSource } from '../yaml/yamlDocument';
+import type { ParsedFile } from './types';
+
+const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1.0', status: 'draft' };
+
+/** Parses one of our manifests into `file` (document, ranges, diagnostics). */
+export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
+  const schema: SchemaName = file.format === 'library-manifest' ? 'library' : file.format === 'asset-manifest' ? 'asset' : 'pilot';
+  const y = new YamlSource(doc, file.path, 0, doc.text.length);
+  file.diagnostics.push(...y.diagnostics);
+  if (!y.ok) return y;
+  const value = y.value ?? {};
+  file.document = value;
+  file.ranges = collectRanges(y);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    file.diagnostics.push(...y.validate(validatorFor(schema), { value, what: 'the manifest' }));
+    return y;
+  }
+  const diags = y.validate(validatorFor(schema), { value, what: 'the manifest' });
+  if (file.format === 'asset-manifest') {
+    const missing = Object.keys(requiredSkeleton).filter((k) => !(k in (value as Record<string, unknown>)));
+    if (missing.length) {
+      const end = doc.positionAt(doc.text.length);
+      const needsBreak = doc.text.length > 0 && !/[\r\n]$/.test(doc.text);
+      const text = (needsBreak ? doc.eol : '') + missing.map((k) => `${k}: ${requiredSkeleton[k]}`).join(doc.eol) + doc.eol;
+      for (const d of diags) {
+        if (d.code === 'schema' && / is missing the required field /.test(d.message) && missing.some((m) => d.message.includes(`\`${m}\``))) {
+          d.fixes = [{ title: `Add the required fields (${missing.join(', ')})`, edits: [{ range: { start: end, end }, newText: text }] }];
+        }
+      }
+    }
+    file.digestSha256 = sha256Hex(approvalFreeText(y, doc));
+  }
+  file.diagnostics.push(...diags);
+  const v = value as Record<string, unknown>;
+  if (typeof v.title === 'string') file.meta.title = v.title;
+  if (typeof v.description === 'string') file.meta.description = v.description;
+  if (typeof v.version === 'string') file.meta.version = v.version;
+  if (typeof v.name === 'string') file.meta.name = v.name;
+  if (Array.isArray(v.tags)) file.meta.tags = v.tags.filter((t): t is string => typeof t === 'string');
+  return y;
+}
+
+/** The manifest's text without its top-level `approval` block (what an approval digest covers). */
+export function approvalFreeText(y: YamlSource, doc: TextDocument): string {
+  const root = y.doc?.contents;
+  if (!isMap(root)) return doc.text;
+  const pair = (root.items as Pair[]).find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'approval');
+  if (!pair) return doc.text;
+  const key = pair.key as Node;
+  const val = pair.value as Node | null;
+  if (!key.range) return doc.text;
+  const t = doc.text;
+  let a = key.range[0];
+  while (a > 0 && t[a - 1] !== '\n' && t[a - 1] !== '\r') a--;
+  let b = val?.range ? val.range[2] : key.range[2];
+  while (b < t.length && t[b] !== '\n' && t[b] !== '\r' && /\s/.test(t[b])) b++;
+  // Drop the block's own last line break so that inserting or removing it is symmetric.
+  if (b > a && (t[b - 1] === '\n' || t[b - 1] === '\r')) {
+    // already includes a break
+  } else if (t[b] === '\r' && t[b + 1] === '\n') b += 2;
+  else if (t[b] === '\n' || t[b] === '\r') b += 1;
+  return t.slice(0, a) + t.slice(b);
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Ranges of every mapping key and sequence item by dotted path (values' ranges under `path#value`). */
+function collectRanges(y: YamlSource): Record<string, Range> {
+  const out: Record<string, Range> = {};
+  const walk = (node: unknown, prefix: string, depth: number): void => {
+    if (depth > 6) return;
+    if (isMap(node)) {
+      for (const item of node.items as Pair[]) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const k = item.key as Node;
+        const path = prefix ? `${prefix}.${String((item.key as { value: unknown }).value)}` : String((item.key as { value: unknown }).value);
+        if (k.range) out[path] = y.range(k.range[0], k.range[1]);
+        const v = item.value as Node | null;
+        if (v?.range) out[`${path}#value`] = y.trimmedRange(v.range[0], v.range[1]);
+        walk(item.value, path, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((it, i) => {
+        const n = it as Node;
+        const path = `${prefix}.${i}`;
+        if (n?.range) {
+          out[path] = y.trimmedRange(n.range[0], n.range[1]);
+          out[`${path}#value`] = out[path];
+        }
+        walk(it, path, depth + 1);
+      });
+    }
+  };
+  walk(y.doc?.contents, '', 0);
+  return out;
+}

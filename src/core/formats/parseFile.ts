@@ -1,0 +1,95 @@
+// Turns one file's bytes into a ParsedFile: a pure function of (path, content), safe to cache by blob id.
+
+import { createHash } from 'node:crypto';
+import { diag } from '../diagnostics';
+import { maxTextFileBytes } from '../limits';
+import { decodeUtf8, looksBinary, TextDocument } from '../text/textDocument';
+import { formatOfPath, isYamlPath, sniffYamlFormat } from './detect';
+import { parseManifest } from './manifests';
+import type { FormatId, ParsedFile } from './types';
+
+/** A format module: fills in `file` from the document. It may throw; the caller turns that into a diagnostic. */
+export type FormatParser = (file: ParsedFile, doc: TextDocument) => void;
+
+const parsers: Partial<Record<FormatId, FormatParser>> = {
+  'library-manifest': (f, d) => void parseManifest(f, d),
+  'asset-manifest': (f, d) => void parseManifest(f, d),
+  'pilot-manifest': (f, d) => void parseManifest(f, d),
+};
+
+/** Post-parse passes that run on every text file of a library (e.g. secret scanning). */
+const textPasses: ((file: ParsedFile, doc: TextDocument) => void)[] = [];
+
+/** Registers a format parser (each format module registers itself in formats/registry.ts). */
+export function registerFormat(format: FormatId, parser: FormatParser): void {
+  parsers[format] = parser;
+}
+
+/** Registers a pass that runs over every text file (formats or not). */
+export function registerTextPass(pass: (file: ParsedFile, doc: TextDocument) => void): void {
+  textPasses.push(pass);
+}
+
+/** The format a file will be parsed as; `head` lets plain YAML files be sniffed. */
+export function formatFor(path: string, head?: string): FormatId {
+  const byName = formatOfPath(path);
+  if (byName) return byName;
+  if (head !== undefined && isYamlPath(path)) return sniffYamlFormat(head) ?? 'text';
+  return 'text';
+}
+
+/**
+ * Parses a file. Never throws: unreadable, binary, oversized or undecodable content and
+ * parser failures become diagnostics on the file.
+ */
+export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId): ParsedFile {
+  const file: ParsedFile = {
+    path,
+    format: formatHint ?? formatOfPath(path) ?? 'text',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+    text: false,
+    diagnostics: [],
+    meta: {},
+  };
+  const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const recognised = file.format !== 'text';
+  if (bytes.length > maxTextFileBytes) {
+    if (recognised) {
+      file.diagnostics.push(
+        diag('unreadable-file', path, zero, `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`),
+      );
+    }
+    return file;
+  }
+  if (looksBinary(bytes)) {
+    if (recognised) file.diagnostics.push(diag('unreadable-file', path, zero, 'The file holds binary data, not text; a recognised asset file must be UTF-8 text.'));
+    return file;
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    if (recognised) file.diagnostics.push(diag('unreadable-file', path, zero, 'The file is not valid UTF-8; save it as UTF-8.'));
+    return file;
+  }
+  file.text = true;
+  const doc = new TextDocument(text);
+  if (!formatHint && !recognised && isYamlPath(path)) file.format = sniffYamlFormat(doc.text.slice(0, 4096)) ?? 'text';
+  const parser = parsers[file.format];
+  if (parser) {
+    try {
+      parser(file, doc);
+    } catch (e) {
+      file.diagnostics.push(
+        diag('unreadable-file', path, zero, `Internal error while checking this ${file.format} file: ${(e as Error).message}. Please report it with the file.`),
+      );
+    }
+  }
+  for (const pass of textPasses) {
+    try {
+      pass(file, doc);
+    } catch {
+      // A failing pass must not hide the parser's findings.
+    }
+  }
+  return file;
+}

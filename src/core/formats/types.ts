@@ -1,0 +1,136 @@
+// The common parsed form every format module produces: a pure function of (path, content).
+
+import type { Diagnostic, Range } from '../diagnostics';
+
+export type FormatId =
+  | 'dotprompt'
+  | 'prompty'
+  | 'gh-models'
+  | 'vscode-prompt'
+  | 'vscode-agent'
+  | 'vscode-instructions'
+  | 'skill'
+  | 'promptfoo'
+  | 'library-manifest'
+  | 'asset-manifest'
+  | 'pilot-manifest'
+  | 'text';
+
+/** The template language of a prompt body. */
+export type TemplateLanguage = 'handlebars' | 'jinja2' | 'mustache' | 'literal-braces' | 'vscode-input' | 'none';
+
+/** JSON types an input may take ('any' when not declared). */
+export type InputType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null' | 'any';
+
+export interface InputDecl {
+  name: string;
+  type: InputType;
+  required: boolean;
+  description?: string;
+  default?: unknown;
+  /** Range of the declaring key. */
+  range: Range;
+  /** Range of the whole declaration (key and value), for removing it. */
+  fullRange?: Range;
+}
+
+/** A top-level variable read by the body ({{name}}, {{name.field}} -> name). */
+export interface VariableUse {
+  name: string;
+  range: Range;
+}
+
+export interface PartialUse {
+  name: string;
+  range: Range;
+}
+
+export interface ModelUse {
+  /** The model id as written (e.g. `openai/gpt-4o-mini`, `gpt-4o`, `gemini-2.5-flash`). */
+  id: string;
+  range: Range;
+  /** Parameters set for the call, by the name written, with their ranges. */
+  parameters: { name: string; range: Range }[];
+}
+
+export interface MessagePart {
+  role: string;
+  /** The template text of this message. */
+  template: string;
+}
+
+/** One test case of an eval suite. */
+export interface EvalTest {
+  range: Range;
+  description?: string;
+  vars: { name: string; value: unknown; range: Range }[];
+  /** True when the vars come from a file or generator the engine does not read. */
+  opaqueVars?: boolean;
+}
+
+export interface EvalSuite {
+  /** Prompts named by the suite itself (file:// paths or raw text), for information. */
+  prompts: { value: string; range: Range }[];
+  providers: ModelUse[];
+  tests: EvalTest[];
+  /** vars applied to every test (promptfoo defaultTest.vars). */
+  defaultVars: string[];
+}
+
+/** Where inputs can be inserted in the file's own syntax (used by "declare input" fixes). */
+export interface InputInsertion {
+  /** Position where a new declaration line goes. */
+  range: Range;
+  /** Indentation for the new line. */
+  indent: string;
+  /** Template for one declaration: `${name}` is replaced by the input's name. */
+  line: string;
+  /** Text to add before the first declaration when the inputs block does not exist yet. */
+  header?: string;
+}
+
+export interface ParsedFile {
+  /** Library-relative path, '/' separated. */
+  path: string;
+  format: FormatId;
+  /** sha256 (hex) of the file's bytes. */
+  sha256: string;
+  /** Size in bytes. */
+  size: number;
+  /** False when the file could not be decoded as text. */
+  text: boolean;
+  /** File-local diagnostics: syntax, schema, template checks, variables, secrets. */
+  diagnostics: Diagnostic[];
+
+  /** Metadata from front matter or document, when the format has it. */
+  meta: {
+    name?: string;
+    title?: string;
+    description?: string;
+    version?: string;
+    tags?: string[];
+  };
+  templateLanguage?: TemplateLanguage;
+  /** Declared inputs; undefined when the format declares none (no undefined-variable check then). */
+  inputs?: InputDecl[];
+  /** Where a new input declaration goes (for the declare-input fix). */
+  inputInsertion?: InputInsertion;
+  variables?: VariableUse[];
+  partials?: PartialUse[];
+  /** Name under which this file is a partial (Dotprompt `_name.prompt`). */
+  partialName?: string;
+  models?: ModelUse[];
+  /** Messages by role, for rendering and token estimates. */
+  messages?: MessagePart[];
+  /** Sample input sets (defaults, Prompty samples, testData rows). */
+  samples?: Record<string, unknown>[];
+  evalSuite?: EvalSuite;
+  /** For manifests (library.yaml, asset.yaml, pilot.yaml): the plain value when it parsed. */
+  document?: unknown;
+  /** For manifests: ranges of top-level and nested fields by dotted path ("targets.0"). */
+  ranges?: Record<string, Range>;
+  /** Hash of the bytes that an approval digest covers (asset.yaml without its approval block). */
+  digestSha256?: string;
+  /** Other files this file points at (Prompty `${file:...}`, promptfoo file:// prompts), relative to the file. */
+  links?: { target: string; range: Range }[];
+}

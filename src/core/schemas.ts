@@ -1,0 +1,43 @@
+// JSON Schema registry: every schema in schemas/, compiled once with ajv (2020-12) on first use.
+
+import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import assetSchema from '../../schemas/asset.schema.json';
+import librarySchema from '../../schemas/library.schema.json';
+import pilotSchema from '../../schemas/pilot.schema.json';
+
+const schemas = {
+  asset: assetSchema,
+  library: librarySchema,
+  pilot: pilotSchema,
+} as const;
+
+export type SchemaName = keyof typeof schemas;
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+/** The shared ajv instance (JSON Schema 2020-12, all errors, formats). */
+export function getAjv(): Ajv2020 {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, validateSchema: true });
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
+/** The compiled validator of one of our schemas. */
+export function validatorFor(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    v = getAjv().compile(schemas[name]);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** The raw schema object (for hovers, completion and docs). */
+export function schemaOf(name: SchemaName): unknown {
+  return schemas[name];
+}

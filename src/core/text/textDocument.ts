@@ -1,0 +1,110 @@
+// Text decoding and offset <-> LSP position mapping (0-based lines, UTF-16 characters).
+
+import type { Position, Range } from '../diagnostics';
+
+/** A decoded text file: its text without BOM, and the line starts for position lookups. */
+export class TextDocument {
+  readonly text: string;
+  readonly hadBom: boolean;
+  private lineStarts: number[] | undefined;
+
+  constructor(text: string) {
+    if (text.charCodeAt(0) === 0xfeff) {
+      this.text = text.slice(1);
+      this.hadBom = true;
+    } else {
+      this.text = text;
+      this.hadBom = false;
+    }
+  }
+
+  private starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+    return starts;
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+
+  /** Position of a UTF-16 offset into `text`, clamped to the document. */
+  positionAt(offset: number): Position {
+    const starts = this.starts();
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    // An offset between \r and \n belongs to the end of the line.
+    return { line: lo, character: o - starts[lo] };
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.starts();
+    if (position.line < 0) return 0;
+    if (position.line >= starts.length) return this.text.length;
+    const lineStart = starts[position.line];
+    const lineEnd = this.lineEndOffset(position.line);
+    return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+  }
+
+  /** Offset of the end of a line's content (before its line break). */
+  lineEndOffset(line: number): number {
+    const starts = this.starts();
+    if (line + 1 >= starts.length) return this.text.length;
+    let end = starts[line + 1];
+    if (end > 0 && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > starts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  lineText(line: number): string {
+    const starts = this.starts();
+    if (line < 0 || line >= starts.length) return '';
+    return this.text.slice(starts[line], this.lineEndOffset(line));
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
+  }
+
+  /** The line break the file uses most (for edits that insert lines). */
+  get eol(): string {
+    const crlf = this.text.indexOf('\r\n');
+    if (crlf >= 0) return '\r\n';
+    return '\n';
+  }
+}
+
+export const emptyRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Decodes UTF-8 bytes strictly; undefined when the bytes are not valid UTF-8 text. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the bytes look binary (a NUL in the first 8 KiB). */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}

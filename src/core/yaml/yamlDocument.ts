@@ -1,0 +1,387 @@
+// YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
+
+import { closest, distance } from 'fastest-levenshtein';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { diag } from '../diagnostics';
+import type { Diagnostic, Range } from '../diagnostics';
+import { maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
+import type { TextDocument } from '../text/textDocument';
+
+export type YamlPath = (string | number)[];
+
+/**
+ * A YAML document that sits at [start, end) of a text document (a whole manifest,
+ * or the front matter of a prompt), with its value and every problem found parsing it.
+ */
+export class YamlSource {
+  readonly doc: Document.Parsed | undefined;
+  /** The plain value (undefined when the YAML did not parse or was empty). */
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[] = [];
+  /** True when the text parsed well enough to be trusted for further checks. */
+  readonly ok: boolean;
+
+  constructor(
+    readonly text: TextDocument,
+    readonly file: string,
+    readonly start: number,
+    readonly end: number,
+  ) {
+    const src = text.text.slice(start, end);
+    if (src.length > maxYamlBytes) {
+      this.diagnostics.push(
+        diag('yaml-syntax', file, text.rangeOf(start, start), `YAML of ${src.length} characters is larger than the ${maxYamlBytes}-character limit; split it up.`),
+      );
+      this.ok = false;
+      return;
+    }
+    const depthAt = tooDeepAt(src);
+    if (depthAt >= 0) {
+      this.diagnostics.push(
+        diag('yaml-syntax', file, text.rangeOf(start + depthAt, start + depthAt + 1), `YAML nests deeper than ${maxNestingDepth} levels here; flatten the structure.`),
+      );
+      this.ok = false;
+      return;
+    }
+    let doc: Document.Parsed;
+    try {
+      doc = parseDocument(src, { prettyErrors: false, uniqueKeys: true, lineCounter: new LineCounter(), keepSourceTokens: false });
+    } catch (e) {
+      this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be parsed: ${(e as Error).message}`));
+      this.ok = false;
+      return;
+    }
+    this.doc = doc;
+    let hardError = false;
+    for (const err of doc.errors) {
+      const [a, b] = err.pos;
+      const range = text.rangeOf(start + a, start + Math.max(b, a + 1 > src.length ? a : b));
+      if (err.code === 'DUPLICATE_KEY') {
+        this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? range, `${firstLine(err.message)}. Remove or rename one of them; YAML keeps only one value per key.`));
+      } else {
+        hardError = true;
+        this.diagnostics.push(diag('yaml-syntax', file, range, `${firstLine(err.message)} (YAML ${err.code}).`));
+      }
+    }
+    let value: unknown;
+    if (!hardError) {
+      try {
+        value = doc.toJS({ maxAliasCount: maxYamlAliasCount });
+      } catch (e) {
+        hardError = true;
+        this.diagnostics.push(
+          diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be expanded: ${firstLine((e as Error).message)}. Reduce the use of aliases (*name).`),
+        );
+      }
+    }
+    this.value = value;
+    this.ok = !hardError;
+  }
+
+  private duplicateKeyRange(pos: number): Range | undefined {
+    const src = this.text.text;
+    let e = this.start + pos;
+    while (e < this.end && src[e] !== ':' && src[e] !== '\n' && src[e] !== '\r') e++;
+    return this.text.rangeOf(this.start + pos, e);
+  }
+
+  /** Range of [a, b) offsets of the YAML source. */
+  range(a: number, b: number): Range {
+    return this.text.rangeOf(this.start + a, this.start + b);
+  }
+
+  /** The node at a path (keys and sequence indexes), or undefined. */
+  node(path: YamlPath): Node | undefined {
+    if (!this.doc) return undefined;
+    let cur: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(cur)) {
+        const pair = findPair(cur.items as Pair[], seg);
+        cur = pair?.value;
+      } else if (isSeq(cur) && typeof seg === 'number') {
+        cur = cur.items[seg];
+      } else return undefined;
+      if (cur === undefined || cur === null) return undefined;
+    }
+    return cur as Node;
+  }
+
+  /** The key/value pair at a path (its last segment is the key). */
+  pair(path: YamlPath): Pair | undefined {
+    if (!this.doc || path.length === 0) return undefined;
+    const parent = path.length === 1 ? this.doc.contents : this.node(path.slice(0, -1));
+    if (!isMap(parent)) return undefined;
+    return findPair(parent.items as Pair[], path[path.length - 1]);
+  }
+
+  /** Range of the value at a path, falling back to its key, then to the nearest parent. */
+  valueRange(path: YamlPath): Range {
+    const n = this.node(path);
+    if (n?.range) return this.trimmedRange(n.range[0], n.range[1]);
+    return this.keyRange(path);
+  }
+
+  /** Range of the key at a path; for sequence items, the item; falls back to parents. */
+  keyRange(path: YamlPath): Range {
+    for (let i = path.length; i > 0; i--) {
+      const sub = path.slice(0, i);
+      const last = sub[sub.length - 1];
+      if (typeof last === 'number') {
+        const n = this.node(sub);
+        if (n?.range) return this.trimmedRange(n.range[0], n.range[1]);
+        continue;
+      }
+      const p = this.pair(sub);
+      const k = p?.key as Node | undefined;
+      if (k?.range) return this.range(k.range[0], k.range[1]);
+    }
+    return this.headRange();
+  }
+
+  /** Range of the first line of the YAML (for problems of the document as a whole). */
+  headRange(): Range {
+    const first = this.doc?.contents as Node | undefined | null;
+    if (isMap(first) && first.items.length) {
+      const k = (first.items[0] as Pair).key as Node | undefined;
+      if (k?.range) return this.range(k.range[0], k.range[1]);
+    }
+    const pos = this.text.positionAt(this.start);
+    return { start: pos, end: { line: pos.line, character: this.text.lineText(pos.line).length } };
+  }
+
+  /** Range of [a, b) trimmed of trailing whitespace and line breaks (YAML ranges include them). */
+  trimmedRange(a: number, b: number): Range {
+    const src = this.text.text;
+    let e = this.start + b;
+    while (e > this.start + a && /\s/.test(src[e - 1])) e--;
+    return this.text.rangeOf(this.start + a, e);
+  }
+
+  /** Keys of the mapping at a path, with their ranges. */
+  keys(path: YamlPath): { key: string; range: Range }[] {
+    const n = path.length ? this.node(path) : (this.doc?.contents as Node | undefined);
+    if (!isMap(n)) return [];
+    const out: { key: string; range: Range }[] = [];
+    for (const item of n.items as Pair[]) {
+      const k = item.key as Node | undefined;
+      if (isScalar(k) && k.range) out.push({ key: String(k.value), range: this.range(k.range[0], k.range[1]) });
+    }
+    return out;
+  }
+
+  /**
+   * Validates the value against a compiled JSON Schema and turns its errors into
+   * `schema` errors and `unknown-field` warnings (with the nearest known name as a fix).
+   */
+  validate(validator: ValidateFunction, opts: { basePath?: YamlPath; value?: unknown; what?: string } = {}): Diagnostic[] {
+    const basePath = opts.basePath ?? [];
+    const value = opts.value !== undefined ? opts.value : valueAt(this.value, basePath);
+    if (!this.ok) return [];
+    const valid = validator(value);
+    if (valid || !validator.errors) return [];
+    return this.schemaDiagnostics(validator.errors, basePath, opts.what ?? 'this file');
+  }
+
+  schemaDiagnostics(errors: ErrorObject[], basePath: YamlPath, what: string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const seen = new Set<string>();
+    const errs = pruneErrors(errors);
+    for (const e of errs) {
+      const path = [...basePath, ...pointerToPath(e.instancePath, valueAt(this.value, basePath))];
+      const where = path.length ? `\`${path.join('.')}\`` : what;
+      let d: Diagnostic | undefined;
+      switch (e.keyword) {
+        case 'additionalProperties': {
+          const prop = String((e.params as { additionalProperty: string }).additionalProperty);
+          const known = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> }) ?? {}).properties ?? {});
+          const suggestion = nearest(prop, known);
+          const range = this.keyRange([...path, prop]);
+          const msg = suggestion
+            ? `Unknown field \`${prop}\`${path.length ? ` in ${where}` : ''}; did you mean \`${suggestion}\`?`
+            : `Unknown field \`${prop}\`${path.length ? ` in ${where}` : ''}; known fields: ${known.slice(0, 12).join(', ') || 'none'}.`;
+          d = diag('unknown-field', this.file, range, msg, {
+            fixes: suggestion ? [{ title: `Rename \`${prop}\` to \`${suggestion}\``, edits: [{ range, newText: suggestion }] }] : undefined,
+          });
+          break;
+        }
+        case 'required': {
+          const missing = (e.params as { missingProperty: string }).missingProperty;
+          d = diag('schema', this.file, path.length ? this.keyRange(path) : this.headRange(), `${cap(where)} is missing the required field \`${missing}\`; add it.`);
+          break;
+        }
+        case 'enum': {
+          const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+          d = diag('schema', this.file, this.valueRange(path), `${cap(where)} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}.`);
+          break;
+        }
+        case 'const': {
+          d = diag('schema', this.file, this.valueRange(path), `${cap(where)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`);
+          break;
+        }
+        case 'type': {
+          const t = (e.params as { type: string | string[] }).type;
+          d = diag('schema', this.file, this.valueRange(path), `${cap(where)} must be ${article(Array.isArray(t) ? t.join(' or ') : t)}, not ${describe(valueAt(this.value, path))}.`);
+          break;
+        }
+        case 'pattern': {
+          const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+          d = diag('schema', this.file, this.valueRange(path), `${cap(where)} does not match the pattern ${(e.params as { pattern: string }).pattern}${desc ? ` (${desc})` : ''}.`);
+          break;
+        }
+        default:
+          d = diag('schema', this.file, this.valueRange(path), `${cap(where)} ${e.message ?? 'is invalid'}.`);
+      }
+      const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(d);
+      }
+    }
+    return out;
+  }
+}
+
+function findPair(items: Pair[], seg: string | number): Pair | undefined {
+  for (const item of items) {
+    if (!isPair(item)) continue;
+    const k = item.key as unknown;
+    const kv = isScalar(k) ? k.value : k;
+    if (kv === seg || String(kv) === String(seg)) return item;
+  }
+  return undefined;
+}
+
+/** Index of the first character where bracket or indentation nesting exceeds the limit, or -1. */
+function tooDeepAt(src: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\n') quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const prev = src[i - 1];
+      if (prev === undefined || prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':' || prev === '\n') quote = c;
+    } else if (c === '#') {
+      const prev = src[i - 1];
+      if (prev === undefined || prev === ' ' || prev === '\n' || prev === '\t') {
+        while (i < src.length && src[i] !== '\n') i++;
+      }
+    } else if (c === '[' || c === '{') {
+      if (++depth > maxNestingDepth) return i;
+    } else if (c === ']' || c === '}') {
+      if (depth > 0) depth--;
+    }
+  }
+  // Block nesting: count indentation levels of lines.
+  let lineStart = 0;
+  const stack: number[] = [];
+  while (lineStart < src.length) {
+    let e = src.indexOf('\n', lineStart);
+    if (e < 0) e = src.length;
+    let ind = lineStart;
+    while (ind < e && (src[ind] === ' ' || src[ind] === '-')) ind++;
+    if (ind < e && src[ind] !== '#' && src[ind] !== '\r') {
+      const level = ind - lineStart;
+      while (stack.length && stack[stack.length - 1] >= level) stack.pop();
+      stack.push(level);
+      if (stack.length > maxNestingDepth * 2) return ind;
+    }
+    lineStart = e + 1;
+  }
+  return -1;
+}
+
+/** Drops combinator summaries when a more precise error exists for the same place. */
+function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
+  const precise = errors.filter((e) => !['anyOf', 'oneOf', 'if', 'not', 'allOf'].includes(e.keyword));
+  const out = precise.length ? precise : errors;
+  // Within anyOf/oneOf branches, type errors of other branches are noise: keep one per path+keyword.
+  const byKey = new Map<string, ErrorObject>();
+  for (const e of out) {
+    const k = `${e.instancePath}|${e.keyword}|${e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : ''}`;
+    if (!byKey.has(k)) byKey.set(k, e);
+  }
+  // Merge multiple type errors at one path into one.
+  const result: ErrorObject[] = [];
+  const typeAt = new Map<string, ErrorObject>();
+  for (const e of byKey.values()) {
+    if (e.keyword === 'type') {
+      const prev = typeAt.get(e.instancePath);
+      if (prev) {
+        const a = ([] as string[]).concat((prev.params as { type: string | string[] }).type);
+        const b = ([] as string[]).concat((e.params as { type: string | string[] }).type);
+        (prev.params as { type: string[] }).type = [...new Set([...a, ...b])];
+        continue;
+      }
+      typeAt.set(e.instancePath, { ...e, params: { ...e.params } });
+      result.push(typeAt.get(e.instancePath)!);
+      continue;
+    }
+    result.push(e);
+  }
+  return result;
+}
+
+function pointerToPath(pointer: string, root: unknown): YamlPath {
+  if (!pointer) return [];
+  const segs = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const out: YamlPath = [];
+  let cur: unknown = root;
+  for (const s of segs) {
+    if (Array.isArray(cur) && /^\d+$/.test(s)) {
+      out.push(Number(s));
+      cur = cur[Number(s)];
+    } else {
+      out.push(s);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+    }
+  }
+  return out;
+}
+
+/** The plain value at a path. */
+export function valueAt(root: unknown, path: YamlPath): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** The nearest of `known` to `name`, when it is close enough to be a likely typo. */
+export function nearest(name: string, known: readonly string[]): string | undefined {
+  if (!known.length) return undefined;
+  const lower = name.toLowerCase();
+  const ci = known.find((k) => k.toLowerCase() === lower);
+  if (ci) return ci;
+  const best = closest(name, known as string[]);
+  const d = distance(name, best);
+  return d <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
+}
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+function article(t: string): string {
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
