@@ -54,3 +54,79 @@ export interface Log {
 }
 
 export const silentLog: Log = { info() {}, warn() {}, error() {} };
+
+/** One entry of a commit's tree (`git ls-tree -r`). */
+export interface GitTreeEntry {
+  /** Octal mode as git prints it: 100644, 100755, 120000 (link), 160000 (submodule). */
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  /** Object id (blob id for files and links). */
+  id: string;
+  /** Repository-relative path, '/' separated. */
+  path: string;
+}
+
+/** One commit of a history (`git log`). */
+export interface GitLogEntry {
+  commit: string;
+  author: string;
+  email: string;
+  /** Author date, ISO 8601. */
+  date: string;
+  subject: string;
+}
+
+/** Reads objects by id; one long-lived reader per repository. */
+export interface GitBlobReader {
+  read(id: string): Promise<Uint8Array>;
+  close(): void;
+}
+
+/**
+ * The git operations the library cache needs. `dir` is a repository's working folder.
+ * `remote` (a validated URL) is given to operations that may talk to the network: only
+ * its protocol is allowed to git for that call. Implementations run every call with a
+ * timeout and never let an argument be read as an option.
+ */
+export interface Git {
+  /** Clones without checking out, as a partial clone (`--filter=blob:none`) when `filterBlobs` and the server allows it. */
+  clone(remote: string, dir: string, opts?: { filterBlobs?: boolean }): Promise<void>;
+  /** Fetches the branches (pruned) and tags of `origin` from `remote`. */
+  fetch(dir: string, remote: string): Promise<void>;
+  /** The commit a revision names, or undefined when there is none. */
+  resolveCommit(dir: string, rev: string): Promise<string | undefined>;
+  /** The target of a symbolic ref (e.g. `refs/remotes/origin/HEAD` -> `refs/remotes/origin/main`), or undefined. */
+  symbolicRef(dir: string, name: string): Promise<string | undefined>;
+  /** Checks out `target`: a local branch (created or reset at `startPoint` only when `force`) or a detached commit. */
+  checkout(dir: string, target: { branch: string; startPoint?: string } | { detach: string }, opts: { force?: boolean; remote?: string }): Promise<void>;
+  /** Fast-forwards the current branch to `rev`; fails when that is not a fast-forward or would overwrite local changes. */
+  fastForward(dir: string, rev: string, opts: { remote?: string }): Promise<void>;
+  /** Number of commits reachable from HEAD but from no remote branch or tag (work that a move could lose). */
+  localCommitCount(dir: string): Promise<number>;
+  /** Discards an interrupted checkout of our own: removes a stale index.lock and resets the tree to HEAD. */
+  repairWorkTree(dir: string, opts: { remote?: string }): Promise<void>;
+  lsTree(dir: string, commit: string): Promise<GitTreeEntry[]>;
+  blobReader(dir: string): GitBlobReader;
+  /** Commits that touched `path` ('' = the whole tree), newest first. */
+  log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]>;
+  /** The top folder of the work tree holding `dir`, or undefined when it is not in one. */
+  workTreeRoot(dir: string): Promise<string | undefined>;
+  /** Value of a git config key of the repository, or undefined. */
+  getConfig(dir: string, key: string): Promise<string | undefined>;
+  /** Points `origin` at `remote` (when the configured credentials or spelling changed). */
+  setOriginUrl(dir: string, remote: string): Promise<void>;
+}
+
+/** A held lock; `release` is idempotent. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** Cross-process locks on files; a lock whose holder died is taken over. */
+export interface Locker {
+  /**
+   * Waits (polling) until the lock at `path` is free and takes it. Throws a UserError
+   * naming `what` after `timeoutMs`.
+   */
+  acquire(path: string, opts: { what: string; timeoutMs?: number; onWait?: (holder: string) => void }): Promise<HeldLock>;
+}

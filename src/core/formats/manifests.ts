@@ -52,24 +52,28 @@ export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
 
 /** The manifest's text without its top-level `approval` block (what an approval digest covers). */
 export function approvalFreeText(y: YamlSource, doc: TextDocument): string {
+  const span = approvalSpan(y, doc);
+  return span ? doc.text.slice(0, span[0]) + doc.text.slice(span[1]) : doc.text;
+}
+
+/** [start, end) of the top-level `approval` block: whole lines, its last line break included. */
+export function approvalSpan(y: YamlSource, doc: TextDocument): [number, number] | undefined {
   const root = y.doc?.contents;
-  if (!isMap(root)) return doc.text;
+  if (!isMap(root)) return undefined;
   const pair = (root.items as Pair[]).find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'approval');
-  if (!pair) return doc.text;
+  if (!pair) return undefined;
   const key = pair.key as Node;
   const val = pair.value as Node | null;
-  if (!key.range) return doc.text;
+  if (!key.range) return undefined;
   const t = doc.text;
   let a = key.range[0];
   while (a > 0 && t[a - 1] !== '\n' && t[a - 1] !== '\r') a--;
-  let b = val?.range ? val.range[2] : key.range[2];
-  while (b < t.length && t[b] !== '\n' && t[b] !== '\r' && /\s/.test(t[b])) b++;
-  // Drop the block's own last line break so that inserting or removing it is symmetric.
-  if (b > a && (t[b - 1] === '\n' || t[b - 1] === '\r')) {
-    // already includes a break
-  } else if (t[b] === '\r' && t[b + 1] === '\n') b += 2;
+  let b = val?.range ? val.range[1] : key.range[1];
+  // To the end of the value's last line, and its line break.
+  while (b < t.length && t[b] !== '\n' && t[b] !== '\r') b++;
+  if (t[b] === '\r' && t[b + 1] === '\n') b += 2;
   else if (t[b] === '\n' || t[b] === '\r') b += 1;
-  return t.slice(0, a) + t.slice(b);
+  return [a, b];
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

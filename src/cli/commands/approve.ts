@@ -1,0 +1,46 @@
+// genai-assets approve REF: bind an approval (who, when, which content) to an asset's files.
+
+import * as nodePath from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { UserError } from '../../core/errors';
+import { writeApproval } from '../../core/library/approve';
+import type { Catalog } from '../../core/library/types';
+import { nodeFileSystem } from '../../node/fileSystem';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { findAsset } from './show';
+
+export const approveHelp = `Usage: genai-assets approve REF [--library DIR] [--by NAME]
+
+Maintainers: computes the asset's digest (sha256 over its files, asset.yaml's approval block
+excluded) and writes approval { by, date, digest } into its asset.yaml, keeping the rest of the
+file as it is. A later change to any file of the asset is reported as approval-digest-mismatch.
+
+Options:
+  --library DIR  the library folder (default: the library around the current folder)
+  --by NAME      who approves (default: $GENAI_ASSETS_USER, else the system user name)
+  -h, --help     show this help
+`;
+
+/** Today's date as YYYY-MM-DD in local time. */
+export function today(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+export async function runApprove(catalog: Catalog, raw: string, by: string, io: CliIo): Promise<number> {
+  const { asset } = findAsset([catalog], raw);
+  if (!asset.managed || !asset.manifest) {
+    throw new UserError(`\`${asset.id}\` (${asset.path}) has no asset.yaml, so it cannot be approved; create an asset folder with an asset.yaml around it first.`);
+  }
+  if (!by.trim()) throw new UserError('No approver name: pass --by NAME.');
+  const abs = nodePath.join(catalog.root, ...asset.manifest.split('/'));
+  const text = await fsp.readFile(abs, 'utf8');
+  const blocking = catalog.diagnostics.filter((d) => asset.files.includes(d.file) && d.severity === 'error' && d.code !== 'approval-digest-mismatch');
+  const result = writeApproval(text, asset, catalog.files, by.trim(), today());
+  await nodeFileSystem.writeFile(abs, result.text);
+  io.out(`Approved ${asset.id}@${asset.version} by ${by.trim()}: ${result.digest}\nWrote ${nodePath.relative(io.cwd, abs) || abs}\n`);
+  if (asset.status !== 'approved') io.err(`Note: ${asset.id} has status \`${asset.status}\`; set \`status: approved\` for the approval to take effect.\n`);
+  if (blocking.length) io.err(`Warning: ${asset.id} has ${blocking.length} error(s); run \`genai-assets validate ${asset.path}\`.\n`);
+  return exitCodes.clean;
+}

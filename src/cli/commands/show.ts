@@ -1,0 +1,116 @@
+// genai-assets show REF: one asset's metadata, inputs, references, coverage and problems.
+
+import { UserError } from '../../core/errors';
+import { indexById, parseReference, referenceTo, resolveReference } from '../../core/library/references';
+import type { Asset, Catalog } from '../../core/library/types';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { listedAsset } from './list';
+
+export const showHelp = `Usage: genai-assets show REF [--library DIR|URL] [--json]
+
+Shows one asset: REF is id, id@range (e.g. summarize-ticket@^1.2) or library:id@range.
+
+Options:
+  --library DIR|URL  the library (default as for list)
+  --json             print the asset as JSON
+  -h, --help         show this help
+`;
+
+export interface HistoryEntry {
+  commit: string;
+  author: string;
+  date: string;
+  subject: string;
+}
+
+/** Finds the asset a reference names in one of the catalogs, or throws a UserError saying why not. */
+export function findAsset(catalogs: Catalog[], raw: string): { asset: Asset; catalog: Catalog } {
+  const ref = parseReference(raw);
+  if (!ref) throw new UserError(`\`${raw}\` is not a reference; write id, id@range (e.g. my-prompt@^1.0) or library:id@range.`);
+  const pool = ref.library ? catalogs.filter((c) => c.library.name === ref.library) : catalogs;
+  if (ref.library && !pool.length) throw new UserError(`No library named \`${ref.library}\` is configured (have: ${catalogs.map((c) => c.library.name).join(', ')}).`);
+  for (const catalog of pool) {
+    const res = resolveReference(ref, indexById(catalog.assets));
+    if (res.asset) return { asset: res.asset, catalog };
+    if (res.candidates.length) {
+      throw new UserError(`No version of \`${ref.id}\` satisfies \`${ref.range}\`; available: ${res.candidates.map((c) => c.version).join(', ')}.`);
+    }
+  }
+  throw new UserError(`No asset \`${ref.id}\` in ${pool.map((c) => c.library.name).join(', ')}; run \`genai-assets list\` to see the ids.`);
+}
+
+/** Eval suites of the catalog whose targets resolve to the asset. */
+export function evalsCovering(catalog: Catalog, asset: Asset): Asset[] {
+  const only = new Map([[asset.id, [asset]]]);
+  return catalog.assets.filter((e) => e.kind === 'eval' && e.references.some((r) => r.field === 'targets' && r.ref.id === asset.id && resolveReference(r.ref, only).asset !== undefined));
+}
+
+export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo, history?: HistoryEntry[]): number {
+  const evals = evalsCovering(catalog, asset);
+  const diags = catalog.diagnostics.filter((d) => asset.files.includes(d.file));
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          library: { name: catalog.library.name, root: catalog.root, commit: catalog.commit ?? null },
+          asset: {
+            ...listedAsset(asset),
+            managed: asset.managed,
+            reference: referenceTo(asset),
+            model: asset.model ?? null,
+            files: asset.files,
+            inputs: asset.inputs.map((i) => ({ name: i.name, type: i.type, required: i.required, description: i.description ?? null, default: i.default ?? null })),
+            references: asset.references.map((r) => ({ field: r.field, ref: r.ref.raw })),
+            replacedBy: asset.replacedBy ?? null,
+            approval: asset.approval ?? null,
+            evalSuites: evals.map((e) => `${e.id}@${e.version}`),
+            problems: asset.problems,
+          },
+          diagnostics: diags.map((d) => ({ file: d.file, code: d.code, severity: d.severity, message: d.message, range: d.range })),
+          ...(history ? { history } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return exitCodes.clean;
+  }
+  const lines: string[] = [];
+  lines.push(`${asset.title}  (${asset.id}@${asset.version}, ${asset.status}${asset.managed ? '' : ', unmanaged'})`);
+  if (asset.description) lines.push('', asset.description.trim());
+  lines.push('');
+  const field = (k: string, v: string | undefined) => {
+    if (v) lines.push(`${(k + ':').padEnd(13)}${v}`);
+  };
+  field('Kind', asset.kind);
+  field('Format', asset.format);
+  field('Library', `${catalog.library.name}${catalog.commit ? ` @ ${catalog.commit.slice(0, 12)}` : ''}`);
+  field('Path', asset.path || '.');
+  field('Entry', asset.entry);
+  field('Reference', referenceTo(asset));
+  field('Owners', asset.owners.join(', '));
+  field('Tags', asset.tags.join(', '));
+  field('Model', asset.model);
+  field('Replaced by', asset.replacedBy);
+  if (asset.approval) field('Approved', `by ${asset.approval.by} on ${asset.approval.date} (${asset.approval.digest.slice(0, 19)}…)`);
+  if (asset.inputs.length) {
+    lines.push('', 'Inputs:');
+    for (const i of asset.inputs) lines.push(`  ${i.name}${i.required ? '' : '?'}: ${i.type}${i.description ? ` - ${i.description}` : ''}`);
+  }
+  if (asset.references.length) {
+    lines.push('', 'References:');
+    for (const r of asset.references) lines.push(`  ${r.field}: ${r.ref.raw}`);
+  }
+  if (asset.kind === 'prompt') lines.push('', `Eval suites: ${evals.length ? evals.map((e) => `${e.id}@${e.version}`).join(', ') : 'none'}`);
+  lines.push('', 'Files:', ...asset.files.map((f) => `  ${f}`));
+  lines.push('', `Problems: ${asset.problems.errors} errors, ${asset.problems.warnings} warnings, ${asset.problems.infos} infos`);
+  for (const d of diags) lines.push(`  ${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`);
+  if (history) {
+    lines.push('', 'History:');
+    if (!history.length) lines.push('  (no commits)');
+    for (const h of history) lines.push(`  ${h.commit.slice(0, 10)}  ${h.date.slice(0, 10)}  ${h.author}  ${h.subject}`);
+  }
+  io.out(lines.join('\n') + '\n');
+  return exitCodes.clean;
+}

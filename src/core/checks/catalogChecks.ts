@@ -1,0 +1,464 @@
+// Checks over the whole catalog: ids, entries, links, references, eval inputs, partials, policy, models, tokens, approvals.
+
+import picomatch from 'picomatch';
+import { diag } from '../diagnostics';
+import type { Diagnostic, Fix, Range } from '../diagnostics';
+import type { InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
+import { assetDigest } from '../library/digest';
+import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
+import type { Asset, Catalog, ModelInfo } from '../library/types';
+import { nearest } from '../yaml/yamlDocument';
+import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
+
+const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** Runs every cross-file check over a loaded catalog. */
+export function runCatalogChecks(catalog: Catalog): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byId = indexById(catalog.assets);
+  checkIds(catalog, byId, out);
+  checkEntries(catalog, out);
+  checkLinks(catalog, out);
+  checkReferences(catalog, byId, out);
+  checkEvalVars(catalog, byId, out);
+  checkPartials(catalog, out);
+  checkPolicy(catalog, byId, out);
+  checkModels(catalog, out);
+  checkTokenBudget(catalog, out);
+  checkApprovals(catalog, out);
+  return out;
+}
+
+function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
+  const f = asset.manifest ? catalog.files.get(asset.manifest) : undefined;
+  return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? zero;
+}
+
+function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+  for (const [id, list] of byId) {
+    const managed = list.filter((a) => a.managed);
+    const seen = new Map<string, Asset>();
+    for (const a of managed) {
+      const other = seen.get(a.version);
+      if (other) {
+        out.push(
+          diag('duplicate-id', a.manifest!, manifestRange(catalog, a, 'id#value') === zero ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'), `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`, {
+            related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
+          }),
+        );
+      } else seen.set(a.version, a);
+    }
+  }
+  for (const a of catalog.assets) {
+    if (!a.managed || !a.manifest) continue;
+    const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
+    if (!doc || typeof doc.id !== 'string') continue;
+    const parts = a.path.split('/');
+    const folder = parts[parts.length - 1] ?? '';
+    const parent = parts[parts.length - 2];
+    // Version folders (prompts/summarize/1.2.0/asset.yaml) may hold an asset named after their parent.
+    if (!folder || doc.id === folder || (parent === doc.id && /^v?\d+(\.\d+){0,2}$/.test(folder))) continue;
+    const range = manifestRange(catalog, a, 'id#value');
+    out.push(
+      diag('id-mismatch', a.manifest, range, `The id \`${doc.id}\` differs from the folder name \`${folder}\`; rename one so they match, so people can find the asset by its folder.`, {
+        fixes: /^[a-z0-9]+(-[a-z0-9]+)*$/.test(folder) ? [{ title: `Set id to \`${folder}\``, edits: [{ range, newText: folder }] }] : undefined,
+      }),
+    );
+  }
+}
+
+function checkEntries(catalog: Catalog, out: Diagnostic[]): void {
+  for (const a of catalog.assets) {
+    if (!a.managed || !a.manifest) continue;
+    const range = manifestRange(catalog, a, 'entry#value');
+    if (a.entry !== undefined) {
+      if (a.entryFile) continue;
+      const folder = a.path;
+      const escaped = escapes(folder, a.entry);
+      if (escaped) {
+        out.push(diag('path-escape', a.manifest, range, `The entry \`${a.entry}\` leads outside the asset folder; an entry must be a file inside \`${folder || '.'}\`. It was not read.`));
+      } else {
+        const options = a.files.filter((p) => p !== a.manifest).map((p) => p.slice(folder ? folder.length + 1 : 0));
+        const suggestion = nearest(a.entry, options);
+        out.push(
+          diag('entry-missing', a.manifest, range, `The entry file \`${a.entry}\` does not exist in \`${folder || '.'}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '; create it or fix the path.'}`, {
+            fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range, newText: suggestion }] }] : undefined,
+          }),
+        );
+      }
+    } else if ((a.kind === 'prompt' || a.kind === 'eval') && !a.entryFile) {
+      out.push(diag('entry-missing', a.manifest, manifestRange(catalog, a, 'kind#value'), `This ${a.kind} asset names no \`entry\` and its folder has no single ${a.kind === 'eval' ? 'eval suite' : 'prompt'} file to use; add \`entry: <file>\`.`));
+    }
+  }
+}
+
+function escapes(folder: string, rel: string): boolean {
+  if (rel.startsWith('/') || rel.startsWith('\\') || /^[a-zA-Z]:/.test(rel)) return true;
+  let depth = 0;
+  for (const seg of rel.replace(/\\/g, '/').split('/')) {
+    if (seg === '..') depth--;
+    else if (seg && seg !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  void folder;
+  return false;
+}
+
+function dirOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/** Links from a file to others (Prompty `${file:}`, promptfoo file:// prompts): they must stay inside and exist. */
+function checkLinks(catalog: Catalog, out: Diagnostic[]): void {
+  const assetOf = new Map<string, Asset>();
+  for (const a of catalog.assets) if (a.managed) for (const p of a.files) assetOf.set(p, a);
+  for (const f of catalog.files.values()) {
+    for (const link of f.links ?? []) {
+      const target = link.target.replace(/^file:\/\//, '');
+      if (/^[a-z]+:\/\//i.test(target)) continue;
+      const base = dirOf(f.path);
+      const parts = base ? base.split('/') : [];
+      let outside = target.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(target);
+      if (!outside) {
+        for (const seg of target.replace(/\\/g, '/').split('/')) {
+          if (seg === '..') {
+            if (!parts.length) {
+              outside = true;
+              break;
+            }
+            parts.pop();
+          } else if (seg && seg !== '.') parts.push(seg);
+        }
+      }
+      if (outside) {
+        out.push(diag('path-escape', f.path, link.range, `\`${link.target}\` leads outside the library; it was not read. Keep referenced files inside the library.`));
+        continue;
+      }
+      const resolved = parts.join('/');
+      if (/[*?[\]{}]/.test(resolved)) continue; // globs (promptfoo) are not checked one by one
+      if (!catalog.files.has(resolved) && !hasAnyFile(catalog, resolved)) {
+        out.push(diag('entry-missing', f.path, link.range, `\`${link.target}\` does not exist (looked for \`${resolved}\`); create it or fix the path.`));
+      }
+    }
+  }
+}
+
+function hasAnyFile(catalog: Catalog, path: string): boolean {
+  for (const a of catalog.assets) if (a.files.includes(path)) return true;
+  return false;
+}
+
+function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+  const ids = [...byId.keys()];
+  for (const a of catalog.assets) {
+    for (const r of a.references) {
+      if (!a.manifest) continue;
+      const ref = r.ref;
+      if (ref.library && ref.library !== catalog.library.name) continue; // another library: checked where it is loaded
+      const candidates = byId.get(ref.id) ?? [];
+      if (!candidates.length) {
+        const suggestion = nearest(ref.id, ids);
+        out.push(
+          diag('unknown-reference', a.manifest, r.rangeInManifest, `\`${r.field}\` names \`${ref.raw}\`, but no asset has the id \`${ref.id}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, {
+            fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range: r.rangeInManifest, newText: ref.raw.replace(ref.id, suggestion) }] }] : undefined,
+          }),
+        );
+        continue;
+      }
+      if (ref.range !== undefined && !isValidRange(ref.range)) {
+        out.push(diag('unsatisfied-version', a.manifest, r.rangeInManifest, `\`${ref.range}\` in \`${ref.raw}\` is not a semver range; write e.g. \`${ref.id}@^1.0\`.`));
+        continue;
+      }
+      const res = resolveReference(ref, byId);
+      const latestApproved = newest(candidates.filter((c) => c.status === 'approved'));
+      if (!res.asset) {
+        const versions = candidates.map((c) => `${c.version} (${c.status})`).join(', ');
+        const target = latestApproved ?? newest(candidates);
+        out.push(
+          diag('unsatisfied-version', a.manifest, r.rangeInManifest, `No version of \`${ref.id}\` satisfies \`${ref.range}\`; available: ${versions}.`, {
+            fixes: target ? [{ title: `Use \`${referenceTo(target)}\``, edits: [{ range: r.rangeInManifest, newText: prefixed(ref.library, referenceTo(target)) }] }] : undefined,
+          }),
+        );
+        continue;
+      }
+      const target = res.asset;
+      if (target.status === 'deprecated' && r.field !== 'replacedBy') {
+        const fixes: Fix[] = [];
+        if (target.replacedBy) fixes.push({ title: `Replace with \`${target.replacedBy}\``, edits: [{ range: r.rangeInManifest, newText: target.replacedBy }] });
+        out.push(
+          diag('deprecated-reference', a.manifest, r.rangeInManifest, `\`${ref.raw}\` resolves to ${target.id}@${target.version}, which is deprecated${target.replacedBy ? `; use \`${target.replacedBy}\` instead` : ''}.`, {
+            fixes,
+            related: target.manifest ? [{ file: target.manifest, range: manifestRange(catalog, target, 'status#value'), message: 'Deprecated here' }] : undefined,
+          }),
+        );
+      } else if (latestApproved && latestApproved !== target && latestApproved.version !== target.version && ref.range !== undefined && r.field !== 'replacedBy') {
+        // Not a problem, but a fix is offered on deprecated/unsatisfied refs only; nothing to report here.
+      }
+    }
+  }
+}
+
+function prefixed(lib: string | undefined, ref: string): string {
+  return lib ? `${lib}:${ref}` : ref;
+}
+
+const typeOk: Record<InputType, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  array: (v) => Array.isArray(v),
+  null: (v) => v === null,
+  any: () => true,
+};
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+  for (const a of catalog.assets) {
+    if (a.kind !== 'eval' || !a.entryFile) continue;
+    const suite = catalog.files.get(a.entryFile)?.evalSuite;
+    if (!suite) continue;
+    for (const r of a.references) {
+      if (r.field !== 'targets') continue;
+      if (r.ref.library && r.ref.library !== catalog.library.name) continue;
+      const target = resolveReference(r.ref, byId).asset;
+      if (!target || !target.entryFile) continue;
+      const prompt = catalog.files.get(target.entryFile);
+      if (!prompt?.inputs) continue;
+      checkSuiteAgainst(a.entryFile, suite, prompt, target, out);
+    }
+  }
+}
+
+function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuite']>, prompt: ParsedFile, target: Asset, out: Diagnostic[]): void {
+  const inputs = new Map<string, InputDecl>(prompt.inputs!.map((i) => [i.name, i]));
+  const related = (i: InputDecl | undefined) => [{ file: prompt.path, range: i?.range ?? zero, message: i ? `\`${i.name}\` is declared here` : `Inputs of ${target.id}` }];
+  for (const test of suite.tests) {
+    if (test.opaqueVars) continue;
+    const given = new Set([...test.vars.map((v) => v.name), ...suite.defaultVars]);
+    for (const input of inputs.values()) {
+      if (!input.required || input.default !== undefined || given.has(input.name)) continue;
+      out.push(
+        diag('eval-vars-mismatch', file, test.range, `This test case does not give \`${input.name}\`, a required input of ${target.id}@${target.version}; add it under \`vars\`.`, {
+          related: related(input),
+        }),
+      );
+    }
+    for (const v of test.vars) {
+      const input = inputs.get(v.name);
+      if (!input) {
+        const suggestion = nearest(v.name, [...inputs.keys()]);
+        out.push(
+          diag('eval-vars-mismatch', file, v.range, `\`${v.name}\` is not an input of ${target.id}@${target.version}${suggestion ? `; did you mean \`${suggestion}\`?` : `; its inputs are ${[...inputs.keys()].join(', ') || 'none'}.`}`, {
+            severity: 'warning',
+            related: related(undefined),
+          }),
+        );
+        continue;
+      }
+      if (typeof v.value === 'string' && /^file:\/\//.test(v.value)) continue;
+      if (!typeOk[input.type](v.value)) {
+        out.push(
+          diag('eval-vars-mismatch', file, v.range, `\`${v.name}\` must be ${input.type === 'integer' || input.type === 'array' || input.type === 'object' ? 'an' : 'a'} ${input.type} for ${target.id}, but this test gives ${describeValue(v.value)}.`, {
+            related: related(input),
+          }),
+        );
+      }
+    }
+  }
+}
+
+function checkPartials(catalog: Catalog, out: Diagnostic[]): void {
+  const byName = new Map<string, ParsedFile[]>();
+  for (const f of catalog.files.values()) {
+    if (f.format !== 'dotprompt') continue;
+    const names = new Set<string>();
+    if (f.partialName) names.add(f.partialName);
+    const base = f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.prompt$/, '');
+    names.add(base.replace(/^_/, ''));
+    for (const n of names) {
+      const list = byName.get(n);
+      if (list) list.push(f);
+      else byName.set(n, [f]);
+    }
+  }
+  const resolve = (from: ParsedFile, name: string): ParsedFile | undefined => {
+    const list = byName.get(name);
+    if (!list) return undefined;
+    const dir = dirOf(from.path);
+    return (
+      list.find((f) => dirOf(f.path) === dir && f.partialName === name) ??
+      list.find((f) => dirOf(f.path) === dir) ??
+      list.find((f) => dirOf(f.path) === (dir ? `${dir}/partials` : 'partials')) ??
+      list.find((f) => !!f.partialName) ??
+      list[0]
+    );
+  };
+  const reported = new Set<string>();
+  for (const f of catalog.files.values()) {
+    if (f.format !== 'dotprompt' || !f.partials) continue;
+    for (const use of f.partials) {
+      const target = resolve(f, use.name);
+      if (!target) {
+        out.push(diag('unknown-partial', f.path, use.range, `No partial \`${use.name}\` exists; create \`_${use.name}.prompt\` next to this file (or in a partials/ folder) or fix the name.`));
+        continue;
+      }
+      // Cycle: does target lead back to f?
+      const path = findCycle(target, f, resolve, new Set());
+      if (path) {
+        const key = `${f.path}|${use.name}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        out.push(
+          diag('circular-partial', f.path, use.range, `Partial \`${use.name}\` includes this file again (${[f.path, ...path.map((p) => p.path)].join(' -> ')}); break the cycle.`, {
+            related: [{ file: target.path, range: zero, message: 'The partial of the cycle' }],
+          }),
+        );
+      }
+    }
+  }
+}
+
+function findCycle(cur: ParsedFile, goal: ParsedFile, resolve: (from: ParsedFile, name: string) => ParsedFile | undefined, seen: Set<string>): ParsedFile[] | undefined {
+  if (cur === goal) return [cur];
+  if (seen.has(cur.path) || seen.size > 200) return undefined;
+  seen.add(cur.path);
+  for (const use of cur.partials ?? []) {
+    const next = resolve(cur, use.name);
+    if (!next) continue;
+    const rest = findCycle(next, goal, resolve, seen);
+    if (rest) return [cur, ...rest];
+  }
+  return undefined;
+}
+
+function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+  const policy = catalog.library.policy;
+  const covered = new Set<Asset>();
+  for (const a of catalog.assets) {
+    if (a.kind !== 'eval') continue;
+    for (const r of a.references) {
+      if (r.field !== 'targets') continue;
+      const t = resolveReference(r.ref, byId).asset;
+      if (t) covered.add(t);
+      // A suite that targets a range covers every version it satisfies.
+      for (const c of byId.get(r.ref.id) ?? []) {
+        if (r.ref.range === undefined || resolveReference({ ...r.ref }, new Map([[c.id, [c]]])).asset) covered.add(c);
+      }
+    }
+  }
+  for (const a of catalog.assets) {
+    if (!a.managed || a.status !== 'approved' || !a.manifest) continue;
+    const statusRange = manifestRange(catalog, a, 'status#value');
+    if (policy.requireOwners && a.owners.length === 0) {
+      out.push(diag('approved-without-owners', a.manifest, statusRange, `\`${a.id}\` is approved but names no owners; the library policy requires \`owners\` for approved assets.`));
+    }
+    if (policy.requireEvalCoverage && a.kind === 'prompt' && !covered.has(a)) {
+      out.push(diag('approved-without-eval', a.manifest, statusRange, `\`${a.id}\` is an approved prompt with no eval suite targeting it; the library policy requires one (an eval asset with \`targets: [${referenceTo(a)}]\`).`));
+    }
+  }
+}
+
+/** Normalised parameter name: case and separators dropped, common aliases merged. */
+export function normaliseParameter(name: string): string {
+  const n = name.toLowerCase().replace(/[_\-\s]/g, '');
+  const alias: Record<string, string> = { maxoutputtokens: 'maxtokens', maxcompletiontokens: 'maxtokens', maxtokenstosample: 'maxtokens', stopsequences: 'stop' };
+  return alias[n] ?? n;
+}
+
+/** The catalogue entry for a model id as written (full id, or the part after the provider). */
+export function findModel(models: readonly ModelInfo[], id: string): ModelInfo | undefined {
+  const exact = models.find((m) => m.id === id);
+  if (exact) return exact;
+  const tail = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
+  return models.find((m) => m.id.slice(m.id.indexOf('/') + 1) === tail || m.id === tail);
+}
+
+/** True when the model id matches one of the policy's globs (unprefixed ids match on their name part). */
+export function modelAllowed(allowed: readonly string[], id: string, models: readonly ModelInfo[]): boolean {
+  if (!allowed.length) return true;
+  const known = findModel(models, id);
+  const candidates = [id, ...(known ? [known.id] : [])];
+  return allowed.some((glob) => {
+    const isMatch = picomatch(glob, { dot: true });
+    return candidates.some((c) => isMatch(c) || (!c.includes('/') && isMatch(`*/${c}`)) || (!glob.includes('/') && isMatch(c.slice(c.indexOf('/') + 1))));
+  });
+}
+
+function modelUses(catalog: Catalog): { file: string; use: ModelUse }[] {
+  const uses: { file: string; use: ModelUse }[] = [];
+  for (const f of catalog.files.values()) {
+    for (const m of f.models ?? []) uses.push({ file: f.path, use: m });
+    for (const m of f.evalSuite?.providers ?? []) uses.push({ file: f.path, use: m });
+  }
+  for (const a of catalog.assets) {
+    if (!a.managed || !a.manifest) continue;
+    const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
+    if (doc && typeof doc.model === 'string') uses.push({ file: a.manifest, use: { id: doc.model, range: manifestRange(catalog, a, 'model#value'), parameters: [] } });
+  }
+  return uses;
+}
+
+function checkModels(catalog: Catalog, out: Diagnostic[]): void {
+  const { policy, models } = catalog.library;
+  for (const { file, use } of modelUses(catalog)) {
+    if (!use.id || /[{}$]/.test(use.id)) continue;
+    if (!modelAllowed(policy.allowedModels, use.id, models)) {
+      out.push(diag('model-not-allowed', file, use.range, `The model \`${use.id}\` is not allowed by the library policy (allowed: ${policy.allowedModels.join(', ')}); pick an allowed model.`));
+    }
+    const info = findModel(models, use.id);
+    if (!info) continue;
+    if (info.deprecated) {
+      const fixes: Fix[] = info.replacedBy ? [{ title: `Replace with \`${info.replacedBy}\``, edits: [{ range: use.range, newText: info.replacedBy }] }] : [];
+      out.push(diag('deprecated-model', file, use.range, `The model \`${use.id}\` is deprecated in the model catalogue${info.replacedBy ? `; use \`${info.replacedBy}\`` : ''}.`, { fixes }));
+    }
+    if (info.parameters && info.parameters.length) {
+      const supported = new Set(info.parameters.map(normaliseParameter));
+      for (const p of use.parameters) {
+        if (supported.has(normaliseParameter(p.name))) continue;
+        out.push(diag('model-parameter-unsupported', file, p.range, `\`${info.id}\` does not take the parameter \`${p.name}\` (it takes ${info.parameters.join(', ')}); remove it or pick another model.`));
+      }
+    }
+  }
+}
+
+function checkTokenBudget(catalog: Catalog, out: Diagnostic[]): void {
+  const { policy, models } = catalog.library;
+  for (const f of catalog.files.values()) {
+    if (!f.messages || !f.messages.length) continue;
+    const model = f.models?.[0] ? findModel(models, f.models[0].id) : undefined;
+    const limits: { budget: number; what: string }[] = [];
+    if (policy.maxPromptTokens) limits.push({ budget: policy.maxPromptTokens, what: `the library's maxPromptTokens (${policy.maxPromptTokens})` });
+    if (model?.contextWindow) limits.push({ budget: model.contextWindow, what: `the context window of ${model.id} (${model.contextWindow})` });
+    if (!limits.length) continue;
+    const text = approximateRendering(f);
+    const minBudget = Math.min(...limits.map((l) => l.budget));
+    if (tokenUpperBound(text) <= minBudget) continue; // cannot exceed: skip the tokenizer
+    const tokens = countTokens(text);
+    const over = limits.filter((l) => tokens > l.budget);
+    if (!over.length) continue;
+    const range = f.models?.[0]?.range ?? zero;
+    out.push(diag('token-budget', f.path, range, `The rendered prompt is about ${tokens} tokens, over ${over.map((o) => o.what).join(' and ')}; shorten it or split it.`));
+  }
+}
+
+function checkApprovals(catalog: Catalog, out: Diagnostic[]): void {
+  for (const a of catalog.assets) {
+    if (!a.managed || !a.manifest || !a.approval) continue;
+    const digest = assetDigest(a, catalog.files);
+    if (!digest || digest === a.approval.digest) continue;
+    const range = manifestRange(catalog, a, 'approval.digest#value');
+    out.push(
+      diag('approval-digest-mismatch', a.manifest, range, `The content of \`${a.id}\` changed since ${a.approval.by || 'someone'} approved it on ${a.approval.date || 'an unknown date'}; have it reviewed again and re-approve it (\`genai-assets approve ${a.id}@${a.version}\`).`, {
+        fixes: [{ title: 'Recompute the approval digest (maintainers)', edits: [{ range, newText: digest }], maintainersOnly: true }],
+      }),
+    );
+  }
+}

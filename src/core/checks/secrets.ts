@@ -1,0 +1,332 @@
+// Secret scanning: credentials (provider keys, tokens, private keys, passwords) written into asset files.
+
+import { diag } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
+import type { ParsedFile } from '../formats/types';
+import { maxDiagnosticsPerCode } from '../limits';
+import type { TextDocument } from '../text/textDocument';
+
+/** One suspected credential: its offsets in the text and what it looks like. */
+interface Finding {
+  start: number;
+  end: number;
+  kind: string;
+}
+
+/**
+ * Provider tokens with a recognisable prefix. The lookbehind keeps them from matching inside a
+ * longer word (`task-description` is not an `sk-` key); each group is checked further in code.
+ */
+const prefixedToken =
+  /(?<![A-Za-z0-9_-])(?:((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])|(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])|(sk-[A-Za-z0-9_-]{20,})|(hf_[A-Za-z0-9]{30,})|(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})|(glpat-[A-Za-z0-9_-]{20,})|(xox[baprs]-[A-Za-z0-9-]{10,})|([sr]k_live_[A-Za-z0-9]{20,}))/g;
+
+const privateKeyHeader = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----/g;
+const azureKey = /\b(AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}={0,2})/g;
+const jwtToken = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g;
+/** The `user:password@` after a `scheme://` (sticky: matched right after the `://`). */
+const userInfo = /([^\s:/?#@"'`<>]{1,200}):([^\s/?#@"'`<>]{1,200})@(?=[A-Za-z0-9[._-])/y;
+/** A secret-ish name followed by an assignment operator; the value is read in code from lastIndex. */
+const secretName =
+  /(api[_.-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|encryption[_-]?key)([A-Za-z0-9_.-]{0,40})["'`]?[ \t]*(?:=>|:=|=|:)[ \t]*/gi;
+const base64Forty = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+/** Words after a secret-ish name that make it something else (`max_tokens`, `token_url`, `secret_name`). */
+const benignSuffix = /^_?(?:s|izer|ize|ized|count|len|length|limit|max|min|file|path|dir|url|uri|endpoint|name|id|ids|type|kind|env|var|header|field|ref|hint|policy|ttl|expir\w*|at|format|mode|size|usage|budget|cost|price|enabled|required|label|description|title|help|regex|pattern|prefix|suffix|hash|digest|provider|manager|store|source|location|version|scope|scopes)(?=$|_)/;
+/** Words before a secret-ish name that make it something else (`max_tokens`, `eos_token`, `design token`). */
+const benignPrefix =
+  /(?:max|num|total|prompt|completion|input|output|reasoning|cached|special|stop|eos|bos|pad|unk|sep|mask|cls|page|next|continuation|cancellation|csrf|xsrf|sync|design|figma|public|forgot|reset|new|old|confirm)[_.-]?$/i;
+/** Values that point at a secret instead of holding one. */
+const envReference =
+  /\$\{|\$\(|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]\w*%$|process\.env|import\.meta\.env|os\.environ|getenv|\benv[:(.[]|secrets?\.|vault|arn:aws|^[A-Za-z_][\w-]*\(/i;
+/** Placeholder words in a value: documentation, not a credential. */
+const placeholderWord =
+  /your|example|sample|placeholder|dummy|fake|changeme|change[_-]?me|replace|insert|redacted|xxx|\*\*\*|\.\.\.|todo|tbd|here|demo|mock|test|secret|passw|token|api[_-]?key|lorem|foo|bar|baz|qwerty|letmein|hunter2|admin|default|<|>/i;
+/** Placeholder words inside a prefixed token (a stricter list: real random tokens are long). */
+const tokenPlaceholder = /your|example|sample|placeholder|dummy|fake|redacted|xxxx|here|changeme|abcdef|123456|0000/i;
+/** Default passwords of local services (`postgres:postgres@localhost`). */
+const defaultPasswords = new Set(['postgres', 'root', 'admin', 'guest', 'pass', 'password', 'secret', 'test', 'changeme', 'user', 'mysql', 'redis', 'rabbitmq', 'sa', 'dev']);
+/** Credentials that are published on purpose (emulator keys, documentation tokens). */
+const publicValues = [
+  // Azurite / Azure Storage Emulator account key.
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+  // The jwt.io example token's signature.
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+];
+const allowlistPragma = /pragma:\s*allowlist[ -]secret/i;
+
+/** Shannon entropy of a string in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s.length) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  const n = [...s].length;
+  for (const k of counts.values()) {
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+function hasDigit(s: string): boolean {
+  return /[0-9]/.test(s);
+}
+
+function isPublic(s: string): boolean {
+  return publicValues.some((p) => s.includes(p));
+}
+
+/** A prefixed token's random part looks real: long enough, varied, not a placeholder. */
+function plausibleTokenBody(body: string, needDigit: boolean): boolean {
+  if (needDigit && !hasDigit(body)) return false;
+  if (tokenPlaceholder.test(body)) return false;
+  return shannonEntropy(body) >= 3;
+}
+
+/** Made of words and numbers (`actual_secret_key_12345`, `Desktop/Title/H1`, `TestPass123`), not random. */
+function looksLikeWords(value: string): boolean {
+  return value.split(/[/_.\-:]+/).every((seg) => seg === '' || /^[A-Za-z]+\d{0,4}$/.test(seg) || /^\d+$/.test(seg));
+}
+
+/** A literal assigned to a secret-ish name that is plausibly a real credential. */
+function plausibleAssignedSecret(value: string): boolean {
+  if (value.length < 8 || value.length > 256) return false;
+  if (/\s/.test(value)) return false;
+  if (envReference.test(value) || placeholderWord.test(value)) return false;
+  if (/^[A-Z][A-Z0-9_]*$/.test(value)) return false; // an environment variable's name
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])+$/.test(value)) return false; // a code reference
+  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || value.includes('://')) return false; // a path or URL
+  if (!hasDigit(value) || !/[A-Za-z]/.test(value)) return false;
+  if (looksLikeWords(value)) return false;
+  const threshold = value.length < 12 ? 2.8 : value.length < 20 ? 3.1 : 3.4;
+  return shannonEntropy(value) >= threshold;
+}
+
+function kindOfPrefixed(token: string, group: number): string {
+  switch (group) {
+    case 1:
+      return 'AWS access key ID';
+    case 2:
+      return 'Google API key';
+    case 3:
+      if (token.startsWith('sk-ant-')) return 'Anthropic API key';
+      if (token.startsWith('sk-or-')) return 'OpenRouter API key';
+      return 'OpenAI API key';
+    case 4:
+      return 'Hugging Face access token';
+    case 5:
+      return token.startsWith('github_pat_') ? 'GitHub fine-grained personal access token' : 'GitHub token';
+    case 6:
+      return 'GitLab personal access token';
+    case 7:
+      return 'Slack token';
+    default:
+      return token.startsWith('rk_') ? 'Stripe restricted live key' : 'Stripe live secret key';
+  }
+}
+
+/** Length of a prefixed token's fixed prefix (so that only its random part is judged). */
+function prefixLength(token: string): number {
+  const m = /^(?:AKIA|ASIA|AIza|sk-(?:ant-(?:api\d+-|admin\d+-)?|or-v\d+-|proj-|svcacct-|admin-)?|hf_|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|[sr]k_live_)/.exec(token);
+  return m ? m[0].length : 0;
+}
+
+function scanPrefixed(text: string, out: Finding[]): void {
+  prefixedToken.lastIndex = 0;
+  for (let m = prefixedToken.exec(text); m; m = prefixedToken.exec(text)) {
+    let group = 1;
+    while (group < m.length && m[group] === undefined) group++;
+    const token = m[0];
+    const body = token.slice(prefixLength(token));
+    // Base62 keys of this length almost always hold a digit; Hugging Face tokens are letters only.
+    const needDigit = group !== 4 && group !== 1;
+    if (!plausibleTokenBody(body, needDigit) || isPublic(token)) continue;
+    if (group === 3 && /^[a-z]+(?:-[a-z]+)+$/.test(body)) continue; // sk-some-kebab-case-words
+    out.push({ start: m.index, end: m.index + token.length, kind: kindOfPrefixed(token, group) });
+  }
+}
+
+/** AWS secret access keys (40 base64 characters) close to an access key ID. */
+function scanAwsSecretsNear(text: string, ids: Finding[], out: Finding[]): void {
+  for (const id of ids) {
+    const from = Math.max(0, id.start - 400);
+    const window = text.slice(from, Math.min(text.length, id.end + 400));
+    base64Forty.lastIndex = 0;
+    for (let m = base64Forty.exec(window); m; m = base64Forty.exec(window)) {
+      const v = m[0];
+      if (!/[a-z]/.test(v) || !/[A-Z]/.test(v) || !hasDigit(v) || tokenPlaceholder.test(v) || shannonEntropy(v) < 4) continue;
+      out.push({ start: from + m.index, end: from + m.index + v.length, kind: 'AWS secret access key' });
+    }
+  }
+}
+
+function scanPrivateKeys(text: string, out: Finding[]): void {
+  if (!text.includes('PRIVATE KEY')) return;
+  privateKeyHeader.lastIndex = 0;
+  for (let m = privateKeyHeader.exec(text); m; m = privateKeyHeader.exec(text)) {
+    const bodyStart = m.index + m[0].length;
+    const endMarker = text.indexOf('-----END', bodyStart);
+    const bodyEnd = endMarker >= 0 && endMarker - bodyStart < 20000 ? endMarker : Math.min(text.length, bodyStart + 4000);
+    const body = text.slice(bodyStart, bodyEnd);
+    // "MIIE...", "<your key>" and "..." are documentation; a real key body is a long base64 run.
+    if (body.includes('...') || !/[A-Za-z0-9+/]{48,}/.test(body)) continue;
+    let end = bodyEnd;
+    if (endMarker === bodyEnd) {
+      const close = /^-----END [A-Z0-9 ]*-----/.exec(text.slice(endMarker, endMarker + 80));
+      end = close ? endMarker + close[0].length : endMarker;
+    }
+    const label = m[1].trim();
+    out.push({ start: m.index, end, kind: label ? `${label} private key` : 'private key' });
+    privateKeyHeader.lastIndex = end;
+  }
+}
+
+function scanAzure(text: string, out: Finding[]): void {
+  if (!text.includes('AccessKey=') && !text.includes('AccountKey=')) return;
+  azureKey.lastIndex = 0;
+  for (let m = azureKey.exec(text); m; m = azureKey.exec(text)) {
+    const v = m[2];
+    if (isPublic(v) || tokenPlaceholder.test(v) || shannonEntropy(v) < 3.5) continue;
+    const start = m.index + m[1].length + 1;
+    out.push({ start, end: start + v.length, kind: m[1] === 'AccountKey' ? 'Azure storage account key' : 'Azure shared access key' });
+  }
+}
+
+function scanJwts(text: string, out: Finding[]): void {
+  if (!text.includes('eyJ')) return;
+  jwtToken.lastIndex = 0;
+  for (let m = jwtToken.exec(text); m; m = jwtToken.exec(text)) {
+    if (isPublic(m[0])) continue;
+    const lineStart = Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 120);
+    const before = text.slice(lineStart, m.index);
+    if (!/(?:bearer\s+|(?:token|jwt|secret|key|auth[a-z]*|password|credential|session|cookie)[A-Za-z0-9_.-]*["'`]?\s*(?:=>|:=|=|:)\s*["'`]?)$/i.test(before)) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, kind: 'JSON Web Token' });
+  }
+}
+
+/** Finds `scheme://user:password@host` around each `://` (a literal search, far cheaper than a regex scan). */
+function scanUrls(text: string, out: Finding[]): void {
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    let s = at;
+    while (s > 0 && at - s <= 30 && /[A-Za-z0-9+.-]/.test(text[s - 1])) s--;
+    if (s === at || !/[A-Za-z]/.test(text[s])) continue;
+    userInfo.lastIndex = at + 3;
+    const m = userInfo.exec(text);
+    if (!m) continue;
+    const scheme = text.slice(s, at);
+    const user = m[1];
+    const password = m[2];
+    const lower = password.toLowerCase();
+    if (envReference.test(password) || /[*<>[\]{}%]/.test(password)) continue;
+    if (placeholderWord.test(password) || defaultPasswords.has(lower) || lower === user.toLowerCase()) continue;
+    if (/^\d{1,5}$/.test(password)) continue; // host:port, not a password
+    if (password.length < 4 || shannonEntropy(password) < 2) continue;
+    const start = at + 3 + user.length + 1;
+    out.push({ start, end: start + password.length, kind: `password in a ${scheme}:// URL` });
+  }
+}
+
+/** `Count`, `_url`, `-name`, `.Path` -> `count`, `_url`, `_name`, `_path`. */
+function snakeCase(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[.-]/g, '_').toLowerCase();
+}
+
+function kindOfName(keyword: string, name: string): string {
+  const k = keyword.toLowerCase();
+  if (/secret[_-]?access[_-]?key/i.test(name)) return 'AWS secret access key';
+  if (k.startsWith('pass') || k === 'pwd') return 'password';
+  if (k.startsWith('secret')) return /client/i.test(name) ? 'client secret' : 'secret';
+  if (k.startsWith('token')) return 'token';
+  if (k.startsWith('credential')) return 'credential';
+  if (k.startsWith('private')) return 'private key';
+  if (k.startsWith('access')) return 'access key';
+  return 'API key';
+}
+
+function scanAssignments(text: string, out: Finding[]): void {
+  secretName.lastIndex = 0;
+  for (let m = secretName.exec(text); m; m = secretName.exec(text)) {
+    const suffix = m[2];
+    if (benignSuffix.test(snakeCase(suffix))) continue;
+    let nameStart = m.index;
+    while (nameStart > 0 && /[A-Za-z0-9_.-]/.test(text[nameStart - 1]) && m.index - nameStart < 80) nameStart--;
+    const prefix = text.slice(nameStart, m.index);
+    if (benignPrefix.test(prefix)) continue;
+    // An identifier that merely contains the word (`mytokenizer`, `setPassword`) still counts; `typeOfToken` does too.
+    let i = m.index + m[0].length;
+    const q = text[i];
+    let valueStart: number;
+    let valueEnd: number;
+    if (q === '"' || q === "'" || q === '`') {
+      valueStart = i + 1;
+      const close = text.indexOf(q, valueStart);
+      const nl = text.indexOf('\n', valueStart);
+      if (close < 0 || (nl >= 0 && nl < close) || close - valueStart > 300) continue;
+      valueEnd = close;
+    } else {
+      valueStart = i;
+      while (i < text.length && i - valueStart <= 300 && !/[\s"'`,;)}\]]/.test(text[i])) i++;
+      valueEnd = i;
+    }
+    const value = text.slice(valueStart, valueEnd);
+    if (!plausibleAssignedSecret(value) || isPublic(value)) continue;
+    out.push({ start: valueStart, end: valueEnd, kind: kindOfName(m[1], prefix + m[1] + suffix) });
+    secretName.lastIndex = Math.max(secretName.lastIndex, valueEnd);
+  }
+}
+
+/** The first characters of a secret that a message may show: at most 4, fewer for short ones. */
+function shown(secret: string): string {
+  const n = Math.min(4, Math.floor(secret.length / 4));
+  return n > 0 ? secret.slice(0, n) : '';
+}
+
+function messageFor(kind: string, secret: string): string {
+  const what = kind.startsWith('password in') ? `A ${kind}` : `What looks like a${/^(?:[AEIOU]|RSA\b|SSH\b)/.test(kind) ? 'n' : ''} ${kind}`;
+  const head = kind.endsWith('private key') ? '' : shown(secret);
+  const preview = head ? ` (\`${head}…\`)` : '';
+  return (
+    `${what}${preview} is written in this asset. Remove it and rotate it with its issuer: ` +
+    `anything committed to the library must be treated as leaked. Read it from an environment variable or a secret store instead. ` +
+    `If it is a documented example and not a real credential, add \`pragma: allowlist secret\` on its line.`
+  );
+}
+
+/**
+ * Finds what looks like a credential in a text file: provider API keys and tokens, private key
+ * blocks, Azure account keys, JWTs and passwords assigned to secret-ish names, and passwords in
+ * URLs. Placeholders (`your-api-key`, `<password>`, `****`) and references (`${VAR}`,
+ * `{{secret}}`, `$VAR`, `process.env.X`) are not reported, nor lines marked `pragma: allowlist secret`.
+ * Each diagnostic covers exactly the secret and never repeats more than its first 4 characters.
+ */
+export function scanSecrets(file: ParsedFile, doc: TextDocument): Diagnostic[] {
+  const text = doc.text;
+  const found: Finding[] = [];
+  scanPrivateKeys(text, found);
+  const prefixed: Finding[] = [];
+  scanPrefixed(text, prefixed);
+  found.push(...prefixed);
+  const awsIds = prefixed.filter((f) => f.kind === 'AWS access key ID');
+  if (awsIds.length) scanAwsSecretsNear(text, awsIds, found);
+  scanAzure(text, found);
+  scanJwts(text, found);
+  scanUrls(text, found);
+  scanAssignments(text, found);
+
+  // The most specific finding wins where two overlap (a key in `api_key = "sk-..."`, a token in a URL).
+  const kept: Finding[] = [];
+  for (const f of found) {
+    if (kept.some((k) => f.start < k.end && k.start < f.end)) continue;
+    kept.push(f);
+  }
+  kept.sort((a, b) => a.start - b.start);
+
+  const diagnostics: Diagnostic[] = [];
+  for (const f of kept) {
+    if (diagnostics.length >= maxDiagnosticsPerCode) break;
+    const range = doc.rangeOf(f.start, f.end);
+    if (allowlistPragma.test(doc.lineText(range.start.line))) continue;
+    diagnostics.push(diag('secret-in-asset', file.path, range, messageFor(f.kind, text.slice(f.start, f.end))));
+  }
+  return diagnostics;
+}

@@ -1,0 +1,75 @@
+// References (`id`, `id@range`, `library:id@range`): parsing and resolution against a catalog.
+
+import * as semver from 'semver';
+import type { Asset, AssetStatus, Reference } from './types';
+
+const refPattern = /^(?:([a-z0-9][a-z0-9._-]*):)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:@(.+))?$/;
+
+/** Parses a reference; undefined when it is not one (the schema reports the shape). */
+export function parseReference(raw: string): Reference | undefined {
+  const m = refPattern.exec(raw.trim());
+  if (!m) return undefined;
+  const ref: Reference = { raw, id: m[2] };
+  if (m[1]) ref.library = m[1];
+  if (m[3] !== undefined) ref.range = m[3].trim();
+  return ref;
+}
+
+/** True when the range part is a valid semver range. */
+export function isValidRange(range: string): boolean {
+  return semver.validRange(range) !== null;
+}
+
+export interface Resolution {
+  /** The chosen asset, when one satisfies the reference. */
+  asset?: Asset;
+  /** Every asset with the id (all versions). */
+  candidates: Asset[];
+}
+
+/**
+ * Resolves a reference: the newest version that satisfies the range (and whose status is in
+ * `statuses`, when given). A bare id means the newest approved version, falling back to the
+ * newest of any status when `statuses` is not given and nothing is approved.
+ */
+export function resolveReference(ref: Reference, byId: Map<string, Asset[]>, statuses?: readonly AssetStatus[]): Resolution {
+  const candidates = byId.get(ref.id) ?? [];
+  let pool = candidates.filter((a) => semver.valid(a.version));
+  if (statuses) pool = pool.filter((a) => statuses.includes(a.status));
+  if (ref.range !== undefined) {
+    if (!isValidRange(ref.range)) return { candidates };
+    pool = pool.filter((a) => semver.satisfies(a.version, ref.range!, { includePrerelease: true }));
+  } else if (!statuses) {
+    const approved = pool.filter((a) => a.status === 'approved');
+    if (approved.length) pool = approved;
+  }
+  const asset = newest(pool);
+  return asset ? { asset, candidates } : { candidates };
+}
+
+/** The asset with the highest version. */
+export function newest(assets: readonly Asset[]): Asset | undefined {
+  let best: Asset | undefined;
+  for (const a of assets) {
+    if (!semver.valid(a.version)) continue;
+    if (!best || semver.gt(a.version, best.version)) best = a;
+  }
+  return best;
+}
+
+/** `id@^major.minor` for an asset, the reference people copy. */
+export function referenceTo(asset: Pick<Asset, 'id' | 'version'>): string {
+  const v = semver.parse(asset.version);
+  return v ? `${asset.id}@^${v.major}.${v.minor}` : asset.id;
+}
+
+/** Indexes assets by id. */
+export function indexById(assets: readonly Asset[]): Map<string, Asset[]> {
+  const m = new Map<string, Asset[]>();
+  for (const a of assets) {
+    const list = m.get(a.id);
+    if (list) list.push(a);
+    else m.set(a.id, [a]);
+  }
+  return m;
+}

@@ -1,0 +1,91 @@
+// Node implementation of the FileSystem and PathOps ports (node:fs/promises and node:path).
+
+import { randomBytes } from 'node:crypto';
+import type { Dirent, Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { DirEntry, EntryType, FileStat, FileSystem, PathOps } from '../core/ports';
+
+function entryType(d: Dirent | Stats): EntryType {
+  if (d.isSymbolicLink()) return 'symlink';
+  if (d.isDirectory()) return 'directory';
+  if (d.isFile()) return 'file';
+  return 'other';
+}
+
+function isNotFound(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** The host's path arithmetic. */
+export const nodePathOps: PathOps = {
+  sep: nodePath.sep,
+  join: (...parts) => nodePath.join(...parts),
+  resolve: (...parts) => nodePath.resolve(...parts),
+  relative: (from, to) => nodePath.relative(from, to),
+  dirname: (p) => nodePath.dirname(p),
+  basename: (p) => nodePath.basename(p),
+  isAbsolute: (p) => nodePath.isAbsolute(p),
+};
+
+/**
+ * Files through node:fs. `stat` never follows links; `writeFile` writes a temporary
+ * sibling and renames it over the target, so readers never see a half-written file.
+ */
+export class NodeFileSystem implements FileSystem {
+  async readFile(path: string): Promise<Uint8Array> {
+    return await fsp.readFile(path);
+  }
+
+  async readDir(path: string): Promise<DirEntry[]> {
+    const entries = await fsp.readdir(path, { withFileTypes: true });
+    return entries.map((d) => ({ name: d.name, type: entryType(d) }));
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await fsp.lstat(path);
+      return { type: entryType(s), size: s.size, mtimeMs: s.mtimeMs };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async realPath(path: string): Promise<string | undefined> {
+    try {
+      return await fsp.realpath(path);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    await fsp.mkdir(nodePath.dirname(path), { recursive: true });
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await fsp.writeFile(temp, data);
+      await fsp.rename(temp, path);
+    } catch (e) {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async mkdir(path: string): Promise<void> {
+    await fsp.mkdir(path, { recursive: true });
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fsp.rename(from, to);
+  }
+
+  async remove(path: string): Promise<void> {
+    await fsp.rm(path, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** A shared instance (the class holds no state). */
+export const nodeFileSystem: FileSystem = new NodeFileSystem();

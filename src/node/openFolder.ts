@@ -1,0 +1,47 @@
+// Opens a library that is a plain folder on disk (or the folder of a checkout) and loads its catalog.
+
+import * as nodePath from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { UserError } from '../core/errors';
+import { folderSource, loadCatalog } from '../core/library/load';
+import type { FileSource, ParsedFileCache } from '../core/library/load';
+import type { Catalog } from '../core/library/types';
+import { nodeFileSystem, nodePathOps } from './fileSystem';
+
+/** Loads the library rooted at `root` (a folder). */
+export async function openFolderLibrary(root: string, opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void } = {}): Promise<Catalog> {
+  const abs = nodePath.resolve(root);
+  const st = await fsp.stat(abs).catch(() => undefined);
+  if (!st) throw new UserError(`Library folder ${root} does not exist; check the path.`);
+  if (!st.isDirectory()) throw new UserError(`${root} is not a folder; give the library's root folder.`);
+  return loadCatalog({
+    root: abs,
+    source: opts.source ?? folderSource(nodeFileSystem, nodePathOps, abs),
+    cache: opts.cache,
+    commit: opts.commit,
+    fallbackName: nodePath.basename(abs),
+    onParse: opts.onParse,
+  });
+}
+
+/**
+ * The library root for a path: the nearest folder at or above it holding library.yaml;
+ * otherwise the folder itself (or the file's folder).
+ */
+export async function findLibraryRoot(target: string): Promise<{ root: string; isFile: boolean }> {
+  const abs = nodePath.resolve(target);
+  const st = await fsp.stat(abs).catch(() => undefined);
+  if (!st) throw new UserError(`${target} does not exist; give a library folder or files inside one.`);
+  const isFile = !st.isDirectory();
+  const start = isFile ? nodePath.dirname(abs) : abs;
+  let dir = start;
+  for (let i = 0; i < 64; i++) {
+    for (const name of ['library.yaml', 'library.yml']) {
+      if (await fsp.stat(nodePath.join(dir, name)).catch(() => undefined)) return { root: dir, isFile };
+    }
+    const parent = nodePath.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { root: start, isFile };
+}
