@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { validatorFor } from '../../../../src/core/schemas';
+import { TextDocument } from '../../../../src/core/text/textDocument';
+import { YamlSource, nearest } from '../../../../src/core/yaml/yamlDocument';
+
+function source(text: string): YamlSource {
+  const doc = new TextDocument(text);
+  return new YamlSource(doc, 'x.yaml', 0, doc.text.length);
+}
+
+describe('core/yaml/yamlDocument', () => {
+  it('reports syntax errors as yaml-syntax with a position', () => {
+    const y = source('a: 1\nb: [1, 2\nc: 3\n');
+    assert.equal(y.ok, false);
+    assert.ok(y.diagnostics.length > 0);
+    assert.equal(y.diagnostics[0].code, 'yaml-syntax');
+    assert.ok(y.diagnostics[0].range.start.line >= 1);
+  });
+
+  it('reports a repeated key as duplicate-key on the second key', () => {
+    const y = source('kind: prompt\nversion: 1.0.0\nkind: eval\n');
+    const d = y.diagnostics.find((x) => x.code === 'duplicate-key');
+    assert.ok(d);
+    assert.deepEqual(d.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 4 } });
+  });
+
+  it('bounds alias expansion (billion laughs)', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 9; i++) {
+      const prev = String.fromCharCode(97 + i);
+      const cur = String.fromCharCode(98 + i);
+      lines.push(`${cur}: &${cur} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`);
+    }
+    const started = Date.now();
+    const y = source(lines.join('\n') + '\n');
+    assert.equal(y.ok, false);
+    assert.equal(y.diagnostics[0].code, 'yaml-syntax');
+    assert.match(y.diagnostics[0].message, /alias/i);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('refuses nesting deeper than the bound instead of recursing', () => {
+    const y = source('a: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n');
+    assert.equal(y.ok, false);
+    assert.match(y.diagnostics[0].message, /nests deeper/);
+  });
+
+  it('maps schema errors to the value and unknown fields to the key, with a rename fix', () => {
+    const y = source('kind: widget\nversion: 1\nstatus: approved\ntitel: Hello\n');
+    const diags = y.validate(validatorFor('asset'));
+    const kind = diags.find((d) => d.code === 'schema' && d.message.includes('`kind`'));
+    assert.ok(kind, JSON.stringify(diags));
+    assert.deepEqual(kind.range, { start: { line: 0, character: 6 }, end: { line: 0, character: 12 } });
+    assert.match(kind.message, /must be one of "prompt", "eval", "module", "template"/);
+    const version = diags.find((d) => d.message.includes('`version`'));
+    assert.ok(version);
+    assert.match(version.message, /must be a string, not number 1/);
+    const unknown = diags.find((d) => d.code === 'unknown-field');
+    assert.ok(unknown);
+    assert.equal(unknown.severity, 'warning');
+    assert.match(unknown.message, /did you mean `title`/);
+    assert.deepEqual(unknown.fixes?.[0].edits, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 5 } }, newText: 'title' }]);
+  });
+
+  it('reports a missing required field on the document head', () => {
+    const y = source('kind: prompt\n');
+    const diags = y.validate(validatorFor('asset'));
+    assert.ok(diags.some((d) => d.code === 'schema' && /missing the required field `version`/.test(d.message)));
+  });
+
+  it('keeps positions right with CRLF, a BOM, tabs in values and non-ASCII text', () => {
+    const doc = new TextDocument('\ufeffid: grüße-😀\r\nkind: pr\tompt\r\n');
+    const y = new YamlSource(doc, 'x.yaml', 0, doc.text.length);
+    assert.deepEqual(y.valueRange(['kind']), { start: { line: 1, character: 6 }, end: { line: 1, character: 13 } });
+    // 'grüße-😀' is 8 UTF-16 units long (the emoji is two).
+    assert.deepEqual(y.valueRange(['id']), { start: { line: 0, character: 4 }, end: { line: 0, character: 12 } });
+  });
+
+  it('suggests only near names', () => {
+    assert.equal(nearest('titel', ['title', 'tags']), 'title');
+    assert.equal(nearest('zzzzzz', ['title', 'tags']), undefined);
+  });
+});
