@@ -1,0 +1,26 @@
+// Applying text edits (LSP ranges) to a text: how quick fixes are carried out outside the editor.
+
+import type { TextEdit } from '../diagnostics';
+import { TextDocument } from './textDocument';
+
+/**
+ * Applies non-overlapping edits to `text` (ranges refer to the original text; BOM kept).
+ * Throws when two edits overlap.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const doc = new TextDocument(text);
+  const spans = edits
+    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].start < spans[i - 1].end) throw new Error('Overlapping edits cannot be applied together.');
+  }
+  let out = '';
+  let pos = 0;
+  for (const s of spans) {
+    out += doc.text.slice(pos, s.start) + s.text;
+    pos = s.end;
+  }
+  out += doc.text.slice(pos);
+  return (doc.hadBom ? '\ufeff' : '') + out;
+}
