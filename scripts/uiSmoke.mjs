@@ -1,0 +1,44 @@
+// `npm run ui:smoke`: opens the workbench with the extension loaded in a headless Chromium and saves a screenshot.
+//
+// Writes screenshots/workbench.png. Env: WORKSPACE (folder to open, default samples/library), PORT (default: a free port).
+// Options: --skip-build, --headed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './codeServer.mjs';
+import { buildExtension } from './lib/build.mjs';
+import { onInterrupt, openWorkbench, startCodeServer, waitForWorkbench } from './lib/workbench.mjs';
+
+const log = (line) => console.error(`ui:smoke: ${line}`);
+const workspace = path.resolve(repoRoot, process.env.WORKSPACE ?? 'samples/library');
+const screenshotDir = path.join(repoRoot, 'screenshots');
+
+let server;
+let workbench;
+const stopAll = async () => {
+  await workbench?.close();
+  await server?.stop();
+};
+onInterrupt(stopAll);
+
+let code = 0;
+try {
+  if (!process.argv.includes('--skip-build')) await buildExtension();
+  server = await startCodeServer({
+    port: process.env.PORT ? Number(process.env.PORT) : undefined,
+    workspace,
+    extensionPath: repoRoot,
+    log,
+  });
+  workbench = await openWorkbench({ url: server.url, headless: !process.argv.includes('--headed') });
+  await waitForWorkbench(workbench.page);
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, 'workbench.png');
+  await workbench.page.screenshot({ path: file });
+  console.log(`Screenshot: ${path.relative(repoRoot, file)}`);
+} catch (error) {
+  log(error.message);
+  code = 1;
+} finally {
+  await stopAll();
+}
+process.exit(code);
