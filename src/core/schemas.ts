@@ -4,13 +4,33 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import assetSchema from '../../schemas/asset.schema.json';
+import dotpromptSchema from '../../schemas/dotprompt.schema.json';
+import cliConfigSchema from '../../schemas/cli-config.schema.json';
 import librarySchema from '../../schemas/library.schema.json';
 import pilotSchema from '../../schemas/pilot.schema.json';
+import pilotLockSchema from '../../schemas/pilot-lock.schema.json';
+import ghModelsSchema from '../../schemas/gh-models.schema.json';
+import promptfooSchema from '../../schemas/promptfoo.schema.json';
+import promptySchema from '../../schemas/prompty.schema.json';
+import skillSchema from '../../schemas/skill.schema.json';
+import vscodeAgentSchema from '../../schemas/vscode-agent.schema.json';
+import vscodeInstructionsSchema from '../../schemas/vscode-instructions.schema.json';
+import vscodePromptSchema from '../../schemas/vscode-prompt.schema.json';
 
 const schemas = {
   asset: assetSchema,
+  dotprompt: dotpromptSchema,
+  'cli-config': cliConfigSchema,
   library: librarySchema,
   pilot: pilotSchema,
+  'pilot-lock': pilotLockSchema,
+  prompty: promptySchema,
+  'gh-models': ghModelsSchema,
+  'vscode-prompt': vscodePromptSchema,
+  'vscode-agent': vscodeAgentSchema,
+  'vscode-instructions': vscodeInstructionsSchema,
+  skill: skillSchema,
+  promptfoo: promptfooSchema,
 } as const;
 
 export type SchemaName = keyof typeof schemas;

@@ -373,6 +373,17 @@ export function normaliseParameter(name: string): string {
   return alias[n] ?? n;
 }
 
+/**
+ * A model id in our `provider/model` form: promptfoo's `openai:chat:gpt-4o` becomes `openai/gpt-4o`;
+ * undefined for providers that are not models (scripts, HTTP endpoints, files).
+ */
+export function normaliseModelId(id: string): string | undefined {
+  const t = id.trim();
+  if (/^(file|python|exec|js|golang|ruby|http|https|webhook|echo|sequence|browser|websocket|mcp|simulated-user):/i.test(t) || t.includes('://')) return undefined;
+  const m = /^([a-z][\w.-]*):(?:(?:chat|completion|completions|messages|responses|embedding|embeddings):)?(.+)$/i.exec(t);
+  return m ? `${m[1]}/${m[2]}` : t;
+}
+
 /** The catalogue entry for a model id as written (full id, or the part after the provider). */
 export function findModel(models: readonly ModelInfo[], id: string): ModelInfo | undefined {
   const exact = models.find((m) => m.id === id);
@@ -395,8 +406,7 @@ export function modelAllowed(allowed: readonly string[], id: string, models: rea
 function modelUses(catalog: Catalog): { file: string; use: ModelUse }[] {
   const uses: { file: string; use: ModelUse }[] = [];
   for (const f of catalog.files.values()) {
-    for (const m of f.models ?? []) uses.push({ file: f.path, use: m });
-    for (const m of f.evalSuite?.providers ?? []) uses.push({ file: f.path, use: m });
+    for (const m of f.models ?? f.evalSuite?.providers ?? []) uses.push({ file: f.path, use: m });
   }
   for (const a of catalog.assets) {
     if (!a.managed || !a.manifest) continue;
@@ -408,8 +418,11 @@ function modelUses(catalog: Catalog): { file: string; use: ModelUse }[] {
 
 function checkModels(catalog: Catalog, out: Diagnostic[]): void {
   const { policy, models } = catalog.library;
-  for (const { file, use } of modelUses(catalog)) {
-    if (!use.id || /[{}$]/.test(use.id)) continue;
+  for (const { file, use: written } of modelUses(catalog)) {
+    if (!written.id || /[{}$]/.test(written.id)) continue;
+    const id = normaliseModelId(written.id);
+    if (id === undefined) continue;
+    const use = { ...written, id };
     if (!modelAllowed(policy.allowedModels, use.id, models)) {
       out.push(diag('model-not-allowed', file, use.range, `The model \`${use.id}\` is not allowed by the library policy (allowed: ${policy.allowedModels.join(', ')}); pick an allowed model.`));
     }

@@ -14,35 +14,62 @@ interface Finding {
 }
 
 /**
- * Provider tokens with a recognisable prefix. The lookbehind keeps them from matching inside a
- * longer word (`task-description` is not an `sk-` key); each group is checked further in code.
+ * Where a provider token may start: the separator that ends its prefix (`sk-`, `ghp_`, `xoxb-`...)
+ * or an AWS/Google prefix. Matching separators first and checking the prefix behind them is
+ * several times faster than trying every prefix at every position.
+ */
+const tokenTrigger = /[-_](?<=(?:sk-|hf_|gh[pousr]_|github_pat_|glpat-|xox[baprs]-|[sr]k_live_))|A(?:KIA|SIA|Iza)/g;
+/**
+ * Provider tokens with a recognisable prefix, tried at a trigger. The lookbehind keeps them from
+ * matching inside a longer word (`task-description` is not an `sk-` key); each group is checked further in code.
  */
 const prefixedToken =
-  /(?<![A-Za-z0-9_-])(?:((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])|(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])|(sk-[A-Za-z0-9_-]{20,})|(hf_[A-Za-z0-9]{30,})|(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})|(glpat-[A-Za-z0-9_-]{20,})|(xox[baprs]-[A-Za-z0-9-]{10,})|([sr]k_live_[A-Za-z0-9]{20,}))/g;
+  /(?<![A-Za-z0-9_-])(?:((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])|(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])|(sk-[A-Za-z0-9_-]{20,})|(hf_[A-Za-z0-9]{30,})|(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})|(glpat-[A-Za-z0-9_-]{20,})|(xox[baprs]-[A-Za-z0-9-]{10,})|([sr]k_live_[A-Za-z0-9]{20,}))/y;
+/** How far before its separator a prefix starts: github_pat_, [sr]k_live_, glpat-, xoxb-, ghp_, sk-/hf_. */
+const prefixOffsets = [10, 7, 5, 4, 3, 2];
 
 const privateKeyHeader = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----/g;
 const azureKey = /\b(AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}={0,2})/g;
-const jwtToken = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g;
+/** A JWT (header.payload.signature, both JSON parts starting `{"`), matched where its header starts. */
+const jwtToken = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(?![A-Za-z0-9_-])/y;
 /** The `user:password@` after a `scheme://` (sticky: matched right after the `://`). */
 const userInfo = /([^\s:/?#@"'`<>]{1,200}):([^\s/?#@"'`<>]{1,200})@(?=[A-Za-z0-9[._-])/y;
-/** A secret-ish name followed by an assignment operator; the value is read in code from lastIndex. */
-const secretName =
-  /(api[_.-]?key|apikey|secret|passw(?:or)?d|pwd|token|credential|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|encryption[_-]?key)([A-Za-z0-9_.-]{0,40})["'`]?[ \t]*(?:=>|:=|=|:)[ \t]*/gi;
+/**
+ * A secret-ish word inside a name that is being assigned (`OPENAI_API_KEY=`, `"password": `, `token:`).
+ * Only the keyword is matched here; the whole name and the value are examined in code.
+ */
+const secretWord = /(?:key|secret|passw|pwd|passphrase|token|credential)(?=[A-Za-z0-9_.-]{0,40}["'`]?[ \t]*(?:=>|:=|=|:))/gi;
+/** The assignment operator after a name, with an optional closing quote and blanks. */
+const assignment = /["'`]?[ \t]*(?:=>|:=|=|:)[ \t]*/y;
+/** Words of a name that hold a secret on their own. */
+const secretWords = new Set(['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'credential', 'apikey']);
+/** Words that make a following `key` a credential (`api_key`, `OPENAI_KEY`, `accountKey`). */
+const keyQualifiers = new Set([
+  'api', 'access', 'secret', 'private', 'signing', 'encryption', 'auth', 'account', 'master', 'client', 'app', 'service',
+  'shared', 'subscription', 'storage', 'license', 'openai', 'anthropic', 'azure', 'aws', 'gcp', 'google', 'gemini',
+  'mistral', 'cohere', 'groq', 'stripe', 'twilio', 'sendgrid', 'slack', 'github', 'gitlab', 'hf', 'huggingface',
+  'pinecone', 'langsmith', 'langfuse', 'together', 'replicate', 'deepseek', 'perplexity', 'voyage', 'elevenlabs',
+]);
+/** Words before the secret word that make the name something else (`max_tokens`, `eos_token`, `design token`). */
+const benignBefore = new Set([
+  'max', 'num', 'total', 'prompt', 'completion', 'input', 'output', 'reasoning', 'cached', 'special', 'stop', 'eos',
+  'bos', 'pad', 'unk', 'sep', 'mask', 'cls', 'page', 'next', 'continuation', 'cancellation', 'csrf', 'xsrf', 'sync',
+  'design', 'figma', 'public', 'forgot', 'reset', 'new', 'old', 'confirm', 'id', 'primary', 'foreign', 'sort',
+  'partition', 'cache', 'idempotency',
+]);
+/** Words that may follow the secret word (`secret_key`, `password_value`, `API_KEY_1`). */
+const trailingWords = new Set(['key', 'value', 'string', 'str', 'b64', 'base64', 'hex', 'plain', 'raw', 'text']);
+
 const base64Forty = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
-/** Words after a secret-ish name that make it something else (`max_tokens`, `token_url`, `secret_name`). */
-const benignSuffix = /^_?(?:s|izer|ize|ized|count|len|length|limit|max|min|file|path|dir|url|uri|endpoint|name|id|ids|type|kind|env|var|header|field|ref|hint|policy|ttl|expir\w*|at|format|mode|size|usage|budget|cost|price|enabled|required|label|description|title|help|regex|pattern|prefix|suffix|hash|digest|provider|manager|store|source|location|version|scope|scopes)(?=$|_)/;
-/** Words before a secret-ish name that make it something else (`max_tokens`, `eos_token`, `design token`). */
-const benignPrefix =
-  /(?:max|num|total|prompt|completion|input|output|reasoning|cached|special|stop|eos|bos|pad|unk|sep|mask|cls|page|next|continuation|cancellation|csrf|xsrf|sync|design|figma|public|forgot|reset|new|old|confirm)[_.-]?$/i;
 /** Values that point at a secret instead of holding one. */
 const envReference =
   /\$\{|\$\(|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]\w*%$|process\.env|import\.meta\.env|os\.environ|getenv|\benv[:(.[]|secrets?\.|vault|arn:aws|^[A-Za-z_][\w-]*\(/i;
 /** Placeholder words in a value: documentation, not a credential. */
 const placeholderWord =
-  /your|example|sample|placeholder|dummy|fake|changeme|change[_-]?me|replace|insert|redacted|xxx|\*\*\*|\.\.\.|todo|tbd|here|demo|mock|test|secret|passw|token|api[_-]?key|lorem|foo|bar|baz|qwerty|letmein|hunter2|admin|default|<|>/i;
+  /your|example|sample|placeholder|dummy|fake|changeme|change[_-]?me|abc123|replace|insert|redacted|xxx|\*\*\*|\.\.\.|todo|tbd|here|demo|mock|test|secret|passw|token|api[_-]?key|lorem|foo|bar|baz|qwerty|letmein|hunter2|admin|default|<|>/i;
 /** Placeholder words inside a prefixed token (a stricter list: real random tokens are long). */
-const tokenPlaceholder = /your|example|sample|placeholder|dummy|fake|redacted|xxxx|here|changeme|abcdef|123456|0000/i;
+const tokenPlaceholder = /your|example|sample|placeholder|dummy|fake|redacted|xxxx|here|changeme|abcdef|abc123|123456|0000/i;
 /** Default passwords of local services (`postgres:postgres@localhost`). */
 const defaultPasswords = new Set(['postgres', 'root', 'admin', 'guest', 'pass', 'password', 'secret', 'test', 'changeme', 'user', 'mysql', 'redis', 'rabbitmq', 'sa', 'dev']);
 /** Credentials that are published on purpose (emulator keys, documentation tokens). */
@@ -52,7 +79,11 @@ const publicValues = [
   // The jwt.io example token's signature.
   'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ];
+/** Tokens that are public by design where they appear (Codecov badge and graph tokens). */
+const publicContext = /codecov\.io\/\S*[?&]token=$/;
 const allowlistPragma = /pragma:\s*allowlist[ -]secret/i;
+/** Most findings any one file yields (a generated file full of tokens must not make the overlap check quadratic). */
+const maxFindings = 4 * maxDiagnosticsPerCode;
 
 /** Shannon entropy of a string in bits per character. */
 export function shannonEntropy(s: string): number {
@@ -83,9 +114,12 @@ function plausibleTokenBody(body: string, needDigit: boolean): boolean {
   return shannonEntropy(body) >= 3;
 }
 
-/** Made of words and numbers (`actual_secret_key_12345`, `Desktop/Title/H1`, `TestPass123`), not random. */
+/** Made of words and numbers (`actual_secret_key_12345`, `Desktop/Title/H1`, `TestPass123`, `Uint8Array`), not random. */
 function looksLikeWords(value: string): boolean {
-  return value.split(/[/_.\-:]+/).every((seg) => seg === '' || /^[A-Za-z]+\d{0,4}$/.test(seg) || /^\d+$/.test(seg));
+  return value
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[/_.\-: ]+/)
+    .every((seg) => seg === '' || /^[A-Za-z]+\d{0,4}$/.test(seg) || /^\d+$/.test(seg));
 }
 
 /** A literal assigned to a secret-ish name that is plausibly a real credential. */
@@ -132,27 +166,35 @@ function prefixLength(token: string): number {
 }
 
 function scanPrefixed(text: string, out: Finding[]): void {
-  prefixedToken.lastIndex = 0;
-  for (let m = prefixedToken.exec(text); m; m = prefixedToken.exec(text)) {
-    let group = 1;
-    while (group < m.length && m[group] === undefined) group++;
-    const token = m[0];
-    const body = token.slice(prefixLength(token));
-    // Base62 keys of this length almost always hold a digit; Hugging Face tokens are letters only.
-    const needDigit = group !== 4 && group !== 1;
-    if (!plausibleTokenBody(body, needDigit) || isPublic(token)) continue;
-    if (group === 3 && /^[a-z]+(?:-[a-z]+)+$/.test(body)) continue; // sk-some-kebab-case-words
-    out.push({ start: m.index, end: m.index + token.length, kind: kindOfPrefixed(token, group) });
+  tokenTrigger.lastIndex = 0;
+  for (let t = tokenTrigger.exec(text); t && out.length < maxFindings; t = tokenTrigger.exec(text)) {
+    const starts = t[0].length > 1 ? [t.index] : prefixOffsets.map((o) => t.index - o).filter((s) => s >= 0);
+    for (const start of starts) {
+      prefixedToken.lastIndex = start;
+      const m = prefixedToken.exec(text);
+      if (!m) continue;
+      tokenTrigger.lastIndex = start + m[0].length;
+      let group = 1;
+      while (group < m.length && m[group] === undefined) group++;
+      const token = m[0];
+      const body = token.slice(prefixLength(token));
+      // Base62 keys of this length almost always hold a digit; Hugging Face tokens and AWS ids may not.
+      const needDigit = group !== 4 && group !== 1;
+      if (!plausibleTokenBody(body, needDigit) || isPublic(token)) break;
+      if (group === 3 && /^[a-z]+(?:-[a-z]+)+$/.test(body)) break; // sk-some-kebab-case-words
+      out.push({ start, end: start + token.length, kind: kindOfPrefixed(token, group) });
+      break;
+    }
   }
 }
 
 /** AWS secret access keys (40 base64 characters) close to an access key ID. */
 function scanAwsSecretsNear(text: string, ids: Finding[], out: Finding[]): void {
-  for (const id of ids) {
+  for (const id of ids.slice(0, maxDiagnosticsPerCode)) {
     const from = Math.max(0, id.start - 400);
     const window = text.slice(from, Math.min(text.length, id.end + 400));
     base64Forty.lastIndex = 0;
-    for (let m = base64Forty.exec(window); m; m = base64Forty.exec(window)) {
+    for (let m = base64Forty.exec(window); m && out.length < maxFindings; m = base64Forty.exec(window)) {
       const v = m[0];
       if (!/[a-z]/.test(v) || !/[A-Z]/.test(v) || !hasDigit(v) || tokenPlaceholder.test(v) || shannonEntropy(v) < 4) continue;
       out.push({ start: from + m.index, end: from + m.index + v.length, kind: 'AWS secret access key' });
@@ -163,7 +205,7 @@ function scanAwsSecretsNear(text: string, ids: Finding[], out: Finding[]): void 
 function scanPrivateKeys(text: string, out: Finding[]): void {
   if (!text.includes('PRIVATE KEY')) return;
   privateKeyHeader.lastIndex = 0;
-  for (let m = privateKeyHeader.exec(text); m; m = privateKeyHeader.exec(text)) {
+  for (let m = privateKeyHeader.exec(text); m && out.length < maxFindings; m = privateKeyHeader.exec(text)) {
     const bodyStart = m.index + m[0].length;
     const endMarker = text.indexOf('-----END', bodyStart);
     const bodyEnd = endMarker >= 0 && endMarker - bodyStart < 20000 ? endMarker : Math.min(text.length, bodyStart + 4000);
@@ -184,7 +226,7 @@ function scanPrivateKeys(text: string, out: Finding[]): void {
 function scanAzure(text: string, out: Finding[]): void {
   if (!text.includes('AccessKey=') && !text.includes('AccountKey=')) return;
   azureKey.lastIndex = 0;
-  for (let m = azureKey.exec(text); m; m = azureKey.exec(text)) {
+  for (let m = azureKey.exec(text); m && out.length < maxFindings; m = azureKey.exec(text)) {
     const v = m[2];
     if (isPublic(v) || tokenPlaceholder.test(v) || shannonEntropy(v) < 3.5) continue;
     const start = m.index + m[1].length + 1;
@@ -192,21 +234,26 @@ function scanAzure(text: string, out: Finding[]): void {
   }
 }
 
+/** JWTs assigned to a secret-ish name or sent as a bearer token; found from their `.eyJ` payload. */
 function scanJwts(text: string, out: Finding[]): void {
-  if (!text.includes('eyJ')) return;
-  jwtToken.lastIndex = 0;
-  for (let m = jwtToken.exec(text); m; m = jwtToken.exec(text)) {
+  for (let at = text.indexOf('.eyJ'); at >= 0 && out.length < maxFindings; at = text.indexOf('.eyJ', at + 4)) {
+    let start = at;
+    while (start > 0 && at - start < 4096 && /[A-Za-z0-9_-]/.test(text[start - 1])) start--;
+    jwtToken.lastIndex = start;
+    const m = jwtToken.exec(text);
+    if (!m) continue;
+    at = start + m[0].length - 4;
     if (isPublic(m[0])) continue;
-    const lineStart = Math.max(text.lastIndexOf('\n', m.index) + 1, m.index - 120);
-    const before = text.slice(lineStart, m.index);
+    const lineStart = Math.max(text.lastIndexOf('\n', start) + 1, start - 120);
+    const before = text.slice(lineStart, start);
     if (!/(?:bearer\s+|(?:token|jwt|secret|key|auth[a-z]*|password|credential|session|cookie)[A-Za-z0-9_.-]*["'`]?\s*(?:=>|:=|=|:)\s*["'`]?)$/i.test(before)) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, kind: 'JSON Web Token' });
+    out.push({ start, end: start + m[0].length, kind: 'JSON Web Token' });
   }
 }
 
 /** Finds `scheme://user:password@host` around each `://` (a literal search, far cheaper than a regex scan). */
 function scanUrls(text: string, out: Finding[]): void {
-  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+  for (let at = text.indexOf('://'); at >= 0 && out.length < maxFindings; at = text.indexOf('://', at + 3)) {
     let s = at;
     while (s > 0 && at - s <= 30 && /[A-Za-z0-9+.-]/.test(text[s - 1])) s--;
     if (s === at || !/[A-Za-z]/.test(text[s])) continue;
@@ -217,7 +264,7 @@ function scanUrls(text: string, out: Finding[]): void {
     const user = m[1];
     const password = m[2];
     const lower = password.toLowerCase();
-    if (envReference.test(password) || /[*<>[\]{}%]/.test(password)) continue;
+    if (envReference.test(password) || /[*<>[\]{}%\\]/.test(password)) continue;
     if (placeholderWord.test(password) || defaultPasswords.has(lower) || lower === user.toLowerCase()) continue;
     if (/^\d{1,5}$/.test(password)) continue; // host:port, not a password
     if (password.length < 4 || shannonEntropy(password) < 2) continue;
@@ -226,34 +273,58 @@ function scanUrls(text: string, out: Finding[]): void {
   }
 }
 
-/** `Count`, `_url`, `-name`, `.Path` -> `count`, `_url`, `_name`, `_path`. */
-function snakeCase(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[.-]/g, '_').toLowerCase();
+/** Lower-case words of an identifier: `OPENAI_API_KEY`, `apiKey`, `x-api-key`, `db.password` -> words. */
+function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_.-]+/)
+    .filter((w) => w !== '');
 }
 
-function kindOfName(keyword: string, name: string): string {
-  const k = keyword.toLowerCase();
-  if (/secret[_-]?access[_-]?key/i.test(name)) return 'AWS secret access key';
-  if (k.startsWith('pass') || k === 'pwd') return 'password';
-  if (k.startsWith('secret')) return /client/i.test(name) ? 'client secret' : 'secret';
-  if (k.startsWith('token')) return 'token';
-  if (k.startsWith('credential')) return 'credential';
-  if (k.startsWith('private')) return 'private key';
-  if (k.startsWith('access')) return 'access key';
+/** What kind of credential a name holds, or undefined when it is not a secret-ish name. */
+function kindOfName(words: string[]): string | undefined {
+  let k = -1;
+  for (let i = words.length - 1; i >= 0 && k < 0; i--) {
+    const w = words[i];
+    const qualifiedKey = w === 'key' && i > 0 && keyQualifiers.has(words[i - 1]);
+    if (secretWords.has(w) || qualifiedKey || /^(?:api|access|secret|private|auth|client|bearer|refresh|session)(?:key|token|secret)$/.test(w)) k = i;
+  }
+  if (k < 0) return undefined;
+  if (words.slice(k + 1).some((w) => !trailingWords.has(w) && !/^\d+$/.test(w))) return undefined;
+  // The words right before decide: `id_token`, `eos_token`, `PublicKeyToken`, `public_key` (`max_tokens` never matched).
+  const before = words.slice(Math.max(0, k - 2), k);
+  if (before.some((w) => benignBefore.has(w))) return undefined;
+  const all = words.join(' ');
+  if (/secret access key|secretaccesskey/.test(all)) return 'AWS secret access key';
+  const w = words[k];
+  if (w.startsWith('pass') || w === 'pwd') return 'password';
+  if (w === 'secret' || w.endsWith('secret')) return words.includes('client') || w === 'clientsecret' ? 'client secret' : 'secret';
+  if (w.endsWith('token')) return 'token';
+  if (w === 'credential') return 'credential';
+  if (words[k - 1] === 'private' || w === 'privatekey') return 'private key';
+  if (words[k - 1] === 'access' || w === 'accesskey') return 'access key';
   return 'API key';
 }
 
 function scanAssignments(text: string, out: Finding[]): void {
-  secretName.lastIndex = 0;
-  for (let m = secretName.exec(text); m; m = secretName.exec(text)) {
-    const suffix = m[2];
-    if (benignSuffix.test(snakeCase(suffix))) continue;
+  secretWord.lastIndex = 0;
+  for (let m = secretWord.exec(text); m && out.length < maxFindings; m = secretWord.exec(text)) {
     let nameStart = m.index;
-    while (nameStart > 0 && /[A-Za-z0-9_.-]/.test(text[nameStart - 1]) && m.index - nameStart < 80) nameStart--;
-    const prefix = text.slice(nameStart, m.index);
-    if (benignPrefix.test(prefix)) continue;
-    // An identifier that merely contains the word (`mytokenizer`, `setPassword`) still counts; `typeOfToken` does too.
-    let i = m.index + m[0].length;
+    while (nameStart > 0 && m.index - nameStart < 80 && /[A-Za-z0-9_.-]/.test(text[nameStart - 1])) nameStart--;
+    let nameEnd = m.index + m[0].length;
+    while (nameEnd < text.length && /[A-Za-z0-9_.-]/.test(text[nameEnd])) nameEnd++;
+    secretWord.lastIndex = nameEnd;
+    const words = wordsOf(text.slice(nameStart, nameEnd));
+    const spaced = /(\w+)[ \t]+$/.exec(text.slice(Math.max(0, nameStart - 30), nameStart));
+    if (spaced) words.unshift(...wordsOf(spaced[1])); // `Figma Token:`, `Admin password =`
+    const kind = kindOfName(words);
+    if (!kind) continue;
+    assignment.lastIndex = nameEnd;
+    const op = assignment.exec(text);
+    if (!op) continue;
+    let i = nameEnd + op[0].length;
     const q = text[i];
     let valueStart: number;
     let valueEnd: number;
@@ -265,13 +336,16 @@ function scanAssignments(text: string, out: Finding[]): void {
       valueEnd = close;
     } else {
       valueStart = i;
-      while (i < text.length && i - valueStart <= 300 && !/[\s"'`,;)}\]]/.test(text[i])) i++;
+      while (i < text.length && i - valueStart <= 300 && !/[\s"'`,;]/.test(text[i])) i++;
       valueEnd = i;
+      while (valueEnd > valueStart && /[)}\]]/.test(text[valueEnd - 1])) valueEnd--;
+      // Unquoted, brackets, operators or escapes mean code (`paddingLines[0]`, `getBytes(48)`, `a&&b`), not a literal.
+      if (/[()[\]{}\\]|&&|\|\|/.test(text.slice(valueStart, valueEnd))) continue;
     }
     const value = text.slice(valueStart, valueEnd);
-    if (!plausibleAssignedSecret(value) || isPublic(value)) continue;
-    out.push({ start: valueStart, end: valueEnd, kind: kindOfName(m[1], prefix + m[1] + suffix) });
-    secretName.lastIndex = Math.max(secretName.lastIndex, valueEnd);
+    if (!plausibleAssignedSecret(value) || isPublic(value) || publicContext.test(text.slice(Math.max(0, nameStart - 200), valueStart))) continue;
+    out.push({ start: valueStart, end: valueEnd, kind });
+    secretWord.lastIndex = Math.max(secretWord.lastIndex, valueEnd);
   }
 }
 

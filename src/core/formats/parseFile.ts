@@ -1,11 +1,17 @@
 // Turns one file's bytes into a ParsedFile: a pure function of (path, content), safe to cache by blob id.
 
 import { createHash } from 'node:crypto';
+import { scanSecrets } from '../checks/secrets';
 import { diag } from '../diagnostics';
 import { maxTextFileBytes } from '../limits';
 import { decodeUtf8, looksBinary, TextDocument } from '../text/textDocument';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from './detect';
+import { parseDotprompt } from './dotprompt';
+import { parseGhModels } from './ghModels';
 import { parseManifest } from './manifests';
+import { parseMarkdownPrompt } from './markdownPrompt';
+import { parsePromptfoo } from './promptfoo';
+import { parsePrompty } from './prompty';
 import type { FormatId, ParsedFile } from './types';
 
 /** A format module: fills in `file` from the document. It may throw; the caller turns that into a diagnostic. */
@@ -15,6 +21,14 @@ const parsers: Partial<Record<FormatId, FormatParser>> = {
   'library-manifest': (f, d) => void parseManifest(f, d),
   'asset-manifest': (f, d) => void parseManifest(f, d),
   'pilot-manifest': (f, d) => void parseManifest(f, d),
+  prompty: parsePrompty,
+  'vscode-prompt': parseMarkdownPrompt,
+  'vscode-agent': parseMarkdownPrompt,
+  'vscode-instructions': parseMarkdownPrompt,
+  skill: parseMarkdownPrompt,
+  'gh-models': parseGhModels,
+  promptfoo: parsePromptfoo,
+  dotprompt: parseDotprompt,
 };
 
 /** Post-parse passes that run on every text file of a library (e.g. secret scanning). */
@@ -83,6 +97,11 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
         diag('unreadable-file', path, zero, `Internal error while checking this ${file.format} file: ${(e as Error).message}. Please report it with the file.`),
       );
     }
+  }
+  try {
+    file.diagnostics.push(...scanSecrets(file, doc));
+  } catch (e) {
+    file.diagnostics.push(diag('unreadable-file', path, zero, `Internal error while scanning this file for secrets: ${(e as Error).message}. Please report it with the file.`));
   }
   for (const pass of textPasses) {
     try {

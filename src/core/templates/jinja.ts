@@ -264,12 +264,13 @@ function findLastIndex<T>(items: T[], pred: (t: T) => boolean): number {
  * `continue`, `do` and `recursive` become comments or blanks.
  */
 function toNunjucks(src: string, tags: JinjaTag[]): string {
-  let out = src;
-  const put = (at: number, s: string) => {
-    out = out.slice(0, at) + s + out.slice(at + s.length);
-  };
+  const edits: [number, string][] = [];
+  const put = (at: number, text: string) => edits.push([at, text]);
   for (const t of tags) {
     if (t.kind !== 'statement') continue;
+    // Jinja's `{%+` / `+%}` (keep whitespace) are unknown to nunjucks.
+    if (src[t.start + 2] === '+') put(t.start + 2, ' ');
+    if (src[t.end - 3] === '+') put(t.end - 3, ' ');
     const nameAt = t.innerStart + t.inner.indexOf(t.name ?? '');
     if (t.name === 'with' && /^\s*with\s+[A-Za-z_]\w*\s*=[^,]*$/.test(t.inner)) {
       put(nameAt, 'set ');
@@ -285,7 +286,10 @@ function toNunjucks(src: string, tags: JinjaTag[]): string {
       if (m) put(t.innerStart + m.index, ' '.repeat(9));
     }
   }
-  return out;
+  if (!edits.length) return src;
+  const chars = src.split('');
+  for (const [at, text] of edits) for (let i = 0; i < text.length; i++) chars[at + i] = text[i];
+  return chars.join('');
 }
 
 function parseError(region: TemplateRegion, src: string, tags: JinjaTag[], e: unknown): Diagnostic {
@@ -331,7 +335,7 @@ class VariableCollector {
 
   collect(root: NjNode): VariableUse[] {
     this.walk(root, 0);
-    return this.uses;
+    return this.uses.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
   }
 
   private isLocal(name: string): boolean {
@@ -495,7 +499,17 @@ function variablesByTag(region: TemplateRegion, tags: JinjaTag[]): VariableUse[]
     }
   }
   const out: VariableUse[] = [];
+  // A failed nunjucks parse is costly (an exception per tag): read plain names directly and cap the rest.
+  let budget = 2000;
   for (const e of exprs) {
+    const simple = /^(\s*)([\p{L}_][\p{L}\p{N}_]*)(?:\.[\p{L}\p{N}_]+)*\s*$/u.exec(e.text);
+    if (simple) {
+      const name = simple[2];
+      const at = region.start + e.at + simple[1].length;
+      if (!locals.has(name) && !jinjaGlobals.has(name)) out.push({ name, range: region.doc.rangeOf(at, at + name.length) });
+      continue;
+    }
+    if (budget-- <= 0) continue;
     const wrapper = `{{${e.text}}}`;
     let ast: NjNode;
     try {

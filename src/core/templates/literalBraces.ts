@@ -25,7 +25,7 @@ export interface TemplateRegion {
   end: number;
 }
 
-const identifier = /^[A-Za-z_][\w-]*(?:\.[\w-]+)*$/;
+const identifier = /^[\p{L}_][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)*$/u;
 
 /**
  * Finds the `{{name}}` placeholders that GitHub Models replaces literally (exact text, no
@@ -44,9 +44,17 @@ export function analyzeLiteralBraces(region: TemplateRegion): TemplateAnalysis {
     if (open < 0) break;
     // In `{{{x}}}` the outer braces stay literal text around `{{x}}`.
     while (src[open + 2] === '{') open++;
-    const close = src.indexOf('}}', open + 2);
-    const nextOpen = src.indexOf('{{', open + 2);
-    if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
+    // A placeholder is one line without braces inside; anything else leaves this `{{` unclosed.
+    let close = -1;
+    for (let i = open + 2; i < src.length; i++) {
+      const c = src[i];
+      if (c === '}' && src[i + 1] === '}') {
+        close = i;
+        break;
+      }
+      if (c === '{' || c === '\n' || c === '\r') break;
+    }
+    if (close < 0) {
       out.diagnostics.push(
         diag(
           'unbalanced-brace',
@@ -107,7 +115,7 @@ export function strayClosers(region: TemplateRegion, segments: [number, number][
       else if (c === '}') {
         if (src[i + 1] === '}' && i + 1 < b && closers.includes('}}') && depth < 2) {
           const range = doc.rangeOf(start + i, start + i + 2);
-          const typo = /\{\s*([A-Za-z_][\w.]*)\s*$/.exec(src.slice(Math.max(a, i - 80), i));
+          const typo = /\{\s*([\p{L}_][\p{L}\p{N}_.]*)\s*$/u.exec(src.slice(Math.max(a, i - 80), i));
           const msg = typo
             ? `\`}}\` closes no \`{{\`: \`{${typo[1]}}}\` has a single opening brace; write \`{{${typo[1]}}}\`.`
             : '`}}` closes no `{{`; add the opening `{{` or remove the braces.';

@@ -83,6 +83,8 @@ describe('core/checks/catalogChecks', () => {
     one('model-not-allowed', 'wrong-model/p.prompt');
     const dep = one('deprecated-model', 'old-greeting/old.prompt');
     assert.equal(dep.fixes?.[0].edits[0].newText, 'openai/gpt-4o-mini');
+    // promptfoo's `openai:gpt-4o-mini` is the catalogue's openai/gpt-4o-mini, which the policy allows.
+    assert.equal(find('model-not-allowed', 'greeting-evals/suite.yaml').length, 0);
     const p = one('model-parameter-unsupported', 'greeting/greeting.prompt');
     assert.match(p.message, /topK/);
   });

@@ -1,0 +1,125 @@
+// GitHub Models prompt files (*.prompt.yml): model, parameters, messages with literal {{var}} placeholders, testData rows.
+
+import type { Node } from 'yaml';
+import { diag } from '../diagnostics';
+import { checkVariables } from '../checks/variables';
+import { validatorFor } from '../schemas';
+import { analyzeLiteralBraces } from '../templates/literalBraces';
+import type { TextDocument } from '../text/textDocument';
+import { YamlSource } from '../yaml/yamlDocument';
+import type { InputDecl, InputType, MessagePart, ParsedFile, VariableUse } from './types';
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/**
+ * Parses a GitHub Models prompt into `file`. The inputs are implied by the `testData` rows:
+ * a placeholder that no row fills is an undefined variable; without test data nothing is
+ * reported, and keys a row carries for evaluators (`expected`) are never "unused".
+ */
+export function parseGhModels(file: ParsedFile, doc: TextDocument): void {
+  const y = new YamlSource(doc, file.path, 0, doc.text.length);
+  file.diagnostics.push(...y.diagnostics);
+  if (!y.ok) return;
+  const value = y.value ?? {};
+  file.diagnostics.push(...y.validate(validatorFor('gh-models'), { value, what: 'the prompt file' }));
+  if (!isObj(value)) return;
+  const v = value;
+  file.templateLanguage = 'literal-braces';
+  if (typeof v.name === 'string') file.meta.name = v.name;
+  if (typeof v.description === 'string') file.meta.description = v.description;
+
+  file.models = [];
+  if (typeof v.model === 'string' && v.model.trim()) {
+    const parameters = isObj(v.modelParameters) ? y.keys(['modelParameters']).map((k) => ({ name: k.key, range: k.range })) : [];
+    file.models.push({ id: v.model.trim(), range: y.valueRange(['model']), parameters });
+  }
+
+  const messages: MessagePart[] = [];
+  const variables: VariableUse[] = [];
+  if (Array.isArray(v.messages)) {
+    v.messages.forEach((m, i) => {
+      if (!isObj(m) || typeof m.content !== 'string') return;
+      messages.push({ role: typeof m.role === 'string' ? m.role.toLowerCase() : 'user', template: m.content });
+      const node = y.node(['messages', i, 'content']) as Node | undefined;
+      if (!node?.range) return;
+      const found = analyzeLiteralBraces({ doc, file: file.path, start: y.start + node.range[0], end: y.start + node.range[1] });
+      variables.push(...found.variables);
+      file.diagnostics.push(...found.diagnostics);
+    });
+  }
+  file.messages = messages;
+  file.variables = variables;
+
+  checkResponseFormat(file, y, v);
+
+  if (Array.isArray(v.testData) && v.testData.length) {
+    const rows = v.testData.filter(isObj);
+    file.samples = rows;
+    file.inputs = testDataInputs(y, v.testData);
+    // testData rows also carry values for evaluators (expected, ...): an unused key is not a problem.
+    file.diagnostics.push(...checkVariables(file).filter((d) => d.code !== 'unused-variable'));
+  }
+}
+
+/** The union of the keys of the testData rows; required when every row has it. */
+function testDataInputs(y: YamlSource, rows: unknown[]): InputDecl[] {
+  const seen = new Map<string, { decl: InputDecl; types: Set<InputType>; rows: number }>();
+  let objects = 0;
+  rows.forEach((row, i) => {
+    if (!isObj(row)) return;
+    objects++;
+    for (const [name, val] of Object.entries(row)) {
+      const entry = seen.get(name);
+      if (entry) {
+        entry.types.add(typeOf(val));
+        entry.rows++;
+      } else {
+        seen.set(name, { decl: { name, type: 'any', required: false, range: y.keyRange(['testData', i, name]) }, types: new Set([typeOf(val)]), rows: 1 });
+      }
+    }
+  });
+  return [...seen.values()].map(({ decl, types, rows: n }) => ({ ...decl, type: types.size === 1 ? [...types][0] : 'any', required: n === objects }));
+}
+
+function typeOf(x: unknown): InputType {
+  if (x === null || x === undefined) return 'null';
+  if (Array.isArray(x)) return 'array';
+  if (typeof x === 'number') return Number.isInteger(x) ? 'integer' : 'number';
+  if (typeof x === 'string' || typeof x === 'boolean' || typeof x === 'object') return typeof x as InputType;
+  return 'any';
+}
+
+/** responseFormat json_schema needs jsonSchema: JSON text of an object with `name` and `schema`. */
+function checkResponseFormat(file: ParsedFile, y: YamlSource, v: Obj): void {
+  const js = v.jsonSchema;
+  if (v.responseFormat === 'json_schema' && js === undefined) {
+    file.diagnostics.push(
+      diag('schema', file.path, y.valueRange(['responseFormat']), '`responseFormat: json_schema` needs a `jsonSchema` field: JSON text of `{ "name": ..., "schema": { ... } }`; add it.'),
+    );
+    return;
+  }
+  if (js === undefined || js === null) return;
+  let parsed: unknown = js;
+  if (typeof js === 'string') {
+    try {
+      parsed = JSON.parse(js);
+    } catch (e) {
+      file.diagnostics.push(diag('schema', file.path, y.valueRange(['jsonSchema']), `\`jsonSchema\` is not valid JSON (${(e as Error).message}); fix the JSON text.`));
+      return;
+    }
+  }
+  if (!isObj(parsed)) {
+    file.diagnostics.push(diag('schema', file.path, y.valueRange(['jsonSchema']), '`jsonSchema` must be a JSON object with `name` and `schema`.'));
+    return;
+  }
+  const missing = ['name', 'schema'].filter((k) => !(k in parsed));
+  if (missing.length && v.responseFormat === 'json_schema') {
+    file.diagnostics.push(
+      diag('schema', file.path, y.keyRange(['jsonSchema']), `\`jsonSchema\` is missing ${missing.map((m) => `\`${m}\``).join(' and ')}; GitHub Models needs both for \`responseFormat: json_schema\`.`),
+    );
+  }
+}
