@@ -7,6 +7,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Colour text output (a TTY without NO_COLOR). */
   color: boolean;
+  /** Asks a question on the terminal; absent when there is none. Resolves undefined when the user gives up (end of input). */
+  ask?(question: string): Promise<string | undefined>;
 }
 
 /** Exit codes of every command. */

@@ -1,15 +1,23 @@
 // genai-assets: the command-line twin of the extension (validate, list, show, approve, ...).
 
 import * as os from 'node:os';
+import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { UserError } from '../core/errors';
-import type { Catalog } from '../core/library/types';
-import { findLibraryRoot, openFolderLibrary } from '../node/openFolder';
+import { findLibraryRoot } from '../node/openFolder';
+import { cliLibraries, libraryHistory } from './libraries';
+import type { OpenedLibrary } from './libraries';
+import { runSync, syncHelp } from './commands/sync';
 import { approveHelp, runApprove } from './commands/approve';
 import { listHelp, runList } from './commands/list';
 import { findAsset, runShow, showHelp } from './commands/show';
 import { runValidate, validateHelp } from './commands/validate';
+import { addHelp, runAdd } from './commands/add';
+import { outdatedHelp, runOutdated } from './commands/outdated';
+import { runScaffold, scaffoldHelp } from './commands/scaffold';
+import { runUpdate, updateHelp } from './commands/update';
+import { runVerify, verifyHelp } from './commands/verify';
 import type { CliIo } from './io';
 import { exitCodes } from './io';
 
@@ -25,6 +33,12 @@ Commands:
   list                 list a library's assets
   show REF             show one asset
   approve REF          write an approval digest into an asset's asset.yaml (maintainers)
+  sync                 clone or update the configured git libraries
+  scaffold             create a pilot from a template and approved components
+  verify [PILOT]       check a pilot: local edits, newer versions, deprecations, policy
+  outdated [PILOT]     list a pilot's components with current, wanted and latest versions
+  update [PILOT]       move components to their wanted versions, file by file (three-way merge)
+  add PILOT REF...     add components (and their dependencies) to a pilot
 
 Run \`genai-assets <command> --help\` for a command's options.
 Exit codes: 0 clean, 1 findings at error level (or over --max-warnings), 2 usage or I/O error.
@@ -40,14 +54,15 @@ function parse(args: string[], options: ParseArgsConfig['options'], allowPositio
   }
 }
 
-async function libraryCatalogs(library: string | undefined, io: CliIo): Promise<Catalog[]> {
-  if (library) return [await openFolderLibrary(resolvePath(io, library))];
+/**
+ * The libraries a command works on: --library (folder or git URL), else genai-assets.yaml /
+ * $GENAI_ASSETS_CONFIG, else the library around the current folder.
+ */
+async function libraries(library: string | undefined, sync: boolean, io: CliIo): Promise<OpenedLibrary[]> {
+  const opened = await cliLibraries(library, { sync }, io);
+  if (opened) return opened;
   const { root } = await findLibraryRoot(io.cwd);
-  return [await openFolderLibrary(root)];
-}
-
-function resolvePath(io: CliIo, p: string): string {
-  return p.startsWith('/') ? p : `${io.cwd}/${p}`;
+  return (await cliLibraries(root, { sync: false }, io)) ?? [];
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -90,24 +105,103 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const status = values.status as string | undefined;
         if (kind && !['prompt', 'eval', 'module', 'template'].includes(kind)) throw new UserError(`--kind must be prompt, eval, module or template, not \`${kind}\`.`);
         if (status && !['draft', 'review', 'approved', 'deprecated'].includes(status)) throw new UserError(`--status must be draft, review, approved or deprecated, not \`${status}\`.`);
-        const catalogs = await libraryCatalogs(values.library as string | undefined, io);
-        return runList(catalogs, { kind, status, tag: values.tag as string | undefined }, !!values.json, io);
+        const opened = await libraries(values.library as string | undefined, !!values.sync, io);
+        return runList(opened.map((o) => o.catalog), { kind, status, tag: values.tag as string | undefined }, !!values.json, io);
       }
       case 'show': {
         const { values, positionals } = parse(rest, { library: { type: 'string' }, json: { type: 'boolean' }, sync: { type: 'boolean' } }, true, showHelp);
         if (values.help) return help(io, showHelp);
         if (positionals.length !== 1) throw new UserError(`show takes exactly one reference.\n\n${showHelp}`);
-        const catalogs = await libraryCatalogs(values.library as string | undefined, io);
-        const { asset, catalog } = findAsset(catalogs, positionals[0]);
-        return runShow(catalog, asset, !!values.json, io);
+        const opened = await libraries(values.library as string | undefined, !!values.sync, io);
+        const { asset, catalog } = findAsset(opened.map((o) => o.catalog), positionals[0]);
+        const lib = opened.find((o) => o.catalog === catalog)!;
+        const history = await libraryHistory(lib, asset.path, { env: io.env }).catch(() => []);
+        return runShow(catalog, asset, !!values.json, io, history);
       }
       case 'approve': {
         const { values, positionals } = parse(rest, { library: { type: 'string' }, by: { type: 'string' } }, true, approveHelp);
         if (values.help) return help(io, approveHelp);
         if (positionals.length !== 1) throw new UserError(`approve takes exactly one reference.\n\n${approveHelp}`);
-        const catalogs = await libraryCatalogs(values.library as string | undefined, io);
+        const opened = await libraries(values.library as string | undefined, false, io);
+        if (opened[0].git) throw new UserError('approve works on a library folder you can commit from (a checkout of the library), not on a cached clone of a URL; pass --library DIR.');
+        const catalogs = opened.map((o) => o.catalog);
         const by = (values.by as string | undefined) ?? io.env.GENAI_ASSETS_USER ?? safeUser();
         return await runApprove(catalogs[0], positionals[0], by, io);
+      }
+      case 'sync': {
+        const { values } = parse(rest, { library: { type: 'string' }, ref: { type: 'string' } }, false, syncHelp);
+        if (values.help) return help(io, syncHelp);
+        return await runSync({ library: values.library as string | undefined, ref: values.ref as string | undefined }, io);
+      }
+      case 'scaffold': {
+        const { values } = parse(
+          rest,
+          {
+            library: { type: 'string' },
+            ref: { type: 'string' },
+            template: { type: 'string' },
+            name: { type: 'string' },
+            with: { type: 'string', multiple: true },
+            set: { type: 'string', multiple: true },
+            out: { type: 'string' },
+            'no-evals': { type: 'boolean' },
+            offline: { type: 'boolean' },
+          },
+          false,
+          scaffoldHelp,
+        );
+        if (values.help) return help(io, scaffoldHelp);
+        const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+        return await runScaffold(
+          {
+            library: values.library as string | undefined,
+            ref: values.ref as string | undefined,
+            template: values.template as string | undefined,
+            name: values.name as string | undefined,
+            with: list(values.with),
+            set: list(values.set),
+            out: values.out as string | undefined,
+            noEvals: !!values['no-evals'],
+            offline: !!values.offline,
+          },
+          io,
+        );
+      }
+      case 'verify': {
+        const { values, positionals } = parse(rest, { format: { type: 'string' }, 'max-warnings': { type: 'string' }, offline: { type: 'boolean' }, library: { type: 'string' } }, true, verifyHelp);
+        if (values.help) return help(io, verifyHelp);
+        if (positionals.length > 1) throw new UserError(`verify takes one pilot folder.\n\n${verifyHelp}`);
+        const format = (values.format as string | undefined) ?? 'text';
+        if (!['text', 'json', 'sarif'].includes(format)) throw new UserError(`--format must be text, json or sarif, not \`${format}\`.`);
+        let maxWarnings: number | undefined;
+        if (values['max-warnings'] !== undefined) {
+          maxWarnings = Number(values['max-warnings']);
+          if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UserError(`--max-warnings must be a whole number >= 0, not \`${String(values['max-warnings'])}\`.`);
+        }
+        return await runVerify(
+          { pilot: positionals[0] ?? '.', format: format as 'text' | 'json' | 'sarif', maxWarnings, offline: !!values.offline, library: values.library as string | undefined },
+          io,
+          version,
+        );
+      }
+      case 'outdated': {
+        const { values, positionals } = parse(rest, { json: { type: 'boolean' }, offline: { type: 'boolean' }, library: { type: 'string' } }, true, outdatedHelp);
+        if (values.help) return help(io, outdatedHelp);
+        if (positionals.length > 1) throw new UserError(`outdated takes one pilot folder.\n\n${outdatedHelp}`);
+        return await runOutdated({ pilot: positionals[0] ?? '.', json: !!values.json, offline: !!values.offline, library: values.library as string | undefined }, io);
+      }
+      case 'update': {
+        const { values, positionals } = parse(rest, { 'dry-run': { type: 'boolean' }, offline: { type: 'boolean' }, library: { type: 'string' } }, true, updateHelp);
+        if (values.help) return help(io, updateHelp);
+        const [pilot, ...refs] = positionals;
+        return await runUpdate({ pilot: pilot ?? '.', refs, dryRun: !!values['dry-run'], offline: !!values.offline, library: values.library as string | undefined }, io);
+      }
+      case 'add': {
+        const { values, positionals } = parse(rest, { 'no-evals': { type: 'boolean' }, offline: { type: 'boolean' }, library: { type: 'string' } }, true, addHelp);
+        if (values.help) return help(io, addHelp);
+        const [pilot, ...refs] = positionals;
+        if (pilot === undefined) throw new UserError(`add needs a pilot folder and at least one reference.\n\n${addHelp}`);
+        return await runAdd({ pilot, refs, noEvals: !!values['no-evals'], offline: !!values.offline, library: values.library as string | undefined }, io);
       }
       default:
         throw new UserError(`Unknown command \`${command}\`.\n\n${mainHelp}`);
@@ -140,6 +234,22 @@ function safeUser(): string {
   }
 }
 
+/** One question on the terminal (stdin/stderr); undefined at end of input. */
+function askOnTerminal(question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    let answered = false;
+    rl.question(question, (a) => {
+      answered = true;
+      rl.close();
+      resolve(a);
+    });
+    rl.on('close', () => {
+      if (!answered) resolve(undefined);
+    });
+  });
+}
+
 if (require.main === module) {
   // A closed pipe (e.g. `| head`) ends the program quietly.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -151,6 +261,7 @@ if (require.main === module) {
     cwd: process.cwd(),
     env: process.env,
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    ask: process.stdin.isTTY ? askOnTerminal : undefined,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

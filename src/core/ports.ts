@@ -130,3 +130,19 @@ export interface Locker {
    */
   acquire(path: string, opts: { what: string; timeoutMs?: number; onWait?: (holder: string) => void }): Promise<HeldLock>;
 }
+
+/** Names shown in conflict markers of a three-way merge. */
+export interface MergeLabels {
+  ours: string;
+  base: string;
+  theirs: string;
+}
+
+/** Three-way merge of one text file, with git's own machinery (`git merge-file`). */
+export interface FileMerger {
+  /**
+   * Merges the changes from `base` to `theirs` into `ours`. Conflicting hunks carry the
+   * standard markers (`<<<<<<< ours`, `=======`, `>>>>>>> theirs`); `conflicts` counts them.
+   */
+  merge(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, labels: MergeLabels): Promise<{ data: Uint8Array; conflicts: number }>;
+}

@@ -94,13 +94,12 @@ export function parseGitUrl(rawInput: string, opts: { where?: string; isAbsolute
   if (!raw) throw new UserError(`${where ? `${where}: ` : ''}the library URL is empty. ${accepted}`);
   if (raw.length > maxUrlLength) refuse(raw, `is longer than ${maxUrlLength} characters.`, where);
   if (raw.startsWith('-')) refuse(raw, "starts with '-', so git would read it as an option; it is refused.", where);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\s]/.test(raw)) refuse(raw, 'contains spaces or control characters; it is refused.', where);
   const transport = /^([A-Za-z0-9+.-]*)::/.exec(raw);
   if (transport || raw.includes('::')) {
     const name = transport?.[1] || 'remote-helper';
     refuse(raw, `uses the '${name}::' transport, which is refused: it lets a URL run programs or reach transports outside the allowed list.`, where);
   }
+  if (/[\u0000-\u001f\u007f\s]/.test(raw)) refuse(raw, 'contains spaces or control characters; it is refused.', where);
 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
   if (scheme) {
@@ -178,7 +177,6 @@ export function validateRef(ref: string, where?: string): string {
   if (!r) bad('is empty.');
   if (r.length > 255) bad('is longer than 255 characters.');
   if (r.startsWith('-')) bad("starts with '-', which git would read as an option; it is refused.");
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(r)) bad('contains a character git does not allow in a ref name.');
   if (r.includes('..') || r.includes('@{') || r.includes('//')) bad("contains '..', '@{' or '//', which git does not allow in a ref name.");
   if (r.startsWith('/') || r.endsWith('/') || r.endsWith('.') || r.endsWith('.lock') || r === '@') bad('is not a valid ref name.');
@@ -199,7 +197,11 @@ export function librarySource(spec: LibrarySpec, opts: { where?: string; resolve
     const parsed = parseGitUrl(spec.url, { where, isAbsolutePath: opts.isAbsolutePath });
     const src: GitLibrarySource = { kind: 'git', ...parsed };
     if (spec.name !== undefined) src.name = spec.name;
-    if (spec.ref !== undefined) src.ref = validateRef(spec.ref, where);
+    if (spec.ref !== undefined) {
+      src.ref = validateRef(spec.ref, where);
+      // One clone per URL and ref, so two libraries on different refs of a repository never fight over one work tree.
+      src.folderName = folderNameFor(`${parsed.key}#${src.ref}`);
+    }
     return src;
   }
   if (spec.path !== undefined) {

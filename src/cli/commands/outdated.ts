@@ -1,0 +1,62 @@
+// genai-assets outdated PILOT: each component's locked, wanted (newest in range) and latest allowed versions.
+
+import * as nodePath from 'node:path';
+import { needsAttention, outdatedComponents } from '../../core/pilot/outdated';
+import { loadPilot } from '../../core/pilot/pilotFile';
+import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
+import type { PilotCliDeps } from './pilotLibrary';
+
+export const outdatedHelp = `Usage: genai-assets outdated [PILOT_DIR] [--json] [--offline] [--library DIR|URL]
+
+Lists the components of a pilot (default: the current folder) with their versions:
+current (locked), wanted (newest allowed within the range in pilot.yaml), latest (newest
+allowed of any range) and the status of the current version in the library ('superseded'
+when the library moved on to a newer version, 'withdrawn' when it has none). \`genai-assets update\` moves components to wanted.
+
+Options:
+  --json             print { "components": [ { id, kind, current, wanted, latest, status } ] }
+  --offline          use the cached clone of a git library without syncing it
+  --library DIR|URL  read this library instead of the one pilot.yaml records
+  -h, --help         show this help
+
+Exit codes: 0 listed (outdated components are not an error), 2 usage or I/O error.
+`;
+
+export interface OutdatedArgs {
+  pilot: string;
+  json: boolean;
+  offline: boolean;
+  library?: string;
+}
+
+/** Runs `genai-assets outdated`; returns the exit code. */
+export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
+  const dir = nodePath.resolve(io.cwd, args.pilot);
+  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
+  lib.close();
+  const { catalog } = lib.opened;
+  const rows = outdatedComponents(pilot, catalog);
+  if (args.json) {
+    io.out(JSON.stringify({ components: rows }, null, 2) + '\n');
+    return exitCodes.clean;
+  }
+  if (!rows.length) {
+    io.out('The pilot has no components.\n');
+    return exitCodes.clean;
+  }
+  const allowed = catalog.library.policy.scaffoldStatuses;
+  const header = ['ID', 'KIND', 'CURRENT', 'WANTED', 'LATEST', 'STATUS'];
+  const table = rows.map((r) => [r.id, r.kind, r.current, r.wanted ?? '-', r.latest ?? '-', r.status]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const line = (t: string[]) => t.map((s, i) => (i === t.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
+  const attention = rows.filter((r) => needsAttention(r, allowed));
+  const updatable = rows.filter((r) => r.wanted !== null && r.wanted !== r.current);
+  let tail = attention.length ? `${attention.length} of ${rows.length} component${rows.length === 1 ? '' : 's'} need attention.` : `All ${rows.length} component${rows.length === 1 ? ' is' : 's are'} up to date.`;
+  if (updatable.length) tail += ` Run \`genai-assets update ${args.pilot === '.' ? '.' : args.pilot}\` to move ${updatable.map((r) => r.id).join(', ')} to wanted.`;
+  io.out([line(header), ...table.map(line), tail].join('\n') + '\n');
+  return exitCodes.clean;
+}

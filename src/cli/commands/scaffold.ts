@@ -1,0 +1,130 @@
+// genai-assets scaffold: a new pilot from a template and approved components, written whole or not at all.
+
+import * as nodePath from 'node:path';
+import { UserError } from '../../core/errors';
+import { applyScaffold, checkScaffoldTarget } from '../../core/scaffold/apply';
+import { checkPilotName, planScaffold, resolveComponents, resolveTemplate } from '../../core/scaffold/plan';
+import type { SelectedComponent } from '../../core/scaffold/plan';
+import { checkParameters } from '../../core/scaffold/render';
+import type { ParameterSpec } from '../../core/scaffold/render';
+import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { libraryForScaffold, openLibraryForPilot, shown } from './pilotLibrary';
+import type { PilotCliDeps } from './pilotLibrary';
+
+export const scaffoldHelp = `Usage: genai-assets scaffold --library DIR|URL --template REF --name NAME --out DIR
+                            [--with REF,...] [--set KEY=VALUE ...] [--no-evals] [--ref REF] [--offline]
+
+Creates a pilot in a new (or empty) folder from a template and components of a library.
+Every reference resolves to the newest version its range allows whose status the library's
+policy.scaffoldStatuses allows (default: approved); dependsOn is followed, and the eval suites
+that target the chosen prompts are added. The template's files are rendered with Mustache
+(its parameters are checked against its JSON Schema), the components are copied under the
+template's layout (default genai-assets/<kind>/<id>/), and pilot.yaml, pilot.lock.json and a
+README section listing the components are written. Nothing is written unless all of it is.
+
+Options:
+  --library DIR|URL  the library: a folder or a git URL (default: the one library of genai-assets.yaml)
+  --ref REF          branch, tag or commit of a git library
+  --template REF     the template, e.g. claims-assistant-pilot@^1.1
+  --name NAME        the pilot's name (kebab-case)
+  --with REF,...     components: prompts, eval suites, modules (repeatable, comma-separated)
+  --set KEY=VALUE    a template parameter (repeatable); required ones not given are asked for
+  --no-evals         do not add the eval suites that target the chosen prompts
+  --out DIR          the folder to create (must not exist, or be empty)
+  --offline          use the cached clone of a git library without syncing it
+  -h, --help         show this help
+
+Exit codes: 0 created; 2 refused (nothing written) or usage error.
+`;
+
+export interface ScaffoldArgs {
+  library?: string;
+  ref?: string;
+  template?: string;
+  name?: string;
+  with: string[];
+  set: string[];
+  out?: string;
+  noEvals: boolean;
+  offline: boolean;
+}
+
+function parseSets(sets: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set needs KEY=VALUE, not \`${s}\`.`);
+    const key = s.slice(0, eq).trim();
+    if (key in out) throw new UserError(`--set gives \`${key}\` twice.`);
+    out[key] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+function question(p: ParameterSpec): string {
+  const extra = [p.description, p.enum ? `one of ${p.enum.map((e) => JSON.stringify(e)).join(', ')}` : undefined].filter(Boolean).join('; ');
+  return `${p.title ?? p.name} (${p.name})${extra ? ` - ${extra}` : ''}: `;
+}
+
+function reasonText(c: SelectedComponent): string {
+  if (c.reason === 'dependency') return ` (dependency${c.via ? ` of ${c.via}` : ''})`;
+  if (c.reason === 'eval') return ` (eval suite of ${c.via})`;
+  return '';
+}
+
+/** Runs `genai-assets scaffold`; returns the exit code. Refusals throw UserErrors (exit 2). */
+export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
+  const missingArgs = (['template', 'name', 'out'] as const).filter((k) => !args[k]);
+  if (missingArgs.length) throw new UserError(`scaffold needs ${missingArgs.map((k) => `--${k}`).join(', ')}.\n\n${scaffoldHelp}`);
+  const nameProblem = checkPilotName(args.name!);
+  if (nameProblem) throw new UserError(nameProblem);
+  const out = nodePath.resolve(io.cwd, args.out!);
+  // Refuse a non-empty target before any network or parsing work.
+  await checkScaffoldTarget(nodeFileSystem, out);
+  const started = Date.now();
+  const src = await libraryForScaffold(args.library, args.ref, io);
+  const lib = await openLibraryForPilot(src, out, io, deps, { offline: args.offline });
+  try {
+    const { catalog } = lib.opened;
+    const template = resolveTemplate(catalog, args.template!);
+    const refs = args.with.flatMap((w) => w.split(',')).map((s) => s.trim()).filter(Boolean);
+    const components = resolveComponents(catalog, refs, { includeEvals: !args.noEvals, requiredBy: [template.asset] });
+
+    const given: Record<string, unknown> = parseSets(args.set);
+    let check = checkParameters(template.asset.parameters, given, { raw: true, templateName: template.asset.id });
+    if (!check.errors.length && check.missing.length && io.ask) {
+      for (const p of check.missing) {
+        const answer = await io.ask(question(p));
+        if (answer === undefined) break;
+        given[p.name] = answer;
+      }
+      check = checkParameters(template.asset.parameters, given, { raw: true, templateName: template.asset.id });
+    }
+    const problems = [...check.errors];
+    for (const p of check.missing) problems.push(`Template \`${template.asset.id}\` needs the parameter \`${p.name}\`${p.description ? ` (${p.description})` : ''}; give it with --set ${p.name}=VALUE.`);
+    if (problems.length) throw new UserError(problems.join('\n'));
+
+    const plan = await planScaffold({
+      catalog,
+      source: lib.opened.source,
+      library: { name: catalog.library.name, url: lib.url, ref: src.kind === 'git' ? src.ref : undefined, commit: lib.commit },
+      name: args.name!,
+      template: template.asset,
+      templateReference: template.reference,
+      components,
+      parameters: check.values,
+    });
+    for (const w of plan.warnings) io.err(`warning: ${w}\n`);
+    await applyScaffold(nodeFileSystem, nodePathOps, out, plan.files);
+
+    const lines = [`Created pilot ${args.name} in ${shown(io, out)} from ${template.asset.id} ${template.asset.version} (${catalog.library.name}${/^[0-9a-f]{40}/.test(lib.commit) ? ` at ${lib.commit.slice(0, 12)}` : ''}):`];
+    for (const c of components) lines.push(`  ${c.asset.id} ${c.asset.version} (${c.asset.kind})${reasonText(c)} -> ${plan.folders.get(c.asset.id)}/`);
+    lines.push(`${plan.files.length} files written in ${Date.now() - started} ms. Next: cd ${shown(io, out)} && genai-assets verify .`);
+    io.out(lines.join('\n') + '\n');
+    return exitCodes.clean;
+  } finally {
+    lib.close();
+  }
+}

@@ -1,0 +1,98 @@
+// genai-assets sync: clone or update git libraries in the cache and refresh their index.
+
+import * as nodePath from 'node:path';
+import { UserError } from '../../core/errors';
+import type { LibrarySource } from '../../core/library/source';
+import { openGitLibrary } from '../../core/library/gitLibrary';
+import { syncLibrary } from '../../core/library/sync';
+import type { Git, Locker } from '../../core/ports';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { defaultCacheDir, engineStamp, libraryFromArgument, libraryFromSpec, nodeCacheDeps, readCliConfig } from '../libraries';
+
+export const syncHelp = `Usage: genai-assets sync [--library URL] [--ref REF]
+
+Clones git libraries into the cache on first use, then fetches them and moves them to their
+ref (a fast-forward for branches). Without --library, syncs every git library of
+genai-assets.yaml (or $GENAI_ASSETS_CONFIG).
+
+Options:
+  --library URL   a git URL: https:, ssh:, git:, file: or user@host:path
+  --ref REF       branch, tag or commit (default: the remote's default branch)
+  -h, --help      show this help
+
+The cache is $GENAI_ASSETS_CACHE_DIR (default: ~/.cache/genai-assets on Linux).
+Exit codes: 0 all synced; 2 a URL was refused, a remote was unreachable or a clone failed.
+`;
+
+export interface SyncArgs {
+  library?: string;
+  ref?: string;
+}
+
+/** Dependencies tests replace (git with short timeouts); the defaults are the real ones. */
+export interface SyncDeps {
+  git?: Git;
+  locker?: Locker;
+  cacheDir?: string;
+  engine?: string;
+}
+
+function label(src: LibrarySource): string {
+  if (src.kind === 'folder') return src.name ?? src.path;
+  return src.name ? `${src.name} (${src.display})` : src.display;
+}
+
+/** Runs `genai-assets sync`; returns the exit code (2 for a refused URL, a bad config, an unreachable remote or a failed clone). */
+export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): Promise<number> {
+  let sources: LibrarySource[];
+  try {
+    sources = await syncSources(args, io);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    io.err(`error: ${e.message}\n`);
+    return exitCodes.usage;
+  }
+  const cacheDir = deps.cacheDir ?? defaultCacheDir(io.env);
+  const cacheDeps = nodeCacheDeps({
+    env: io.env,
+    git: deps.git,
+    locker: deps.locker,
+    log: { info: (m) => io.err(`${m}\n`), warn: (m) => io.err(`warning: ${m}\n`), error: (m) => io.err(`error: ${m}\n`) },
+  });
+  let failed = 0;
+  for (const src of sources) {
+    if (src.kind === 'folder') {
+      io.out(`${label(src)}: a folder, nothing to sync.\n`);
+      continue;
+    }
+    try {
+      const r = await syncLibrary(cacheDeps, src, cacheDir);
+      const what = r.cloned ? 'cloned' : r.changed ? `updated from ${r.previous?.slice(0, 12) ?? '(none)'}` : 'up to date';
+      const opened = await openGitLibrary(cacheDeps, src, { cacheDir, sync: 'never', engine: deps.engine ?? engineStamp() });
+      const c = opened.cache;
+      io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${opened.catalog.assets.length} assets, ${c.stores} file${c.stores === 1 ? '' : 's'} parsed, ${c.hits} from the index cache.\n`);
+      for (const w of [...r.warnings, ...opened.warnings]) io.err(`warning: ${w}\n`);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      failed++;
+      io.err(`error: ${label(src)}: ${e.message}\n`);
+    }
+  }
+  return failed ? exitCodes.usage : exitCodes.clean;
+}
+
+/** The libraries to sync: --library, else those of genai-assets.yaml. */
+async function syncSources(args: SyncArgs, io: CliIo): Promise<LibrarySource[]> {
+  if (args.library !== undefined) {
+    const src = libraryFromArgument(args.library, io.cwd, args.ref);
+    if (src.kind === 'folder') throw new UserError(`sync --library needs a git URL; ${src.path} is a folder, which is read as it is and needs no sync.`);
+    return [src];
+  }
+  if (args.ref !== undefined) throw new UserError('--ref needs --library URL; the libraries of genai-assets.yaml carry their own ref.');
+  const config = await readCliConfig(io.cwd, io.env);
+  if (!config || !config.libraries.length) {
+    throw new UserError('Nothing to sync: give --library URL, or list libraries in genai-assets.yaml (libraries: [{ name, url, ref }]) in this folder or in $GENAI_ASSETS_CONFIG.');
+  }
+  return config.libraries.map((l) => libraryFromSpec(l, nodePath.dirname(config.file)));
+}

@@ -1,0 +1,106 @@
+// genai-assets update PILOT [REF...]: moves components to their wanted versions with a three-way merge per file.
+
+import * as nodePath from 'node:path';
+import { loadPilot } from '../../core/pilot/pilotFile';
+import { planUpdate } from '../../core/pilot/update';
+import type { FileAction } from '../../core/pilot/update';
+import { applyPilotChanges } from '../../core/scaffold/apply';
+import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import type { CliIo } from '../io';
+import { exitCodes } from '../io';
+import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotFileReader } from './pilotLibrary';
+import type { PilotCliDeps } from './pilotLibrary';
+
+export const updateHelp = `Usage: genai-assets update [PILOT_DIR] [REF...] [--dry-run] [--offline] [--library DIR|URL]
+
+Moves components of a pilot (default: the current folder) to their wanted version: the newest
+allowed within the range in pilot.yaml. Name components to update only those (\`id\`), or to
+change their range (\`id@^2.0\`, written to pilot.yaml); with none, every outdated one moves.
+
+Each file is a three-way merge: base = the locked version (from the library's git history),
+ours = the pilot's file, theirs = the new version. Files not edited locally are replaced;
+edited ones keep both sides' changes (git merge-file); overlapping edits get conflict markers
+(<<<<<<< ======= >>>>>>>) and are listed. Files added upstream are added; files removed
+upstream are removed, unless edited locally (then kept and listed). pilot.lock.json is
+rewritten to match.
+
+Options:
+  --dry-run          show what would change, write nothing
+  --offline          use the cached clone of a git library without syncing it
+  --library DIR|URL  read this library instead of the one pilot.yaml records
+  -h, --help         show this help
+
+Exit codes: 0 updated (or nothing to do), 1 conflicts to resolve, 2 usage or I/O error.
+`;
+
+export interface UpdateArgs {
+  pilot: string;
+  refs: string[];
+  dryRun: boolean;
+  offline: boolean;
+  library?: string;
+}
+
+const verbs: Record<FileAction, string> = {
+  unchanged: 'unchanged',
+  replaced: 'updated',
+  merged: 'merged (local edits kept)',
+  conflict: 'CONFLICT',
+  added: 'added',
+  removed: 'removed',
+  'kept-local': 'kept (edited locally, unchanged upstream)',
+  'kept-removed-upstream': 'kept (removed upstream, edited locally)',
+  restored: 'restored',
+  'kept-deleted': 'left deleted',
+};
+
+/** Runs `genai-assets update`; returns the exit code. */
+export async function runUpdate(args: UpdateArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
+  const dir = nodePath.resolve(io.cwd, args.pilot);
+  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
+  let plan;
+  try {
+    plan = await planUpdate({
+      pilot,
+      catalog: lib.opened.catalog,
+      source: lib.opened.source,
+      commit: lib.commit,
+      history: lib.history,
+      readPilotFile: pilotFileReader(dir),
+      merger: mergerOf(deps, io),
+      refs: args.refs,
+    });
+  } finally {
+    lib.close();
+  }
+  const lines: string[] = [];
+  for (const c of plan.components) {
+    lines.push(`${c.id} ${c.from} -> ${c.to}${c.baseFound ? '' : ' (no base version found: merged two-way)'}`);
+    for (const f of c.files) {
+      if (f.action === 'unchanged') continue;
+      lines.push(`  ${verbs[f.action].padEnd(9)} ${f.path}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note && f.action !== 'kept-removed-upstream' ? ` - ${f.note}` : ''}`);
+    }
+  }
+  for (const s of plan.skipped) lines.push(`${s.id}: not updated: ${s.reason}.`);
+  if (!plan.components.length && !plan.skipped.length) lines.push('Every component is at its wanted version; nothing to update.');
+  for (const n of plan.notes) lines.push(`note: ${n}`);
+  if (args.dryRun) {
+    lines.push(`Dry run: nothing was written (${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} would be written, ${plan.removes.length} removed).`);
+    io.out(lines.join('\n') + '\n');
+    return plan.conflicts.length ? exitCodes.findings : exitCodes.clean;
+  }
+  await applyPilotChanges(nodeFileSystem, nodePathOps, dir, plan);
+  if (plan.keptRemovedUpstream.length) {
+    lines.push(`Kept ${plan.keptRemovedUpstream.length} file${plan.keptRemovedUpstream.length === 1 ? '' : 's'} that the library removed but you had edited (no longer part of the component): ${plan.keptRemovedUpstream.join(', ')}.`);
+  }
+  if (plan.conflicts.length) {
+    lines.push(`${plan.conflicts.length} file${plan.conflicts.length === 1 ? ' has' : 's have'} conflicts to resolve (look for <<<<<<< markers), then run \`genai-assets verify\`:`);
+    for (const p of plan.conflicts) lines.push(`  ${p}`);
+    io.out(lines.join('\n') + '\n');
+    return exitCodes.findings;
+  }
+  if (plan.components.length) lines.push(`Updated ${plan.components.length} component${plan.components.length === 1 ? '' : 's'}; pilot.lock.json rewritten.`);
+  io.out(lines.join('\n') + '\n');
+  return exitCodes.clean;
+}

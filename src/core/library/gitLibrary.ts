@@ -1,0 +1,93 @@
+// Opening a git library: from the cache, cloning or syncing as asked, with the offline fallback and the blob-keyed index cache.
+
+import { GitError, UserError } from '../errors';
+import type { GitFailure } from '../errors';
+import { gitSource } from './gitSource';
+import type { GitFileSource } from './gitSource';
+import { IndexCache } from './indexCache';
+import { loadCatalog } from './load';
+import type { GitLibrarySource } from './source';
+import { cachePaths, readState, staleWarning, syncLibrary, writeState } from './sync';
+import type { CachePaths, LibraryCacheDeps, LibraryState, SyncResult } from './sync';
+import type { Catalog } from './types';
+
+export interface OpenGitOptions {
+  cacheDir: string;
+  /** never: the cache only; if-missing: clone on first use; always: sync first (a failure falls back to the cache with a warning). */
+  sync: 'never' | 'if-missing' | 'always';
+  /** Identifies the parser build: a cache written by another build is rebuilt. */
+  engine: string;
+  filterBlobs?: boolean;
+  lockTimeoutMs?: number;
+  onParse?: (path: string) => void;
+}
+
+export interface OpenedGitLibrary {
+  catalog: Catalog;
+  warnings: string[];
+  commit: string;
+  state: LibraryState;
+  paths: CachePaths;
+  source: GitFileSource;
+  cache: IndexCache;
+  sync?: SyncResult;
+}
+
+const hardFailures: GitFailure[] = ['refused'];
+
+/** When the state file is lost or unreadable but the clone is fine: its HEAD is the last good commit (time unknown). */
+async function stateFromClone(deps: LibraryCacheDeps, paths: CachePaths, src: GitLibrarySource): Promise<LibraryState | undefined> {
+  if (!(await deps.fs.stat(paths.repo))) return undefined;
+  const head = await deps.git.resolveCommit(paths.repo, 'HEAD');
+  if (!head) return undefined;
+  const state: LibraryState = { version: 1, url: src.display, key: src.key, ref: src.ref, commit: head };
+  await writeState(deps, paths, state).catch(() => undefined);
+  return state;
+}
+
+/**
+ * Opens a git library from the cache, cloning or syncing as asked. When a sync fails but a
+ * good clone exists, that clone's catalog is served with a warning saying since when it is
+ * stale; nothing in the cache is deleted.
+ */
+export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySource, opts: OpenGitOptions): Promise<OpenedGitLibrary> {
+  const paths = cachePaths(deps.path, opts.cacheDir, src);
+  const warnings: string[] = [];
+  let state = (await readState(deps, paths)) ?? (await stateFromClone(deps, paths, src));
+  let syncResult: SyncResult | undefined;
+  const usable = async (s: LibraryState | undefined): Promise<boolean> =>
+    !!s?.commit && s.ref === src.ref && !!(await deps.fs.stat(paths.repo)) && !!(await deps.git.resolveCommit(paths.repo, s.commit));
+  const good = await usable(state);
+  if (opts.sync === 'always' || (opts.sync === 'if-missing' && !good)) {
+    try {
+      syncResult = await syncLibrary(deps, src, opts.cacheDir, { onlyIfMissing: opts.sync === 'if-missing', filterBlobs: opts.filterBlobs, lockTimeoutMs: opts.lockTimeoutMs });
+      state = syncResult.state;
+      warnings.push(...syncResult.warnings);
+    } catch (e) {
+      const failure = e instanceof GitError ? e.failure : undefined;
+      if (!(e instanceof UserError) || (failure && hardFailures.includes(failure))) throw e;
+      state = await readState(deps, paths);
+      if (!(await usable(state))) throw e;
+      warnings.push(staleWarning(src, state!, deps.clock.now(), { message: e.message }));
+    }
+  } else if (!good) {
+    throw new UserError(
+      `${src.name ? `Library "${src.name}" (${src.display})` : src.display}${state?.ref !== src.ref && state?.commit ? ` at ref ${src.ref ?? '(default branch)'}` : ''} is not in the cache yet. Run \`genai-assets sync --library ${src.display}\` first.`,
+    );
+  } else if (state?.lastError && (!state.syncedAt || state.lastError.at > state.syncedAt)) {
+    warnings.push(staleWarning(src, state, deps.clock.now()));
+  }
+  const commit = state!.commit!;
+  const source = gitSource(deps.git, paths.repo, commit);
+  const cache = await IndexCache.load(deps.fs, paths.index, opts.engine, deps.log);
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog({ root: paths.repo, source, cache, commit, fallbackName: src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, ''), onParse: opts.onParse });
+  } finally {
+    source.close();
+  }
+  if (cache.needsSave) {
+    await cache.save(deps.fs, deps.path).catch((e: Error) => deps.log.warn(`Could not write the index cache ${paths.index}: ${e.message}`));
+  }
+  return { catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult };
+}

@@ -1,0 +1,102 @@
+// A FileSource over one commit of a git clone: files from `git ls-tree -r`, keyed by blob id, read from the object store.
+
+import { maxFolderDepth, maxLibraryFiles } from '../limits';
+import type { Git, GitBlobReader, GitTreeEntry } from '../ports';
+import { joinInside } from './load';
+import type { FileSource, LibraryFileEntry } from './load';
+
+const skippedDirs = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+/** Same rule as the folder walk: no dot-folders (but .github), no node_modules, bounded depth. */
+function walked(path: string): boolean {
+  const parts = path.split('/');
+  if (parts.length - 1 > maxFolderDepth) return false;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const d = parts[i];
+    if (skippedDirs.has(d) || (d.startsWith('.') && d !== '.github')) return false;
+  }
+  return true;
+}
+
+export interface GitFileSource extends FileSource {
+  readonly commit: string;
+  /** Stops the object reader (it also stops by itself when idle). */
+  close(): void;
+}
+
+/**
+ * The files of `commit` in the clone at `repoDir`. Links (mode 120000) are reported as
+ * links with their target; one that stays inside the library and ends at a file reads as
+ * that file, any other is left to the engine to report as a path escape.
+ */
+export function gitSource(git: Git, repoDir: string, commit: string): GitFileSource {
+  let reader: GitBlobReader | undefined;
+  const blobs = (): GitBlobReader => (reader ??= git.blobReader(repoDir));
+  let index: Map<string, { entry: LibraryFileEntry; id: string }> | undefined;
+
+  const list = async (): Promise<LibraryFileEntry[]> => {
+    const tree = await git.lsTree(repoDir, commit);
+    const byPath = new Map<string, GitTreeEntry>();
+    for (const t of tree) if (t.type === 'blob') byPath.set(t.path, t);
+    const out: LibraryFileEntry[] = [];
+    const map = new Map<string, { entry: LibraryFileEntry; id: string }>();
+    const targets = new Map<string, string>();
+    // Link targets are blobs too: read them all first.
+    await Promise.all(
+      [...byPath.values()]
+        .filter((t) => t.mode === '120000' && walked(t.path))
+        .map(async (t) => {
+          const bytes = await blobs().read(t.id);
+          targets.set(t.path, new TextDecoder().decode(bytes));
+        }),
+    );
+    const resolveLink = (path: string): GitTreeEntry | undefined => {
+      let current = path;
+      for (let hops = 0; hops < 8; hops++) {
+        const target = targets.get(current);
+        if (target === undefined) return undefined;
+        const slash = current.lastIndexOf('/');
+        const next = joinInside(slash < 0 ? '' : current.slice(0, slash), target);
+        if (next === undefined) return undefined;
+        const t = byPath.get(next);
+        if (!t) return undefined;
+        if (t.mode !== '120000') return t;
+        current = next;
+      }
+      return undefined;
+    };
+    for (const t of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      if (out.length >= maxLibraryFiles) break;
+      if (!walked(t.path)) continue;
+      if (t.mode === '120000') {
+        const end = resolveLink(t.path);
+        const entry: LibraryFileEntry = { path: t.path, type: 'symlink', linkTarget: targets.get(t.path) ?? '', linkInside: end !== undefined };
+        if (end) entry.key = end.id;
+        out.push(entry);
+        map.set(t.path, { entry, id: end?.id ?? t.id });
+      } else {
+        const entry: LibraryFileEntry = { path: t.path, type: 'file', key: t.id };
+        out.push(entry);
+        map.set(t.path, { entry, id: t.id });
+      }
+    }
+    index = map;
+    return out;
+  };
+
+  return {
+    commit,
+    list,
+    async read(path: string): Promise<Uint8Array> {
+      if (!index) await list();
+      const hit = index?.get(path);
+      if (!hit) throw new Error(`${path} is not in commit ${commit.slice(0, 12)}`);
+      if (hit.entry.type === 'symlink' && !hit.entry.linkInside) throw new Error(`${path} is a link that leads outside the library`);
+      return blobs().read(hit.id);
+    },
+    close() {
+      reader?.close();
+      reader = undefined;
+    },
+  };
+}

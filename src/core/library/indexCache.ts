@@ -1,0 +1,172 @@
+// The persisted index cache: parsed files keyed by path and content key (git blob id), versioned and checksummed.
+
+import { createHash } from 'node:crypto';
+import type { ParsedFile } from '../formats/types';
+import type { FileSystem, Log, PathOps } from '../ports';
+import { silentLog } from '../ports';
+import type { ParsedFileCache } from './load';
+
+/** Bumped whenever the stored layout or the ParsedFile shape changes. */
+export const indexCacheVersion = 1;
+const magic = 'genai-assets-index';
+
+interface Header {
+  format: string;
+  version: number;
+  engine: string;
+  count: number;
+  checksum: string;
+}
+
+interface Entry {
+  key: string;
+  /** The ParsedFile as stored (JSON), parsed only when asked for. */
+  json: string;
+}
+
+export type IndexCacheStatus = 'loaded' | 'missing' | 'rebuilt';
+
+function looksLikeParsedFile(v: unknown, path: string): v is ParsedFile {
+  if (!v || typeof v !== 'object') return false;
+  const f = v as Partial<ParsedFile>;
+  return f.path === path && typeof f.format === 'string' && typeof f.sha256 === 'string' && typeof f.text === 'boolean' && Array.isArray(f.diagnostics) && !!f.meta && typeof f.meta === 'object';
+}
+
+/**
+ * A ParsedFileCache stored as one file: a header line (version, engine, count, sha256 of
+ * the rest) then one line per file. Anything that does not check out (checksum, version,
+ * engine, a malformed line or entry) is discarded and rebuilt, never trusted. Entries are
+ * parsed lazily and written back verbatim, so a hit costs one JSON.parse and nothing more.
+ */
+export class IndexCache implements ParsedFileCache {
+  /** Lookups served from the cache. */
+  hits = 0;
+  /** Lookups that found nothing usable (the caller parses the file then). */
+  misses = 0;
+  /** Files stored by the caller after parsing them. */
+  stores = 0;
+  private readonly entries = new Map<string, Entry>();
+  private readonly used = new Set<string>();
+  private changed = false;
+
+  private constructor(
+    readonly file: string,
+    readonly engine: string,
+    readonly status: IndexCacheStatus,
+    /** Why a stored cache was discarded. */
+    readonly reason?: string,
+  ) {}
+
+  /** An empty cache that will be written to `file`. */
+  static empty(file: string, engine: string): IndexCache {
+    return new IndexCache(file, engine, 'missing');
+  }
+
+  /** Reads the cache at `file`; a missing, stale or corrupt one gives an empty cache (status says which). */
+  static async load(fs: FileSystem, file: string, engine: string, log: Log = silentLog): Promise<IndexCache> {
+    let bytes: Uint8Array;
+    try {
+      if (!(await fs.stat(file))) return new IndexCache(file, engine, 'missing');
+      bytes = await fs.readFile(file);
+    } catch (e) {
+      log.warn(`Index cache ${file} could not be read (${(e as Error).message}); it will be rebuilt.`);
+      return new IndexCache(file, engine, 'rebuilt', 'unreadable');
+    }
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    const reject = (reason: string, quiet = false): IndexCache => {
+      if (!quiet) log.warn(`Index cache ${file} is ${reason}; it will be rebuilt.`);
+      return new IndexCache(file, engine, 'rebuilt', reason);
+    };
+    const nl = text.indexOf('\n');
+    if (nl < 0) return reject('truncated');
+    let header: Header;
+    try {
+      header = JSON.parse(text.slice(0, nl)) as Header;
+    } catch {
+      return reject('corrupt (bad header)');
+    }
+    if (!header || header.format !== magic) return reject('not an index cache');
+    if (header.version !== indexCacheVersion) return reject(`from another cache version (${String(header.version)})`, true);
+    if (header.engine !== engine) return reject('from another engine build', true);
+    const body = text.slice(nl + 1);
+    if (createHash('sha256').update(body).digest('hex') !== header.checksum) return reject('corrupt (checksum mismatch)');
+    const cache = new IndexCache(file, engine, 'loaded');
+    const lines = body ? body.split('\n') : [];
+    if (lines.length && lines[lines.length - 1] === '') lines.pop();
+    if (lines.length !== header.count) return reject('corrupt (entry count mismatch)');
+    for (const line of lines) {
+      const tab = line.indexOf('\t');
+      if (tab < 0) return reject('corrupt (bad entry)');
+      let id: unknown;
+      try {
+        id = JSON.parse(line.slice(0, tab));
+      } catch {
+        return reject('corrupt (bad entry)');
+      }
+      if (!Array.isArray(id) || typeof id[0] !== 'string' || typeof id[1] !== 'string') return reject('corrupt (bad entry)');
+      cache.entries.set(id[0], { key: id[1], json: line.slice(tab + 1) });
+    }
+    return cache;
+  }
+
+  /** Number of files held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(path: string, key: string): ParsedFile | undefined {
+    const e = this.entries.get(path);
+    if (e && e.key === key) {
+      try {
+        const v: unknown = JSON.parse(e.json);
+        if (looksLikeParsedFile(v, path)) {
+          this.hits++;
+          this.used.add(path);
+          return v;
+        }
+      } catch {
+        // fall through: treated as absent and replaced
+      }
+      this.entries.delete(path);
+      this.changed = true;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  set(path: string, key: string, file: ParsedFile): void {
+    this.stores++;
+    this.entries.set(path, { key, json: JSON.stringify(file) });
+    this.used.add(path);
+    this.changed = true;
+  }
+
+  /** True when saving would change the stored file (new entries, or entries no longer used). */
+  get needsSave(): boolean {
+    return this.changed || this.status !== 'loaded' || this.used.size !== this.entries.size;
+  }
+
+  /**
+   * Writes the entries used since loading (others belong to files that are gone or changed),
+   * through a temporary file and a rename.
+   */
+  async save(fs: FileSystem, path: PathOps): Promise<void> {
+    const lines: string[] = [];
+    for (const [p, e] of this.entries) {
+      if (!this.used.has(p)) continue;
+      lines.push(`${JSON.stringify([p, e.key])}\t${e.json}\n`);
+    }
+    const body = lines.join('');
+    const header: Header = { format: magic, version: indexCacheVersion, engine: this.engine, count: lines.length, checksum: createHash('sha256').update(body).digest('hex') };
+    await fs.mkdir(path.dirname(this.file));
+    const temp = `${this.file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+    try {
+      await fs.writeFile(temp, `${JSON.stringify(header)}\n${body}`);
+      await fs.rename(temp, this.file);
+    } catch (e) {
+      await fs.remove(temp).catch(() => undefined);
+      throw e;
+    }
+    this.changed = false;
+  }
+}

@@ -1,0 +1,123 @@
+// pilot.lock.json: what a pilot was resolved to (library commit, template, components and the sha256 of every file written).
+
+import { createHash } from 'node:crypto';
+import type { ParsedFile } from '../formats/types';
+import { assetDigest } from '../library/digest';
+import type { Asset, AssetKind, Catalog } from '../library/types';
+import { validatorFor } from '../schemas';
+
+export const lockFileName = 'pilot.lock.json';
+
+export interface LockedFile {
+  /** Path relative to the pilot folder, '/' separated. */
+  path: string;
+  /** Lowercase hex sha256 of the bytes written. */
+  sha256: string;
+}
+
+export interface LockedComponent {
+  id: string;
+  kind: AssetKind;
+  version: string;
+  /** The asset's digest (`sha256:<hex>`, as an approval digest). */
+  digest: string;
+  files: LockedFile[];
+}
+
+export interface LockFile {
+  library: { name: string; url: string; commit: string };
+  template: { id: string; version: string };
+  components: LockedComponent[];
+}
+
+/** The lock as JSON text, keys in the documented order, files sorted by path; ends with a newline. */
+export function serializeLockFile(lock: LockFile): string {
+  const ordered: LockFile = {
+    library: { name: lock.library.name, url: lock.library.url, commit: lock.library.commit },
+    template: { id: lock.template.id, version: lock.template.version },
+    components: lock.components.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      version: c.version,
+      digest: c.digest,
+      files: [...c.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256 })),
+    })),
+  };
+  return JSON.stringify(ordered, null, 2) + '\n';
+}
+
+/**
+ * Parses pilot.lock.json. Problems (bad JSON, a shape other than the schema's, paths that
+ * leave the pilot, duplicate ids) are returned as messages; `lock` is set only when there are none.
+ */
+export function parseLockFile(text: string): { lock?: LockFile; problems: string[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { problems: [`${lockFileName} is not valid JSON (${(e as Error).message}). Restore it from version control, or scaffold the pilot again.`] };
+  }
+  const validate = validatorFor('pilot-lock');
+  if (!validate(value)) {
+    const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${lockFileName}${e.instancePath ? ` at ${e.instancePath}` : ''}: ${e.message ?? 'is invalid'}.`);
+    problems.push('Restore the lock file from version control (it is written by genai-assets and not meant to be edited).');
+    return { problems };
+  }
+  const lock = value as LockFile;
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const paths = new Set<string>();
+  for (const c of lock.components) {
+    if (ids.has(c.id)) problems.push(`${lockFileName} lists component \`${c.id}\` twice.`);
+    ids.add(c.id);
+    for (const f of c.files) {
+      if (!isSafeRelativePath(f.path)) problems.push(`${lockFileName}: component \`${c.id}\` names the path \`${f.path}\`, which leaves the pilot folder; it is ignored. Restore the lock file.`);
+      else if (paths.has(f.path)) problems.push(`${lockFileName}: the file \`${f.path}\` belongs to two components.`);
+      paths.add(f.path);
+    }
+  }
+  return problems.length ? { problems } : { lock, problems };
+}
+
+/** True for a relative '/'-separated path with no empty, `.` or `..` segments and no drive or backslash. */
+export function isSafeRelativePath(p: string): boolean {
+  if (!p || p.startsWith('/') || p.includes('\\') || /^[a-zA-Z]:/.test(p) || p.includes('\0')) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/** Lowercase hex sha256 of bytes or text (UTF-8). */
+export function sha256Of(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The "commit" of a folder library that is not a git repository: `sha256:<hex>` over the
+ * sorted `path NUL sha256` lines of every file of its catalog.
+ */
+export function catalogDigest(catalog: Pick<Catalog, 'files'>): string {
+  const lines = [...catalog.files.values()].map((f) => `${f.path}\0${f.sha256}\n`).sort();
+  const h = createHash('sha256');
+  for (const l of lines) h.update(l);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** The digest of an asset as locked: its approval digest form, from the catalog's parsed files. */
+export function lockDigest(asset: Asset, files: Map<string, ParsedFile>): string | undefined {
+  return assetDigest(asset, files);
+}
+
+/**
+ * The folder of a locked component inside the pilot: the folder of its asset.yaml (managed
+ * assets), else the folder of its single file.
+ */
+export function componentFolder(c: Pick<LockedComponent, 'files'>): string {
+  const manifests = c.files.map((f) => f.path).filter((p) => /(^|\/)asset\.ya?ml$/.test(p));
+  const pick = manifests.sort((a, b) => a.split('/').length - b.split('/').length)[0] ?? c.files[0]?.path ?? '';
+  const i = pick.lastIndexOf('/');
+  return i < 0 ? '' : pick.slice(0, i);
+}
+
+/** Path of a pilot file relative to its component folder. */
+export function relativeToFolder(folder: string, path: string): string {
+  return folder && path.startsWith(folder + '/') ? path.slice(folder.length + 1) : path;
+}

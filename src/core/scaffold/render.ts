@@ -1,0 +1,273 @@
+// Template rendering: parameters checked against the template's JSON Schema, logic-less Mustache in contents and names.
+
+import Mustache from 'mustache';
+import type { ValidateFunction } from 'ajv';
+import { getAjv } from '../schemas';
+import { nearest } from '../yaml/yamlDocument';
+
+/** One parameter of a template, as the schema describes it (for prompts and input boxes). */
+export interface ParameterSpec {
+  name: string;
+  /** JSON Schema type(s), when given. */
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  required: boolean;
+  /** The property's own schema. */
+  schema: Record<string, unknown>;
+}
+
+export interface ParameterCheck {
+  /** Values after coercion and defaults (only meaningful when `errors` and `missing` are empty). */
+  values: Record<string, unknown>;
+  /** Required parameters with no value and no default: ask for them, then check again. */
+  missing: ParameterSpec[];
+  /** Values the schema refuses, each with the schema's reason. */
+  errors: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The parameters a template declares, in schema order. */
+export function parameterSpecs(schema: unknown): ParameterSpec[] {
+  if (!isObject(schema) || !isObject(schema.properties)) return [];
+  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
+  return Object.entries(schema.properties).map(([name, raw]) => {
+    const s = isObject(raw) ? raw : {};
+    const spec: ParameterSpec = { name, required: required.includes(name), schema: s };
+    if (typeof s.type === 'string' || Array.isArray(s.type)) spec.type = s.type as string | string[];
+    if (typeof s.title === 'string') spec.title = s.title;
+    if (typeof s.description === 'string') spec.description = s.description;
+    if ('default' in s) spec.default = s.default;
+    if (Array.isArray(s.enum)) spec.enum = s.enum;
+    else if ('const' in s) spec.enum = [s.const];
+    return spec;
+  });
+}
+
+const compiledSchemas = new Map<string, ValidateFunction>();
+
+/** Compiles a template's parameters schema (its `$id`/`$schema` dropped so templates never clash). */
+function compileParameters(schema: Record<string, unknown>): ValidateFunction {
+  const clean: Record<string, unknown> = { ...schema };
+  delete clean.$id;
+  delete clean.$schema;
+  const key = JSON.stringify(clean);
+  let v = compiledSchemas.get(key);
+  if (!v) {
+    v = getAjv().compile(clean);
+    if (compiledSchemas.size > 200) compiledSchemas.clear();
+    compiledSchemas.set(key, v);
+  }
+  return v;
+}
+
+function types(spec: ParameterSpec | undefined): string[] {
+  if (!spec) return [];
+  if (spec.type === undefined) {
+    if (spec.enum?.length) return [...new Set(spec.enum.map((e) => (e === null ? 'null' : Array.isArray(e) ? 'array' : typeof e)))];
+    return [];
+  }
+  return Array.isArray(spec.type) ? spec.type : [spec.type];
+}
+
+/**
+ * Turns a value typed on a command line (`--set key=value`) into the type the schema wants:
+ * numbers, booleans (true/false/yes/no), arrays (JSON, or comma-separated), objects (JSON).
+ * A value that does not convert stays a string, so the schema reports it.
+ */
+export function coerceParameter(spec: ParameterSpec | undefined, raw: string): unknown {
+  const want = types(spec);
+  if (!want.length || want.includes('string')) return raw;
+  const t = raw.trim();
+  for (const ty of want) {
+    if ((ty === 'integer' || ty === 'number') && t !== '' && Number.isFinite(Number(t))) return Number(t);
+    if (ty === 'boolean') {
+      if (/^(true|yes|on|1)$/i.test(t)) return true;
+      if (/^(false|no|off|0)$/i.test(t)) return false;
+    }
+    if (ty === 'null' && (t === '' || t === 'null')) return null;
+    if (ty === 'array') {
+      if (t.startsWith('[')) {
+        try {
+          const v: unknown = JSON.parse(t);
+          if (Array.isArray(v)) return v;
+        } catch {
+          // not JSON: a comma-separated list below
+        }
+      }
+      const itemSpec = isObject(spec?.schema.items) ? ({ name: '', required: false, schema: spec.schema.items, type: spec.schema.items.type } as ParameterSpec) : undefined;
+      return t === '' ? [] : t.split(',').map((s) => coerceParameter(itemSpec, s.trim()));
+    }
+    if (ty === 'object' && t.startsWith('{')) {
+      try {
+        const v: unknown = JSON.parse(t);
+        if (isObject(v)) return v;
+      } catch {
+        // left as a string: the schema says what is wrong
+      }
+    }
+  }
+  return raw;
+}
+
+/**
+ * Checks parameter values against a template's `parameters` schema: values given as
+ * strings (`raw`) are converted to the schema's types, defaults are applied, required
+ * parameters without a value are returned as `missing`, and refused values come back with
+ * the schema's reason. `templateName` goes into messages.
+ */
+export function checkParameters(schema: unknown, given: Record<string, unknown>, opts: { raw?: boolean; templateName?: string } = {}): ParameterCheck {
+  const what = opts.templateName ? `template \`${opts.templateName}\`` : 'the template';
+  const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  if (schema === undefined || schema === null) {
+    const names = Object.keys(given);
+    return { values: {}, missing: [], errors: names.length ? [`${what} takes no parameters, but ${names.map((n) => `\`${n}\``).join(', ')} ${names.length === 1 ? 'was' : 'were'} given; remove ${names.length === 1 ? 'it' : 'them'}.`] : [] };
+  }
+  if (!isObject(schema)) return { values: {}, missing: [], errors: [`The parameters of ${what} are not a JSON Schema object; its owners must fix its asset.yaml.`] };
+  let validate: ValidateFunction;
+  try {
+    validate = compileParameters(schema);
+  } catch (e) {
+    return { values: {}, missing: [], errors: [`The parameters schema of ${what} is invalid (${(e as Error).message}); its owners must fix its asset.yaml.`] };
+  }
+  const specs = parameterSpecs(schema);
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  for (const [k, v] of Object.entries(given)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') return { values: {}, missing: [], errors: [`\`${k}\` cannot be a parameter name.`] };
+    values[k] = opts.raw && typeof v === 'string' ? coerceParameter(byName.get(k), v) : v;
+  }
+  for (const s of specs) {
+    if (!(s.name in values) && s.default !== undefined) values[s.name] = structuredClone(s.default);
+  }
+  const missing = specs.filter((s) => s.required && !(s.name in values));
+  const plain = { ...values };
+  const errors: string[] = [];
+  if (!validate(plain)) {
+    for (const e of validate.errors ?? []) {
+      if (e.keyword === 'required') continue;
+      if (e.keyword === 'additionalProperties') {
+        const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
+        const hint = nearest(extra, specs.map((s) => s.name));
+        errors.push(`${what} has no parameter \`${extra}\`${hint ? `; did you mean \`${hint}\`?` : specs.length ? ` (it takes ${specs.map((s) => `\`${s.name}\``).join(', ')}).` : '.'}`);
+        continue;
+      }
+      const name = e.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const shown = name.length ? `\`${name.join('.')}\`` : 'the parameters';
+      let reason = e.message ?? 'is invalid';
+      if (e.keyword === 'enum') reason = `must be one of ${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+      const value = name.length ? plain[name[0]] : undefined;
+      errors.push(`Parameter ${shown}${value !== undefined && name.length === 1 ? ` = ${JSON.stringify(value)}` : ''} is refused by ${what}: it ${reason}.`);
+    }
+  }
+  return { values: plain, missing, errors: [...new Set(errors)] };
+}
+
+/** Names of the built-in values every template can use besides its parameters. */
+export const builtinNames = ['pilot', 'name'];
+
+/** Prototype members that a Mustache name may never reach (they would be called as lambdas). */
+function reachesCode(name: string): boolean {
+  if (name === '.') return false;
+  return name.split('.').some((seg) => {
+    if (seg === '__proto__' || seg === 'constructor' || seg === 'prototype') return true;
+    return [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype].some((p) => typeof (p as unknown as Record<string, unknown>)[seg] === 'function');
+  });
+}
+
+/** A deep copy of plain data with prototype-free objects, so a template can reach nothing but the data. */
+export function makeView(data: Record<string, unknown>): Record<string, unknown> {
+  const copy = (v: unknown, depth: number): unknown => {
+    if (depth > 32) return undefined;
+    if (Array.isArray(v)) return v.map((x) => copy(x, depth + 1));
+    if (v && typeof v === 'object') {
+      const o = Object.create(null) as Record<string, unknown>;
+      for (const [k, x] of Object.entries(v)) if (k !== '__proto__') o[k] = copy(x, depth + 1);
+      return o;
+    }
+    return typeof v === 'function' ? undefined : v;
+  };
+  return copy(data, 0) as Record<string, unknown>;
+}
+
+export class TemplateRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRenderError';
+  }
+}
+
+type Token = [string, string, number, number, Token[]?, ...unknown[]];
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** The names a template uses outside sections (what must come from the parameters or built-ins). */
+function topLevelNames(tokens: Token[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) if (t[0] === 'name' || t[0] === '&' || t[0] === '#' || t[0] === '^') out.push(t[1]);
+  return out;
+}
+
+function allNames(tokens: Token[], out: { name: string; at: number }[] = []): { name: string; at: number }[] {
+  for (const t of tokens) {
+    if (t[0] === 'name' || t[0] === '&' || t[0] === '#' || t[0] === '^' || t[0] === '>') out.push({ name: t[1], at: t[2] });
+    if ((t[0] === '#' || t[0] === '^') && Array.isArray(t[4])) allNames(t[4], out);
+  }
+  return out;
+}
+
+export interface RenderResult {
+  text: string;
+  /** Top-level names the view does not define (rendered as empty). */
+  unknownNames: string[];
+}
+
+/**
+ * Renders Mustache text with `view` (made with makeView). HTML escaping is off unless
+ * `html`; partials render as nothing (no file is ever read); names that would reach
+ * JavaScript functions are refused. Throws TemplateRenderError naming `file` and the line.
+ */
+export function renderMustache(text: string, view: Record<string, unknown>, file: string, opts: { html?: boolean } = {}): RenderResult {
+  const writer = new Mustache.Writer();
+  let tokens: Token[];
+  try {
+    tokens = writer.parse(text) as Token[];
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /at (\d+)\s*$/.exec(msg);
+    let at = m ? Number(m[1]) : -1;
+    // An unclosed section is reported at the end of the text: point at where it opens.
+    const open = /^Unclosed section "([^"]*)"/.exec(msg);
+    if (open) {
+      const re = new RegExp(`\\{\\{[#^]\\s*${open[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`, 'g');
+      for (let r = re.exec(text); r; r = re.exec(text)) at = r.index;
+    }
+    const where = at >= 0 ? `${file}:${lineOf(text, at)}` : file;
+    throw new TemplateRenderError(`${where}: the template does not parse as Mustache (${(e as Error).message}). Fix the template, or change the delimiters with {{=<% %>=}} where the file needs literal braces.`);
+  }
+  for (const { name, at } of allNames(tokens)) {
+    if (reachesCode(name)) throw new TemplateRenderError(`${file}:${lineOf(text, at)}: \`{{${name}}}\` names a JavaScript built-in, not a parameter; templates may only use data. Rename it.`);
+  }
+  const unknownNames = [...new Set(topLevelNames(tokens).map((n) => n.split('.')[0]).filter((n) => n !== '.' && !(n in view)))];
+  const escape = opts.html ? (v: unknown) => Mustache.escape(String(v)) : (v: unknown) => String(v);
+  let out: string;
+  try {
+    out = writer.render(text, view, {}, { escape });
+  } catch (e) {
+    throw new TemplateRenderError(`${file}: the template could not be rendered (${(e as Error).message}).`);
+  }
+  return { text: out, unknownNames };
+}
+
+/** True for file names whose contents are HTML or XML (rendered with HTML escaping). */
+export function isMarkupFile(path: string): boolean {
+  return /\.(html?|xhtml|xml|svg)$/i.test(path);
+}

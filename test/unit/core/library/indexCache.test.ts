@@ -1,0 +1,135 @@
+// The persisted index cache: round trip, counts, pruning, and every kind of corruption rebuilt rather than trusted.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseFile } from '../../../../src/core/formats/parseFile';
+import { IndexCache } from '../../../../src/core/library/indexCache';
+import type { Log } from '../../../../src/core/ports';
+import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
+import { cleanupTemp, tempDir } from '../../support/gitServer';
+
+const enc = new TextEncoder();
+const manifest = 'kind: prompt\nversion: 1.0.0\nstatus: draft\n';
+
+function recordingLog(): Log & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, info() {}, warn: (m) => void warnings.push(m), error() {} };
+}
+
+async function saved(dir: string, entries: number): Promise<string> {
+  const file = path.join(dir, 'index.cache');
+  const c = IndexCache.empty(file, 'engine-1');
+  for (let i = 0; i < entries; i++) {
+    const p = `a${i}/asset.yaml`;
+    assert.equal(c.get(p, `blob${i}`), undefined);
+    c.set(p, `blob${i}`, parseFile(p, enc.encode(manifest)));
+  }
+  await c.save(nodeFileSystem, nodePathOps);
+  return file;
+}
+
+describe('index cache', () => {
+  after(cleanupTemp);
+
+  it('stores parsed files by path and key and serves them back', async () => {
+    const file = await saved(tempDir(), 3);
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    assert.equal(c.status, 'loaded');
+    assert.equal(c.size, 3);
+    const f = c.get('a1/asset.yaml', 'blob1');
+    assert.ok(f);
+    assert.equal(f.path, 'a1/asset.yaml');
+    assert.equal(f.format, 'asset-manifest');
+    assert.deepEqual(f, JSON.parse(JSON.stringify(parseFile('a1/asset.yaml', enc.encode(manifest)))));
+    assert.equal(c.get('a1/asset.yaml', 'other-blob'), undefined, 'a changed blob id is a miss');
+    assert.equal(c.get('nope', 'blob1'), undefined);
+    assert.deepEqual([c.hits, c.misses, c.stores], [1, 2, 0]);
+  });
+
+  it('keeps only the entries used since loading when saving', async () => {
+    const file = await saved(tempDir(), 4);
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    c.get('a0/asset.yaml', 'blob0');
+    c.get('a2/asset.yaml', 'blob2');
+    assert.equal(c.needsSave, true);
+    await c.save(nodeFileSystem, nodePathOps);
+    const again = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    assert.equal(again.status, 'loaded');
+    assert.equal(again.size, 2);
+    again.get('a0/asset.yaml', 'blob0');
+    again.get('a2/asset.yaml', 'blob2');
+    assert.equal(again.needsSave, false, 'nothing changed, nothing to write');
+  });
+
+  it('is not changed by callers that mutate what it returned', async () => {
+    const file = await saved(tempDir(), 1);
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    const f = c.get('a0/asset.yaml', 'blob0')!;
+    f.diagnostics.push({ ...f.diagnostics[0], code: 'schema', severity: 'error', message: 'added later', file: f.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    await c.save(nodeFileSystem, nodePathOps);
+    const again = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    assert.equal(again.get('a0/asset.yaml', 'blob0')!.diagnostics.length, 0);
+  });
+
+  it('rebuilds on a checksum mismatch (one flipped byte) and says so', async () => {
+    const file = await saved(tempDir(), 3);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"asset-manifest"', '"asset-manifesT"'));
+    const log = recordingLog();
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1', log);
+    assert.equal(c.status, 'rebuilt');
+    assert.equal(c.size, 0);
+    assert.match(log.warnings.join('\n'), /corrupt \(checksum mismatch\); it will be rebuilt/);
+  });
+
+  it('rebuilds a truncated file, garbage, a bad header, and a consistent file with a malformed entry', async () => {
+    const dir = tempDir();
+    const file = await saved(dir, 2);
+    const good = readFileSync(file, 'utf8');
+    const cases: [string, RegExp][] = [
+      [good.slice(0, Math.floor(good.length / 2)), /checksum|count/],
+      ['\u0000\u0001garbage', /truncated|header/],
+      ['not json\n{}', /bad header/],
+      ['{"format":"other"}\n', /not an index cache/],
+    ];
+    for (const [content, reason] of cases) {
+      writeFileSync(file, content);
+      const c = await IndexCache.load(nodeFileSystem, file, 'engine-1', recordingLog());
+      assert.equal(c.status, 'rebuilt', content.slice(0, 20));
+      assert.match(c.reason ?? '', reason);
+    }
+    // A self-consistent file (checksum recomputed) whose entry is not a ParsedFile of that path: a miss, never served.
+    const { createHash } = await import('node:crypto');
+    const body = `${JSON.stringify(['a0/asset.yaml', 'blob0'])}\t${JSON.stringify({ path: 'elsewhere', format: 'text' })}\n`;
+    const header = { format: 'genai-assets-index', version: 1, engine: 'engine-1', count: 1, checksum: createHash('sha256').update(body).digest('hex') };
+    writeFileSync(file, `${JSON.stringify(header)}\n${body}`);
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+    assert.equal(c.status, 'loaded');
+    assert.equal(c.get('a0/asset.yaml', 'blob0'), undefined);
+    assert.equal(c.needsSave, true);
+  });
+
+  it('discards a cache written by another engine build or cache version quietly', async () => {
+    const file = await saved(tempDir(), 2);
+    const log = recordingLog();
+    const c = await IndexCache.load(nodeFileSystem, file, 'engine-2', log);
+    assert.equal(c.status, 'rebuilt');
+    assert.equal(c.size, 0);
+    assert.deepEqual(log.warnings, []);
+    const text = readFileSync(file, 'utf8').replace('"version":1', '"version":999');
+    writeFileSync(file, text);
+    assert.equal((await IndexCache.load(nodeFileSystem, file, 'engine-1')).status, 'rebuilt');
+  });
+
+  it('reports a missing file as missing, and writes atomically (no temporary file left)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sub', 'index.cache');
+    const c = await IndexCache.load(nodeFileSystem, file, 'e');
+    assert.equal(c.status, 'missing');
+    c.set('x.prompt', 'k', parseFile('x.prompt', enc.encode('hello')));
+    await c.save(nodeFileSystem, nodePathOps);
+    const names = (await nodeFileSystem.readDir(path.dirname(file))).map((e) => e.name);
+    assert.deepEqual(names, ['index.cache']);
+  });
+});
