@@ -1,7 +1,7 @@
 // `npm run test:integration`: runs test/integration inside a real VS Code (code-server + Debian Chromium) and exits with its code.
 //
 // Options: --skip-build (dist/ is already built; the tests are bundled anyway), --headed (show the browser, needs a display).
-// Env: WORKSPACE (folder to open, default samples/library), INTEGRATION_TIMEOUT (seconds, default 300).
+// Env: WORKSPACE (folder to open, default test/fixtures/vscode/problems-workspace: the suite's fixture workspace), INTEGRATION_TIMEOUT (seconds, default 300).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
@@ -11,7 +11,7 @@ import { onInterrupt, openWorkbench, readTail, startCodeServer } from './lib/wor
 const started = Date.now();
 const skipBuild = process.argv.includes('--skip-build');
 const headed = process.argv.includes('--headed');
-const workspace = path.resolve(repoRoot, process.env.WORKSPACE ?? 'samples/library');
+const workspace = path.resolve(repoRoot, process.env.WORKSPACE ?? 'test/fixtures/vscode/problems-workspace');
 const timeoutSeconds = Number(process.env.INTEGRATION_TIMEOUT ?? 300);
 const log = (line) => console.error(`integration: ${line}`);
 

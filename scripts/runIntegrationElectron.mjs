@@ -2,7 +2,7 @@
 //
 // For machines that can download VS Code (these cannot: use `npm run test:integration`). On a Linux machine
 // without a display, run it under `xvfb-run -a`. Env: VSCODE_VERSION (default: the newest stable),
-// WORKSPACE (folder to open, default samples/library). Option: --skip-build.
+// WORKSPACE (folder to open, default test/fixtures/vscode/problems-workspace: the suite's fixture workspace). Option: --skip-build.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -10,7 +10,7 @@ import { cacheDir, repoRoot } from './codeServer.mjs';
 import { buildExtension, buildIntegrationTests, testEntry } from './lib/build.mjs';
 
 const log = (line) => console.error(`integration (electron): ${line}`);
-const workspace = path.resolve(repoRoot, process.env.WORKSPACE ?? 'samples/library');
+const workspace = path.resolve(repoRoot, process.env.WORKSPACE ?? 'test/fixtures/vscode/problems-workspace');
 
 let code;
 try {

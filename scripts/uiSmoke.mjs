@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
 import { buildExtension } from './lib/build.mjs';
+import { runCatalogSmoke } from './lib/catalogSmoke.mjs';
 import { onInterrupt, openWorkbench, startCodeServer, waitForWorkbench } from './lib/workbench.mjs';
 
 const log = (line) => console.error(`ui:smoke: ${line}`);
@@ -35,6 +36,7 @@ try {
   const file = path.join(screenshotDir, 'workbench.png');
   await workbench.page.screenshot({ path: file });
   console.log(`Screenshot: ${path.relative(repoRoot, file)}`);
+  for (const shot of await runCatalogSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
 } catch (error) {
   log(error.message);
   code = 1;

@@ -1,0 +1,185 @@
+// Library commands: Add Library (validated before anything runs), Remove Library, Sync Libraries, Use Sample Library, Open Settings, Show Log.
+
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
+import { looksLikeGitUrl, validateRef } from '../../core/library/source';
+import type { LibrarySpec } from '../../core/library/source';
+import { extensionId, views } from '../constants';
+import { libraryName, parseLibrarySpec } from '../libraryService';
+import type { SyncOutcome } from '../libraryService';
+import { LibraryNode } from '../views/catalogTree';
+import type { CommandFactory, Services } from './services';
+import { showError } from './services';
+
+export type AddLibraryResult = { added: true; name: string; assets: number } | { added: false; error?: string };
+
+/** A URL (git) or a path (folder), as typed; throws a UserError when refused (e.g. `ext::`). */
+function specFromInput(value: string): LibrarySpec {
+  const v = value.trim();
+  return looksLikeGitUrl(v) || v.startsWith('-') ? { url: v } : { path: v };
+}
+
+function defaultName(spec: LibrarySpec): string {
+  const source = parseLibrarySpec(spec);
+  const stem = source.kind === 'git' ? source.folderName.replace(/-[0-9a-f]{16}$/, '') : nodePath.basename(source.path);
+  return stem || 'library';
+}
+
+/** Asks for URL or folder, ref and name; undefined when the user cancels. */
+async function askForLibrary(services: Services): Promise<LibrarySpec | undefined> {
+  const folderButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Choose a Folder...' };
+  const where = await services.inputs.input({
+    title: 'Add Library (1/3): where is it?',
+    prompt: 'A git URL (https:, ssh:, git:, file: or user@host:path) or the absolute path of a folder',
+    placeholder: 'https://github.com/acme/genai-library.git',
+    validate: (v) => {
+      if (!v.trim()) return 'Give a git URL or a folder.';
+      try {
+        parseLibrarySpec(specFromInput(v));
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+    buttons: [
+      {
+        button: folderButton,
+        run: async () => {
+          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use as Library' });
+          return picked?.[0]?.fsPath;
+        },
+      },
+    ],
+  });
+  if (where === undefined) return undefined;
+  const spec = specFromInput(where);
+  if (spec.url !== undefined) {
+    const ref = await services.inputs.input({
+      title: 'Add Library (2/3): branch, tag or commit',
+      prompt: 'Leave empty to follow the default branch of the remote',
+      placeholder: 'main',
+      validate: (v) => {
+        if (!v.trim()) return undefined;
+        try {
+          validateRef(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    if (ref === undefined) return undefined;
+    if (ref.trim()) spec.ref = ref.trim();
+  }
+  const taken = new Set(services.config.libraries.map((l) => l.name).filter(Boolean));
+  const name = await services.inputs.input({
+    title: 'Add Library (3/3): name',
+    prompt: 'How the catalog names this library (and how references name it: name:id@range)',
+    value: defaultName(spec),
+    validate: (v) => (!v.trim() ? 'Give a name.' : taken.has(v.trim()) ? `A library named "${v.trim()}" is already configured.` : !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim()) ? 'Use letters, digits, dots, dashes and underscores (no spaces).' : undefined),
+  });
+  if (name === undefined) return undefined;
+  spec.name = name.trim();
+  return spec;
+}
+
+/**
+ * Add Library: from `{ url | path, name?, ref? }` (scripts, tests) or three inputs. The entry is
+ * validated before anything runs (a refused URL such as `ext::` never reaches git); a git
+ * library is cloned before the setting is written.
+ */
+export const addLibrary: CommandFactory = (services) => async (arg?: unknown): Promise<AddLibraryResult> => {
+  let spec: LibrarySpec | undefined;
+  if (arg && typeof arg === 'object' && !(arg instanceof LibraryNode)) {
+    const a = arg as Record<string, unknown>;
+    spec = {};
+    for (const k of ['name', 'url', 'path', 'ref'] as const) if (typeof a[k] === 'string') spec[k] = a[k] as string;
+  } else {
+    spec = await askForLibrary(services);
+  }
+  if (!spec) return { added: false };
+  try {
+    parseLibrarySpec(spec, spec.name ? `library "${spec.name}"` : undefined);
+  } catch (e) {
+    const message = `Library not added: ${(e as Error).message}`;
+    showError(services, message);
+    return { added: false, error: message };
+  }
+  try {
+    const lib = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Adding library ${spec.name ?? spec.url ?? spec.path}`, cancellable: true },
+      (progress, token) => {
+        progress.report({ message: spec.url ? 'cloning...' : 'reading...' });
+        return services.libraries.addLibrary(spec, token);
+      },
+    );
+    const assets = lib.catalog?.assets.length ?? 0;
+    void vscode.window.showInformationMessage(`Added library ${libraryName(lib)} (${assets} asset${assets === 1 ? '' : 's'}).`);
+    return { added: true, name: libraryName(lib), assets };
+  } catch (e) {
+    const message = `Library not added: ${(e as Error).message}`;
+    showError(services, message);
+    if (!(e instanceof UserError)) services.log.error((e as Error).stack ?? String(e));
+    return { added: false, error: message };
+  }
+};
+
+interface LibraryItem extends vscode.QuickPickItem {
+  index: number;
+}
+
+/** Remove Library: the tree's library node, an index or name, or a quick pick of `genaiAssets.libraries`. */
+export const removeLibrary: CommandFactory = (services) => async (arg?: unknown) => {
+  const configured = services.config.libraries;
+  let index: number | undefined;
+  if (arg instanceof LibraryNode) index = arg.library.settingsIndex;
+  else if (typeof arg === 'number') index = arg;
+  else if (typeof arg === 'string') index = configured.findIndex((l) => l.name === arg);
+  else {
+    if (!configured.length) {
+      void vscode.window.showInformationMessage('No library is configured in genaiAssets.libraries; the catalog shows workspace folders holding library.yaml, or the sample library.');
+      return false;
+    }
+    const picked = await services.inputs.pick<LibraryItem>(
+      configured.map((l, i) => ({ label: l.name ?? `entry ${i + 1}`, description: l.url ?? l.path, detail: l.ref ? `ref ${l.ref}` : undefined, index: i })),
+      { title: 'Remove Library', placeholder: 'The library to remove from genaiAssets.libraries' },
+    );
+    index = picked?.index;
+  }
+  if (index === undefined || index < 0) return false;
+  try {
+    await services.libraries.removeLibrary(index);
+    return true;
+  } catch (e) {
+    showError(services, (e as Error).message);
+    return false;
+  }
+};
+
+/** Sync Libraries: every library, in a cancellable progress notification. */
+export const syncLibraries: CommandFactory = (services) => async (): Promise<SyncOutcome> => {
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Syncing asset libraries', cancellable: true },
+    (progress, token) => services.libraries.sync({ token, progress }),
+  );
+  if (outcome.cancelled) vscode.window.setStatusBarMessage('Library sync cancelled; the previous state is kept.', 5000);
+  else if (outcome.failed) {
+    const failed = services.libraries.libraries.filter((l) => l.error);
+    const detail = failed.map((l) => `${libraryName(l)}: ${l.error}`).join(' ');
+    void vscode.window.showWarningMessage(`${outcome.failed} librar${outcome.failed === 1 ? 'y' : 'ies'} could not be synced. ${detail}`, 'Show Log').then((c) => c && services.log.show());
+  } else vscode.window.setStatusBarMessage(`$(check) Synced ${outcome.synced} librar${outcome.synced === 1 ? 'y' : 'ies'}`, 4000);
+  return outcome;
+};
+
+/** Shows the bundled sample library next to the others (genaiAssets.sampleLibrary = always). */
+export const useSampleLibrary: CommandFactory = (services) => async () => {
+  await services.config.setSampleLibrary('always');
+  await services.libraries.reload('the sample library was turned on');
+  await vscode.commands.executeCommand(`${views.catalog}.focus`);
+  return true;
+};
+
+export const openSettings: CommandFactory = () => () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId}`);
+
+export const showLog: CommandFactory = (services) => () => services.log.show();

@@ -1,0 +1,68 @@
+// Typed read access to the genaiAssets.* settings (and the one write the extension makes: the library list).
+
+import * as vscode from 'vscode';
+import type { LibrarySpec } from '../core/library/source';
+import { settings, settingsSection } from './constants';
+
+/** `genaiAssets.sampleLibrary`: when the bundled sample library is shown. */
+export type SampleLibraryMode = 'auto' | 'always' | 'never';
+
+function key(full: string): string {
+  return full.slice(settingsSection.length + 1);
+}
+
+/** The settings, read fresh on every access (VS Code caches them itself). */
+export class Config {
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(settingsSection);
+  }
+
+  /**
+   * `genaiAssets.libraries` as the user wrote it, keeping only well-formed entries (objects
+   * whose fields are strings). Machine scope: a workspace cannot set it.
+   */
+  get libraries(): LibrarySpec[] {
+    const raw = this.section.get<unknown>(key(settings.libraries));
+    if (!Array.isArray(raw)) return [];
+    const out: LibrarySpec[] = [];
+    for (const item of raw) {
+      if (!item || typeof item !== 'object') continue;
+      const spec: LibrarySpec = {};
+      for (const field of ['name', 'url', 'path', 'ref'] as const) {
+        const v = (item as Record<string, unknown>)[field];
+        if (typeof v === 'string') spec[field] = v;
+      }
+      out.push(spec);
+    }
+    return out;
+  }
+
+  /** Minutes between automatic syncs; 0 = off. */
+  get autoSyncMinutes(): number {
+    const v = this.section.get<number>(key(settings.autoSync), 0);
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(1, v) : 0;
+  }
+
+  get sampleLibrary(): SampleLibraryMode {
+    const v = this.section.get<string>(key(settings.sampleLibrary), 'auto');
+    return v === 'always' || v === 'never' ? v : 'auto';
+  }
+
+  /** Writes the library list to the user's settings (machine-scoped settings go to the machine's file in remote windows). */
+  async setLibraries(list: LibrarySpec[]): Promise<void> {
+    await this.section.update(key(settings.libraries), list.length ? list : undefined, vscode.ConfigurationTarget.Global);
+  }
+
+  async setSampleLibrary(mode: SampleLibraryMode): Promise<void> {
+    await this.section.update(key(settings.sampleLibrary), mode === 'auto' ? undefined : mode, vscode.ConfigurationTarget.Global);
+  }
+
+  /** True when a change event touches any of the settings that decide which libraries are shown. */
+  static affectsLibraries(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(settings.libraries) || e.affectsConfiguration(settings.sampleLibrary);
+  }
+
+  static affectsAutoSync(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(settings.autoSync);
+  }
+}

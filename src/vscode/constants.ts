@@ -1,0 +1,114 @@
+// Every id the extension shares with package.json: commands (with titles), views, settings and context keys.
+// Plain data, no `vscode` import: test/unit/vscode/contributes.test.ts checks package.json against it in Node.
+
+export const extensionId = 'genai-assets.genai-asset-library';
+/** Category of every command in the palette. */
+export const category = 'GenAI Assets';
+/** Name of the LogOutputChannel. */
+export const outputChannelName = 'GenAI Assets';
+
+export const viewContainerId = 'genaiAssets';
+export const views = {
+  catalog: 'genaiAssets.catalog',
+  pilots: 'genaiAssets.pilots',
+} as const;
+
+/** Command ids. */
+export const commands = {
+  searchAssets: 'genaiAssets.searchAssets',
+  syncLibraries: 'genaiAssets.syncLibraries',
+  addLibrary: 'genaiAssets.addLibrary',
+  removeLibrary: 'genaiAssets.removeLibrary',
+  useSampleLibrary: 'genaiAssets.useSampleLibrary',
+  openSettings: 'genaiAssets.openSettings',
+  validateWorkspace: 'genaiAssets.validateWorkspace',
+  showLog: 'genaiAssets.showLog',
+  filterByText: 'genaiAssets.filterByText',
+  filterByTag: 'genaiAssets.filterByTag',
+  filterByStatus: 'genaiAssets.filterByStatus',
+  filterByOwner: 'genaiAssets.filterByOwner',
+  clearFilter: 'genaiAssets.clearFilter',
+  groupByKind: 'genaiAssets.groupByKind',
+  groupByTag: 'genaiAssets.groupByTag',
+  groupByOwner: 'genaiAssets.groupByOwner',
+  openAsset: 'genaiAssets.openAsset',
+  copyReference: 'genaiAssets.copyReference',
+  revealInLibrary: 'genaiAssets.revealInLibrary',
+  showHistory: 'genaiAssets.showHistory',
+  refreshPilots: 'genaiAssets.refreshPilots',
+} as const;
+
+export type CommandKey = keyof typeof commands;
+export type CommandId = (typeof commands)[CommandKey];
+
+/** What package.json declares for each command: title and, for buttons, a codicon. */
+export const commandInfo: Record<CommandKey, { title: string; icon?: string }> = {
+  searchAssets: { title: 'Search Assets...', icon: '$(search)' },
+  syncLibraries: { title: 'Sync Libraries', icon: '$(sync)' },
+  addLibrary: { title: 'Add Library...', icon: '$(add)' },
+  removeLibrary: { title: 'Remove Library...' },
+  useSampleLibrary: { title: 'Use Sample Library' },
+  openSettings: { title: 'Open Settings' },
+  validateWorkspace: { title: 'Validate Workspace', icon: '$(checklist)' },
+  showLog: { title: 'Show Log' },
+  filterByText: { title: 'Filter Catalog by Text...' },
+  filterByTag: { title: 'Filter Catalog by Tag...' },
+  filterByStatus: { title: 'Filter Catalog by Status...' },
+  filterByOwner: { title: 'Filter Catalog by Owner...' },
+  clearFilter: { title: 'Clear Catalog Filter', icon: '$(clear-all)' },
+  groupByKind: { title: 'Group Catalog by Kind' },
+  groupByTag: { title: 'Group Catalog by Tag' },
+  groupByOwner: { title: 'Group Catalog by Owner' },
+  openAsset: { title: 'Open Asset' },
+  copyReference: { title: 'Copy Reference', icon: '$(copy)' },
+  revealInLibrary: { title: 'Reveal in Library' },
+  showHistory: { title: 'Show History' },
+  refreshPilots: { title: 'Refresh Pilots', icon: '$(refresh)' },
+};
+
+/** Submenus of the catalog's title bar. */
+export const submenus = {
+  filter: 'genaiAssets.catalog.filter',
+  groupBy: 'genaiAssets.catalog.groupBy',
+} as const;
+
+export const settingsSection = 'genaiAssets';
+/** Full setting ids (as in package.json). */
+export const settings = {
+  libraries: 'genaiAssets.libraries',
+  autoSync: 'genaiAssets.autoSync',
+  sampleLibrary: 'genaiAssets.sampleLibrary',
+} as const;
+
+/** Context keys set with `setContext`, used in `when` clauses of package.json. */
+export const contextKeys = {
+  /** 'loading' | 'empty' | 'ready': which welcome content the catalog shows. */
+  catalogState: 'genaiAssets.catalogState',
+  catalogFiltered: 'genaiAssets.catalogFiltered',
+  /** 'kind' | 'tag' | 'owner'. */
+  catalogGroupBy: 'genaiAssets.catalogGroupBy',
+  syncing: 'genaiAssets.syncing',
+  hasConfiguredLibraries: 'genaiAssets.hasConfiguredLibraries',
+} as const;
+
+/** contextValue of tree items (menus match them with `viewItem`). */
+export const treeItemContext = {
+  library: 'library',
+  group: 'group',
+  /** Assets: `asset`, plus `;history` when the library has a git history. */
+  asset: 'asset',
+  assetWithHistory: 'asset;history',
+  assetFile: 'assetFile',
+  message: 'message',
+  pilot: 'pilot',
+} as const;
+
+/** URI schemes of the extension's read-only documents and decorations. */
+export const schemes = {
+  /** Files of a git library, read-only, as of the catalog's commit. */
+  library: 'genai-assets-library',
+  /** A file as of one commit (Show History diffs). */
+  history: 'genai-assets-history',
+  /** Asset rows of the catalog, for their status decoration. */
+  asset: 'genai-assets-asset',
+} as const;

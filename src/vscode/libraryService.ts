@@ -1,0 +1,533 @@
+// The libraries of this window: which ones (settings, workspace, sample), loading and syncing them, catalogs in memory, change events.
+
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { homedir } from 'node:os';
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import { GitError, UserError } from '../core/errors';
+import { librarySource } from '../core/library/source';
+import type { LibrarySource, LibrarySpec } from '../core/library/source';
+import { indexById, resolveReference } from '../core/library/references';
+import { openGitLibrary } from '../core/library/gitLibrary';
+import type { LibraryCacheDeps } from '../core/library/sync';
+import type { Asset, Catalog } from '../core/library/types';
+import type { Git, Log } from '../core/ports';
+import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
+import { NodeGit } from '../node/git';
+import { FileLocker } from '../node/lock';
+import { openFolderLibrary } from '../node/openFolder';
+import { Config } from './config';
+import { Disposable, toDisposable } from './lifecycle';
+
+export type LibraryOrigin = 'settings' | 'workspace' | 'sample';
+/** pending: not loaded yet; loading/syncing: an operation runs; ready: a catalog is shown; error: none could be loaded. */
+export type LibraryStatus = 'pending' | 'loading' | 'syncing' | 'ready' | 'error';
+
+/** Where `git log` runs for a library: the repository folder, the revision, and the library's folder inside it. */
+export interface HistoryRoot {
+  dir: string;
+  rev: string;
+  /** The library root relative to the repository's top folder ('' when they are the same), '/' separated. */
+  prefix: string;
+}
+
+/** One library of the window and what is known about it. */
+export interface LoadedLibrary {
+  /** Stable, URI-safe identity (origin and a hash of the source). */
+  readonly key: string;
+  readonly origin: LibraryOrigin;
+  /** The parsed source; undefined when the configured entry is invalid (see `error`). */
+  readonly source?: LibrarySource;
+  /** The configured name (settings), or the folder's name, until the catalog gives one. */
+  readonly configuredName?: string;
+  /** Index in `genaiAssets.libraries` (settings libraries only). */
+  readonly settingsIndex?: number;
+  status: LibraryStatus;
+  catalog?: Catalog;
+  /** Folder holding the library's files on disk (the clone's work tree for git libraries). */
+  root?: string;
+  commit?: string;
+  /** Last successful sync (ISO), git libraries. */
+  syncedAt?: string;
+  /** Since when the remote could not be reached (ISO); the catalog shown is the last good one. */
+  offlineSince?: string;
+  /** Why the last load or sync failed. */
+  error?: string;
+  warnings: string[];
+  history?: HistoryRoot;
+  /** Eval suites whose `targets` resolve to each asset. */
+  evalsByAsset: Map<Asset, Asset[]>;
+}
+
+/** The name to show for a library. */
+export function libraryName(lib: LoadedLibrary): string {
+  return lib.catalog?.library.name ?? lib.configuredName ?? 'library';
+}
+
+export interface SyncOutcome {
+  synced: number;
+  failed: number;
+  cancelled: boolean;
+}
+
+export type CatalogState = 'loading' | 'empty' | 'ready';
+
+interface Operation<T> {
+  run(): Promise<T>;
+}
+
+const unreachable = new Set(['unreachable', 'timeout']);
+
+/** Refuses to start further git steps once the token is cancelled (a running step finishes; clones are atomic). */
+class CancellableGit implements Git {
+  constructor(
+    private readonly inner: Git,
+    private readonly token: vscode.CancellationToken,
+  ) {}
+  private check(): void {
+    if (this.token.isCancellationRequested) throw new GitError('The sync was cancelled.', 'failed');
+  }
+  clone: Git['clone'] = (...a) => (this.check(), this.inner.clone(...a));
+  fetch: Git['fetch'] = (...a) => (this.check(), this.inner.fetch(...a));
+  resolveCommit: Git['resolveCommit'] = (...a) => this.inner.resolveCommit(...a);
+  symbolicRef: Git['symbolicRef'] = (...a) => this.inner.symbolicRef(...a);
+  checkout: Git['checkout'] = (...a) => (this.check(), this.inner.checkout(...a));
+  fastForward: Git['fastForward'] = (...a) => (this.check(), this.inner.fastForward(...a));
+  localCommitCount: Git['localCommitCount'] = (...a) => this.inner.localCommitCount(...a);
+  repairWorkTree: Git['repairWorkTree'] = (...a) => this.inner.repairWorkTree(...a);
+  lsTree: Git['lsTree'] = (...a) => this.inner.lsTree(...a);
+  blobReader: Git['blobReader'] = (...a) => this.inner.blobReader(...a);
+  log: Git['log'] = (...a) => this.inner.log(...a);
+  workTreeRoot: Git['workTreeRoot'] = (...a) => this.inner.workTreeRoot(...a);
+  getConfig: Git['getConfig'] = (...a) => this.inner.getConfig(...a);
+  setOriginUrl: Git['setOriginUrl'] = (...a) => this.inner.setOriginUrl(...a);
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? nodePath.join(homedir(), p.slice(2)) : p;
+}
+
+/** Validates a library entry (URL or folder) without running anything; throws a UserError saying what is wrong. */
+export function parseLibrarySpec(spec: LibrarySpec, where?: string): LibrarySource {
+  return librarySource(spec, {
+    where,
+    resolvePath: (p) => {
+      const abs = expandHome(p.trim());
+      if (!nodePath.isAbsolute(abs)) throw new UserError(`${where ? `${where}: ` : ''}the folder "${p}" is not an absolute path; give the full path (or one starting with ~/).`);
+      return nodePath.normalize(abs);
+    },
+    isAbsolutePath: (p) => nodePath.isAbsolute(p),
+  });
+}
+
+/** Eval suites targeting each asset of a catalog (targets resolved against the same catalog). */
+export function evalCoverage(catalog: Catalog): Map<Asset, Asset[]> {
+  const byId = indexById(catalog.assets);
+  const out = new Map<Asset, Asset[]>();
+  for (const evalAsset of catalog.assets) {
+    if (evalAsset.kind !== 'eval') continue;
+    for (const r of evalAsset.references) {
+      if (r.field !== 'targets') continue;
+      if (r.ref.library !== undefined && r.ref.library !== catalog.library.name) continue;
+      const target = resolveReference(r.ref, byId).asset;
+      if (!target) continue;
+      const list = out.get(target) ?? [];
+      if (!list.includes(evalAsset)) list.push(evalAsset);
+      out.set(target, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Holds the window's libraries. Nothing is read, cloned or indexed until `ensureLoaded()`
+ * (a view became visible or a command needs a catalog). Operations run one at a time.
+ */
+export class LibraryService extends Disposable {
+  private list: LoadedLibrary[] = [];
+  private loaded: Promise<void> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private running = 0;
+  private syncingNow = false;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires whenever a library's status or catalog changes, or the list of libraries changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly git: Git;
+  private stamp: string | undefined;
+  private readonly watchers: vscode.Disposable[] = [];
+  private autoSyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly config: Config,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly coreLog: Log,
+  ) {
+    super();
+    this.git = new NodeGit();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (Config.affectsLibraries(e) && this.loaded) void this.reload('the library settings changed');
+        if (Config.affectsAutoSync(e)) this.scheduleAutoSync();
+      }),
+    );
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.loaded && void this.reload('the workspace folders changed')));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.loaded && void this.reload('the workspace is now trusted')));
+    this._register(toDisposable(() => this.disposeWatchers()));
+    this._register(toDisposable(() => this.autoSyncTimer && clearInterval(this.autoSyncTimer)));
+  }
+
+  get libraries(): readonly LoadedLibrary[] {
+    return this.list;
+  }
+
+  /** True once loading was asked for (before that nothing has been read). */
+  get started(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  /** True while a load, sync or add runs or waits. */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  get isSyncing(): boolean {
+    return this.syncingNow;
+  }
+
+  /** What the catalog view should offer: a loading message, the welcome buttons, or the tree. */
+  get state(): CatalogState {
+    if (!this.loaded || (this.running > 0 && this.list.length === 0)) return 'loading';
+    return this.list.length === 0 ? 'empty' : 'ready';
+  }
+
+  /** The folder of the bundled sample library. */
+  get sampleLibraryPath(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'samples', 'library').fsPath;
+  }
+
+  /** The clone cache (the extension's global storage). */
+  get cacheDir(): string {
+    return nodePath.join(this.context.globalStorageUri.fsPath, 'libraries');
+  }
+
+  /** Loads the libraries on first need; later calls wait for the same load. */
+  ensureLoaded(): Promise<void> {
+    if (!this.loaded) {
+      this.loaded = this.enqueue({ run: () => this.loadAll('first use') });
+      this.scheduleAutoSync();
+    }
+    return this.loaded;
+  }
+
+  /** Recomputes the list of libraries and loads them again (no network unless a clone is missing). */
+  reload(why: string): Promise<void> {
+    this.loaded = this.enqueue({ run: () => this.loadAll(why) });
+    return this.loaded;
+  }
+
+  findLibrary(key: string): LoadedLibrary | undefined {
+    return this.list.find((l) => l.key === key);
+  }
+
+  /** The library holding an asset object of one of the catalogs. */
+  libraryOf(asset: Asset): LoadedLibrary | undefined {
+    return this.list.find((l) => l.catalog?.assets.includes(asset));
+  }
+
+  /** Absolute path of a library-relative file. */
+  filePath(lib: LoadedLibrary, file: string): string | undefined {
+    return lib.root ? nodePath.join(lib.root, ...file.split('/')) : undefined;
+  }
+
+  /**
+   * Syncs every library: git libraries fetch and move to their ref (cloned if missing),
+   * folder libraries are read again. Cancellation stops before the next git step.
+   */
+  sync(opts: { token?: vscode.CancellationToken; progress?: vscode.Progress<{ message?: string; increment?: number }>; only?: LoadedLibrary[] } = {}): Promise<SyncOutcome> {
+    return this.enqueue({
+      run: async () => {
+        if (!this.loaded) {
+          // First use is a sync: plan the list and sync it directly (no separate load).
+          this.list = await this.plan();
+          this.watchFolders();
+          this.loaded = Promise.resolve();
+          this.scheduleAutoSync();
+        }
+        const token = opts.token ?? new vscode.CancellationTokenSource().token;
+        const targets = (opts.only ?? this.list).filter((l) => l.source);
+        const outcome: SyncOutcome = { synced: 0, failed: 0, cancelled: false };
+        this.syncingNow = true;
+        this.fire();
+        try {
+          for (const [i, lib] of targets.entries()) {
+            if (token.isCancellationRequested) {
+              outcome.cancelled = true;
+              break;
+            }
+            opts.progress?.report({ message: `${libraryName(lib)} (${i + 1}/${targets.length})`, increment: targets.length ? 100 / targets.length : 100 });
+            const ok = await this.loadOne(lib, 'always', token);
+            if (token.isCancellationRequested && lib.source?.kind === 'git') outcome.cancelled = true;
+            if (ok) outcome.synced++;
+            else outcome.failed++;
+          }
+        } finally {
+          this.syncingNow = false;
+          this.fire();
+        }
+        return outcome;
+      },
+    });
+  }
+
+  /**
+   * Adds a library to `genaiAssets.libraries`: validated first (nothing runs for a refused URL),
+   * a git library is cloned before the setting is written, so a bad URL leaves settings unchanged.
+   */
+  addLibrary(spec: LibrarySpec, token?: vscode.CancellationToken): Promise<LoadedLibrary> {
+    const source = parseLibrarySpec(spec, spec.name ? `library "${spec.name}"` : undefined);
+    const existing = this.config.libraries;
+    if (spec.name && existing.some((l) => l.name === spec.name)) {
+      throw new UserError(`A library named "${spec.name}" is already configured; choose another name or remove that one first.`);
+    }
+    return this.enqueue({
+      run: async () => {
+        const lib = this.entry('settings', source, spec.name, existing.length);
+        if (source.kind === 'folder') {
+          const st = await fsp.stat(source.path).catch(() => undefined);
+          if (!st?.isDirectory()) throw new UserError(`${source.path} is not a folder; give the library's root folder.`);
+        }
+        const ok = await this.loadOne(lib, 'if-missing', token ?? new vscode.CancellationTokenSource().token, false);
+        if (!ok) throw new UserError(lib.error ?? `The library could not be loaded; see the "GenAI Assets" log.`);
+        const written: LibrarySpec = {};
+        if (spec.name) written.name = spec.name;
+        if (source.kind === 'git') written.url = spec.url!.trim();
+        else written.path = source.path;
+        if (spec.ref) written.ref = spec.ref.trim();
+        await this.config.setLibraries([...existing, written]);
+        this.log.info(`Added library ${libraryName(lib)} (${source.kind === 'git' ? source.display : source.path}).`);
+        return lib;
+      },
+    });
+  }
+
+  /** Removes the entry at `index` of `genaiAssets.libraries` (its clone stays in the cache for a later re-add). */
+  async removeLibrary(index: number): Promise<void> {
+    const list = this.config.libraries;
+    if (index < 0 || index >= list.length) throw new UserError('That library is no longer in genaiAssets.libraries.');
+    const [removed] = list.splice(index, 1);
+    await this.config.setLibraries(list);
+    this.log.info(`Removed library ${removed.name ?? removed.url ?? removed.path} from the settings.`);
+  }
+
+  private fire(): void {
+    this.changed.fire();
+  }
+
+  private enqueue<T>(op: Operation<T>): Promise<T> {
+    this.running++;
+    const next = this.tail.then(
+      () => op.run(),
+      () => op.run(),
+    );
+    this.tail = next.catch(() => undefined);
+    return next.finally(() => {
+      this.running--;
+      this.fire();
+    });
+  }
+
+  private entry(origin: LibraryOrigin, source: LibrarySource | undefined, name: string | undefined, settingsIndex?: number, error?: string): LoadedLibrary {
+    const identity = source ? (source.kind === 'git' ? `${source.key}#${source.ref ?? ''}` : source.path) : `invalid:${settingsIndex}`;
+    const lib: LoadedLibrary = {
+      key: `${origin}-${shortHash(`${name ?? ''}|${identity}`)}`,
+      origin,
+      source,
+      configuredName: name ?? (source?.kind === 'folder' ? nodePath.basename(source.path) : source?.folderName.replace(/-[0-9a-f]{16}$/, '')),
+      settingsIndex,
+      status: error ? 'error' : 'pending',
+      warnings: [],
+      evalsByAsset: new Map(),
+    };
+    if (error) lib.error = error;
+    return lib;
+  }
+
+  /** Which libraries this window shows: the settings; else workspace folders holding library.yaml; the sample as configured. */
+  private async plan(): Promise<LoadedLibrary[]> {
+    const out: LoadedLibrary[] = [];
+    this.config.libraries.forEach((spec, i) => {
+      const where = spec.name ? `genaiAssets.libraries: "${spec.name}"` : `genaiAssets.libraries[${i}]`;
+      try {
+        out.push(this.entry('settings', parseLibrarySpec(spec, where), spec.name, i));
+      } catch (e) {
+        out.push(this.entry('settings', undefined, spec.name ?? `entry ${i + 1}`, i, (e as Error).message));
+      }
+    });
+    if (out.length === 0) {
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        if (folder.uri.scheme !== 'file') continue;
+        for (const name of ['library.yaml', 'library.yml']) {
+          if (await fsp.stat(nodePath.join(folder.uri.fsPath, name)).catch(() => undefined)) {
+            out.push(this.entry('workspace', { kind: 'folder', path: folder.uri.fsPath }, folder.name));
+            break;
+          }
+        }
+      }
+    }
+    const sample = this.config.sampleLibrary;
+    if (sample === 'always' || (sample === 'auto' && out.length === 0)) {
+      out.push(this.entry('sample', { kind: 'folder', name: 'sample', path: this.sampleLibraryPath }, 'sample library'));
+    }
+    return out;
+  }
+
+  private async loadAll(why: string): Promise<void> {
+    const started = performance.now();
+    const previous = new Map(this.list.map((l) => [l.key, l]));
+    const next = await this.plan();
+    // Keep what is already shown for unchanged libraries until their new load is done.
+    for (const lib of next) {
+      const old = previous.get(lib.key);
+      if (old?.catalog && !lib.error) Object.assign(lib, { catalog: old.catalog, root: old.root, commit: old.commit, syncedAt: old.syncedAt, offlineSince: old.offlineSince, history: old.history, evalsByAsset: old.evalsByAsset, status: 'ready' });
+    }
+    this.list = next;
+    this.watchFolders();
+    this.fire();
+    const token = new vscode.CancellationTokenSource().token;
+    for (const lib of next) {
+      if (lib.source) await this.loadOne(lib, 'if-missing', token);
+    }
+    const assets = next.reduce((n, l) => n + (l.catalog?.assets.length ?? 0), 0);
+    this.log.info(`Loaded ${next.length} librar${next.length === 1 ? 'y' : 'ies'} (${assets} assets) in ${Math.round(performance.now() - started)} ms (${why}).`);
+  }
+
+  /** Loads (or syncs) one library into `lib`; returns false when it failed. With `publish` false, the list is not touched. */
+  private async loadOne(lib: LoadedLibrary, mode: 'if-missing' | 'always', token: vscode.CancellationToken, publish = true): Promise<boolean> {
+    const source = lib.source;
+    if (!source) return false;
+    lib.status = mode === 'always' && source.kind === 'git' ? 'syncing' : 'loading';
+    if (publish) this.fire();
+    const started = performance.now();
+    try {
+      if (source.kind === 'folder') {
+        const catalog = await openFolderLibrary(source.path);
+        if (lib.configuredName && !catalog.library.hasManifest && lib.origin === 'settings') catalog.library.name = lib.configuredName;
+        lib.catalog = catalog;
+        lib.root = catalog.root;
+        lib.warnings = [];
+        lib.history = await this.folderHistory(lib, catalog.root);
+      } else {
+        const deps: LibraryCacheDeps = {
+          fs: nodeFileSystem,
+          path: nodePathOps,
+          git: new CancellableGit(this.git, token),
+          locker: new FileLocker(),
+          clock: { now: () => new Date() },
+          log: this.coreLog,
+        };
+        const opened = await openGitLibrary(deps, source, { cacheDir: this.cacheDir, sync: mode, engine: await this.engineStamp() });
+        if (source.name && !opened.catalog.library.hasManifest) opened.catalog.library.name = source.name;
+        lib.catalog = opened.catalog;
+        lib.root = opened.paths.repo;
+        lib.commit = opened.commit;
+        lib.syncedAt = opened.state.syncedAt;
+        lib.warnings = opened.warnings;
+        lib.history = { dir: opened.paths.repo, rev: opened.commit, prefix: '' };
+        const lastError = opened.state.lastError;
+        const stale = !!lastError && (!opened.state.syncedAt || lastError.at > opened.state.syncedAt);
+        if (stale && unreachable.has(lastError.failure)) lib.offlineSince ??= lastError.at;
+        else if (!stale) lib.offlineSince = undefined;
+        for (const w of opened.warnings) this.log.warn(w.replace(/Run `genai-assets sync`[^.]*\./, 'Run "GenAI Assets: Sync Libraries" when it is reachable.'));
+        lib.evalsByAsset = evalCoverage(opened.catalog);
+        // A cancelled sync is the user's choice, not a failure: the previous commit stays, without an error.
+        const cancelled = token.isCancellationRequested && mode === 'always';
+        lib.error = stale && !cancelled ? `The last sync failed: ${lastError.message}` : undefined;
+        lib.status = 'ready';
+        if (cancelled) {
+          this.log.info(`Sync of ${libraryName(lib)} cancelled; it stays at ${opened.commit.slice(0, 7)}.`);
+          return false;
+        }
+        this.log.info(`${mode === 'always' ? 'Synced' : 'Loaded'} ${libraryName(lib)}: ${opened.catalog.assets.length} assets at ${opened.commit.slice(0, 7)} in ${Math.round(performance.now() - started)} ms.`);
+        return !(stale && mode === 'always');
+      }
+      lib.evalsByAsset = evalCoverage(lib.catalog);
+      lib.error = undefined;
+      lib.status = 'ready';
+      this.log.info(`Loaded ${libraryName(lib)}: ${lib.catalog.assets.length} assets in ${Math.round(performance.now() - started)} ms.`);
+      return true;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      lib.error = message;
+      if (e instanceof GitError && unreachable.has(e.failure)) lib.offlineSince ??= new Date().toISOString();
+      lib.status = lib.catalog ? 'ready' : 'error';
+      this.log.error(`${libraryName(lib)}: ${message}`);
+      if (!(e instanceof UserError)) this.log.error(e instanceof Error && e.stack ? e.stack : message);
+      return false;
+    } finally {
+      if (publish) this.fire();
+    }
+  }
+
+  /** The repository holding a folder library; never for workspace content in an untrusted workspace. */
+  private async folderHistory(lib: LoadedLibrary, root: string): Promise<HistoryRoot | undefined> {
+    if (lib.origin === 'workspace' && !vscode.workspace.isTrusted) return undefined;
+    const top = await this.git.workTreeRoot(root).catch(() => undefined);
+    if (!top) return undefined;
+    const realRoot = await fsp.realpath(root).catch(() => root);
+    const prefix = nodePath.relative(top, realRoot).split(nodePath.sep).join('/');
+    if (prefix.startsWith('..')) return undefined;
+    return { dir: top, rev: 'HEAD', prefix };
+  }
+
+  /** Identifies this build of the parsers (version and bundle time), so an index cache written by another build is rebuilt. */
+  private async engineStamp(): Promise<string> {
+    if (this.stamp) return this.stamp;
+    const version = String((this.context.extension.packageJSON as { version?: string }).version ?? '0');
+    const st = await fsp.stat(__filename).catch(() => undefined);
+    this.stamp = `vscode:${version}:${st ? `${st.size}:${Math.round(st.mtimeMs)}` : 'unknown'}`;
+    return this.stamp;
+  }
+
+  /** Reloads a workspace library shortly after its files change (it is the user's own work). */
+  private watchFolders(): void {
+    this.disposeWatchers();
+    for (const lib of this.list) {
+      if (lib.origin !== 'workspace' || lib.source?.kind !== 'folder') continue;
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(lib.source.path), '**/*'));
+      let timer: NodeJS.Timeout | undefined;
+      const changed = (): void => {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          const current = this.list.find((l) => l.key === lib.key);
+          if (current) void this.enqueue({ run: () => this.loadOne(current, 'if-missing', new vscode.CancellationTokenSource().token) });
+        }, 800);
+      };
+      watcher.onDidChange(changed);
+      watcher.onDidCreate(changed);
+      watcher.onDidDelete(changed);
+      this.watchers.push(watcher, toDisposable(() => timer && clearTimeout(timer)));
+    }
+  }
+
+  private disposeWatchers(): void {
+    for (const w of this.watchers.splice(0)) w.dispose();
+  }
+
+  private scheduleAutoSync(): void {
+    if (this.autoSyncTimer) clearInterval(this.autoSyncTimer);
+    this.autoSyncTimer = undefined;
+    const minutes = this.config.autoSyncMinutes;
+    if (!minutes || !this.loaded) return;
+    this.autoSyncTimer = setInterval(() => {
+      if (this.syncingNow || !this.list.some((l) => l.source?.kind === 'git')) return;
+      this.log.info(`Auto-sync (every ${minutes} min).`);
+      void this.sync({ only: this.list.filter((l) => l.source?.kind === 'git') });
+    }, minutes * 60_000);
+  }
+}

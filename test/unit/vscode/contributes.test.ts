@@ -1,0 +1,124 @@
+// package.json `contributes` against src/vscode/constants.ts: every command declared and registered, every view, setting, submenu and context key.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { category, commandInfo, commands, contextKeys, settings, submenus, viewContainerId, views } from '../../../src/vscode/constants';
+import { repoRoot } from '../paths';
+
+interface CommandContribution {
+  command: string;
+  title: string;
+  category?: string;
+  icon?: string;
+}
+interface MenuItem {
+  command?: string;
+  submenu?: string;
+  when?: string;
+  group?: string;
+}
+interface Pkg {
+  main: string;
+  icon?: string;
+  activationEvents?: string[];
+  capabilities?: { untrustedWorkspaces?: { supported: unknown } };
+  contributes: {
+    commands: CommandContribution[];
+    viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
+    views: Record<string, { id: string; name: string; icon?: string }[]>;
+    viewsWelcome: { view: string; contents: string; when?: string }[];
+    submenus: { id: string; label: string }[];
+    menus: Record<string, MenuItem[]>;
+    configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }> };
+  };
+}
+
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Pkg;
+const c = pkg.contributes;
+const commandIds = Object.values(commands) as string[];
+
+/** Context keys VS Code itself defines that our `when` clauses use. */
+const builtInKeys = new Set(['view', 'viewItem']);
+
+/** The context keys of a when clause: the left side of each comparison, or a bare key. */
+function keysOf(when: string): string[] {
+  return when
+    .split(/&&|\|\|/)
+    .map((clause) => /^[\s!(]*([A-Za-z][\w.]*)/.exec(clause)?.[1])
+    .filter((k): k is string => !!k && !/^(true|false)$/.test(k));
+}
+
+describe('package.json contributes vs constants.ts', () => {
+  it('declares every command of constants.ts, with its title, icon and the category, and no other', () => {
+    const declared = new Map(c.commands.map((x) => [x.command, x]));
+    assert.deepEqual([...declared.keys()].sort(), [...commandIds].sort());
+    for (const [key, id] of Object.entries(commands) as [keyof typeof commands, string][]) {
+      const d = declared.get(id)!;
+      assert.equal(d.title, commandInfo[key].title, `title of ${id}`);
+      assert.equal(d.category, category, `category of ${id}`);
+      assert.equal(d.icon, commandInfo[key].icon, `icon of ${id}`);
+    }
+  });
+
+  it('registers every command in the command table (src/vscode/commands/table.ts)', () => {
+    const table = fs.readFileSync(path.join(repoRoot, 'src', 'vscode', 'commands', 'table.ts'), 'utf8');
+    const body = /commandTable: Record<CommandKey, CommandFactory> = \{([\s\S]*?)\n\};/.exec(table)?.[1];
+    assert.ok(body, 'commandTable literal not found');
+    const keys = [...body.matchAll(/^\s*(\w+)(?::|,)/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(keys, Object.keys(commands).sort());
+  });
+
+  it('menus and welcome links name only declared commands and submenus', () => {
+    const submenuIds: string[] = c.submenus.map((s) => s.id).sort();
+    assert.deepEqual(submenuIds, (Object.values(submenus) as string[]).sort());
+    for (const [menu, items] of Object.entries(c.menus)) {
+      if (menu.startsWith('genaiAssets.')) assert.ok(submenuIds.includes(menu), `menu ${menu} is not a declared submenu`);
+      for (const item of items) {
+        if (item.command) assert.ok(commandIds.includes(item.command), `${menu} names unknown command ${item.command}`);
+        if (item.submenu) assert.ok(submenuIds.includes(item.submenu), `${menu} names unknown submenu ${item.submenu}`);
+      }
+    }
+    for (const w of c.viewsWelcome) {
+      for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commandIds.includes(m[1]), `welcome of ${w.view} links unknown command ${m[1]}`);
+    }
+  });
+
+  it('declares the activity-bar container and its Catalog and Pilots views with the ids of constants.ts', () => {
+    const container = c.viewsContainers.activitybar.find((x) => x.id === viewContainerId);
+    assert.ok(container);
+    assert.equal(container.title, 'GenAI Assets');
+    assert.ok(fs.existsSync(path.join(repoRoot, container.icon)), `icon ${container.icon} exists`);
+    const declared = c.views[viewContainerId].map((v) => [v.id, v.name]);
+    assert.deepEqual(declared, [
+      [views.catalog, 'Catalog'],
+      [views.pilots, 'Pilots'],
+    ]);
+    for (const w of c.viewsWelcome) assert.ok(Object.values(views).includes(w.view as never), `welcome for unknown view ${w.view}`);
+  });
+
+  it('declares every setting of constants.ts with a description; the library list and auto-sync are machine-scoped', () => {
+    const props = c.configuration.properties;
+    assert.deepEqual(Object.keys(props).sort(), Object.values(settings).sort());
+    for (const [id, p] of Object.entries(props)) assert.ok(p.description || p.markdownDescription, `${id} has a description`);
+    assert.equal(props[settings.libraries].scope, 'machine');
+    assert.equal(props[settings.autoSync].scope, 'machine');
+  });
+
+  it('uses only context keys of constants.ts (or VS Code built-ins) in when clauses', () => {
+    const ours = new Set<string>(Object.values(contextKeys));
+    const whens = [...Object.values(c.menus).flat().map((m) => m.when), ...c.viewsWelcome.map((w) => w.when)].filter((w): w is string => !!w);
+    assert.ok(whens.length > 5);
+    for (const when of whens) {
+      for (const key of keysOf(when)) assert.ok(ours.has(key) || builtInKeys.has(key), `unknown context key ${key} in "${when}"`);
+    }
+  });
+
+  it('activates late (no "*" or startup event), declares limited trust, and points at the bundle and icon', () => {
+    assert.ok(!pkg.activationEvents?.some((e) => e === '*' || e === 'onStartupFinished'));
+    assert.ok(pkg.activationEvents?.every((e) => e.startsWith('workspaceContains:')));
+    assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.ok(pkg.icon && fs.existsSync(path.join(repoRoot, pkg.icon)));
+  });
+});
