@@ -111,12 +111,23 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   const blanked = new Set<number>();
 
   // Stray braces and comments that never end.
+  const cutShort = new Map<number, boolean>();
+  const isCutShortComment = (k: number): boolean => {
+    let v = cutShort.get(k);
+    if (v === undefined) {
+      const c = tags[k];
+      const text = body.slice(c.start, c.end);
+      v = c.kind === 'comment' && c.complete && !/^\{\{~?!--/.test(text) && text.slice(2).includes('{{');
+      cutShort.set(k, v);
+    }
+    return v;
+  };
   for (const [a, b, before] of scan.strayClosers) {
     const stray = body.slice(a, b);
     const remove: Fix = { title: `Remove the stray \`${stray}\``, edits: [{ range: range(a, b), newText: '' }] };
     // `{{! a {{b}} c }}` ends at the first `}}`: the comment's own `}}` is left over.
-    const prev = before >= 0 ? tags[before] : undefined;
-    if (prev && prev.kind === 'comment' && prev.complete && !/^\{\{~?!--/.test(body.slice(prev.start, prev.end)) && body.slice(prev.start + 2, prev.end).includes('{{')) {
+    if (before >= 0 && isCutShortComment(before)) {
+      const prev = tags[before];
       const bang = body.indexOf('!', prev.start);
       report(
         'unbalanced-brace',
@@ -135,19 +146,22 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
     report('unbalanced-brace', a, b, `Stray \`${stray}\` with no opening \`{{\`; remove it, or add the \`{{\` of the tag it should close.`, { fixes: [remove] });
   }
   for (const [a] of scan.openComments) {
-    const opener = body.startsWith('--', a + 3) || body.startsWith('--', a + 4) ? '{{!--' : '{{!';
-    const closer = opener === '{{!--' ? '--}}' : '}}';
+    const bang = body.indexOf('!', a);
+    const long = body.startsWith('--', bang + 1);
+    const opener = body.slice(a, bang + (long ? 3 : 1));
+    const closer = long ? '--}}' : '}}';
     report('unbalanced-brace', a, a + opener.length, `Comment \`${opener}\` is never closed with \`${closer}\`, so the rest of the template is ignored; add \`${closer}\` where the comment ends.`);
   }
   tags.forEach((t, i) => {
     if (t.complete || t.kind === 'comment') return;
     const braces = body.slice(t.start, t.braceEnd ?? t.start + 2);
-    const text = body.slice(t.start, t.end);
-    const hasContent = /[^\s#^/>&*{~!]/.test(text.slice(braces.length));
-    const shown = hasContent ? braces : text.trim();
+    const text = tagText(body, t);
+    const hasContent = /[^\s#^/>&*{~!]/.test(body.slice(t.start + braces.length, t.end));
+    const shown = hasContent ? braces : text;
     const close = braces === '{{{' ? '}}}' : '}}';
+    const contentEnd = tagTextEnd(body, t);
     const fixes: Fix[] = hasContent
-      ? [{ title: `Close the tag with \`${close}\``, edits: [{ range: range(t.end, t.end), newText: close }] }]
+      ? [{ title: `Close the tag with \`${close}\``, edits: [{ range: range(contentEnd, contentEnd), newText: close }] }]
       : [{ title: `Remove the stray \`${shown}\``, edits: [{ range: range(t.start, tagTextEnd(body, t)), newText: '' }] }];
     report(
       'unbalanced-brace',
@@ -406,9 +420,12 @@ function scanTemplate(body: string): Scan {
       if (bs === 1) {
         // `\{{...}}` is literal text up to the next tag.
         let p = i + 2;
-        while (p < n && !body.startsWith('{{', p)) p++;
-        const close = body.indexOf('}}', i + 2);
-        i = close >= 0 && close < p ? close + 2 : p;
+        let close = -1;
+        while (p < n && !body.startsWith('{{', p)) {
+          if (close < 0 && body.startsWith('}}', p)) close = p;
+          p++;
+        }
+        i = close >= 0 ? close + 2 : p;
         continue;
       }
       i = scanTag(body, i, tags, openComments);
@@ -435,9 +452,10 @@ function scanTag(body: string, i: number, tags: LocalTag[], openComments: [numbe
   const n = body.length;
   // Raw block: {{{{name}}}} ... {{{{/name}}}}
   if (body.startsWith('{{{{', i)) {
-    const close = body.indexOf('}}}}', i + 4);
     const next = body.indexOf('{{', i + 4);
-    if (close >= 0 && (next < 0 || next > close)) {
+    const found = body.slice(i + 4, next < 0 ? n : next).indexOf('}}}}');
+    const close = found < 0 ? -1 : i + 4 + found;
+    if (close >= 0) {
       const inner = body.slice(i + 4, close);
       const isClose = inner.trimStart().startsWith('/');
       const m = /^\s*\/?\s*([^\s}]+)/.exec(inner);
@@ -526,9 +544,10 @@ function scanTag(body: string, i: number, tags: LocalTag[], openComments: [numbe
   }
   // No closing braces: the tag is taken to end with its line (or the next tag).
   const next = nextOpen(body, e);
+  const limit = next < 0 ? n : next;
   let lineEnd = i;
-  while (lineEnd < n && body[lineEnd] !== '\n' && body[lineEnd] !== '\r') lineEnd++;
-  tag.end = Math.min(lineEnd, next < 0 ? n : next);
+  while (lineEnd < limit && body[lineEnd] !== '\n' && body[lineEnd] !== '\r') lineEnd++;
+  tag.end = lineEnd;
   tag.braceEnd = triple ? i + 3 : i + 2;
   tags.push(tag);
   return next < 0 ? n : next;
@@ -541,19 +560,20 @@ function findClose(body: string, p: number): number {
   while (q < n) {
     const c = body[q];
     if (c === '"' || c === "'") {
+      // A string may hold `}}`; one that runs into the next `{{` is not a string.
       let r = q + 1;
-      while (r < n && body[r] !== c) {
+      while (r < n && body[r] !== c && !(body[r] === '{' && body[r + 1] === '{')) {
         if (body[r] === '\\') r++;
         r++;
       }
-      const str = body.slice(q, r);
-      if (r < n && !str.includes('{{')) {
+      if (r < n && body[r] === c) {
         q = r + 1;
         continue;
       }
     } else if (c === '[') {
-      const r = body.indexOf(']', q + 1);
-      if (r >= 0 && !body.slice(q, r).includes('}}') && !body.slice(q, r).includes('{{')) {
+      let r = q + 1;
+      while (r < n && body[r] !== ']' && !((body[r] === '{' && body[r + 1] === '{') || (body[r] === '}' && body[r + 1] === '}'))) r++;
+      if (r < n && body[r] === ']') {
         q = r + 1;
         continue;
       }
@@ -646,7 +666,11 @@ function describeParseError(e: Error & Record<string, unknown>, text: string): P
     }
     const token = text.slice(a, b);
     const what = got === 'EOF' || a >= text.length ? 'the end of the template' : `\`${token.replace(/\s+/g, ' ')}\``;
-    const hint = /^[<>!=&|+*-]/.test(token) ? 'Handlebars has no operators such as `>=` or `==`; pass the values to a helper (for example `ifEquals`) instead' : undefined;
+    let hint: string | undefined;
+    if (/^[<>!=&|+*-]/.test(token)) hint = 'Handlebars has no operators such as `>=` or `==`; pass the values to a helper (for example `ifEquals`) instead';
+    else if (/^\}{3,}$/.test(token) && (got === 'CLOSE_UNESCAPED' || got === 'CLOSE_RAW_BLOCK')) {
+      hint = `Handlebars reads \`${token}\` as the end of a \`${'{'.repeat(token.length)}…${token}\` tag; put a space between \`}}\` and the following \`}\``;
+    }
     return { message: `Handlebars cannot parse ${what}`, expected, hint, span: [a, Math.max(b, a + 1)] };
   }
   return { message: `Handlebars cannot parse the template: ${lines[0]}`, expected, span: [0, 1] };

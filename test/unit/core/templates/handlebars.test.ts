@@ -222,6 +222,13 @@ describe('handlebars analysis', () => {
       assert.match(b.diagnostics[0].message, /expected `\}\}`/);
     });
 
+    it('explains `}}}` after a tag in JSON-like text', () => {
+      const a = analyze('{"name": {{name}}}');
+      assert.deepEqual(codes(a), ['template-syntax']);
+      assert.deepEqual(a.diagnostics[0].range, r(0, 15, 0, 18));
+      assert.match(a.diagnostics[0].message, /put a space between `\}\}` and the following `\}`/);
+    });
+
     it('reports invalid paths with their position', () => {
       const a = analyze('a\r\nb {{foo.this}}');
       assert.deepEqual(codes(a), ['template-syntax']);
@@ -264,6 +271,20 @@ describe('handlebars analysis', () => {
   });
 
   describe('robustness', () => {
+    it('stops at blocks nested too deeply instead of recursing', () => {
+      const a = analyze('{{#if a}}'.repeat(5000) + '{{x}}' + '{{/if}}'.repeat(5000));
+      assert.deepEqual(codes(a), ['template-syntax']);
+      assert.match(a.diagnostics[0].message, /nest more than 64 levels/);
+      assert.equal(a.complete, false);
+    });
+
+    it('stays linear on long runs of braces', () => {
+      const started = Date.now();
+      const a = analyze('{'.repeat(60000) + '\\{{'.repeat(20000) + '{{"'.repeat(20000));
+      assert.ok(a.diagnostics.length > 0);
+      assert.ok(Date.now() - started < 10000);
+    });
+
     it('never throws and keeps every range inside the text', () => {
       const alphabet = ['{{', '}}', '{', '}', '#', '/', '^', '>', '!', '--', '~', '"', "'", '[', ']', 'if', 'each', 'else', 'x', ' ', '\n', '\r\n', '\\', '(', ')', '=', '@root.', '../', 'as |a|', '{{{{', '}}}}', '😀'];
       let seed = 42;
