@@ -55,6 +55,7 @@ export class YamlSource {
     }
     this.doc = doc;
     let hardError = false;
+    let syntaxCount = 0;
     for (const err of doc.errors) {
       const [a, b] = err.pos;
       const range = text.rangeOf(start + a, start + Math.max(b, a + 1 > src.length ? a : b));
@@ -62,6 +63,8 @@ export class YamlSource {
         this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? range, `${firstLine(err.message)}. Remove or rename one of them; YAML keeps only one value per key.`));
       } else {
         hardError = true;
+        // One broken line often yields a cascade of errors: the first few say all there is to say.
+        if (++syntaxCount > 5) continue;
         this.diagnostics.push(diag('yaml-syntax', file, range, `${firstLine(err.message)} (YAML ${err.code}).`));
       }
     }
