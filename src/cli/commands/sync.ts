@@ -76,7 +76,9 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       failed++;
-      io.err(`error: ${label(src)}: ${e.message}\n`);
+      const where = label(src);
+      // Git errors already name the remote; don't say it twice.
+      io.err(`error: ${e.message.startsWith(`${src.display}:`) ? e.message : `${where}: ${e.message}`}\n`);
     }
   }
   return failed ? exitCodes.usage : exitCodes.clean;
