@@ -1,7 +1,8 @@
 // `npm run test:integration`: runs test/integration inside a real VS Code (code-server + Debian Chromium) and exits with its code.
 //
 // Options: --skip-build (dist/ is already built; the tests are bundled anyway), --headed (show the browser, needs a display).
-// Env: WORKSPACE (folder to open, default test/fixtures/vscode/problems-workspace: the suite's fixture workspace), INTEGRATION_TIMEOUT (seconds, default 300).
+// Env: WORKSPACE (folder to open, default test/fixtures/vscode/problems-workspace: the suite's fixture workspace), INTEGRATION_TIMEOUT (seconds, default 300),
+// INTEGRATION_GREP (run only the tests whose full title matches this regular expression).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
@@ -35,7 +36,7 @@ async function main() {
     workspace,
     extensionPath: repoRoot,
     testsPath: testEntry.replace(/\.js$/, ''),
-    env: { GENAI_ASSETS_TEST_REPORT: reportFile },
+    env: { GENAI_ASSETS_TEST_REPORT: reportFile, ...(process.env.INTEGRATION_GREP ? { GENAI_ASSETS_TEST_GREP: process.env.INTEGRATION_GREP } : {}) },
     log,
   });
   log(`code-server ${server.baseUrl} (pid ${server.pid}) is up after ${seconds(started)} s; opening ${path.relative(repoRoot, workspace) || '.'}`);

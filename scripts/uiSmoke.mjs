@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
 import { buildExtension } from './lib/build.mjs';
 import { runCatalogSmoke } from './lib/catalogSmoke.mjs';
+import { runEditorSmoke } from './lib/editorSmoke.mjs';
+import { runPreviewSmoke } from './lib/previewSmoke.mjs';
 import { onInterrupt, openWorkbench, startCodeServer, waitForWorkbench } from './lib/workbench.mjs';
 
 const log = (line) => console.error(`ui:smoke: ${line}`);
@@ -37,6 +39,8 @@ try {
   await workbench.page.screenshot({ path: file });
   console.log(`Screenshot: ${path.relative(repoRoot, file)}`);
   for (const shot of await runCatalogSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
+  for (const shot of await runPreviewSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
+  for (const shot of await runEditorSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
 } catch (error) {
   log(error.message);
   code = 1;

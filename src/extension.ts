@@ -10,7 +10,16 @@ import { Config } from './vscode/config';
 import { contextKeys, outputChannelName } from './vscode/constants';
 import { WorkspaceValidator } from './vscode/diagnostics';
 import { HistoryDocuments, LibraryDocuments } from './vscode/documents';
+import { PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
+import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
+import { registerEditorFeatures } from './vscode/editor/register';
 import { LibraryService } from './vscode/libraryService';
+import { Prompter } from './vscode/multiStepInput';
+import { PilotCodeActions, pilotManifestSelector } from './vscode/pilotCodeActions';
+import { PilotService } from './vscode/pilotService';
+import { PlannedDocuments } from './vscode/plannedDocuments';
+import { PreviewPanels } from './vscode/preview/previewPanel';
+import { PromptSources } from './vscode/preview/promptSource';
 import { LibraryStatusBar } from './vscode/statusBar';
 import { CatalogTreeProvider } from './vscode/views/catalogTree';
 import type { CatalogNode } from './vscode/views/catalogTree';
@@ -32,6 +41,14 @@ export interface GenAiAssetsApi {
   readonly diagnostics: vscode.DiagnosticCollection;
   /** The quick pick or input box the extension shows right now. */
   readonly inputs: QuickInputs;
+  /** Prompt previews; `preview.lastHtml` is the last page rendered. */
+  readonly preview: PreviewPanels;
+  /** Pilot checks, Verify Pilot's diagnostics (`pilotService.collection`), plans. */
+  readonly pilotService: PilotService;
+  /** How multi-step flows ask; `prompter.answerWith(fn)` lets a test give the user's answers (the engine runs for real). */
+  readonly prompter: Prompter;
+  /** Live diagnostics of open asset files (`editor.lastRun`: what the last check took). */
+  readonly editor: LiveDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
@@ -44,14 +61,25 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const git = new NodeGit();
     const libraries = new LibraryService(context, config, log, coreLog);
     const catalog = new CatalogTreeProvider(libraries);
-    const pilots = new PilotsTreeProvider(log);
     const validator = new WorkspaceValidator(context.extensionUri, log);
-    const history = new HistoryDocuments(git);
+    const pilotService = new PilotService(libraries, git, validator, log);
+    const pilots = new PilotsTreeProvider(log, pilotService, libraries);
+    // History documents are served only for the repositories of this window's libraries (never for a folder a URI names).
+    const history = new HistoryDocuments(git, (dir) => libraries.libraries.some((l) => l.history?.dir === dir));
     const statusBar = new LibraryStatusBar(libraries);
     const { catalogView, disposables } = registerViews(libraries, catalog, pilots);
     const inputs = new QuickInputs();
-    const services: Services = { context, config, log, git, libraries, catalog, catalogView, pilots, validator, history, inputs };
+    const prompts = new PromptSources(libraries, context.extensionPath);
+    const preview = new PreviewPanels(context.extensionUri, prompts, git, log);
+    const prompter = new Prompter(inputs);
+    const planned = new PlannedDocuments();
+    const services: Services = { context, config, log, git, libraries, catalog, catalogView, pilots, validator, history, inputs, prompts, preview, prompter, pilotService, planned };
     context.subscriptions.push(libraries, catalog, pilots, validator, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
+    context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotManifestSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
+    const editorFeatures = registerEditorFeatures(libraries, validator, config, log);
+    context.subscriptions.push(...editorFeatures.disposables);
+    const codeLens = new PromptCodeLensProvider(prompts);
+    context.subscriptions.push(prompts, preview, codeLens, vscode.languages.registerCodeLensProvider(promptDocumentSelector, codeLens));
     void vscode.commands.executeCommand('setContext', contextKeys.hasConfiguredLibraries, config.libraries.length > 0);
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -61,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const version = String((context.extension.packageJSON as { version?: string }).version);
     const activationMs = performance.now() - started;
     log.info(`GenAI Assets ${version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no git on workspace content'}).`);
-    return { version, activationMs, logUri: context.logUri, libraries, catalog, catalogView, pilots, statusBar: statusBar.item, diagnostics: validator.collection, inputs };
+    return { version, activationMs, logUri: context.logUri, libraries, catalog, catalogView, pilots, statusBar: statusBar.item, diagnostics: validator.collection, inputs, preview, pilotService, prompter, editor: editorFeatures.live };
   } catch (e) {
     // VS Code only logs activation failures; say it where the user looks.
     const message = e instanceof Error ? e.message : String(e);

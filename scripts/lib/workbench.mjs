@@ -32,6 +32,8 @@ export const quietSettings = {
   'workbench.enableExperiments': false,
   'workbench.tips.enabled': false,
   'chat.commandCenter.enabled': false,
+  // In a browser VS Code saves after a second by default: tests that edit fixtures must decide when a file is written.
+  'files.autoSave': 'off',
 };
 
 const cleanups = new Set();

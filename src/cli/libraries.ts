@@ -6,7 +6,7 @@ import * as nodePath from 'node:path';
 import { diag } from '../core/diagnostics';
 import { UserError } from '../core/errors';
 import { folderSource } from '../core/library/load';
-import type { FileSource } from '../core/library/load';
+import type { CatalogLevel, FileParser, FileSource } from '../core/library/load';
 import { libraryArgument, librarySource } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { openGitLibrary } from '../core/library/gitLibrary';
@@ -134,6 +134,9 @@ export interface OpenLibraryOptions {
   locker?: Locker;
   engine?: string;
   onParse?: (path: string) => void;
+  /** How much to read: `catalog` for commands that show no diagnostics (list, sync); default `full`. */
+  level?: CatalogLevel;
+  parser?: FileParser;
 }
 
 export interface OpenedLibrary {
@@ -171,12 +174,12 @@ export async function openLibrary(spec: LibrarySpec | LibrarySource, opts: OpenL
   const library = 'kind' in spec ? spec : libraryFromSpec(spec, cwd);
   if (library.kind === 'folder') {
     const root = nodePath.resolve(cwd, library.path);
-    const catalog = await openFolderLibrary(root, { onParse: opts.onParse });
+    const catalog = await openFolderLibrary(root, { onParse: opts.onParse, level: opts.level, parser: opts.parser });
     if (library.name && !catalog.library.hasManifest) catalog.library.name = library.name;
     return { catalog, warnings: [], source: folderSource(nodeFileSystem, nodePathOps, root), library };
   }
   const deps = nodeCacheDeps(opts);
-  const opened = await openGitLibrary(deps, library, { cacheDir: opts.cacheDir, sync: opts.sync, engine: opts.engine ?? engineStamp(), onParse: opts.onParse });
+  const opened = await openGitLibrary(deps, library, { cacheDir: opts.cacheDir, sync: opts.sync, engine: opts.engine ?? engineStamp(), onParse: opts.onParse, level: opts.level, parser: opts.parser });
   if (library.name && !opened.catalog.library.hasManifest) opened.catalog.library.name = library.name;
   return { catalog: opened.catalog, warnings: opened.warnings, commit: opened.commit, source: opened.source, library, git: opened };
 }
@@ -214,7 +217,11 @@ export function formatHistory(entries: GitLogEntry[]): string {
  * from the cache afterwards (`sync: true` fetches first). Warnings (e.g. a stale cache while
  * offline) are printed on stderr. Problems throw a UserError (exit 2).
  */
-export async function cliLibraries(library: string | undefined, opts: { sync?: boolean; ref?: string; cacheDir?: string; git?: Git }, io: CliIo): Promise<OpenedLibrary[] | undefined> {
+export async function cliLibraries(
+  library: string | undefined,
+  opts: { sync?: boolean; ref?: string; cacheDir?: string; git?: Git; level?: CatalogLevel; parser?: FileParser },
+  io: CliIo,
+): Promise<OpenedLibrary[] | undefined> {
   let sources: LibrarySource[];
   if (library !== undefined) sources = [libraryFromArgument(library, io.cwd, opts.ref)];
   else {
@@ -226,7 +233,7 @@ export async function cliLibraries(library: string | undefined, opts: { sync?: b
   const log: Log = { info() {}, warn: (m) => io.err(`warning: ${m}\n`), error: (m) => io.err(`error: ${m}\n`) };
   const out: OpenedLibrary[] = [];
   for (const src of sources) {
-    const opened = await openLibrary(src, { cacheDir, sync: opts.sync ? 'always' : 'if-missing', log, cwd: io.cwd, env: io.env, git: opts.git });
+    const opened = await openLibrary(src, { cacheDir, sync: opts.sync ? 'always' : 'if-missing', log, cwd: io.cwd, env: io.env, git: opts.git, level: opts.level, parser: opts.parser });
     for (const w of opened.warnings) io.err(`warning: ${w}\n`);
     out.push(opened);
   }

@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { UserError } from '../core/errors';
 import { findLibraryRoot } from '../node/openFolder';
+import { ParsePool } from '../node/parsePool';
 import { cliLibraries, libraryHistory } from './libraries';
 import type { OpenedLibrary } from './libraries';
+import type { CatalogLevel } from '../core/library/load';
 import { runSync, syncHelp } from './commands/sync';
 import { approveHelp, runApprove } from './commands/approve';
 import { listHelp, runList } from './commands/list';
@@ -58,11 +60,13 @@ function parse(args: string[], options: ParseArgsConfig['options'], allowPositio
  * The libraries a command works on: --library (folder or git URL), else genai-assets.yaml /
  * $GENAI_ASSETS_CONFIG, else the library around the current folder.
  */
-async function libraries(library: string | undefined, sync: boolean, io: CliIo): Promise<OpenedLibrary[]> {
-  const opened = await cliLibraries(library, { sync }, io);
+async function libraries(library: string | undefined, sync: boolean, io: CliIo, level?: CatalogLevel): Promise<OpenedLibrary[]> {
+  // Parsing spreads over worker threads when a library has many files to read (idle workers never hold the process).
+  const parser = new ParsePool();
+  const opened = await cliLibraries(library, { sync, level, parser }, io);
   if (opened) return opened;
   const { root } = await findLibraryRoot(io.cwd);
-  return (await cliLibraries(root, { sync: false }, io)) ?? [];
+  return (await cliLibraries(root, { sync: false, level, parser }, io)) ?? [];
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
@@ -90,7 +94,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           maxWarnings = Number(values['max-warnings']);
           if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UserError(`--max-warnings must be a whole number >= 0, not \`${String(values['max-warnings'])}\`.`);
         }
-        return await runValidate({ paths: positionals, format: format as 'text' | 'json' | 'sarif', maxWarnings }, io, version);
+        return await runValidate({ paths: positionals, format: format as 'text' | 'json' | 'sarif', maxWarnings, parser: new ParsePool() }, io, version);
       }
       case 'list': {
         const { values, positionals } = parse(
@@ -105,7 +109,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const status = values.status as string | undefined;
         if (kind && !['prompt', 'eval', 'module', 'template'].includes(kind)) throw new UserError(`--kind must be prompt, eval, module or template, not \`${kind}\`.`);
         if (status && !['draft', 'review', 'approved', 'deprecated'].includes(status)) throw new UserError(`--status must be draft, review, approved or deprecated, not \`${status}\`.`);
-        const opened = await libraries(values.library as string | undefined, !!values.sync, io);
+        // The list shows no diagnostics: read the catalog level only (no positions, no checks).
+        const opened = await libraries(values.library as string | undefined, !!values.sync, io, 'catalog');
         return runList(opened.map((o) => o.catalog), { kind, status, tag: values.tag as string | undefined }, !!values.json, io);
       }
       case 'show': {

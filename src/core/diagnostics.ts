@@ -104,6 +104,28 @@ export function diag(
   return d;
 }
 
+/**
+ * Keeps at most `max` diagnostics of each code (in order); the rest of a code become one
+ * diagnostic saying how many more there are, so that a damaged file cannot flood the output.
+ */
+export function capPerCode(list: readonly Diagnostic[], max: number): Diagnostic[] {
+  const counts = new Map<DiagnosticCode, number>();
+  for (const d of list) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  if ([...counts.values()].every((n) => n <= max + 1)) return [...list];
+  const seen = new Map<DiagnosticCode, number>();
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const n = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, n);
+    const total = counts.get(d.code)!;
+    if (n <= max || total <= max + 1) out.push(d);
+    else if (n === max + 1) {
+      out.push({ code: d.code, severity: d.severity, file: d.file, range: d.range, message: `…and ${total - max} more \`${d.code}\` problems from here on in this file, not listed one by one; fix the ones above first.` });
+    }
+  }
+  return out;
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;

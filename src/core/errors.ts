@@ -9,7 +9,7 @@ export class UserError extends Error {
 }
 
 /** Why a git operation failed, as far as the library cache needs to know. */
-export type GitFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'not-found' | 'ref-not-found' | 'local-changes' | 'corrupt' | 'failed';
+export type GitFailure = 'refused' | 'unreachable' | 'timeout' | 'auth' | 'not-found' | 'ref-not-found' | 'local-changes' | 'corrupt' | 'disk-full' | 'failed';
 
 /** A git operation that failed; the message is redacted (never holds credentials) and says what to do. */
 export class GitError extends UserError {

@@ -66,6 +66,16 @@ export interface GitTreeEntry {
   path: string;
 }
 
+/** One changed file between two commits (`git diff-tree -r`). */
+export interface GitTreeChange {
+  /** A added, M modified, D deleted, T type changed (renames and copies are reported as a deletion and an addition). */
+  status: string;
+  /** Octal modes before and after ('000000' when absent). */
+  oldMode: string;
+  newMode: string;
+  path: string;
+}
+
 /** One commit of a history (`git log`). */
 export interface GitLogEntry {
   commit: string;
@@ -106,6 +116,8 @@ export interface Git {
   /** Discards an interrupted checkout of our own: removes a stale index.lock and resets the tree to HEAD. */
   repairWorkTree(dir: string, opts: { remote?: string }): Promise<void>;
   lsTree(dir: string, commit: string): Promise<GitTreeEntry[]>;
+  /** Files that differ between two commits of the clone (optional: callers without it read the whole tree). */
+  diffTree?(dir: string, from: string, to: string): Promise<GitTreeChange[]>;
   blobReader(dir: string): GitBlobReader;
   /** Commits that touched `path` ('' = the whole tree), newest first. */
   log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]>;

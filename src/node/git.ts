@@ -10,7 +10,7 @@ import { GitError } from '../core/errors';
 import type { GitFailure } from '../core/errors';
 import { parseGitUrl, redactCredentials } from '../core/library/source';
 import type { GitProtocol } from '../core/library/source';
-import type { Git, GitBlobReader, GitLogEntry, GitTreeEntry } from '../core/ports';
+import type { Git, GitBlobReader, GitLogEntry, GitTreeChange, GitTreeEntry } from '../core/ports';
 
 export interface NodeGitOptions {
   /** Environment of git (default process.env); prompts are always turned off on top of it. */
@@ -69,6 +69,8 @@ function protocolOf(remote: string | undefined): GitProtocol[] {
 /** Turns git's stderr into a failure kind. */
 export function classifyGitFailure(text: string): GitFailure {
   const t = text.toLowerCase();
+  // A write that failed for want of space (or a file size limit: SIGXFSZ is signal 25) says nothing about the remote.
+  if (/no space left on device|disk quota exceeded|file size limit exceeded|died of signal 25|killed by signal 25/.test(t)) return 'disk-full';
   if (/transport '[^']*' not allowed|unsafe|is not permitted without enabling/.test(t)) return 'refused';
   if (/authentication failed|could not read (username|password)|terminal prompts disabled|permission denied \(publickey|http basic: access denied|returned error: 40[13]|invalid username or password|host key verification failed|access denied/.test(t)) return 'auth';
   if (/could not resolve host|connection refused|connection timed out|network is unreachable|unable to connect|no route to host|could not connect|connection reset|early eof|the remote end hung up|failed to connect|temporary failure in name resolution|unable to access|operation timed out|couldn't connect/.test(t)) return 'unreachable';
@@ -189,6 +191,11 @@ export class NodeGit implements Git {
         return new GitError(`${remote ? `${remote}: ` : ''}${detail}. Check the URL (and that you have access to the repository).`, opts.remote ? 'not-found' : 'failed');
       case 'refused':
         return new GitError(`${what} was refused: ${detail}. Only the library's own protocol is allowed.`, 'refused');
+      case 'disk-full':
+        return new GitError(
+          `${what} could not write${opts.cwd ? ` into ${opts.cwd}` : ''}: the disk is full or a file size limit was reached (${detail}). Free some space, then sync again; the library stays at its last good commit.`,
+          'disk-full',
+        );
       default:
         return new GitError(`${what} failed${opts.cwd ? ` in ${opts.cwd}` : ''}: ${detail || 'no message'}`, failure);
     }
@@ -281,6 +288,20 @@ export class NodeGit implements Git {
     return entries;
   }
 
+  async diffTree(dir: string, from: string, to: string): Promise<GitTreeChange[]> {
+    for (const c of [from, to]) if (!/^[0-9a-f]{40,64}$/.test(c)) throw new GitError(`Internal error: diff-tree needs commit ids, got ${c}.`, 'failed');
+    const out = await this.run(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to], { cwd: dir });
+    // -z: ":<old mode> <new mode> <old id> <new id> <status>\0<path>\0" per file.
+    const parts = out.split('\0');
+    const changes: GitTreeChange[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const head = parts[i].replace(/^\s*:/, '').split(' ');
+      if (head.length < 5) continue;
+      changes.push({ oldMode: head[0], newMode: head[1], status: head[4][0], path: parts[i + 1] });
+    }
+    return changes;
+  }
+
   blobReader(dir: string): GitBlobReader {
     return new CatFileReader(dir, this.env, this.localTimeoutMs);
   }
@@ -340,6 +361,8 @@ class CatFileReader implements GitBlobReader {
   private buf: Buffer = Buffer.alloc(0);
   private idle: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
+  /** Ids asked for in this turn of the event loop, written to git together (one write for many reads). */
+  private unsent: string[] = [];
 
   constructor(
     private readonly dir: string,
@@ -354,8 +377,16 @@ class CatFileReader implements GitBlobReader {
       this.queue.push({ id, resolve, reject });
       if (this.idle) clearTimeout(this.idle);
       this.idle = undefined;
-      this.armWatchdog();
-      proc.stdin.write(`${id}\n`);
+      if (!this.unsent.length) {
+        setImmediate(() => {
+          const ids = this.unsent;
+          this.unsent = [];
+          if (this.proc !== proc || !ids.length) return;
+          this.armWatchdog();
+          proc.stdin.write(ids.join(''));
+        });
+      }
+      this.unsent.push(`${id}\n`);
     });
   }
 
@@ -430,6 +461,7 @@ class CatFileReader implements GitBlobReader {
     this.idle = this.watchdog = undefined;
     const pending = this.queue;
     this.queue = [];
+    this.unsent = [];
     for (const p of pending) p.reject(error ?? new GitError('git cat-file stopped.', 'failed'));
     if (proc) {
       proc.stdin.end();

@@ -4,12 +4,15 @@ import * as nodePath from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { UserError } from '../core/errors';
 import { folderSource, loadCatalog } from '../core/library/load';
-import type { FileSource, ParsedFileCache } from '../core/library/load';
+import type { CatalogLevel, FileParser, FileSource, ParsedFileCache } from '../core/library/load';
 import type { Catalog } from '../core/library/types';
 import { nodeFileSystem, nodePathOps } from './fileSystem';
 
 /** Loads the library rooted at `root` (a folder). */
-export async function openFolderLibrary(root: string, opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void } = {}): Promise<Catalog> {
+export async function openFolderLibrary(
+  root: string,
+  opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void; level?: CatalogLevel; parser?: FileParser } = {},
+): Promise<Catalog> {
   const abs = nodePath.resolve(root);
   const st = await fsp.stat(abs).catch(() => undefined);
   if (!st) throw new UserError(`Library folder ${root} does not exist; check the path.`);
@@ -21,6 +24,8 @@ export async function openFolderLibrary(root: string, opts: { cache?: ParsedFile
     commit: opts.commit,
     fallbackName: nodePath.basename(abs),
     onParse: opts.onParse,
+    level: opts.level,
+    parser: opts.parser,
   });
 }
 

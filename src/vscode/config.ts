@@ -1,11 +1,16 @@
 // Typed read access to the genaiAssets.* settings (and the one write the extension makes: the library list).
 
 import * as vscode from 'vscode';
+import type { DiagnosticSettings } from '../core/editor/diagnosticSettings';
 import type { LibrarySpec } from '../core/library/source';
 import { settings, settingsSection } from './constants';
+import { userOnlyValue } from './trust';
 
 /** `genaiAssets.sampleLibrary`: when the bundled sample library is shown. */
 export type SampleLibraryMode = 'auto' | 'always' | 'never';
+
+/** `genaiAssets.diagnostics.run`: when open files are checked. */
+export type DiagnosticsRunMode = 'onType' | 'onSave' | 'off';
 
 function key(full: string): string {
   return full.slice(settingsSection.length + 1);
@@ -19,10 +24,11 @@ export class Config {
 
   /**
    * `genaiAssets.libraries` as the user wrote it, keeping only well-formed entries (objects
-   * whose fields are strings). Machine scope: a workspace cannot set it.
+   * whose fields are strings). Machine scope; and only the user's own settings count: a value
+   * in workspace or folder settings is ignored (see trust.ts).
    */
   get libraries(): LibrarySpec[] {
-    const raw = this.section.get<unknown>(key(settings.libraries));
+    const raw = userOnlyValue(this.section.inspect<unknown>(key(settings.libraries)));
     if (!Array.isArray(raw)) return [];
     const out: LibrarySpec[] = [];
     for (const item of raw) {
@@ -39,13 +45,35 @@ export class Config {
 
   /** Minutes between automatic syncs; 0 = off. */
   get autoSyncMinutes(): number {
-    const v = this.section.get<number>(key(settings.autoSync), 0);
+    const v = userOnlyValue(this.section.inspect<number>(key(settings.autoSync))) ?? 0;
     return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(1, v) : 0;
   }
 
   get sampleLibrary(): SampleLibraryMode {
     const v = this.section.get<string>(key(settings.sampleLibrary), 'auto');
     return v === 'always' || v === 'never' ? v : 'auto';
+  }
+
+  get diagnosticsRun(): DiagnosticsRunMode {
+    const v = this.section.get<string>(key(settings.diagnosticsRun), 'onType');
+    return v === 'onSave' || v === 'off' ? v : 'onType';
+  }
+
+  /** `genaiAssets.diagnostics.disabledCodes` and `.severityOverrides`, keeping only well-formed entries. */
+  get diagnosticSettings(): DiagnosticSettings {
+    const disabled = this.section.get<unknown>(key(settings.diagnosticsDisabledCodes));
+    const overrides = this.section.get<unknown>(key(settings.diagnosticsSeverityOverrides));
+    return {
+      disabled: Array.isArray(disabled) ? disabled.filter((x): x is string => typeof x === 'string') : [],
+      severityOverrides:
+        overrides && typeof overrides === 'object' && !Array.isArray(overrides)
+          ? Object.fromEntries(Object.entries(overrides).filter((e): e is [string, string] => typeof e[1] === 'string'))
+          : {},
+    };
+  }
+
+  get maintainerMode(): boolean {
+    return this.section.get<boolean>(key(settings.maintainerMode), false) === true;
   }
 
   /** Writes the library list to the user's settings (machine-scoped settings go to the machine's file in remote windows). */
@@ -64,5 +92,10 @@ export class Config {
 
   static affectsAutoSync(e: vscode.ConfigurationChangeEvent): boolean {
     return e.affectsConfiguration(settings.autoSync);
+  }
+
+  /** True when a change event touches how diagnostics are shown or when they run. */
+  static affectsDiagnostics(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(settings.diagnosticsRun) || e.affectsConfiguration(settings.diagnosticsDisabledCodes) || e.affectsConfiguration(settings.diagnosticsSeverityOverrides);
   }
 }

@@ -35,7 +35,15 @@ export const commands = {
   copyReference: 'genaiAssets.copyReference',
   revealInLibrary: 'genaiAssets.revealInLibrary',
   showHistory: 'genaiAssets.showHistory',
+  previewPrompt: 'genaiAssets.previewPrompt',
+  showEvalSuites: 'genaiAssets.showEvalSuites',
   refreshPilots: 'genaiAssets.refreshPilots',
+  newPilot: 'genaiAssets.newPilot',
+  verifyPilot: 'genaiAssets.verifyPilot',
+  updatePilot: 'genaiAssets.updatePilot',
+  addComponent: 'genaiAssets.addComponent',
+  openInLibrary: 'genaiAssets.openInLibrary',
+  addToPilot: 'genaiAssets.addToPilot',
 } as const;
 
 export type CommandKey = keyof typeof commands;
@@ -63,7 +71,15 @@ export const commandInfo: Record<CommandKey, { title: string; icon?: string }> =
   copyReference: { title: 'Copy Reference', icon: '$(copy)' },
   revealInLibrary: { title: 'Reveal in Library' },
   showHistory: { title: 'Show History' },
+  previewPrompt: { title: 'Preview Prompt', icon: '$(open-preview)' },
+  showEvalSuites: { title: 'Show Eval Suites Covering the Prompt...' },
   refreshPilots: { title: 'Refresh Pilots', icon: '$(refresh)' },
+  newPilot: { title: 'New Pilot from Approved Components...', icon: '$(add)' },
+  verifyPilot: { title: 'Verify Pilot', icon: '$(pass)' },
+  updatePilot: { title: 'Update Pilot Components...', icon: '$(arrow-circle-up)' },
+  addComponent: { title: 'Add Component to Pilot...', icon: '$(diff-added)' },
+  openInLibrary: { title: 'Open in Library', icon: '$(library)' },
+  addToPilot: { title: 'Add to Pilot...' },
 };
 
 /** Submenus of the catalog's title bar. */
@@ -78,6 +94,14 @@ export const settings = {
   libraries: 'genaiAssets.libraries',
   autoSync: 'genaiAssets.autoSync',
   sampleLibrary: 'genaiAssets.sampleLibrary',
+  /** When open files are checked: 'onType' (default), 'onSave' or 'off'. */
+  diagnosticsRun: 'genaiAssets.diagnostics.run',
+  /** Codes and families of codes not to show. */
+  diagnosticsDisabledCodes: 'genaiAssets.diagnostics.disabledCodes',
+  /** Severity (or 'off') by code or family. */
+  diagnosticsSeverityOverrides: 'genaiAssets.diagnostics.severityOverrides',
+  /** Offers the maintainers' quick fixes (recompute an approval digest). */
+  maintainerMode: 'genaiAssets.maintainerMode',
 } as const;
 
 /** Context keys set with `setContext`, used in `when` clauses of package.json. */
@@ -101,6 +125,14 @@ export const treeItemContext = {
   assetFile: 'assetFile',
   message: 'message',
   pilot: 'pilot',
+  /** Components of a pilot: `pilotComponent`, plus `;updatable` (outdated, edited or deprecated) and `;inLibrary` (the library has it). */
+  pilotComponent: 'pilotComponent',
+} as const;
+
+/** View types of the extension's webview panels. */
+export const webviews = {
+  /** The prompt preview (src/vscode/preview/previewPanel.ts). */
+  preview: 'genaiAssets.preview',
 } as const;
 
 /** URI schemes of the extension's read-only documents and decorations. */
@@ -111,4 +143,6 @@ export const schemes = {
   history: 'genai-assets-history',
   /** Asset rows of the catalog, for their status decoration. */
   asset: 'genai-assets-asset',
+  /** A pilot file as an update would write it (the right side of Update Pilot Components diffs). */
+  planned: 'genai-assets-planned',
 } as const;

@@ -50,6 +50,13 @@ export interface ValidationSummary {
 export class WorkspaceValidator extends Disposable {
   readonly collection = this._register(vscode.languages.createDiagnosticCollection('genai-assets'));
   private readmeRows: Promise<{ readme?: vscode.Uri; rows: Map<string, number> }> | undefined;
+  /** Applied to the engine's diagnostics before they are counted and published (the diagnostics settings). */
+  adjust: (list: readonly Diagnostic[]) => Diagnostic[] = (list) => [...list];
+  private readonly validated = this._register(new vscode.EventEmitter<void>());
+  /** Fires after each run, once the collection holds its results (live diagnostics then lay open editors over them). */
+  readonly onDidValidate = this.validated.event;
+  /** True once Validate Workspace ran in this window. */
+  hasRun = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -75,6 +82,15 @@ export class WorkspaceValidator extends Disposable {
       return { rows: new Map<string, number>() };
     })();
     return this.readmeRows;
+  }
+
+  /** Links a code to its row of the README's table (for diagnostics published by other collections, e.g. Verify Pilot). */
+  async codeHelp(): Promise<(code: string) => vscode.Uri | undefined> {
+    const { readme, rows } = await this.codeRows();
+    return (code) => {
+      const line = rows.get(code);
+      return readme && line ? readme.with({ fragment: `L${line}` }) : undefined;
+    };
   }
 
   /** Library roots in the workspace: every folder holding library.yaml; a workspace folder without one is validated as a library itself. */
@@ -119,7 +135,7 @@ export class WorkspaceValidator extends Disposable {
         summary.files++;
         if (!byFile.has(abs)) byFile.set(abs, []);
       }
-      for (const d of catalog.diagnostics) {
+      for (const d of this.adjust(catalog.diagnostics)) {
         const abs = nodePath.join(root, ...d.file.split('/'));
         if (nested.some((n) => abs.startsWith(n + nodePath.sep))) continue;
         const list = byFile.get(abs) ?? [];
@@ -132,6 +148,8 @@ export class WorkspaceValidator extends Disposable {
     }
     this.collection.clear();
     this.collection.set([...byFile].filter(([, list]) => list.length).map(([file, list]) => [vscode.Uri.file(file), list]));
+    this.hasRun = true;
+    this.validated.fire();
     this.log.info(
       `Validate Workspace: ${summary.libraries.length} librar${summary.libraries.length === 1 ? 'y' : 'ies'}, ${summary.files} files: ${summary.errors} errors, ${summary.warnings} warnings, ${summary.infos} infos in ${Math.round(performance.now() - started)} ms.`,
     );

@@ -27,8 +27,9 @@ export class LibraryDocuments extends Disposable implements vscode.TextDocumentC
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const lib = this.service.findLibrary(uri.authority);
-    const file = lib && this.service.filePath(lib, uri.path.replace(/^\/+/, ''));
-    if (!file) return `This library is no longer configured (${uri.authority}).`;
+    if (!lib) return `This library is no longer configured (${uri.authority}).`;
+    const file = this.service.filePath(lib, uri.path.replace(/^\/+/, ''));
+    if (!file) return `${uri.path} leads outside the library; it is not read.`;
     try {
       return decoder.decode(await fsp.readFile(file));
     } catch (e) {
@@ -49,7 +50,11 @@ interface HistoryQuery {
 export class HistoryDocuments extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly trees = new Map<string, Promise<Map<string, string>>>();
 
-  constructor(private readonly git: Git) {
+  /** `allowed(dir)`: whether git may read the repository at `dir` (a library's history root); any other URI is refused. */
+  constructor(
+    private readonly git: Git,
+    private readonly allowed: (dir: string) => boolean,
+  ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(schemes.history, this));
   }
@@ -61,6 +66,7 @@ export class HistoryDocuments extends Disposable implements vscode.TextDocumentC
 
   /** Blob ids by repository path at a commit (cached: commits do not change). */
   blobsAt(dir: string, commit: string): Promise<Map<string, string>> {
+    if (!this.allowed(dir)) return Promise.reject(new Error(`${dir} is not the repository of a library of this window; its history is not read.`));
     const key = `${dir}\n${commit}`;
     let hit = this.trees.get(key);
     if (!hit) {
@@ -78,7 +84,8 @@ export class HistoryDocuments extends Disposable implements vscode.TextDocumentC
     } catch {
       return '';
     }
-    if (!q.commit) return '';
+    if (!q.commit || typeof q.dir !== 'string' || typeof q.path !== 'string') return '';
+    if (!this.allowed(q.dir)) return `This history document names ${q.dir}, which is not the repository of a library of this window; it is not read.`;
     const id = (await this.blobsAt(q.dir, q.commit)).get(q.path);
     if (!id) return '';
     const reader = this.git.blobReader(q.dir);

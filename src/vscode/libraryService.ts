@@ -6,10 +6,11 @@ import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { GitError, UserError } from '../core/errors';
-import { librarySource } from '../core/library/source';
+import { librarySource, redactCredentials } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { indexById, resolveReference } from '../core/library/references';
 import { openGitLibrary } from '../core/library/gitLibrary';
+import { joinInside } from '../core/library/load';
 import type { LibraryCacheDeps } from '../core/library/sync';
 import type { Asset, Catalog } from '../core/library/types';
 import type { Git, Log } from '../core/ports';
@@ -19,6 +20,7 @@ import { FileLocker } from '../node/lock';
 import { openFolderLibrary } from '../node/openFolder';
 import { Config } from './config';
 import { Disposable, toDisposable } from './lifecycle';
+import { gitMayRunOn } from './trust';
 
 export type LibraryOrigin = 'settings' | 'workspace' | 'sample';
 /** pending: not loaded yet; loading/syncing: an operation runs; ready: a catalog is shown; error: none could be loaded. */
@@ -242,7 +244,9 @@ export class LibraryService extends Disposable {
 
   /** Absolute path of a library-relative file. */
   filePath(lib: LoadedLibrary, file: string): string | undefined {
-    return lib.root ? nodePath.join(lib.root, ...file.split('/')) : undefined;
+    // A path that climbs out of the library (`../`) names nothing: no URI reads outside it.
+    const inside = joinInside('', file);
+    return lib.root && inside ? nodePath.join(lib.root, ...inside.split('/')) : undefined;
   }
 
   /**
@@ -322,7 +326,7 @@ export class LibraryService extends Disposable {
     if (index < 0 || index >= list.length) throw new UserError('That library is no longer in genaiAssets.libraries.');
     const [removed] = list.splice(index, 1);
     await this.config.setLibraries(list);
-    this.log.info(`Removed library ${removed.name ?? removed.url ?? removed.path} from the settings.`);
+    this.log.info(`Removed library ${removed.name ?? (removed.url !== undefined ? redactCredentials(removed.url) : removed.path)} from the settings.`);
   }
 
   private fire(): void {
@@ -476,7 +480,7 @@ export class LibraryService extends Disposable {
 
   /** The repository holding a folder library; never for workspace content in an untrusted workspace. */
   private async folderHistory(lib: LoadedLibrary, root: string): Promise<HistoryRoot | undefined> {
-    if (lib.origin === 'workspace' && !vscode.workspace.isTrusted) return undefined;
+    if (!gitMayRunOn(lib.origin, vscode.workspace.isTrusted)) return undefined;
     const top = await this.git.workTreeRoot(root).catch(() => undefined);
     if (!top) return undefined;
     const realRoot = await fsp.realpath(root).catch(() => root);

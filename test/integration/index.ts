@@ -18,7 +18,9 @@ export async function run(): Promise<void> {
     console.log(line);
     if (reportFile) fs.appendFileSync(reportFile, line + '\n');
   };
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: lineReporter(write) });
+  // GENAI_ASSETS_TEST_GREP (from INTEGRATION_GREP): only the tests whose full title matches.
+  const grep = process.env.GENAI_ASSETS_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: lineReporter(write), ...(grep ? { grep: new RegExp(grep) } : {}) });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);

@@ -57,7 +57,7 @@ describe('Validate Workspace and Pilots', () => {
 
   it('lists the workspace\'s pilots by their pilot.yaml: name, template and component count', async () => {
     await vscode.commands.executeCommand('genaiAssets.refreshPilots');
-    const pilot = await waitFor('the demo pilot', () => a.pilots.getChildren().find((p) => p.name === 'demo-pilot'));
+    const pilot = await waitFor('the demo pilot', () => a.pilots.getChildren().find((p) => p.type === 'pilot' && p.name === 'demo-pilot'));
     const item = a.pilots.getTreeItem(pilot);
     assert.equal(item.label, 'demo-pilot');
     assert.equal(item.description, 'claims-assistant-pilot@^1.1 · 2 components');

@@ -69,7 +69,8 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
     try {
       const r = await syncLibrary(cacheDeps, src, cacheDir);
       const what = r.cloned ? 'cloned' : r.changed ? `updated from ${r.previous?.slice(0, 12) ?? '(none)'}` : 'up to date';
-      const opened = await openGitLibrary(cacheDeps, src, { cacheDir, sync: 'never', engine: deps.engine ?? engineStamp() });
+      // Sync refreshes the catalog-level index (what list and the catalog read); checks run where diagnostics are shown.
+      const opened = await openGitLibrary(cacheDeps, src, { cacheDir, sync: 'never', engine: deps.engine ?? engineStamp(), level: 'catalog' });
       const c = opened.cache;
       io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${opened.catalog.assets.length} assets, ${c.stores} file${c.stores === 1 ? '' : 's'} parsed, ${c.hits} from the index cache.\n`);
       for (const w of [...r.warnings, ...opened.warnings]) io.err(`warning: ${w}\n`);

@@ -3,6 +3,7 @@
 import * as nodePath from 'node:path';
 import { compareDiagnostics } from '../../core/diagnostics';
 import type { Diagnostic } from '../../core/diagnostics';
+import type { FileParser } from '../../core/library/load';
 import { UserError } from '../../core/errors';
 import { findLibraryRoot, openFolderLibrary } from '../../node/openFolder';
 import type { CliIo } from '../io';
@@ -14,6 +15,8 @@ export interface ValidateOptions {
   paths: string[];
   format: 'text' | 'json' | 'sarif';
   maxWarnings?: number;
+  /** Parses the library's files (e.g. on worker threads); default: in this thread. */
+  parser?: FileParser;
 }
 
 export const validateHelp = `Usage: genai-assets validate [PATH...] [--format text|json|sarif] [--max-warnings N]
@@ -48,7 +51,7 @@ export async function runValidate(opts: ValidateOptions, io: CliIo, version: str
   const reported: ReportedDiagnostic[] = [];
   let fileCount = 0;
   for (const [root, g] of groups) {
-    const catalog = await openFolderLibrary(root);
+    const catalog = await openFolderLibrary(root, { parser: opts.parser });
     const inScope = (p: string) => g.all || g.files.has(p) || [...g.dirs].some((d) => p === d || p.startsWith(d + '/'));
     const display = (p: string) => nodePath.relative(io.cwd, nodePath.join(root, ...p.split('/'))) || p;
     for (const p of catalog.files.keys()) if (inScope(p)) fileCount++;

@@ -12,20 +12,75 @@ import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 
 const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-/** Runs every cross-file check over a loaded catalog. */
-export function runCatalogChecks(catalog: Catalog): Diagnostic[] {
+/** True for the files whose findings a (scoped) run computes. */
+type InScope = (file: string | undefined) => boolean;
+
+/**
+ * Runs every cross-file check over a loaded catalog. With `scope`, only the findings that land
+ * on those files (library-relative paths) are computed: the result equals the full run's
+ * findings filtered to the scope, for a fraction of the work (the editor's typing path).
+ */
+export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byId = indexById(catalog.assets);
-  checkIds(catalog, byId, out);
-  checkEntries(catalog, out);
-  checkLinks(catalog, out);
-  checkReferences(catalog, byId, out);
-  checkEvalVars(catalog, byId, out);
-  checkPartials(catalog, out);
-  checkPolicy(catalog, byId, out);
-  checkModels(catalog, out);
-  checkTokenBudget(catalog, out);
-  checkApprovals(catalog, out);
+  const inScope: InScope = scope ? (f) => f !== undefined && scope.has(f) : () => true;
+  checkIds(catalog, byId, out, inScope);
+  checkEntries(catalog, out, inScope);
+  checkLinks(catalog, out, inScope);
+  checkReferences(catalog, byId, out, inScope);
+  checkEvalVars(catalog, byId, out, inScope);
+  checkPartials(catalog, out, inScope);
+  checkPolicy(catalog, byId, out, inScope);
+  checkModels(catalog, out, inScope);
+  checkTokenBudget(catalog, out, inScope);
+  checkApprovals(catalog, out, inScope);
+  return out;
+}
+
+/**
+ * The files whose cross-file findings may differ between `before` and `after`, two catalogs
+ * that differ only in the files at `changed`; 'all' when the change reaches every file (the
+ * library manifest, or files added or removed). What each check reads:
+ * - a file's own findings (entry, links, models, token budget) read the file and library.yaml;
+ * - an asset's manifest findings (id, references, policy, approval) read its own files, the
+ *   assets it references, the assets sharing its id and the eval suites targeting it, and
+ *   for unknown references the set of every id;
+ * - an eval suite's findings read the entry files of the prompts it targets;
+ * - partial findings read every Dotprompt file.
+ */
+export function filesAffectedBy(before: Catalog, after: Catalog, changed: readonly string[]): Set<string> | 'all' {
+  if (changed.some((p) => p === 'library.yaml' || p === 'library.yml')) return 'all';
+  if (before.files.size !== after.files.size || before.assets.length !== after.assets.length) return 'all';
+  for (const p of after.files.keys()) if (!before.files.has(p)) return 'all';
+  const out = new Set<string>(changed);
+  const ids = new Set<string>();
+  const add = (a: Asset): void => {
+    if (a.manifest) out.add(a.manifest);
+    if (a.entryFile) out.add(a.entryFile);
+  };
+  const changedSet = new Set(changed);
+  let dotprompt = false;
+  for (const c of [before, after]) {
+    for (const p of changed) if (c.files.get(p)?.format === 'dotprompt') dotprompt = true;
+    for (const a of c.assets) {
+      if (!a.files.some((p) => changedSet.has(p))) continue;
+      add(a);
+      ids.add(a.id);
+      // Eval coverage and references of the changed asset reach the assets it names.
+      for (const r of a.references) ids.add(r.ref.id);
+    }
+  }
+  for (const c of [before, after]) {
+    for (const a of c.assets) {
+      if (ids.has(a.id) || a.references.some((r) => ids.has(r.ref.id))) add(a);
+    }
+  }
+  // Unknown references suggest the nearest id: a new or vanished id reaches every reference.
+  const idsBefore = new Set(before.assets.map((a) => a.id));
+  const idsAfter = new Set(after.assets.map((a) => a.id));
+  const sameIds = idsBefore.size === idsAfter.size && [...idsBefore].every((id) => idsAfter.has(id));
+  if (!sameIds) for (const a of after.assets) if (a.references.length) add(a);
+  if (dotprompt) for (const f of after.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
   return out;
 }
 
@@ -34,13 +89,14 @@ function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
   return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? zero;
 }
 
-function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
   for (const [id, list] of byId) {
     const managed = list.filter((a) => a.managed);
     const seen = new Map<string, Asset>();
     for (const a of managed) {
       const other = seen.get(a.version);
       if (other) {
+        if (!inScope(a.manifest)) continue;
         out.push(
           diag('duplicate-id', a.manifest!, manifestRange(catalog, a, 'id#value') === zero ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'), `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`, {
             related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
@@ -50,7 +106,7 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
     }
   }
   for (const a of catalog.assets) {
-    if (!a.managed || !a.manifest) continue;
+    if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
     if (!doc || typeof doc.id !== 'string') continue;
     const parts = a.path.split('/');
@@ -67,9 +123,9 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
   }
 }
 
-function checkEntries(catalog: Catalog, out: Diagnostic[]): void {
+function checkEntries(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   for (const a of catalog.assets) {
-    if (!a.managed || !a.manifest) continue;
+    if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const range = manifestRange(catalog, a, 'entry#value');
     if (a.entry !== undefined) {
       if (a.entryFile) continue;
@@ -110,11 +166,10 @@ function dirOf(p: string): string {
 }
 
 /** Links from a file to others (Prompty `${file:}`, promptfoo file:// prompts): they must stay inside and exist. */
-function checkLinks(catalog: Catalog, out: Diagnostic[]): void {
-  const assetOf = new Map<string, Asset>();
-  for (const a of catalog.assets) if (a.managed) for (const p of a.files) assetOf.set(p, a);
+function checkLinks(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   for (const f of catalog.files.values()) {
-    for (const link of f.links ?? []) {
+    if (!f.links?.length || !inScope(f.path)) continue;
+    for (const link of f.links) {
       const target = link.target.replace(/^file:\/\//, '');
       if (/^[a-z]+:\/\//i.test(target)) continue;
       const base = dirOf(f.path);
@@ -149,9 +204,10 @@ function hasAnyFile(catalog: Catalog, path: string): boolean {
   return false;
 }
 
-function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
   const ids = [...byId.keys()];
   for (const a of catalog.assets) {
+    if (!inScope(a.manifest)) continue;
     for (const r of a.references) {
       if (!a.manifest) continue;
       const ref = r.ref;
@@ -220,9 +276,9 @@ function describeValue(v: unknown): string {
   return typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
   for (const a of catalog.assets) {
-    if (a.kind !== 'eval' || !a.entryFile) continue;
+    if (a.kind !== 'eval' || !a.entryFile || !inScope(a.entryFile)) continue;
     const suite = catalog.files.get(a.entryFile)?.evalSuite;
     if (!suite) continue;
     for (const r of a.references) {
@@ -275,7 +331,7 @@ function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuit
   }
 }
 
-function checkPartials(catalog: Catalog, out: Diagnostic[]): void {
+function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const byName = new Map<string, ParsedFile[]>();
   for (const f of catalog.files.values()) {
     if (f.format !== 'dotprompt') continue;
@@ -303,7 +359,7 @@ function checkPartials(catalog: Catalog, out: Diagnostic[]): void {
   };
   const reported = new Set<string>();
   for (const f of catalog.files.values()) {
-    if (f.format !== 'dotprompt' || !f.partials) continue;
+    if (f.format !== 'dotprompt' || !f.partials || !inScope(f.path)) continue;
     for (const use of f.partials) {
       const target = resolve(f, use.name);
       if (!target) {
@@ -339,7 +395,7 @@ function findCycle(cur: ParsedFile, goal: ParsedFile, resolve: (from: ParsedFile
   return undefined;
 }
 
-function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[]): void {
+function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
   const policy = catalog.library.policy;
   const covered = new Set<Asset>();
   for (const a of catalog.assets) {
@@ -355,7 +411,7 @@ function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnost
     }
   }
   for (const a of catalog.assets) {
-    if (!a.managed || a.status !== 'approved' || !a.manifest) continue;
+    if (!a.managed || a.status !== 'approved' || !a.manifest || !inScope(a.manifest)) continue;
     const statusRange = manifestRange(catalog, a, 'status#value');
     if (policy.requireOwners && a.owners.length === 0) {
       out.push(diag('approved-without-owners', a.manifest, statusRange, `\`${a.id}\` is approved but names no owners; the library policy requires \`owners\` for approved assets.`));
@@ -392,33 +448,46 @@ export function findModel(models: readonly ModelInfo[], id: string): ModelInfo |
   return models.find((m) => m.id.slice(m.id.indexOf('/') + 1) === tail || m.id === tail);
 }
 
+/** Compiled policy globs (a library has a handful; every model use of every file is checked against them). */
+const globMatchers = new Map<string, (s: string) => boolean>();
+function globMatcher(glob: string): (s: string) => boolean {
+  let m = globMatchers.get(glob);
+  if (!m) {
+    if (globMatchers.size > 256) globMatchers.clear();
+    m = picomatch(glob, { dot: true });
+    globMatchers.set(glob, m);
+  }
+  return m;
+}
+
 /** True when the model id matches one of the policy's globs (unprefixed ids match on their name part). */
 export function modelAllowed(allowed: readonly string[], id: string, models: readonly ModelInfo[]): boolean {
   if (!allowed.length) return true;
   const known = findModel(models, id);
   const candidates = [id, ...(known ? [known.id] : [])];
   return allowed.some((glob) => {
-    const isMatch = picomatch(glob, { dot: true });
+    const isMatch = globMatcher(glob);
     return candidates.some((c) => isMatch(c) || (!c.includes('/') && isMatch(`*/${c}`)) || (!glob.includes('/') && isMatch(c.slice(c.indexOf('/') + 1))));
   });
 }
 
-function modelUses(catalog: Catalog): { file: string; use: ModelUse }[] {
+function modelUses(catalog: Catalog, inScope: InScope): { file: string; use: ModelUse }[] {
   const uses: { file: string; use: ModelUse }[] = [];
   for (const f of catalog.files.values()) {
+    if (!inScope(f.path)) continue;
     for (const m of f.models ?? f.evalSuite?.providers ?? []) uses.push({ file: f.path, use: m });
   }
   for (const a of catalog.assets) {
-    if (!a.managed || !a.manifest) continue;
+    if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
     if (doc && typeof doc.model === 'string') uses.push({ file: a.manifest, use: { id: doc.model, range: manifestRange(catalog, a, 'model#value'), parameters: [] } });
   }
   return uses;
 }
 
-function checkModels(catalog: Catalog, out: Diagnostic[]): void {
+function checkModels(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
-  for (const { file, use: written } of modelUses(catalog)) {
+  for (const { file, use: written } of modelUses(catalog, inScope)) {
     if (!written.id || /[{}$]/.test(written.id)) continue;
     const id = normaliseModelId(written.id);
     if (id === undefined) continue;
@@ -442,10 +511,10 @@ function checkModels(catalog: Catalog, out: Diagnostic[]): void {
   }
 }
 
-function checkTokenBudget(catalog: Catalog, out: Diagnostic[]): void {
+function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
   for (const f of catalog.files.values()) {
-    if (!f.messages || !f.messages.length) continue;
+    if (!f.messages || !f.messages.length || !inScope(f.path)) continue;
     const model = f.models?.[0] ? findModel(models, f.models[0].id) : undefined;
     const limits: { budget: number; what: string }[] = [];
     if (policy.maxPromptTokens) limits.push({ budget: policy.maxPromptTokens, what: `the library's maxPromptTokens (${policy.maxPromptTokens})` });
@@ -462,9 +531,9 @@ function checkTokenBudget(catalog: Catalog, out: Diagnostic[]): void {
   }
 }
 
-function checkApprovals(catalog: Catalog, out: Diagnostic[]): void {
+function checkApprovals(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   for (const a of catalog.assets) {
-    if (!a.managed || !a.manifest || !a.approval) continue;
+    if (!a.managed || !a.manifest || !a.approval || !inScope(a.manifest)) continue;
     const digest = assetDigest(a, catalog.files);
     if (!digest || digest === a.approval.digest) continue;
     const range = manifestRange(catalog, a, 'approval.digest#value');

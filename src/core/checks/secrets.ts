@@ -39,6 +39,8 @@ const userInfo = /([^\s:/?#@"'`<>]{1,200}):([^\s/?#@"'`<>]{1,200})@(?=[A-Za-z0-9
  * Only the keyword is matched here; the whole name and the value are examined in code.
  */
 const secretWord = /(?:key|secret|passw|pwd|passphrase|token|credential)(?=[A-Za-z0-9_.-]{0,40}["'`]?[ \t]*(?:=>|:=|=|:))/gi;
+/** An unquoted value: up to the next blank, quote, comma or semicolon (301 characters at most: longer ones are no secret). */
+const unquotedValue = /[^\s"'`,;]{0,301}/y;
 /** The assignment operator after a name, with an optional closing quote and blanks. */
 const assignment = /["'`]?[ \t]*(?:=>|:=|=|:)[ \t]*/y;
 /** Words of a name that hold a secret on their own. */
@@ -324,7 +326,7 @@ function scanAssignments(text: string, out: Finding[]): void {
     assignment.lastIndex = nameEnd;
     const op = assignment.exec(text);
     if (!op) continue;
-    let i = nameEnd + op[0].length;
+    const i = nameEnd + op[0].length;
     const q = text[i];
     let valueStart: number;
     let valueEnd: number;
@@ -336,8 +338,13 @@ function scanAssignments(text: string, out: Finding[]): void {
       valueEnd = close;
     } else {
       valueStart = i;
-      while (i < text.length && i - valueStart <= 300 && !/[\s"'`,;]/.test(text[i])) i++;
-      valueEnd = i;
+      unquotedValue.lastIndex = i;
+      valueEnd = i + (unquotedValue.exec(text)?.[0].length ?? 0);
+      // A run too long to be a secret is skipped whole: `password=password=...` stays linear.
+      if (valueEnd - valueStart > 300) {
+        secretWord.lastIndex = valueEnd;
+        continue;
+      }
       while (valueEnd > valueStart && /[)}\]]/.test(text[valueEnd - 1])) valueEnd--;
       // Unquoted, brackets, operators or escapes mean code (`paddingLines[0]`, `getBytes(48)`, `a&&b`), not a literal.
       if (/[()[\]{}\\]|&&|\|\|/.test(text.slice(valueStart, valueEnd))) continue;

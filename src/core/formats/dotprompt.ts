@@ -113,7 +113,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
   }
 }
 
-function readMeta(file: ParsedFile, v: Record<string, unknown>): void {
+export function readMeta(file: ParsedFile, v: Record<string, unknown>): void {
   if (typeof v.name === 'string') file.meta.name = v.name;
   if (typeof v.description === 'string') file.meta.description = v.description;
   if (typeof v.version === 'string' || typeof v.version === 'number') file.meta.version = String(v.version);

@@ -85,7 +85,8 @@ function testDataInputs(y: YamlSource, rows: unknown[]): InputDecl[] {
   return [...seen.values()].map(({ decl, types, rows: n }) => ({ ...decl, type: types.size === 1 ? [...types][0] : 'any', required: n === objects }));
 }
 
-function typeOf(x: unknown): InputType {
+/** The input type of a testData value. */
+export function typeOf(x: unknown): InputType {
   if (x === null || x === undefined) return 'null';
   if (Array.isArray(x)) return 'array';
   if (typeof x === 'number') return Number.isInteger(x) ? 'integer' : 'number';

@@ -2,8 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import { scanSecrets } from '../checks/secrets';
-import { diag } from '../diagnostics';
-import { maxTextFileBytes } from '../limits';
+import { capPerCode, diag } from '../diagnostics';
+import { maxDiagnosticsPerCode, maxTextFileBytes } from '../limits';
 import { decodeUtf8, looksBinary, TextDocument } from '../text/textDocument';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from './detect';
 import { parseDotprompt } from './dotprompt';
@@ -110,5 +110,6 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
       // A failing pass must not hide the parser's findings.
     }
   }
+  file.diagnostics = capPerCode(file.diagnostics, maxDiagnosticsPerCode);
   return file;
 }

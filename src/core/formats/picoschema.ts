@@ -12,9 +12,9 @@ import type { InputDecl, InputInsertion, InputType } from './types';
 export type JsonSchema = Record<string, unknown>;
 
 /** Scalar type names of Picoschema (`any` means no constraint). */
-const scalarTypes = new Set(['any', 'boolean', 'integer', 'null', 'number', 'string']);
+export const scalarTypes = new Set(['any', 'boolean', 'integer', 'null', 'number', 'string']);
 const jsonTypes = new Set([...scalarTypes, 'object', 'array']);
-const wildcard = '(*)';
+export const wildcard = '(*)';
 
 export interface PicoschemaProblem {
   /** Path of the offending key inside the schema (keys as written). */
@@ -55,7 +55,7 @@ export function parsePropertyKey(key: string): { name: string; optional: boolean
 }
 
 /** Splits `type, description` at the first comma. */
-function splitDescription(text: string): [string, string | undefined] {
+export function splitDescription(text: string): [string, string | undefined] {
   const comma = text.indexOf(',');
   if (comma < 0) return [text.trim(), undefined];
   return [text.slice(0, comma).trim(), text.slice(comma + 1).trim()];
@@ -278,14 +278,14 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
 }
 
 /** InputType of a Picoschema type name. */
-function inputType(t: string): InputType {
+export function inputType(t: string): InputType {
   if (t === 'any') return 'any';
   if (/\[\]$/.test(t)) return 'array';
   if (jsonTypes.has(t)) return t as InputType;
   return 'any';
 }
 
-function jsonInputType(schema: Record<string, unknown>): InputType {
+export function jsonInputType(schema: Record<string, unknown>): InputType {
   const t = schema.type;
   const types = (Array.isArray(t) ? t : [t]).filter((x): x is string => typeof x === 'string' && x !== 'null');
   if (types.length === 1 && jsonTypes.has(types[0])) return types[0] as InputType;
@@ -293,7 +293,7 @@ function jsonInputType(schema: Record<string, unknown>): InputType {
   return 'any';
 }
 
-function enumType(values: unknown): InputType {
+export function enumType(values: unknown): InputType {
   if (!Array.isArray(values)) return 'any';
   const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)));
   if (kinds.size === 1) {

@@ -67,7 +67,8 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument): void {
   file.inputs = declared.inputs;
   if (declared.insertion) file.inputInsertion = declared.insertion;
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
-  if (file.inputs) file.diagnostics.push(...checkVariables(file));
+  // A body that was not analysed (too large) may use inputs unseen.
+  if (file.inputs) file.diagnostics.push(...checkVariables(file).filter((d) => !analysis?.incomplete || d.code !== 'unused-variable'));
 }
 
 function isObj(x: unknown): x is Obj {
@@ -75,14 +76,14 @@ function isObj(x: unknown): x is Obj {
 }
 
 /** The older format: `sample`, top-level authors/tags/version, or model.configuration/parameters/api. */
-function isV1(v: Obj): boolean {
+export function isV1(v: Obj): boolean {
   const model = v.model;
   if ('sample' in v || 'authors' in v || 'base' in v) return true;
   if (isObj(model) && ('configuration' in model || 'parameters' in model || 'api' in model)) return true;
   return false;
 }
 
-function readMeta(file: ParsedFile, v: Obj): void {
+export function readMeta(file: ParsedFile, v: Obj): void {
   const metadata = isObj(v.metadata) ? v.metadata : {};
   if (typeof v.name === 'string') file.meta.name = v.name;
   if (typeof v.displayName === 'string') file.meta.title = v.displayName;
@@ -94,7 +95,7 @@ function readMeta(file: ParsedFile, v: Obj): void {
 }
 
 /** `template: mustache`, `template: { format: jinja2 }`, `template: { format: { kind: mustache } }`; default jinja2. */
-function templateFormat(v: Obj): string {
+export function templateFormat(v: Obj): string {
   let kind: unknown = v.template;
   if (isObj(kind)) {
     const f = kind.format;
@@ -131,7 +132,7 @@ export function splitMessages(body: string): MessagePart[] {
   return out;
 }
 
-const kindToType: Record<string, InputType> = {
+export const kindToType: Record<string, InputType> = {
   string: 'string',
   str: 'string',
   text: 'string',
@@ -150,7 +151,7 @@ const kindToType: Record<string, InputType> = {
   null: 'null',
 };
 
-function typeOfValue(x: unknown): InputType | undefined {
+export function typeOfValue(x: unknown): InputType | undefined {
   if (x === undefined) return undefined;
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'array';

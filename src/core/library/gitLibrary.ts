@@ -4,8 +4,11 @@ import { GitError, UserError } from '../errors';
 import type { GitFailure } from '../errors';
 import { gitSource } from './gitSource';
 import type { GitFileSource } from './gitSource';
-import { IndexCache } from './indexCache';
+import { catalogCodec } from './catalogCodec';
+import { loadCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
+import { IndexCache, jsonCodec } from './indexCache';
 import { loadCatalog } from './load';
+import type { CatalogLevel, FileParser } from './load';
 import type { GitLibrarySource } from './source';
 import { cachePaths, readState, staleWarning, syncLibrary, writeState } from './sync';
 import type { CachePaths, LibraryCacheDeps, LibraryState, SyncResult } from './sync';
@@ -20,6 +23,9 @@ export interface OpenGitOptions {
   filterBlobs?: boolean;
   lockTimeoutMs?: number;
   onParse?: (path: string) => void;
+  /** How much to read (LoadOptions.level); each level has its own index cache file. */
+  level?: CatalogLevel;
+  parser?: FileParser;
 }
 
 export interface OpenedGitLibrary {
@@ -31,6 +37,8 @@ export interface OpenedGitLibrary {
   source: GitFileSource;
   cache: IndexCache;
   sync?: SyncResult;
+  /** True when the catalog came whole from the catalog snapshot of this commit (catalog level). */
+  fromSnapshot?: boolean;
 }
 
 const hardFailures: GitFailure[] = ['refused'];
@@ -65,7 +73,10 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
       warnings.push(...syncResult.warnings);
     } catch (e) {
       const failure = e instanceof GitError ? e.failure : undefined;
-      if (!(e instanceof UserError) || (failure && hardFailures.includes(failure))) throw e;
+      // Problems of the remote or of the machine (a full disk: ENOSPC, EACCES...) fall back to the last good clone; a bug does not.
+      const code = (e as { code?: unknown } | undefined)?.code;
+      const ioError = e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
+      if (!(e instanceof UserError || ioError) || (failure && hardFailures.includes(failure))) throw e;
       state = await readState(deps, paths);
       if (!(await usable(state))) throw e;
       warnings.push(staleWarning(src, state!, deps.clock.now(), { message: e.message }));
@@ -79,15 +90,40 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   }
   const commit = state!.commit!;
   const source = gitSource(deps.git, paths.repo, commit);
-  const cache = await IndexCache.load(deps.fs, paths.index, opts.engine, deps.log);
+  const level = opts.level ?? 'full';
+  const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
+  const snapshotKey = { engine: opts.engine, commit, fallbackName };
+  if (level === 'catalog') {
+    const snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey);
+    if (snap) {
+      const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
+      // Every file of the catalog came from the index (counted as cache hits in reports).
+      cache.hits = snap.files;
+      return { catalog: snap.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, fromSnapshot: true };
+    }
+  }
+  const cacheFile = level === 'catalog' ? paths.catalogIndex : paths.index;
+  const cache = await IndexCache.load(deps.fs, cacheFile, opts.engine, deps.log, level === 'catalog' ? catalogCodec : jsonCodec);
   let catalog: Catalog;
   try {
-    catalog = await loadCatalog({ root: paths.repo, source, cache, commit, fallbackName: src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, ''), onParse: opts.onParse });
+    catalog = await loadCatalog({
+      root: paths.repo,
+      source,
+      cache,
+      commit,
+      fallbackName,
+      onParse: opts.onParse,
+      level,
+      parser: opts.parser,
+    });
   } finally {
     source.close();
   }
   if (cache.needsSave) {
-    await cache.save(deps.fs, deps.path).catch((e: Error) => deps.log.warn(`Could not write the index cache ${paths.index}: ${e.message}`));
+    await cache.save(deps.fs, deps.path).catch((e: Error) => deps.log.warn(`Could not write the index cache ${cacheFile}: ${e.message}`));
+  }
+  if (level === 'catalog') {
+    await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, catalog, snapshotKey).catch((e: Error) => deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`));
   }
   return { catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult };
 }

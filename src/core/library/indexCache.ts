@@ -14,6 +14,8 @@ interface Header {
   format: string;
   version: number;
   engine: string;
+  /** How entries are written (IndexEntryCodec.name). */
+  codec?: string;
   count: number;
   checksum: string;
 }
@@ -25,6 +27,23 @@ interface Entry {
 }
 
 export type IndexCacheStatus = 'loaded' | 'missing' | 'rebuilt';
+
+/** How a ParsedFile is written to one line of the cache and read back (undefined: not usable). */
+export interface IndexEntryCodec {
+  readonly name: string;
+  encode(file: ParsedFile): string;
+  decode(text: string, path: string): ParsedFile | undefined;
+}
+
+/** The whole ParsedFile as JSON (full parses: diagnostics and positions included). */
+export const jsonCodec: IndexEntryCodec = {
+  name: 'json',
+  encode: (file) => JSON.stringify(file),
+  decode(text, path) {
+    const v: unknown = JSON.parse(text);
+    return looksLikeParsedFile(v, path) ? v : undefined;
+  },
+};
 
 function looksLikeParsedFile(v: unknown, path: string): v is ParsedFile {
   if (!v || typeof v !== 'object') return false;
@@ -55,27 +74,28 @@ export class IndexCache implements ParsedFileCache {
     readonly status: IndexCacheStatus,
     /** Why a stored cache was discarded. */
     readonly reason?: string,
+    readonly codec: IndexEntryCodec = jsonCodec,
   ) {}
 
   /** An empty cache that will be written to `file`. */
-  static empty(file: string, engine: string): IndexCache {
-    return new IndexCache(file, engine, 'missing');
+  static empty(file: string, engine: string, codec: IndexEntryCodec = jsonCodec): IndexCache {
+    return new IndexCache(file, engine, 'missing', undefined, codec);
   }
 
   /** Reads the cache at `file`; a missing, stale or corrupt one gives an empty cache (status says which). */
-  static async load(fs: FileSystem, file: string, engine: string, log: Log = silentLog): Promise<IndexCache> {
+  static async load(fs: FileSystem, file: string, engine: string, log: Log = silentLog, codec: IndexEntryCodec = jsonCodec): Promise<IndexCache> {
     let bytes: Uint8Array;
     try {
-      if (!(await fs.stat(file))) return new IndexCache(file, engine, 'missing');
+      if (!(await fs.stat(file))) return new IndexCache(file, engine, 'missing', undefined, codec);
       bytes = await fs.readFile(file);
     } catch (e) {
       log.warn(`Index cache ${file} could not be read (${(e as Error).message}); it will be rebuilt.`);
-      return new IndexCache(file, engine, 'rebuilt', 'unreadable');
+      return new IndexCache(file, engine, 'rebuilt', 'unreadable', codec);
     }
     const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
     const reject = (reason: string, quiet = false): IndexCache => {
       if (!quiet) log.warn(`Index cache ${file} is ${reason}; it will be rebuilt.`);
-      return new IndexCache(file, engine, 'rebuilt', reason);
+      return new IndexCache(file, engine, 'rebuilt', reason, codec);
     };
     const nl = text.indexOf('\n');
     if (nl < 0) return reject('truncated');
@@ -88,9 +108,12 @@ export class IndexCache implements ParsedFileCache {
     if (!header || header.format !== magic) return reject('not an index cache');
     if (header.version !== indexCacheVersion) return reject(`from another cache version (${String(header.version)})`, true);
     if (header.engine !== engine) return reject('from another engine build', true);
+    if ((header.codec ?? 'json') !== codec.name) return reject(`written as ${String(header.codec)} entries`, true);
     const body = text.slice(nl + 1);
-    if (createHash('sha256').update(body).digest('hex') !== header.checksum) return reject('corrupt (checksum mismatch)');
-    const cache = new IndexCache(file, engine, 'loaded');
+    // The checksum covers the body's bytes as written (hashing them saves encoding the text again).
+    const nlByte = bytes.indexOf(10);
+    if (createHash('sha256').update(bytes.subarray(nlByte + 1)).digest('hex') !== header.checksum) return reject('corrupt (checksum mismatch)');
+    const cache = new IndexCache(file, engine, 'loaded', undefined, codec);
     const lines = body ? body.split('\n') : [];
     if (lines.length && lines[lines.length - 1] === '') lines.pop();
     if (lines.length !== header.count) return reject('corrupt (entry count mismatch)');
@@ -118,8 +141,8 @@ export class IndexCache implements ParsedFileCache {
     const e = this.entries.get(path);
     if (e && e.key === key) {
       try {
-        const v: unknown = JSON.parse(e.json);
-        if (looksLikeParsedFile(v, path)) {
+        const v = this.codec.decode(e.json, path);
+        if (v) {
           this.hits++;
           this.used.add(path);
           return v;
@@ -136,7 +159,7 @@ export class IndexCache implements ParsedFileCache {
 
   set(path: string, key: string, file: ParsedFile): void {
     this.stores++;
-    this.entries.set(path, { key, json: JSON.stringify(file) });
+    this.entries.set(path, { key, json: this.codec.encode(file) });
     this.used.add(path);
     this.changed = true;
   }
@@ -157,7 +180,7 @@ export class IndexCache implements ParsedFileCache {
       lines.push(`${JSON.stringify([p, e.key])}\t${e.json}\n`);
     }
     const body = lines.join('');
-    const header: Header = { format: magic, version: indexCacheVersion, engine: this.engine, count: lines.length, checksum: createHash('sha256').update(body).digest('hex') };
+    const header: Header = { format: magic, version: indexCacheVersion, engine: this.engine, codec: this.codec.name, count: lines.length, checksum: createHash('sha256').update(body).digest('hex') };
     await fs.mkdir(path.dirname(this.file));
     const temp = `${this.file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
     try {

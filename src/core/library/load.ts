@@ -4,6 +4,7 @@ import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { runCatalogChecks } from '../checks/catalogChecks';
 import { formatOfPath, isYamlPath } from '../formats/detect';
+import { parseCatalogEntry } from '../formats/catalogEntry';
 import { parseFile } from '../formats/parseFile';
 import type { FormatId, ParsedFile } from '../formats/types';
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
@@ -100,6 +101,27 @@ export interface LoadOptions {
   fallbackName?: string;
   /** Called for every file actually parsed (not served from the cache). */
   onParse?: (path: string) => void;
+  /**
+   * `full` (default): every file parsed with positions, every check run. `catalog`: only what
+   * the catalog is built from (parseCatalogEntry: no positions, no diagnostics, no cross-file
+   * checks); files of an asset that no format reads are listed but not read.
+   */
+  level?: CatalogLevel;
+  /** Parses files elsewhere (e.g. on worker threads); default: in this thread. */
+  parser?: FileParser;
+}
+
+/** How much of a library a load reads: see LoadOptions.level. */
+export type CatalogLevel = 'full' | 'catalog';
+
+/** Parses file contents at a level, possibly off the main thread (src/node/parsePool.ts). */
+export interface FileParser {
+  parse(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile>;
+}
+
+/** Parses in the calling thread. */
+export function parseAtLevel(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): ParsedFile {
+  return level === 'catalog' ? parseCatalogEntry(path, bytes, hint) : parseFile(path, bytes, hint);
 }
 
 function dirOf(p: string): string {
@@ -124,42 +146,96 @@ export function joinInside(folder: string, rel: string): string | undefined {
   return parts.join('/');
 }
 
-/** Loads and checks a whole library. Never throws for content problems; they become diagnostics. */
-export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
-  const entries = await opts.source.list();
-  const diagnostics: Diagnostic[] = [];
-  const byPath = new Map(entries.map((e) => [e.path, e]));
+/** What assembling a catalog needs besides the parsed files (kept per catalog, so it can be rebuilt). */
+interface CatalogBasis {
+  root: string;
+  /** Every listed entry (files and links), as the source gave them. */
+  entries: LibraryFileEntry[];
+  /** Problems found while listing (links leading out), not tied to a parse. */
+  loadDiagnostics: Diagnostic[];
+  commit?: string;
+  fallbackName: string;
+}
 
-  // Managed asset folders: every folder holding asset.yaml.
+/** The basis each catalog was assembled from (for rebuildCatalogWith). */
+const bases = new WeakMap<Catalog, CatalogBasis>();
+
+/** What a listing implies (asset folders, the files of each, entries by path), kept per listing: edits that add no file reuse it. */
+interface Layout {
+  manifestPaths: string[];
+  folderOf: (p: string) => string | undefined;
+  byPath: Map<string, LibraryFileEntry>;
+  filesByFolder: Map<string, string[]>;
+  /** Paths outside every managed asset folder (candidates for unmanaged assets). */
+  outside: Set<string>;
+}
+const layouts = new WeakMap<readonly LibraryFileEntry[], Layout>();
+
+function layoutOf(entries: readonly LibraryFileEntry[]): Layout {
+  let layout = layouts.get(entries);
+  if (!layout) {
+    const { manifestPaths, folderOf } = assetFolders(entries);
+    const filesByFolder = new Map<string, string[]>();
+    const outside = new Set<string>();
+    for (const e of entries) {
+      const f = folderOf(e.path);
+      if (f === undefined) outside.add(e.path);
+      if (e.type === 'symlink' && !e.linkInside) continue;
+      if (f === undefined) continue;
+      const list = filesByFolder.get(f);
+      if (list) list.push(e.path);
+      else filesByFolder.set(f, [e.path]);
+    }
+    layout = { manifestPaths, folderOf, byPath: new Map(entries.map((e) => [e.path, e])), filesByFolder, outside };
+    layouts.set(entries, layout);
+  }
+  return layout;
+}
+
+/** Folders holding an asset.yaml, and a function giving the asset folder of a path. */
+function assetFolders(entries: readonly LibraryFileEntry[]): { manifestPaths: string[]; folderOf: (p: string) => string | undefined } {
   const manifestPaths = entries.filter((e) => formatOfPath(e.path) === 'asset-manifest' && e.type === 'file').map((e) => e.path);
-  const assetFolders = new Set(manifestPaths.map(dirOf));
+  const folders = new Set(manifestPaths.map(dirOf));
   const folderOf = (p: string): string | undefined => {
     let d = dirOf(p);
     for (;;) {
-      if (assetFolders.has(d)) return d;
+      if (folders.has(d)) return d;
       if (d === '') return undefined;
       d = dirOf(d);
     }
   };
+  return { manifestPaths, folderOf };
+}
+
+/** Loads and checks a whole library. Never throws for content problems; they become diagnostics. */
+export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
+  const entries = await opts.source.list();
+  const loadDiagnostics: Diagnostic[] = [];
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const level = opts.level ?? 'full';
+
+  // Managed asset folders: every folder holding asset.yaml.
+  const { manifestPaths, folderOf } = assetFolders(entries);
 
   // Which files to read: recognised files anywhere, and every file of a managed asset.
   const toRead: LibraryFileEntry[] = [];
   for (const e of entries) {
     if (e.type === 'symlink') {
       if (!e.linkInside) {
-        diagnostics.push(
+        loadDiagnostics.push(
           diag('path-escape', e.path, zero, `This link points outside the library (${e.linkTarget === '(missing)' ? 'to nothing' : 'to a path outside it'}); it is not followed. Replace it with a real file inside the library.`),
         );
         continue;
       }
     }
     const fmt = formatOfPath(e.path);
-    if (fmt || folderOf(e.path) !== undefined || (isYamlPath(e.path) && !e.path.includes('/.'))) toRead.push(e);
+    if (fmt || (isYamlPath(e.path) && !e.path.includes('/.'))) toRead.push(e);
+    else if (level === 'full' && folderOf(e.path) !== undefined) toRead.push(e);
   }
 
   const files = new Map<string, ParsedFile>();
   const parseOne = async (e: LibraryFileEntry, hint?: FormatId): Promise<ParsedFile | undefined> => {
-    const cacheKey = e.key !== undefined ? (hint ? `${e.key}#${hint}` : e.key) : undefined;
+    const cacheKey = e.key !== undefined ? `${e.key}${hint ? `#${hint}` : ''}${level === 'catalog' ? '@catalog' : ''}` : undefined;
     if (cacheKey && opts.cache) {
       const hit = opts.cache.get(e.path, cacheKey);
       if (hit) return hit;
@@ -173,13 +249,13 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
       return f;
     }
     opts.onParse?.(e.path);
-    const f = parseFile(e.path, bytes, hint);
+    const f = opts.parser ? await opts.parser.parse(e.path, bytes, level, hint) : parseAtLevel(e.path, bytes, level, hint);
     if (cacheKey && opts.cache) opts.cache.set(e.path, cacheKey, f);
     return f;
   };
-  // Parse with bounded concurrency (reads overlap; parsing is synchronous).
+  // Parse with bounded concurrency: many reads in flight (a git source batches them), parsing here or on a parser pool.
   let next = 0;
-  const workers = Array.from({ length: 8 }, async () => {
+  const workers = Array.from({ length: 64 }, async () => {
     while (next < toRead.length) {
       const e = toRead[next++];
       const f = await parseOne(e);
@@ -192,43 +268,181 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
   });
   await Promise.all(workers);
 
+  // The entry of an eval asset is a promptfoo suite whatever its name: read plain YAML entries as one.
+  for (const manifestPath of [...manifestPaths].sort()) {
+    const resolved = plainYamlEvalEntry(files.get(manifestPath), dirOf(manifestPath), byPath, files);
+    if (resolved === undefined) continue;
+    const reparsed = await parseOne(byPath.get(resolved)!, 'promptfoo');
+    if (reparsed) files.set(resolved, reparsed);
+  }
+
+  // The catalog level carries no diagnostic at all (links leading out are reported by a full load).
+  const basis = { root: opts.root, entries, loadDiagnostics: level === 'full' ? loadDiagnostics : [], commit: opts.commit, fallbackName: opts.fallbackName ?? 'library' };
+  if (level === 'full') return assembleCatalog(basis, files);
+  const catalog = assembleCatalog(basis, files, () => []);
+  catalog.level = 'catalog';
+  return catalog;
+}
+
+/** The library-relative path of an eval manifest's entry when it exists and was parsed as plain text (YAML to read as promptfoo). */
+function plainYamlEvalEntry(manifest: ParsedFile | undefined, folder: string, byPath: Map<string, LibraryFileEntry>, files: Map<string, ParsedFile>): string | undefined {
+  const doc = manifest?.document as Record<string, unknown> | undefined;
+  if (!doc || typeof doc !== 'object' || doc.kind !== 'eval' || typeof doc.entry !== 'string') return undefined;
+  const resolved = entryInside(folder, doc.entry);
+  if (resolved === undefined) return undefined;
+  const e = byPath.get(resolved);
+  if (!e || !(e.type === 'file' || e.linkInside)) return undefined;
+  const f = files.get(resolved);
+  return f && f.format === 'text' && isYamlPath(resolved) ? resolved : undefined;
+}
+
+/** An entry path resolved inside its asset folder, or undefined when it leaves the folder. */
+function entryInside(folder: string, entry: string): string | undefined {
+  const resolved = joinInside(folder, entry);
+  const inFolder = resolved !== undefined && (folder === '' || resolved === folder || resolved.startsWith(folder + '/'));
+  return inFolder ? resolved : undefined;
+}
+
+/**
+ * Builds the catalog from parsed files: library info, managed and unmanaged assets, then the
+ * cross-file checks (`checks`, default runCatalogChecks). Synchronous: nothing is read.
+ */
+function assembleCatalog(basis: CatalogBasis, files: Map<string, ParsedFile>, checks: (catalog: Catalog) => Diagnostic[] = runCatalogChecks, reuse?: Reuse): Catalog {
+  const { manifestPaths, byPath, filesByFolder, outside } = layoutOf(basis.entries);
+  // An asset is a function of its own files: one none of whose files changed is taken over (a copy, counts reset).
+  const previous = new Map<string, Asset>();
+  if (reuse) for (const a of reuse.from.assets) if (!a.files.some((p) => reuse.changed.has(p))) previous.set(a.managed ? `m:${a.manifest}` : `u:${a.path}`, a);
+  const takeOver = (key: string): Asset | undefined => {
+    const prev = previous.get(key);
+    return prev && { ...prev, problems: { errors: 0, warnings: 0, infos: 0 } };
+  };
+
   // library.yaml at the root.
   const libFile = files.get('library.yaml') ?? files.get('library.yml');
-  const library = libraryInfo(libFile, opts.fallbackName ?? 'library');
+  const library = libraryInfo(libFile, basis.fallbackName);
 
   // Managed assets.
   const assets: Asset[] = [];
-  const filesByFolder = new Map<string, string[]>();
-  for (const e of entries) {
-    if (e.type === 'symlink' && !e.linkInside) continue;
-    const f = folderOf(e.path);
-    if (f === undefined) continue;
-    const list = filesByFolder.get(f);
-    if (list) list.push(e.path);
-    else filesByFolder.set(f, [e.path]);
-  }
-  for (const manifestPath of manifestPaths.sort()) {
+  for (const manifestPath of [...manifestPaths].sort()) {
     const folder = dirOf(manifestPath);
     const manifest = files.get(manifestPath);
     if (!manifest) continue;
-    const asset = await managedAsset(manifest, folder, filesByFolder.get(folder) ?? [manifestPath], files, byPath, parseOne);
-    asset.commit = opts.commit;
+    const asset = takeOver(`m:${manifestPath}`) ?? managedAsset(manifest, folder, filesByFolder.get(folder) ?? [manifestPath], files, byPath);
+    asset.commit = basis.commit;
     assets.push(asset);
   }
 
   // Unmanaged assets: recognised files outside managed folders.
   for (const [p, f] of files) {
-    if (folderOf(p) !== undefined) continue;
+    if (!outside.has(p)) continue;
     if (f.format === 'text' || f.format === 'library-manifest' || f.format === 'asset-manifest' || f.format === 'pilot-manifest') continue;
     if (f.partialName && baseOf(p).startsWith('_')) continue;
-    assets.push(unmanagedAsset(f, opts.commit));
+    assets.push(takeOver(`u:${p}`) ?? unmanagedAsset(f, basis.commit));
   }
 
-  const catalog: Catalog = { root: opts.root, library, assets, files, diagnostics, commit: opts.commit };
+  const diagnostics: Diagnostic[] = [...basis.loadDiagnostics];
+  const catalog: Catalog = { root: basis.root, library, assets, files, diagnostics, commit: basis.commit };
   for (const f of files.values()) diagnostics.push(...f.diagnostics);
-  diagnostics.push(...runCatalogChecks(catalog));
+  const found = checks(catalog);
+  diagnostics.push(...found);
   countProblems(catalog);
+  bases.set(catalog, basis);
+  crossFileFindings.set(catalog, found);
   return catalog;
+}
+
+/** A rebuild's previous catalog and the paths that changed since: its other assets are taken over. */
+interface Reuse {
+  from: Catalog;
+  changed: ReadonlySet<string>;
+}
+
+/** The cross-file checks' findings of each assembled catalog. */
+const crossFileFindings = new WeakMap<Catalog, Diagnostic[]>();
+
+/** The findings of the cross-file checks among a catalog's diagnostics (undefined for a catalog not built here). */
+export function catalogCheckFindings(catalog: Catalog): readonly Diagnostic[] | undefined {
+  return crossFileFindings.get(catalog);
+}
+
+export interface RebuildOptions {
+  /** Library-relative paths of files that no longer exist. */
+  removed?: readonly string[];
+  /**
+   * The cross-file checks to run on the rebuilt catalog (default: runCatalogChecks over all of
+   * it); the editor passes a scoped run that reuses the findings on unaffected files.
+   */
+  checks?: (catalog: Catalog) => Diagnostic[];
+  /** Reads a file's bytes synchronously (e.g. from an open editor), for a plain YAML file that became an eval's entry. */
+  reread?: (path: string) => Uint8Array | undefined;
+}
+
+/**
+ * A new catalog with `changed` files (parsed elsewhere, e.g. from an editor's unsaved text)
+ * in place of the old ones, reusing every other ParsedFile: nothing is read or re-parsed, so
+ * this is the cheap path for edits. Parse a changed file with `parseForCatalog` so an eval's
+ * plain-YAML entry stays a promptfoo suite. New paths are added (with no other file of their
+ * folder read); the old catalog is left untouched.
+ */
+export function rebuildCatalogWith(catalog: Catalog, changed: readonly ParsedFile[], opts: RebuildOptions = {}): Catalog {
+  const old = bases.get(catalog) ?? basisOf(catalog);
+  const removed = new Set((opts.removed ?? []).filter((p) => layoutOf(old.entries).byPath.has(p)));
+  const added = changed.filter((f) => !layoutOf(old.entries).byPath.has(f.path));
+  // The same listing (the common case: an edit) keeps its layout.
+  let entries = old.entries;
+  if (removed.size || added.length) {
+    entries = [...old.entries.filter((e) => !removed.has(e.path)), ...added.map((f) => ({ path: f.path, type: 'file' as const }))];
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+  const basis: CatalogBasis = { ...old, entries };
+  const { manifestPaths, folderOf, byPath } = layoutOf(entries);
+  const files = new Map(catalog.files);
+  for (const p of removed) files.delete(p);
+  for (const f of changed) {
+    if (f.format === 'text' && !formatOfPath(f.path) && folderOf(f.path) === undefined) files.delete(f.path);
+    else files.set(f.path, f);
+  }
+  const touched = new Set([...changed.map((f) => f.path), ...removed]);
+  if (opts.reread) {
+    for (const m of manifestPaths) {
+      const resolved = plainYamlEvalEntry(files.get(m), dirOf(m), byPath, files);
+      const bytes = resolved === undefined ? undefined : opts.reread(resolved);
+      if (resolved !== undefined && bytes) {
+        files.set(resolved, parseFile(resolved, bytes, 'promptfoo'));
+        touched.add(resolved);
+      }
+    }
+  }
+  // With the same files listed, the assets of unchanged files carry over; a new or removed file may regroup folders.
+  const reuse = !added.length && !removed.size ? { from: catalog, changed: touched } : undefined;
+  const next = assembleCatalog(basis, files, opts.checks, reuse);
+  // A name given by the library's configuration (no library.yaml) stays.
+  if (!next.library.hasManifest && !catalog.library.hasManifest) next.library.name = catalog.library.name;
+  return next;
+}
+
+/**
+ * Parses a file's new bytes the way the catalog reads it: an eval asset's entry is always a
+ * promptfoo suite, whatever its name.
+ */
+export function parseForCatalog(catalog: Catalog, path: string, bytes: Uint8Array): ParsedFile {
+  const isEvalEntry = catalog.assets.some((a) => a.kind === 'eval' && a.managed && a.entryFile === path);
+  return parseFile(path, bytes, isEvalEntry && formatOfPath(path) === undefined ? 'promptfoo' : undefined);
+}
+
+/** The basis of a catalog made elsewhere (not by loadCatalog): its files and every file of its assets. */
+function basisOf(catalog: Catalog): CatalogBasis {
+  const paths = new Set<string>(catalog.files.keys());
+  for (const a of catalog.assets) if (a.managed) for (const p of a.files) paths.add(p);
+  const fileDiags = new Set<Diagnostic>();
+  for (const f of catalog.files.values()) for (const d of f.diagnostics) fileDiags.add(d);
+  return {
+    root: catalog.root,
+    entries: [...paths].sort().map((path) => ({ path, type: 'file' as const })),
+    loadDiagnostics: catalog.diagnostics.filter((d) => d.code === 'path-escape' && !fileDiags.has(d) && d.range === zero),
+    commit: catalog.commit,
+    fallbackName: catalog.library.name,
+  };
 }
 
 function libraryInfo(file: ParsedFile | undefined, fallbackName: string): LibraryInfo {
@@ -255,14 +469,7 @@ function libraryInfo(file: ParsedFile | undefined, fallbackName: string): Librar
 const kinds: AssetKind[] = ['prompt', 'eval', 'module', 'template'];
 const statusList: AssetStatus[] = ['draft', 'review', 'approved', 'deprecated'];
 
-async function managedAsset(
-  manifest: ParsedFile,
-  folder: string,
-  folderFiles: string[],
-  files: Map<string, ParsedFile>,
-  byPath: Map<string, LibraryFileEntry>,
-  parseOne: (e: LibraryFileEntry, hint?: FormatId) => Promise<ParsedFile | undefined>,
-): Promise<Asset> {
+function managedAsset(manifest: ParsedFile, folder: string, folderFiles: string[], files: Map<string, ParsedFile>, byPath: Map<string, LibraryFileEntry>): Asset {
   const doc = (manifest.document && typeof manifest.document === 'object' ? manifest.document : {}) as Record<string, unknown>;
   const ranges = manifest.ranges ?? {};
   const folderName = folder ? baseOf(folder) : '';
@@ -313,20 +520,12 @@ async function managedAsset(
   let entryFile: ParsedFile | undefined;
   if (typeof doc.entry === 'string') {
     asset.entry = doc.entry;
-    const resolved = joinInside(folder, doc.entry);
-    const inFolder = resolved !== undefined && (folder === '' || resolved === folder || resolved.startsWith(folder + '/'));
-    if (inFolder && resolved !== undefined) {
+    const resolved = entryInside(folder, doc.entry);
+    if (resolved !== undefined) {
       const e = byPath.get(resolved);
       if (e && (e.type === 'file' || e.linkInside)) {
         asset.entryFile = resolved;
         entryFile = files.get(resolved);
-        if (kind === 'eval' && entryFile && entryFile.format === 'text' && isYamlPath(resolved)) {
-          const reparsed = await parseOne(e, 'promptfoo');
-          if (reparsed) {
-            files.set(resolved, reparsed);
-            entryFile = reparsed;
-          }
-        }
       }
     }
   } else if (kind === 'prompt' || kind === 'eval') {

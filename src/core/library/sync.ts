@@ -39,13 +39,18 @@ export interface CachePaths {
   /** The clone. */
   repo: string;
   state: string;
+  /** The index cache of full parses (diagnostics and positions). */
   index: string;
+  /** The index cache of catalog-level reads (what `list` needs). */
+  catalogIndex: string;
+  /** The catalog-level catalog of the last commit read, whole. */
+  catalogSnapshot: string;
   lock: string;
 }
 
 export function cachePaths(path: PathOps, cacheDir: string, src: GitLibrarySource): CachePaths {
   const dir = path.join(cacheDir, src.folderName);
-  return { dir, repo: path.join(dir, 'repo'), state: path.join(dir, 'state.json'), index: path.join(dir, 'index.v1.cache'), lock: path.join(dir, 'sync.lock') };
+  return { dir, repo: path.join(dir, 'repo'), state: path.join(dir, 'state.json'), index: path.join(dir, 'index.v1.cache'), catalogIndex: path.join(dir, 'catalog.v1.cache'), catalogSnapshot: path.join(dir, 'catalog.v1.snapshot'), lock: path.join(dir, 'sync.lock') };
 }
 
 export async function readState(deps: Pick<LibraryCacheDeps, 'fs' | 'log'>, paths: CachePaths): Promise<LibraryState | undefined> {

@@ -102,4 +102,9 @@ export interface Catalog {
   files: Map<string, ParsedFile>;
   diagnostics: Diagnostic[];
   commit?: string;
+  /**
+   * `catalog` when the library was read at the catalog level (LoadOptions.level): the assets
+   * are complete, but no diagnostic was computed and the files carry no positions.
+   */
+  level?: 'full' | 'catalog';
 }

@@ -1,11 +1,12 @@
 // Handlebars bodies: block structure, stray braces and parse errors with exact ranges, and the variables, partials and helpers a template uses.
 
 import Handlebars from 'handlebars';
-import { diag } from '../diagnostics';
+import { capPerCode, diag } from '../diagnostics';
 import type { Diagnostic, Fix, Range, RelatedInformation } from '../diagnostics';
-import { maxNestingDepth } from '../limits';
+import { maxDiagnosticsPerCode, maxNestingDepth, maxTemplateParseChars } from '../limits';
 import type { PartialUse, VariableUse } from '../formats/types';
 import type { TextDocument } from '../text/textDocument';
+import { oversizedTemplate } from './literalBraces';
 
 /** Helpers every Handlebars runtime has. */
 export const handlebarsBuiltinHelpers: readonly string[] = ['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing'];
@@ -15,8 +16,6 @@ const contextBlockHelpers = new Set(['each', 'with']);
 
 /** Most times the body is re-parsed after blanking a tag the parser rejected (fewer for large bodies). */
 const maxParseRetries = 50;
-/** Characters of body re-parsed in all, at most, while recovering from parse errors. */
-const maxReparsedChars = 2_000_000;
 
 /** One `{{...}}` tag of a body, as found by the tokenizer (offsets are document offsets). */
 export interface TemplateTag {
@@ -97,6 +96,8 @@ interface Scan {
 export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): HandlebarsAnalysis {
   const start = opts.start ?? 0;
   const end = opts.end ?? doc.text.length;
+  const tooLarge = oversizedTemplate(doc, opts.file, start, end, 'Handlebars');
+  if (tooLarge) return { diagnostics: [tooLarge], variables: [], partials: [], helpers: [], inlinePartials: [], tags: [], complete: false, usesContext: false };
   const body = doc.text.slice(start, end);
   const helperNames = new Set([...handlebarsBuiltinHelpers, ...(opts.helpers ?? [])]);
   const out: HandlebarsAnalysis = { diagnostics: [], variables: [], partials: [], helpers: [], inlinePartials: [], tags: [], complete: true, usesContext: false };
@@ -274,7 +275,7 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   }
   let ast: hbs.AST.Program | undefined;
   const reportedSyntax = new Set<number>();
-  const retries = tooDeep ? -1 : Math.max(1, Math.min(maxParseRetries, Math.floor(maxReparsedChars / Math.max(1, body.length))));
+  const retries = tooDeep ? -1 : Math.max(1, Math.min(maxParseRetries, Math.floor(maxTemplateParseChars / Math.max(1, body.length)) - 1));
   for (let attempt = 0; attempt <= retries; attempt++) {
     const text = chars.join('') + tail;
     const r = parseHandlebars(text);
@@ -372,6 +373,7 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
     if (t.firstString !== undefined) g.firstString = t.firstString;
     return g;
   });
+  out.diagnostics = capPerCode(out.diagnostics, maxDiagnosticsPerCode);
   return out;
 }
 

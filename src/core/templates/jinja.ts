@@ -1,11 +1,12 @@
 // Jinja2 bodies (Prompty's default): variables through nunjucks' parser, block structure and braces through our own tag scanner.
 
 import * as nunjucks from 'nunjucks';
-import { diag } from '../diagnostics';
+import { capPerCode, diag } from '../diagnostics';
+import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
 import { nearest } from '../yaml/yamlDocument';
 import type { VariableUse } from '../formats/types';
-import { rootName, strayClosers } from './literalBraces';
+import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 
 /** A nunjucks AST node (the parser API is untyped). */
@@ -22,7 +23,8 @@ interface NjParser {
   parse(src: string, extensions: unknown[], opts: object): NjNode;
 }
 
-const njParser = (nunjucks as unknown as { parser: NjParser }).parser;
+/** nunjucks' parser, read on first use (the library loads lazily in the bundles). */
+const njParser = { parse: (...args: Parameters<NjParser['parse']>) => (nunjucks as unknown as { parser: NjParser }).parser.parse(...args) };
 
 /** One `{{ }}`, `{% %}` or `{# #}` tag of a Jinja body, by offsets relative to the region. */
 export interface JinjaTag {
@@ -74,6 +76,8 @@ const jinjaGlobals = new Set(['loop', 'super', 'caller', 'varargs', 'kwargs', 's
  * `unbalanced-brace` diagnostics with exact ranges.
  */
 export function analyzeJinja(region: TemplateRegion): TemplateAnalysis {
+  const tooLarge = oversizedTemplate(region.doc, region.file, region.start, region.end, 'Jinja');
+  if (tooLarge) return oversizedAnalysis(tooLarge);
   const src = region.doc.text.slice(region.start, region.end);
   const scan = scanJinja(region);
   const out: TemplateAnalysis = { variables: [], contextual: [], diagnostics: scan.diagnostics };
@@ -154,10 +158,9 @@ export function scanJinja(region: TemplateRegion): { tags: JinjaTag[]; diagnosti
     }
   }
   text.push([textStart, src.length]);
-  diagnostics.push(...checkBlocks(region, src, tags));
+  for (const d of checkBlocks(region, src, tags)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
-  diagnostics.push(...strayClosers(region, text, ['}}', '%}']));
-  return { tags, diagnostics, structural };
+  return { tags, diagnostics: capPerCode([...diagnostics, ...strayClosers(region, text, ['}}', '%}'])], maxDiagnosticsPerCode), structural };
 }
 
 function nextOpener(src: string, from: number): number {

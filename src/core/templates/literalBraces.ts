@@ -1,8 +1,9 @@
 // Literal `{{var}}` substitution (GitHub Models prompts), and the brace checks the brace-based template languages share.
 
-import { diag } from '../diagnostics';
+import { capPerCode, diag } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
 import type { VariableUse } from '../formats/types';
+import { maxDiagnosticsPerCode, maxTemplateChars } from '../limits';
 import type { TextDocument } from '../text/textDocument';
 
 /** What a template analyzer finds in one stretch of a document. */
@@ -15,6 +16,8 @@ export interface TemplateAnalysis {
    */
   contextual: VariableUse[];
   diagnostics: Diagnostic[];
+  /** True when the body was not (fully) analysed, so `variables` may miss uses (no unused-variable then). */
+  incomplete?: boolean;
 }
 
 /** Where to report: the document, the file's path, and the [start, end) offsets analysed. */
@@ -23,6 +26,27 @@ export interface TemplateRegion {
   file: string;
   start: number;
   end: number;
+}
+
+/**
+ * The one diagnostic for a body over `maxTemplateChars` (undefined within the limit): such a
+ * body is not analysed, so that no template can make a check take seconds.
+ */
+export function oversizedTemplate(doc: TextDocument, file: string, start: number, end: number, language: string): Diagnostic | undefined {
+  const n = end - start;
+  if (n <= maxTemplateChars) return undefined;
+  return diag(
+    'unreadable-file',
+    file,
+    doc.rangeOf(start, start),
+    `The ${language} body is ${n.toLocaleString('en-US')} characters long, over the ${maxTemplateChars / 1024} KiB limit for template checks; its blocks, braces and variables were not checked. Split the template (partials, several prompts) or move large text out of it.`,
+    { severity: 'warning' },
+  );
+}
+
+/** An analysis that stops at the size check. */
+export function oversizedAnalysis(d: Diagnostic): TemplateAnalysis {
+  return { variables: [], contextual: [], diagnostics: [d], incomplete: true };
 }
 
 const identifier = /^[\p{L}_][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)*$/u;
@@ -34,6 +58,8 @@ const identifier = /^[\p{L}_][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)*$/u;
  */
 export function analyzeLiteralBraces(region: TemplateRegion): TemplateAnalysis {
   const { doc, file, start, end } = region;
+  const tooLarge = oversizedTemplate(doc, file, start, end, 'template');
+  if (tooLarge) return oversizedAnalysis(tooLarge);
   const src = doc.text.slice(start, end);
   const out: TemplateAnalysis = { variables: [], contextual: [], diagnostics: [] };
   const text: [number, number][] = [];
@@ -88,7 +114,7 @@ export function analyzeLiteralBraces(region: TemplateRegion): TemplateAnalysis {
     textStart = pos;
   }
   text.push([textStart, src.length]);
-  out.diagnostics.push(...strayClosers(region, text, ['}}']));
+  out.diagnostics = capPerCode([...out.diagnostics, ...strayClosers(region, text, ['}}'])], maxDiagnosticsPerCode);
   return out;
 }
 
@@ -108,26 +134,40 @@ export function strayClosers(region: TemplateRegion, segments: [number, number][
   const src = doc.text.slice(region.start, region.end);
   const out: Diagnostic[] = [];
   let depth = 0;
+  // Past the cap, strays are only counted (a file of nothing but `}}` stays cheap).
+  let more = 0;
+  const push = (d: () => Diagnostic): void => {
+    if (out.length < maxDiagnosticsPerCode) out.push(d());
+    else more++;
+  };
   for (const [a, b] of segments) {
     for (let i = a; i < b; i++) {
       const c = src[i];
       if (c === '{') depth++;
       else if (c === '}') {
         if (src[i + 1] === '}' && i + 1 < b && closers.includes('}}') && depth < 2) {
-          const range = doc.rangeOf(start + i, start + i + 2);
-          const typo = /\{\s*([\p{L}_][\p{L}\p{N}_.]*)\s*$/u.exec(src.slice(Math.max(a, i - 80), i));
-          const msg = typo
-            ? `\`}}\` closes no \`{{\`: \`{${typo[1]}}}\` has a single opening brace; write \`{{${typo[1]}}}\`.`
-            : '`}}` closes no `{{`; add the opening `{{` or remove the braces.';
-          out.push(diag('unbalanced-brace', file, range, msg));
+          const at = i;
+          push(() => {
+            const range = doc.rangeOf(start + at, start + at + 2);
+            const typo = /\{\s*([\p{L}_][\p{L}\p{N}_.]*)\s*$/u.exec(src.slice(Math.max(a, at - 80), at));
+            const msg = typo
+              ? `\`}}\` closes no \`{{\`: \`{${typo[1]}}}\` has a single opening brace; write \`{{${typo[1]}}}\`.`
+              : '`}}` closes no `{{`; add the opening `{{` or remove the braces.';
+            return diag('unbalanced-brace', file, range, msg);
+          });
           depth = 0;
           i++;
         } else depth = Math.max(0, depth - 1);
       } else if (c === '%' && src[i + 1] === '}' && i + 1 < b && closers.includes('%}')) {
-        out.push(diag('unbalanced-brace', file, doc.rangeOf(start + i, start + i + 2), '`%}` closes no `{%`; add the opening `{% ... ` tag or remove it.'));
+        const at = i;
+        push(() => diag('unbalanced-brace', file, doc.rangeOf(start + at, start + at + 2), '`%}` closes no `{%`; add the opening `{% ... ` tag or remove it.'));
         i++;
       }
     }
+  }
+  if (more > 0) {
+    const last = out[out.length - 1];
+    out.push({ code: last.code, severity: last.severity, file: last.file, range: last.range, message: `…and ${more} more stray closing braces after this one, not listed one by one; fix the ones above first.` });
   }
   return out;
 }

@@ -1,10 +1,11 @@
 // Mustache bodies (Prompty `template: mustache`): variables through the mustache parser, sections and braces through our own tag scanner.
 
 import * as mustacheModule from 'mustache';
-import { diag } from '../diagnostics';
+import { capPerCode, diag } from '../diagnostics';
+import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
 import type { VariableUse } from '../formats/types';
-import { rootName, strayClosers } from './literalBraces';
+import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 
 /** One Mustache tag, by offsets relative to the region. */
@@ -21,7 +22,8 @@ interface MustacheApi {
   Writer: new () => { parse(template: string): unknown };
 }
 // mustache ships CommonJS and an ES module with only a default export: accept either shape.
-const mustache: MustacheApi = (mustacheModule as unknown as { default?: MustacheApi }).default ?? (mustacheModule as unknown as MustacheApi);
+// Read on first use: the library loads lazily in the bundles.
+const mustacheApi = (): MustacheApi => (mustacheModule as unknown as { default?: MustacheApi }).default ?? (mustacheModule as unknown as MustacheApi);
 
 /** A token of mustache.js: [type, value, start, end, subtokens?, ...]. */
 type MustacheToken = [string, string, number, number, MustacheToken[]?, ...unknown[]];
@@ -33,13 +35,15 @@ type MustacheToken = [string, string, number, number, MustacheToken[]?, ...unkno
  * and stray braces.
  */
 export function analyzeMustache(region: TemplateRegion): TemplateAnalysis {
+  const tooLarge = oversizedTemplate(region.doc, region.file, region.start, region.end, 'Mustache');
+  if (tooLarge) return oversizedAnalysis(tooLarge);
   const src = region.doc.text.slice(region.start, region.end);
   const scan = scanMustache(region);
   const out: TemplateAnalysis = { variables: [], contextual: [], diagnostics: scan.diagnostics };
   let tokens: MustacheToken[] | undefined;
   try {
     // A fresh writer: the shared one would cache every template for the life of the process.
-    tokens = new mustache.Writer().parse(src) as MustacheToken[];
+    tokens = new (mustacheApi().Writer)().parse(src) as MustacheToken[];
   } catch (e) {
     if (!scan.structural) out.diagnostics.push(parseError(region, src, scan.tags, e));
   }
@@ -136,10 +140,10 @@ export function scanMustache(region: TemplateRegion): { tags: MustacheTag[]; dia
     }
   }
   text.push([textStart, src.length]);
-  diagnostics.push(...checkSections(region, src, tags));
+  for (const d of checkSections(region, src, tags)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
-  if (!delimitersChanged) diagnostics.push(...strayClosers(region, text, ['}}']));
-  return { tags, diagnostics, structural };
+  if (!delimitersChanged) for (const d of strayClosers(region, text, ['}}'])) diagnostics.push(d);
+  return { tags, diagnostics: capPerCode(diagnostics, maxDiagnosticsPerCode), structural };
 }
 
 function checkSections(region: TemplateRegion, src: string, tags: MustacheTag[]): Diagnostic[] {

@@ -51,7 +51,7 @@ export class TextDocument {
       else hi = mid - 1;
     }
     // An offset between \r and \n belongs to the end of the line.
-    return { line: lo, character: o - starts[lo] };
+    return { line: lo, character: Math.min(o, this.lineEndOffset(lo)) - starts[lo] };
   }
 
   offsetAt(position: Position): number {

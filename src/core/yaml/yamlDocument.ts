@@ -1,13 +1,14 @@
 // YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
 
 import { closest, distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
-import { maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
+import { maxDiagnosticsPerCode, maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
 import type { TextDocument } from '../text/textDocument';
+import { parseYamlDocument } from './yamlChunks';
 
 export type YamlPath = (string | number)[];
 
@@ -46,12 +47,20 @@ export class YamlSource {
       return;
     }
     let doc: Document.Parsed;
+    // The parser makes an Error object for every problem; capturing a stack trace for each made a
+    // damaged 100 KB file take seconds. No stack is ever shown, so none is captured. `logLevel`
+    // keeps the library from printing warnings on the process's stderr.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
-      doc = parseDocument(src, { prettyErrors: false, uniqueKeys: true, lineCounter: new LineCounter(), keepSourceTokens: false });
+      // Large documents are parsed entry by entry, reusing unchanged entries (yamlChunks.ts): same result, faster re-parses after edits.
+      doc = parseYamlDocument(src, { prettyErrors: false, lineCounter: new LineCounter(), keepSourceTokens: false, logLevel: 'error', uniqueKeys: false });
     } catch (e) {
       this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be parsed: ${(e as Error).message}`));
       this.ok = false;
       return;
+    } finally {
+      Error.stackTraceLimit = stackLimit;
     }
     this.doc = doc;
     let hardError = false;
@@ -67,6 +76,16 @@ export class YamlSource {
         if (++syntaxCount > 5) continue;
         this.diagnostics.push(diag('yaml-syntax', file, range, `${firstLine(err.message)} (YAML ${err.code}).`));
       }
+    }
+    // Repeated keys, found here in one pass (the library's own check compares every key with every other one).
+    const repeated = duplicateKeys(doc);
+    for (const keyNode of repeated.slice(0, maxDiagnosticsPerCode)) {
+      const a = keyNode.range![0];
+      this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? text.rangeOf(start + a, start + a + 1), 'Map keys must be unique. Remove or rename one of them; YAML keeps only one value per key.'));
+    }
+    if (repeated.length > maxDiagnosticsPerCode) {
+      const a = repeated[maxDiagnosticsPerCode].range![0];
+      this.diagnostics.push(diag('duplicate-key', file, text.rangeOf(start + a, start + a), `…and ${repeated.length - maxDiagnosticsPerCode} more repeated keys from here on, not listed one by one.`));
     }
     let value: unknown;
     if (!hardError) {
@@ -190,7 +209,12 @@ export class YamlSource {
   schemaDiagnostics(errors: ErrorObject[], basePath: YamlPath, what: string): Diagnostic[] {
     const out: Diagnostic[] = [];
     const seen = new Set<string>();
-    const errs = pruneErrors(errors);
+    const all = pruneErrors(errors);
+    // Each error is mapped to a range by walking the document: past the cap, they are only counted.
+    const errs = all.slice(0, 2 * maxDiagnosticsPerCode);
+    if (all.length > errs.length) {
+      out.push(diag('schema', this.file, this.headRange(), `${cap(what)} breaks its schema in ${all.length} places; only the first ${errs.length} are listed. Fix those first.`));
+    }
     for (const e of errs) {
       const path = [...basePath, ...pointerToPath(e.instancePath, valueAt(this.value, basePath))];
       const where = path.length ? `\`${path.join('.')}\`` : what;
@@ -246,6 +270,30 @@ export class YamlSource {
   }
 }
 
+/** Scalar keys that repeat an earlier key of the same mapping (the second and later ones), in document order. */
+function duplicateKeys(doc: Document.Parsed): Node[] {
+  const out: Node[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      const seen = new Set<string>();
+      for (const item of n.items) {
+        const k = item.key as unknown;
+        if (isScalar(k) && k.range && k.value !== '<<') {
+          const id = `${typeof k.value}:${String(k.value)}`;
+          if (seen.has(id)) out.push(k);
+          else seen.add(id);
+        }
+        stack.push(item.value);
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) stack.push(item);
+    }
+  }
+  return out.sort((a, b) => a.range![0] - b.range![0]);
+}
+
 function findPair(items: Pair[], seg: string | number): Pair | undefined {
   for (const item of items) {
     if (!isPair(item)) continue;
@@ -256,8 +304,14 @@ function findPair(items: Pair[], seg: string | number): Pair | undefined {
   return undefined;
 }
 
+const openBrackets = /[[{]/g;
+const deepIndentAfterBreak = new RegExp(`\\n[ -]{${maxNestingDepth * 2}}`);
+const deepIndentAtStart = new RegExp(`^[ -]{${maxNestingDepth * 2}}`);
+
 /** Index of the first character where bracket or indentation nesting exceeds the limit, or -1. */
-function tooDeepAt(src: string): number {
+export function tooDeepAt(src: string): number {
+  // Nesting past the limit needs more opening brackets than the limit, or a line indented past twice the limit.
+  if (!deepIndentAtStart.test(src) && !deepIndentAfterBreak.test(src) && (src.match(openBrackets)?.length ?? 0) <= maxNestingDepth) return -1;
   let depth = 0;
   let quote: string | undefined;
   for (let i = 0; i < src.length; i++) {

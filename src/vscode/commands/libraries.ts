@@ -3,7 +3,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { looksLikeGitUrl, validateRef } from '../../core/library/source';
+import { looksLikeGitUrl, redactCredentials, validateRef } from '../../core/library/source';
 import type { LibrarySpec } from '../../core/library/source';
 import { extensionId, views } from '../constants';
 import { libraryName, parseLibrarySpec } from '../libraryService';
@@ -108,7 +108,7 @@ export const addLibrary: CommandFactory = (services) => async (arg?: unknown): P
   }
   try {
     const lib = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Adding library ${spec.name ?? spec.url ?? spec.path}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Adding library ${spec.name ?? (spec.url !== undefined ? redactCredentials(spec.url) : spec.path)}`, cancellable: true },
       (progress, token) => {
         progress.report({ message: spec.url ? 'cloning...' : 'reading...' });
         return services.libraries.addLibrary(spec, token);
@@ -142,7 +142,7 @@ export const removeLibrary: CommandFactory = (services) => async (arg?: unknown)
       return false;
     }
     const picked = await services.inputs.pick<LibraryItem>(
-      configured.map((l, i) => ({ label: l.name ?? `entry ${i + 1}`, description: l.url ?? l.path, detail: l.ref ? `ref ${l.ref}` : undefined, index: i })),
+      configured.map((l, i) => ({ label: l.name ?? `entry ${i + 1}`, description: l.url !== undefined ? redactCredentials(l.url) : l.path, detail: l.ref ? `ref ${l.ref}` : undefined, index: i })),
       { title: 'Remove Library', placeholder: 'The library to remove from genaiAssets.libraries' },
     );
     index = picked?.index;

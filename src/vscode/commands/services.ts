@@ -6,6 +6,11 @@ import type { Config } from '../config';
 import type { WorkspaceValidator } from '../diagnostics';
 import type { HistoryDocuments } from '../documents';
 import type { LibraryService } from '../libraryService';
+import type { PreviewPanels } from '../preview/previewPanel';
+import type { PromptSources } from '../preview/promptSource';
+import type { Prompter } from '../multiStepInput';
+import type { PilotService } from '../pilotService';
+import type { PlannedDocuments } from '../plannedDocuments';
 import type { CatalogTreeProvider } from '../views/catalogTree';
 import type { PilotsTreeProvider } from '../views/pilotsTree';
 
@@ -112,6 +117,13 @@ export interface Services {
   validator: WorkspaceValidator;
   history: HistoryDocuments;
   inputs: QuickInputs;
+  /** Reports of open prompts (CodeLens, preview). */
+  prompts: PromptSources;
+  preview: PreviewPanels;
+  /** Multi-step flows and their dialogs ask through it (tests answer in the user's place). */
+  prompter: Prompter;
+  pilotService: PilotService;
+  planned: PlannedDocuments;
 }
 
 /** A command: built once from the services, called with the arguments VS Code passes (tree node, or values from tests). */

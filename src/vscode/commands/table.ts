@@ -5,11 +5,17 @@ import type { CommandKey } from '../constants';
 import { commands } from '../constants';
 import { clearFilter, copyReference, filterByOwner, filterByStatus, filterByTag, filterByText, groupByKind, groupByOwner, groupByTag, openAssetCommand, revealInLibrary, showHistory } from './catalog';
 import { addLibrary, openSettings, removeLibrary, showLog, syncLibraries, useSampleLibrary } from './libraries';
+import { newPilot } from './newPilot';
+import { addComponent, addToPilot, openInLibrary, updatePilot, verifyPilot } from './pilots';
+import { previewPrompt, showEvalSuites } from './preview';
 import { searchAssets } from './search';
 import type { CommandFactory, Services } from './services';
 import { validateWorkspace } from './validate';
 
-const refreshPilots: CommandFactory = (services) => () => services.pilots.scan();
+const refreshPilots: CommandFactory = (services) => () => {
+  services.pilotService.invalidateLibraries();
+  return services.pilots.scan();
+};
 
 /** Every command of package.json, by its key in constants.ts (the type makes a missing one a compile error). */
 export const commandTable: Record<CommandKey, CommandFactory> = {
@@ -33,7 +39,15 @@ export const commandTable: Record<CommandKey, CommandFactory> = {
   copyReference,
   revealInLibrary,
   showHistory,
+  previewPrompt,
+  showEvalSuites,
   refreshPilots,
+  newPilot,
+  verifyPilot,
+  updatePilot,
+  addComponent,
+  openInLibrary,
+  addToPilot,
 };
 
 /** Registers every command; an exception escaping a command is logged and shown, never swallowed. */

@@ -1,13 +1,19 @@
-// The Pilots view: pilot folders of the workspace, found by their pilot.yaml (name, template, component count).
+// The Pilots view: pilot folders of the workspace (found by their pilot.yaml) and their components with version, status and markers.
 
 import * as nodePath from 'node:path';
+import * as semver from 'semver';
 import * as vscode from 'vscode';
 import { parseFile } from '../../core/formats/parseFile';
+import { assetRelative } from '../../core/scaffold/plan';
 import { treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
+import type { LibraryService } from '../libraryService';
+import type { ComponentStatus, PilotService, PilotStatus } from '../pilotService';
+import { kindIcon } from './catalogTree';
 
 /** One pilot as read from its pilot.yaml. */
 export interface PilotInfo {
+  readonly type: 'pilot';
   manifest: vscode.Uri;
   folder: vscode.Uri;
   name: string;
@@ -18,6 +24,15 @@ export interface PilotInfo {
   errors: number;
 }
 
+/** A component of a pilot (a child of its pilot). */
+export interface PilotComponentNode {
+  readonly type: 'component';
+  pilot: PilotInfo;
+  component: ComponentStatus;
+}
+
+export type PilotTreeNode = PilotInfo | PilotComponentNode;
+
 /** Reads one pilot.yaml; never throws (a broken manifest still lists the pilot, with its error count). */
 export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
   const file = parseFile(nodePath.basename(manifest.fsPath), bytes);
@@ -25,6 +40,7 @@ export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
   const folder = vscode.Uri.joinPath(manifest, '..');
   const lib = doc.library && typeof doc.library === 'object' ? (doc.library as Record<string, unknown>) : undefined;
   const info: PilotInfo = {
+    type: 'pilot',
     manifest,
     folder,
     name: typeof doc.name === 'string' ? doc.name : nodePath.basename(folder.fsPath),
@@ -36,38 +52,120 @@ export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
   return info;
 }
 
+/** Markers of a component: what needs attention, in words. */
+export function componentMarkers(c: ComponentStatus): string[] {
+  const out: string[] = [];
+  if (c.modifiedFiles.length) out.push('modified');
+  if (c.outdated) {
+    const better = [c.wanted, c.latest].filter((v): v is string => v !== null && (!c.version || !semver.valid(c.version) || semver.gt(v, c.version)));
+    out.push(better.length ? `outdated (${better[better.length - 1]})` : 'outdated');
+  }
+  if (c.deprecated) out.push(c.replacedBy ? `deprecated (use ${c.replacedBy})` : 'deprecated');
+  else if (c.notAllowed) out.push(c.standing === 'withdrawn' ? 'withdrawn' : 'not allowed');
+  return out;
+}
+
+/** "version · status", then the markers: `1.0.0 · approved · modified · outdated (1.1.0)`. */
+export function componentDescription(c: ComponentStatus): string {
+  if (c.standing === 'not installed') return 'not installed';
+  const status = c.standing === 'deprecated' || c.standing === 'withdrawn' ? undefined : c.standing;
+  return [c.version ?? '?', status, ...componentMarkers(c)].filter(Boolean).join(' · ');
+}
+
+/** True when a component needs the user's attention. */
+export function needsAttention(c: ComponentStatus): boolean {
+  return componentMarkers(c).length > 0 || c.standing === 'not installed';
+}
+
 /**
- * Lists the workspace's pilots. The scan (findFiles and reads) runs when the view is shown
- * and when a pilot.yaml changes; the tree maps its result.
+ * Lists the workspace's pilots and their components. The scan (findFiles and reads) and the
+ * checks (PilotService) run when the view is shown, when a pilot.yaml or pilot.lock.json
+ * changes, when a pilot file is saved (PilotService) and after the libraries change; the tree
+ * maps their results, no I/O.
  */
-export class PilotsTreeProvider extends Disposable implements vscode.TreeDataProvider<PilotInfo> {
-  private readonly changed = this._register(new vscode.EventEmitter<PilotInfo | undefined>());
+export class PilotsTreeProvider extends Disposable implements vscode.TreeDataProvider<PilotTreeNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<PilotTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private pilots: PilotInfo[] = [];
+  private children = new Map<string, PilotComponentNode[]>();
   private scanning: Promise<void> | undefined;
   private scanned = false;
   private timer: NodeJS.Timeout | undefined;
+  private libraryTimer: NodeJS.Timeout | undefined;
+  private librarySignature = '';
+  private readonly catalogIds = new WeakMap<object, number>();
+  private nextCatalogId = 1;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly service: PilotService,
+    private readonly libraries: LibraryService,
+  ) {
     super();
-    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/pilot.{yaml,yml}'));
     const later = (): void => {
       if (!this.scanned) return;
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.scan(), 300);
     };
-    this._register(watcher.onDidCreate(later));
-    this._register(watcher.onDidChange(later));
-    this._register(watcher.onDidDelete(later));
+    for (const pattern of ['**/pilot.{yaml,yml}', '**/pilot.lock.json']) {
+      const watcher = this._register(vscode.workspace.createFileSystemWatcher(pattern));
+      this._register(watcher.onDidCreate(later));
+      this._register(watcher.onDidChange(later));
+      this._register(watcher.onDidDelete(later));
+    }
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(later));
-    this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
+    // After a sync or reload of the libraries, versions and statuses may have moved.
+    this._register(
+      libraries.onDidChange(() => {
+        if (!this.scanned) return;
+        if (this.libraryTimer) clearTimeout(this.libraryTimer);
+        this.libraryTimer = setTimeout(() => {
+          if (this.libraries.busy) return;
+          const signature = this.signature();
+          if (signature === this.librarySignature) return;
+          this.service.invalidateLibraries();
+          void this.checkAll();
+        }, 500);
+      }),
+    );
+    this._register(service.onDidCheck((s) => this.applyStatus(s)));
+    this._register({
+      dispose: () => {
+        if (this.timer) clearTimeout(this.timer);
+        if (this.libraryTimer) clearTimeout(this.libraryTimer);
+      },
+    });
+  }
+
+  /** Identifies the libraries' catalogs as now loaded (a new catalog object means a reload or sync). */
+  private signature(): string {
+    return this.libraries.libraries
+      .map((l) => {
+        let id = 0;
+        if (l.catalog) {
+          id = this.catalogIds.get(l.catalog) ?? this.nextCatalogId++;
+          this.catalogIds.set(l.catalog, id);
+        }
+        return `${l.key}:${l.status}:${l.commit ?? ''}:${id}`;
+      })
+      .join('|');
   }
 
   get all(): readonly PilotInfo[] {
     return this.pilots;
   }
 
-  /** Finds and reads every pilot.yaml of the workspace (one scan at a time). */
+  /** The pilot whose folder is `dir` (an absolute path), when the workspace has it. */
+  pilotAt(dir: string): PilotInfo | undefined {
+    return this.pilots.find((p) => p.folder.fsPath === dir);
+  }
+
+  /** The last check of a pilot. */
+  statusOf(p: PilotInfo): PilotStatus | undefined {
+    return this.service.statusOf(p.folder.fsPath);
+  }
+
+  /** Finds and reads every pilot.yaml of the workspace, then checks every pilot (one scan at a time). */
   scan(): Promise<void> {
     this.scanning ??= (async () => {
       try {
@@ -82,8 +180,10 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
         }
         pilots.sort((a, b) => a.name.localeCompare(b.name) || a.folder.fsPath.localeCompare(b.folder.fsPath));
         this.pilots = pilots;
+        this.children = new Map(pilots.map((p) => [p.folder.fsPath, this.children.get(p.folder.fsPath) ?? []]));
         this.scanned = true;
         this.changed.fire(undefined);
+        await this.checkAll();
       } finally {
         this.scanning = undefined;
       }
@@ -91,21 +191,62 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     return this.scanning;
   }
 
+  /** Checks every pilot (against its lock and its library); the view updates as each one is done. */
+  async checkAll(): Promise<void> {
+    this.librarySignature = this.signature();
+    await Promise.all(this.pilots.map((p) => this.checkOne(p)));
+    this.librarySignature = this.signature();
+  }
+
+  /** Checks one pilot again. */
+  async checkOne(p: PilotInfo): Promise<PilotStatus> {
+    return this.service.check(p.folder.fsPath, { listed: p.components });
+  }
+
+  private applyStatus(s: PilotStatus): void {
+    const p = this.pilotAt(s.dir);
+    if (!p) return;
+    this.children.set(
+      s.dir,
+      s.components.map((component) => ({ type: 'component', pilot: p, component })),
+    );
+    this.changed.fire(p);
+  }
+
   /** Scans on first need (the view became visible). */
   ensureScanned(): Promise<void> {
     return this.scanned ? Promise.resolve() : this.scan();
   }
 
-  getChildren(node?: PilotInfo): PilotInfo[] {
-    return node ? [] : this.pilots;
+  getChildren(node?: PilotTreeNode): PilotTreeNode[] {
+    if (!node) return this.pilots;
+    if (node.type === 'pilot') {
+      const checked = this.children.get(node.folder.fsPath);
+      if (checked?.length || this.statusOf(node)) return checked ?? [];
+      return [];
+    }
+    return [];
   }
 
-  getTreeItem(p: PilotInfo): vscode.TreeItem {
-    const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.None);
+  getParent(node: PilotTreeNode): PilotTreeNode | undefined {
+    return node.type === 'component' ? node.pilot : undefined;
+  }
+
+  getTreeItem(node: PilotTreeNode): vscode.TreeItem {
+    return node.type === 'pilot' ? this.pilotItem(node) : this.componentItem(node);
+  }
+
+  private pilotItem(p: PilotInfo): vscode.TreeItem {
+    const status = this.statusOf(p);
+    const count = status?.pilot ? status.components.length : p.components.length;
+    const item = new vscode.TreeItem(p.name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = p.manifest.toString();
-    const count = `${p.components.length} component${p.components.length === 1 ? '' : 's'}`;
-    item.description = p.template ? `${p.template} · ${count}` : count;
-    item.iconPath = new vscode.ThemeIcon(p.errors ? 'warning' : 'rocket', p.errors ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    const attention = status?.pilot ? status.components.filter(needsAttention).length : 0;
+    const countText = `${count} component${count === 1 ? '' : 's'}`;
+    const parts = [p.template, countText, attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : undefined].filter(Boolean);
+    item.description = parts.join(' · ');
+    const warn = p.errors > 0 || !!status?.problem;
+    item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'rocket', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**');
     md.appendText(p.name);
@@ -122,11 +263,77 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     md.appendMarkdown('  \nComponents: ');
     md.appendText(p.components.length ? p.components.join(', ') : 'none');
-    if (p.errors) md.appendMarkdown(`  \n${p.errors} error${p.errors === 1 ? '' : 's'} in pilot.yaml (run Validate Workspace)`);
+    if (p.errors) md.appendMarkdown(`  \n${p.errors} error${p.errors === 1 ? '' : 's'} in pilot.yaml (run Verify Pilot)`);
+    if (status?.problem) {
+      md.appendMarkdown('\n\n$(warning) ');
+      md.appendText(status.problem);
+    }
+    md.supportThemeIcons = true;
     item.tooltip = md;
     item.resourceUri = p.manifest;
     item.command = { command: 'vscode.open', title: 'Open pilot.yaml', arguments: [p.manifest] };
     item.contextValue = treeItemContext.pilot;
     return item;
+  }
+
+  private componentItem(node: PilotComponentNode): vscode.TreeItem {
+    const c = node.component;
+    const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.pilot.manifest.toString()}#${c.id}`;
+    item.description = componentDescription(c);
+    const color = c.notAllowed || c.standing === 'not installed'
+      ? 'list.errorForeground'
+      : c.deprecated
+        ? 'list.warningForeground'
+        : c.modifiedFiles.length
+          ? 'gitDecoration.modifiedResourceForeground'
+          : c.outdated
+            ? 'charts.blue'
+            : undefined;
+    item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', color ? new vscode.ThemeColor(color) : undefined);
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('`');
+    md.appendText(c.id);
+    md.appendMarkdown('`');
+    if (c.kind) md.appendText(` (${c.kind})`);
+    md.appendMarkdown('\n\n');
+    if (c.reference) {
+      md.appendMarkdown('Reference: ');
+      md.appendText(c.reference);
+      md.appendMarkdown('  \n');
+    }
+    if (c.standing === 'not installed') md.appendText('Listed in pilot.yaml but not installed (pilot.lock.json has no entry).');
+    else {
+      md.appendText(`Locked: ${c.version ?? '?'} (${c.standing})`);
+      md.appendMarkdown('  \n');
+      md.appendText(`Wanted: ${c.wanted ?? '-'} · Latest: ${c.latest ?? '-'}`);
+    }
+    if (c.modifiedFiles.length) {
+      md.appendMarkdown('  \n');
+      md.appendText(`Edited locally: ${c.modifiedFiles.join(', ')}`);
+    }
+    if (c.replacedBy) {
+      md.appendMarkdown('  \n');
+      md.appendText(`Replaced by ${c.replacedBy}`);
+    }
+    item.tooltip = md;
+    const file = this.mainFile(node);
+    if (file) {
+      item.resourceUri = file;
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [file] };
+    }
+    const flags = [c.outdated || c.modifiedFiles.length || c.deprecated ? 'updatable' : undefined, c.asset ? 'inLibrary' : undefined].filter(Boolean);
+    item.contextValue = [treeItemContext.pilotComponent, ...flags].join(';');
+    return item;
+  }
+
+  /** The component's main file in the pilot: its entry when the library says which, else its first file. */
+  private mainFile(node: PilotComponentNode): vscode.Uri | undefined {
+    const c = node.component;
+    if (!c.files.length) return undefined;
+    const a = c.asset;
+    const entry = a?.entryFile ? assetRelative(a, a.entryFile) : undefined;
+    const rel = (entry && c.files.find((f) => f === entry || f.endsWith('/' + entry))) ?? c.files.find((f) => !/(^|\/)asset\.ya?ml$/.test(f)) ?? c.files[0];
+    return vscode.Uri.joinPath(node.pilot.folder, ...rel.split('/'));
   }
 }

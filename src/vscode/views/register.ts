@@ -5,11 +5,11 @@ import { contextKeys, views } from '../constants';
 import type { LibraryService } from '../libraryService';
 import type { CatalogNode, CatalogTreeProvider } from './catalogTree';
 import { AssetDecorations, describeView, isFilterActive } from './catalogTree';
-import type { PilotInfo, PilotsTreeProvider } from './pilotsTree';
+import type { PilotsTreeProvider, PilotTreeNode } from './pilotsTree';
 
 export interface RegisteredViews {
   catalogView: vscode.TreeView<CatalogNode>;
-  pilotsView: vscode.TreeView<PilotInfo>;
+  pilotsView: vscode.TreeView<PilotTreeNode>;
   disposables: vscode.Disposable[];
 }
 

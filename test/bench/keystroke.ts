@@ -1,0 +1,170 @@
+// Typing figures: one re-validation after a one-character edit, through the editor's path (LiveCatalog.setText), against yaml-language-server's doValidation.
+// Run alone: npx tsx test/bench/keystroke.ts [--runs N] [--dist DIR]   (prints one JSON line)
+// With --dist, our side runs the built engine (DIR/engine.js, as the extension does); otherwise the TypeScript sources.
+
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { getLanguageService } from 'yaml-language-server';
+import { createRequire } from 'node:module';
+import { LiveCatalog as SourceLiveCatalog } from '../../src/core/editor/liveCatalog';
+import { openFolderLibrary as sourceOpenFolderLibrary } from '../../src/node/openFolder';
+
+const repo = path.resolve(__dirname, '..', '..');
+const sampleLibrary = path.join(repo, 'samples', 'library');
+/** The typical prompt: a GitHub Models prompt file of the sample library (63 lines). */
+export const typicalPath = 'prompts/complaint-classifier/complaint-classifier.prompt.yml';
+/** The large file: the same prompt with test data rows up to 2,000 lines, added to the library as a new file. */
+export const largePath = 'prompts/complaint-classifier-large/complaint-classifier-large.prompt.yml';
+
+/** The 2,000-line file: the typical prompt's text, its testData grown row by row. */
+export function largeText(typical: string, lines = 2000): string {
+  const rows: string[] = [];
+  let i = 0;
+  const head = typical.replace(/\n*$/, '\n');
+  const headLines = head.split('\n').length - 1;
+  // Insert rows at the start of testData so the rest of the file (evaluators) stays after them.
+  while (headLines + rows.length < lines) {
+    rows.push(`  - channel: row ${i}`, `    complaint: Complaint number ${i} about a claim that took ${i % 30} weeks to settle.`);
+    i++;
+  }
+  return head.replace(/^testData:\n/m, `testData:\n${rows.slice(0, lines - headLines).join('\n')}\n`);
+}
+
+/**
+ * The text after the n-th keystroke: a word typed letter by letter into a message in the middle of
+ * the file (each text is new, so neither side can answer from a cache of a text seen before).
+ */
+export function editAt(text: string, n: number): string {
+  const anchor = text.indexOf('Pick the single best category');
+  const at = anchor >= 0 ? anchor + 4 : Math.floor(text.length / 2);
+  let typed = '';
+  for (let i = 0; i <= n; i++) typed += 'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26];
+  return text.slice(0, at) + typed + ' ' + text.slice(at);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+function timing(xs: number[]): Timing {
+  return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), runs: xs.length };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Times `edit(n)` for warm-up + runs edits (each a new text), giving the measured runs. */
+function timeEdits(runs: number, edit: (n: number) => void): number[] {
+  const out: number[] = [];
+  for (let n = 0; n < runs + 5; n++) {
+    const t0 = performance.now();
+    edit(n);
+    const ms = performance.now() - t0;
+    if (n >= 5) out.push(ms);
+  }
+  return out;
+}
+
+export interface KeystrokeResult {
+  typicalMs: Timing;
+  largeMs: Timing;
+  ylsTypicalMs: Timing;
+  ylsLargeMs: Timing;
+  typicalLines: number;
+  largeLines: number;
+  /** Diagnostics each side reported on the unedited files (a check that both really validate). */
+  diagnostics: { ours: number; yls: number };
+  path: string;
+}
+
+/** The engine's editor entry points: from a built dist/ (what the extension runs) or from the sources. */
+function engine(dist: string | undefined): { LiveCatalog: typeof SourceLiveCatalog; openFolderLibrary: typeof sourceOpenFolderLibrary } {
+  if (!dist) return { LiveCatalog: SourceLiveCatalog, openFolderLibrary: sourceOpenFolderLibrary };
+  const load = createRequire(__filename);
+  const modules = load(path.join(dist, 'engine.js')) as Record<string, Record<string, unknown>>;
+  return {
+    LiveCatalog: modules['src/core/editor/liveCatalog.ts'].LiveCatalog as typeof SourceLiveCatalog,
+    openFolderLibrary: modules['src/node/openFolder.ts'].openFolderLibrary as typeof sourceOpenFolderLibrary,
+  };
+}
+
+/** Measures both sides on the same files and the same edits. */
+export async function keystrokeBench(runs: number, dist?: string): Promise<KeystrokeResult> {
+  const { LiveCatalog, openFolderLibrary } = engine(dist);
+  const typical = readFileSync(path.join(sampleLibrary, typicalPath), 'utf8');
+  const large = largeText(typical);
+
+  // Ours: the editor's path. A LiveCatalog over the sample library; each keystroke is setText.
+  const base = await openFolderLibrary(sampleLibrary);
+  const live = new LiveCatalog(base);
+  live.setText(largePath, large);
+  const ours = (p: string, text: string) => (n: number) => void live.setText(p, editAt(text, n));
+  const typicalMs = timeEdits(runs, ours(typicalPath, typical));
+  const largeMs = timeEdits(runs, ours(largePath, large));
+  const oursDiags = live.diagnosticsFor(typicalPath).length + live.diagnosticsFor(largePath).length;
+
+  // yaml-language-server: the language service with the same JSON Schema, doValidation on a TextDocument.
+  const schema = JSON.parse(readFileSync(path.join(repo, 'schemas', 'gh-models.schema.json'), 'utf8')) as Record<string, unknown>;
+  const schemaUri = 'file:///schemas/gh-models.schema.json';
+  const ls = getLanguageService({
+    schemaRequestService: async (uri: string) => {
+      if (uri === schemaUri) return JSON.stringify(schema);
+      throw new Error(`no schema at ${uri}`);
+    },
+    workspaceContext: { resolveRelativePath: (rel: string, res: string) => new URL(rel, res).toString() },
+  });
+  ls.configure({ validate: true, completion: false, hover: false, format: false, isKubernetes: false, schemas: [{ uri: schemaUri, fileMatch: ['*.prompt.yml'], schema, name: 'gh-models' }] });
+  let version = 0;
+  const yls = (p: string, text: string) => async (n: number) => {
+    const doc = TextDocument.create(`file:///library/${p}`, 'yaml', ++version, editAt(text, n));
+    await ls.doValidation(doc, false);
+  };
+  const timeAsync = async (edit: (n: number) => Promise<void>): Promise<number[]> => {
+    const out: number[] = [];
+    for (let n = 0; n < runs + 5; n++) {
+      const t0 = performance.now();
+      await edit(n);
+      const ms = performance.now() - t0;
+      if (n >= 5) out.push(ms);
+    }
+    return out;
+  };
+  const ylsTypicalMs = await timeAsync(yls(typicalPath, typical));
+  const ylsLargeMs = await timeAsync(yls(largePath, large));
+  const ylsDiags =
+    (await ls.doValidation(TextDocument.create(`file:///library/${typicalPath}`, 'yaml', ++version, typical), false)).length +
+    (await ls.doValidation(TextDocument.create(`file:///library/${largePath}`, 'yaml', ++version, large), false)).length;
+
+  return {
+    typicalMs: timing(typicalMs),
+    largeMs: timing(largeMs),
+    ylsTypicalMs: timing(ylsTypicalMs),
+    ylsLargeMs: timing(ylsLargeMs),
+    typicalLines: typical.split('\n').length - 1,
+    largeLines: large.split('\n').length - 1,
+    diagnostics: { ours: oursDiags, yls: ylsDiags },
+    path: `LiveCatalog.setText (src/core/editor/liveCatalog.ts${dist ? ', built engine.js' : ', sources'}) over the sample library`,
+  };
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--runs');
+  const d = process.argv.indexOf('--dist');
+  keystrokeBench(i > 0 ? Number(process.argv[i + 1]) : 30, d > 0 ? path.resolve(process.argv[d + 1]) : undefined)
+    .then((r) => process.stdout.write(JSON.stringify(r) + '\n'))
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+}

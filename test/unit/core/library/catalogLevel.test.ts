@@ -1,0 +1,208 @@
+// The catalog level (what `list` reads): same assets as a full load, its compact index cache, the per-commit snapshot, and re-parsing only changed blobs.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { nodeCacheDeps } from '../../../../src/cli/libraries';
+import { parseCatalogEntry } from '../../../../src/core/formats/catalogEntry';
+import { formatOfPath, isYamlPath } from '../../../../src/core/formats/detect';
+import { catalogCodec } from '../../../../src/core/library/catalogCodec';
+import { loadCatalogSnapshot, saveCatalogSnapshot } from '../../../../src/core/library/catalogSnapshot';
+import { openGitLibrary } from '../../../../src/core/library/gitLibrary';
+import type { CatalogLevel } from '../../../../src/core/library/load';
+import { librarySource } from '../../../../src/core/library/source';
+import type { GitLibrarySource } from '../../../../src/core/library/source';
+import { cachePaths, syncLibrary } from '../../../../src/core/library/sync';
+import type { Asset, Catalog } from '../../../../src/core/library/types';
+import { NodeGit } from '../../../../src/node/git';
+import { openFolderLibrary } from '../../../../src/node/openFolder';
+import { assetFiles, changedAssets, generateBenchLibrary, idOf, onePercentChange } from '../../../bench/generate';
+import { fixturesDir, sampleLibrary } from '../../paths';
+import { cleanupTemp, commitAll, makeRepo, tempDir, testGitEnv, writeFiles } from '../../support/gitServer';
+
+/** What the catalog says about an asset, positions and problem counts left out. */
+function view(a: Asset): unknown {
+  return {
+    id: a.id,
+    kind: a.kind,
+    format: a.format,
+    version: a.version,
+    status: a.status,
+    managed: a.managed,
+    title: a.title,
+    description: a.description,
+    owners: a.owners,
+    tags: a.tags,
+    path: a.path,
+    entry: a.entry,
+    entryFile: a.entryFile,
+    files: a.files,
+    inputs: a.inputs.map((i) => [i.name, i.type, i.required, i.description, i.default]),
+    model: a.model,
+    references: a.references.map((r) => [r.field, r.ref]),
+    manifest: a.manifest,
+    replacedBy: a.replacedBy,
+    approval: a.approval,
+    parameters: a.parameters,
+    layout: a.layout,
+    commit: a.commit,
+  };
+}
+
+function views(c: Catalog): unknown[] {
+  return c.assets.map(view);
+}
+
+const deps = () => nodeCacheDeps({ git: new NodeGit({ env: testGitEnv, localTimeoutMs: 15_000, networkTimeoutMs: 15_000 }) });
+
+function gitSrc(url: string): GitLibrarySource {
+  return librarySource({ url }, { resolvePath: (p) => p }) as GitLibrarySource;
+}
+
+describe('the catalog level', function () {
+  this.timeout(60_000);
+  after(() => cleanupTemp());
+
+  for (const [label, root] of [
+    ['the sample library', sampleLibrary],
+    ['the cross-asset problems fixture', path.join(fixturesDir, 'catalog', 'cross-asset-problems')],
+  ] as const) {
+    it(`builds the same assets as a full load from ${label}, with no diagnostics`, async () => {
+      const full = await openFolderLibrary(root);
+      const light = await openFolderLibrary(root, { level: 'catalog' });
+      assert.deepEqual(views(light), views(full));
+      assert.deepEqual(light.library, full.library);
+      assert.equal(light.level, 'catalog');
+      assert.deepEqual(light.diagnostics, []);
+    });
+  }
+
+  it('builds the same assets as a full load from a generated library of every format (planted problems included)', async () => {
+    const dir = tempDir('gen');
+    writeFiles(dir, generateBenchLibrary(240));
+    const full = await openFolderLibrary(dir);
+    const light = await openFolderLibrary(dir, { level: 'catalog' });
+    assert.equal(light.assets.length, 240);
+    assert.deepEqual(views(light), views(full));
+    assert.ok(full.diagnostics.length > 0, 'the full load finds the planted problems');
+  });
+
+  it('stores catalog-level files compactly and reads them back unchanged', () => {
+    const files = { ...generateBenchLibrary(60) };
+    for (const p of readdirSync(path.join(sampleLibrary, 'prompts'), { recursive: true })) {
+      const rel = `prompts/${String(p).split(path.sep).join('/')}`;
+      if (formatOfPath(rel) || isYamlPath(rel)) files[`sample/${rel}`] = readFileSync(path.join(sampleLibrary, 'prompts', String(p)), 'utf8');
+    }
+    let n = 0;
+    for (const [rel, text] of Object.entries(files)) {
+      if (!formatOfPath(rel) && !isYamlPath(rel)) continue;
+      const f = parseCatalogEntry(rel, new TextEncoder().encode(text));
+      delete f.samples; // not part of the catalog, not stored
+      assert.deepEqual(catalogCodec.decode(catalogCodec.encode(f), rel), f, rel);
+      n++;
+    }
+    assert.ok(n > 100);
+  });
+
+  it('stores a catalog-level catalog whole and reads it back unchanged (snapshot)', async () => {
+    const dir = tempDir('gen');
+    writeFiles(dir, generateBenchLibrary(120));
+    const fs = nodeCacheDeps().fs;
+    const p = nodeCacheDeps().path;
+    const normal = (c: Catalog) => JSON.parse(JSON.stringify(c.assets)) as unknown;
+    for (const root of [sampleLibrary, dir, path.join(fixturesDir, 'catalog', 'cross-asset-problems')]) {
+      const catalog = await openFolderLibrary(root, { level: 'catalog' });
+      const file = path.join(tempDir('snap'), 'catalog.snapshot');
+      const key = { engine: 'e', commit: 'c0ffee', fallbackName: 'lib' };
+      for (const a of catalog.assets) a.commit = key.commit;
+      await saveCatalogSnapshot(fs, p, file, catalog, key);
+      const back = await loadCatalogSnapshot(fs, file, root, key);
+      assert.ok(back, root);
+      assert.deepEqual(normal(back.catalog), normal(catalog), root);
+      assert.deepEqual(back.catalog.library, catalog.library);
+      assert.equal(back.files, catalog.files.size);
+      assert.equal(await loadCatalogSnapshot(fs, file, root, { ...key, commit: 'other' }), undefined);
+      assert.equal(await loadCatalogSnapshot(fs, file, root, { ...key, engine: 'other' }), undefined);
+      assert.equal(await loadCatalogSnapshot(fs, file, root, { ...key, fallbackName: 'other' }), undefined);
+    }
+  });
+
+  describe('on a git library', () => {
+    const n = 200;
+    let work: string;
+    let url: string;
+
+    beforeEach(() => {
+      work = tempDir('work');
+      makeRepo(work, generateBenchLibrary(n));
+      url = `file://${work}`;
+    });
+
+    async function open(cacheDir: string, level: CatalogLevel = 'catalog', engine = 'test-engine') {
+      const parsed: string[] = [];
+      const opened = await openGitLibrary(deps(), gitSrc(url), { cacheDir, sync: 'if-missing', engine, level, onParse: (p) => parsed.push(p) });
+      return { opened, parsed };
+    }
+
+    it('parses every blob once, serves the commit\'s snapshot next time, and re-parses only the blobs a commit changed', async () => {
+      const cacheDir = tempDir('cache');
+      const first = await open(cacheDir);
+      assert.equal(first.opened.catalog.assets.length, n);
+      assert.equal(first.opened.fromSnapshot, undefined);
+      const readable = Object.keys(generateBenchLibrary(n)).filter((p) => formatOfPath(p) || isYamlPath(p));
+      assert.deepEqual(first.parsed.sort(), readable.sort(), 'each recognised file once; module sources and READMEs are not read');
+
+      const second = await open(cacheDir);
+      assert.equal(second.opened.fromSnapshot, true);
+      assert.deepEqual(second.parsed, []);
+      assert.deepEqual(views(second.opened.catalog), views(first.opened.catalog));
+
+      // A commit that changes 1% of the assets: only their blobs are parsed again.
+      const changed = changedAssets(n);
+      writeFiles(work, onePercentChange(n));
+      const commit = commitAll(work, 'Change 1%');
+      await syncLibrary(deps(), gitSrc(url), cacheDir);
+      const third = await open(cacheDir);
+      const expected = changed.flatMap((i) => Object.keys(assetFiles(i, 1)).filter((p) => formatOfPath(p) || isYamlPath(p)));
+      assert.deepEqual(third.parsed.sort(), expected.sort());
+      assert.equal(third.opened.commit, commit);
+      const asset = third.opened.catalog.assets.find((a) => a.id === idOf(changed[0]))!;
+      assert.match(asset.version, /\.1$/);
+      assert.ok(third.opened.catalog.assets.every((a) => a.commit === commit));
+      // The new commit's snapshot is written and used.
+      const fourth = await open(cacheDir);
+      assert.equal(fourth.opened.fromSnapshot, true);
+      assert.deepEqual(views(fourth.opened.catalog), views(third.opened.catalog));
+
+      // The full level keeps its own index: it parses everything once, with positions and diagnostics.
+      const full = await open(cacheDir, 'full');
+      assert.equal(full.parsed.length > third.parsed.length, true);
+      assert.deepEqual(views(full.opened.catalog), views(third.opened.catalog));
+      assert.ok(full.opened.catalog.diagnostics.length > 0);
+    });
+
+    it('does not trust a snapshot that does not check out: the index cache answers instead, and a fresh snapshot is written', async () => {
+      const cacheDir = tempDir('cache');
+      const first = await open(cacheDir);
+      const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
+      const bytes = readFileSync(paths.catalogSnapshot);
+      const flipped = Buffer.from(bytes);
+      const at = flipped.indexOf('"description"', flipped.indexOf(10)) + 20;
+      flipped[at] = flipped[at] === 0x61 ? 0x62 : 0x61;
+      writeFileSync(paths.catalogSnapshot, flipped);
+      const afterFlip = await open(cacheDir);
+      assert.equal(afterFlip.opened.fromSnapshot, undefined, 'a corrupt snapshot is not used');
+      assert.deepEqual(afterFlip.parsed, [], 'the index cache still serves every file');
+      assert.deepEqual(views(afterFlip.opened.catalog), views(first.opened.catalog));
+      assert.deepEqual(readFileSync(paths.catalogSnapshot), bytes, 'the same snapshot is written again');
+
+      const otherEngine = await open(cacheDir, 'catalog', 'another-engine');
+      assert.equal(otherEngine.opened.fromSnapshot, undefined);
+      assert.equal(otherEngine.parsed.length, first.parsed.length, 'another engine build parses again');
+
+      writeFileSync(paths.catalogSnapshot, bytes.subarray(0, bytes.length - 10));
+      const truncated = await open(cacheDir, 'catalog', 'another-engine');
+      assert.equal(truncated.opened.fromSnapshot, undefined);
+    });
+  });
+});

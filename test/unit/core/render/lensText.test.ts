@@ -1,0 +1,48 @@
+// The prompt CodeLens texts on the sample library: tokens and cost of the prompt's model, every allowed model in the tooltip, eval coverage.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseFile } from '../../../../src/core/formats/parseFile';
+import { formatUsd } from '../../../../src/core/render/cost';
+import { suitesLensTitle, tokensLensTitle, tokensLensTooltip } from '../../../../src/core/render/lensText';
+import { buildPromptReport, partialFiles } from '../../../../src/core/render/promptReport';
+import type { Catalog } from '../../../../src/core/library/types';
+import { openFolderLibrary } from '../../../../src/node/openFolder';
+import { sampleLibrary } from '../../paths';
+
+function report(catalog: Catalog | undefined, rel: string) {
+  const text = fs.readFileSync(path.join(sampleLibrary, rel), 'utf8');
+  const file = parseFile(rel, Buffer.from(text));
+  const partials = partialFiles(catalog, file);
+  return buildPromptReport({ file, text, catalog, partial: (n) => (partials.has(n) ? fs.readFileSync(path.join(sampleLibrary, partials.get(n)!), 'utf8') : undefined) });
+}
+
+describe('core/render/lensText', () => {
+  let catalog: Catalog;
+  before(async () => {
+    catalog = await openFolderLibrary(sampleLibrary);
+  });
+
+  it("titles the tokens lens with the estimate and the prompt model's most per call", () => {
+    const r = report(catalog, 'prompts/claim-summary/claim-summary.prompt');
+    assert.equal(tokensLensTitle(r), `$(symbol-numeric) ~${r.tokens.tokens} tokens · openai/gpt-4o-mini ≤ ${formatUsd(r.costs[0].total!)}/call`);
+    const tip = tokensLensTooltip(r);
+    assert.match(tip, /rendered with the sample "claim-summary-evals: Escape of water, home policy, with adjuster notes"/);
+    assert.match(tip, /o200k_base tokenizer/);
+    for (const m of ['openai/gpt-4o-mini', 'openai/gpt-4o', 'openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4', 'anthropic/claude-3-5-sonnet']) assert.ok(tip.includes(`• ${m}`), m);
+    assert.match(tip, /• openai\/gpt-4o-mini \(the prompt's model\): \$[\d.]+ = \$[\d.]+ in \+ \$0\.00042 out; 700 output tokens \(the prompt's max output setting\)/);
+    assert.match(tip, /anthropic\/claude-3-5-sonnet \(deprecated\)/);
+  });
+
+  it('counts the covering suites', () => {
+    assert.equal(suitesLensTitle(report(catalog, 'prompts/claim-summary/claim-summary.prompt')), '$(beaker) 1 eval suite covers this prompt');
+    assert.equal(suitesLensTitle(report(catalog, 'prompts/fraud-signal-extraction/fraud-signal-extraction.prompt')), '$(beaker) No eval suite covers this prompt');
+  });
+
+  it('says when there is no price or no model', () => {
+    assert.match(tokensLensTitle(report(undefined, 'prompts/claim-summary/claim-summary.prompt')), /^\$\(symbol-numeric\) ~\d+ tokens · openai\/gpt-4o-mini: no price in the model catalogue$/);
+    assert.match(tokensLensTitle(report(catalog, 'prompts/adjuster-email-reply/adjuster-email-reply.prompt.md')), /^\$\(symbol-numeric\) ~\d+ tokens · no model named$/);
+    assert.match(tokensLensTooltip(report(catalog, 'prompts/adjuster-email-reply/adjuster-email-reply.prompt.md')), /no sample values \(placeholders as written\)/);
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { formatOfPath, isYamlPath } from '../../../src/core/formats/detect';
+import type { ParsedFile } from '../../../src/core/formats/types';
+import { parseAtLevel } from '../../../src/core/library/load';
+import type { CatalogLevel } from '../../../src/core/library/load';
+import { openFolderLibrary } from '../../../src/node/openFolder';
+import { ParsePool } from '../../../src/node/parsePool';
+import { generateBenchLibrary } from '../../bench/generate';
+import { sampleLibrary } from '../paths';
+import { cleanupTemp, tempDir, writeFiles } from '../support/gitServer';
+
+/** Every recognised file of the sample library and of a small generated one. */
+function inputs(): { path: string; bytes: Uint8Array }[] {
+  const out: { path: string; bytes: Uint8Array }[] = [];
+  for (const f of readdirSync(sampleLibrary, { recursive: true })) {
+    const rel = String(f).split(path.sep).join('/');
+    if (formatOfPath(rel) || isYamlPath(rel)) out.push({ path: rel, bytes: readFileSync(path.join(sampleLibrary, String(f))) });
+  }
+  for (const [rel, text] of Object.entries(generateBenchLibrary(40))) {
+    if (formatOfPath(rel) || isYamlPath(rel)) out.push({ path: `gen/${rel}`, bytes: new TextEncoder().encode(text) });
+  }
+  return out;
+}
+
+/** Same shape as a structured clone (what a worker sends back): undefined fields dropped. */
+function cloned(f: ParsedFile): ParsedFile {
+  return structuredClone(f);
+}
+
+describe('ParsePool', function () {
+  this.timeout(60_000);
+  after(() => cleanupTemp());
+
+  for (const level of ['full', 'catalog'] as CatalogLevel[]) {
+    it(`gives the same files on worker threads as in this thread (${level} level)`, async () => {
+      const pool = new ParsePool({ threads: 2, startAfter: { [level]: 0 }, batch: 4 });
+      try {
+        const files = inputs();
+        const got = await Promise.all(files.map((f) => pool.parse(f.path, f.bytes, level)));
+        assert.ok(pool.counts.workers > 0, 'some files were parsed on workers');
+        files.forEach((f, i) => assert.deepEqual(cloned(got[i]), cloned(parseAtLevel(f.path, f.bytes, level)), f.path));
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('parses in this thread until a load has enough files, and when its worker script cannot start', async () => {
+    const small = new ParsePool({ startAfter: { full: 1000 } });
+    const f = inputs()[0];
+    await small.parse(f.path, f.bytes, 'full');
+    assert.deepEqual(small.counts, { workers: 0, inline: 1 });
+    await small.close();
+
+    const broken = new ParsePool({ threads: 1, startAfter: { full: 0 }, script: path.join(tempDir('none'), 'missing-worker.js') });
+    const files = inputs().slice(0, 20);
+    const got = await Promise.all(files.map((x) => broken.parse(x.path, x.bytes, 'full')));
+    files.forEach((x, i) => assert.deepEqual(cloned(got[i]), cloned(parseAtLevel(x.path, x.bytes, 'full')), x.path));
+    assert.equal(broken.counts.workers, 0);
+    await broken.close();
+  });
+
+  it('loads a library through the pool with the same catalog and diagnostics', async () => {
+    const dir = tempDir('lib');
+    writeFiles(dir, generateBenchLibrary(80));
+    const pool = new ParsePool({ threads: 1, startAfter: { full: 10 } });
+    try {
+      const pooled = await openFolderLibrary(dir, { parser: pool });
+      const plain = await openFolderLibrary(dir);
+      assert.ok(pool.counts.workers > 0);
+      assert.deepEqual(structuredClone(pooled.assets), structuredClone(plain.assets));
+      assert.deepEqual(structuredClone(pooled.diagnostics), structuredClone(plain.diagnostics));
+    } finally {
+      await pool.close();
+    }
+  });
+});
