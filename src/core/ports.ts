@@ -119,6 +119,11 @@ export interface Git {
   /** Files that differ between two commits of the clone (optional: callers without it read the whole tree). */
   diffTree?(dir: string, from: string, to: string): Promise<GitTreeChange[]>;
   blobReader(dir: string): GitBlobReader;
+  /**
+   * Brings one blob missing from a partial clone into it from `remote` (git's lazy fetch, with
+   * only the remote's own protocol allowed). Optional: without it, missing blobs stay missing.
+   */
+  fetchBlob?(dir: string, oid: string, opts: { remote: string }): Promise<void>;
   /** Commits that touched `path` ('' = the whole tree), newest first. */
   log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]>;
   /** The top folder of the work tree holding `dir`, or undefined when it is not in one. */

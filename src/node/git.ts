@@ -306,6 +306,12 @@ export class NodeGit implements Git {
     return new CatFileReader(dir, this.env, this.localTimeoutMs);
   }
 
+  async fetchBlob(dir: string, oid: string, opts: { remote: string }): Promise<void> {
+    if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new GitError(`Internal error: not an object id: ${oid}.`, 'failed');
+    // `cat-file -e` on an object of a partial clone fetches it from the promisor remote.
+    await this.run(['cat-file', '-e', oid], { cwd: dir, remote: opts.remote, network: true });
+  }
+
   async log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]> {
     if (rev.startsWith('-')) throw new GitError(`Refused revision ${rev}.`, 'refused');
     const n = Math.max(1, Math.min(1000, Math.floor(max)));

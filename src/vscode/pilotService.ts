@@ -203,7 +203,7 @@ export class PilotService extends Disposable {
     if (!catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
     if (lib.source?.kind === 'git' && lib.commit) {
       const src = gitSource(this.git, lib.root, lib.commit);
-      const history = gitLibraryHistory(this.git, lib.root, { head: lib.commit });
+      const history = gitLibraryHistory(this.git, lib.root, { head: lib.commit, remote: lib.source.url });
       return {
         catalog,
         source: src,

@@ -80,7 +80,7 @@ export async function openLibraryForPilot(src: LibrarySource, pilotDir: string, 
   for (const w of opened.warnings) io.err(`warning: ${w}\n`);
   if (src.kind === 'git') {
     const commit = opened.commit ?? opened.catalog.commit ?? '';
-    const history = opened.git && commit ? gitLibraryHistory(git, opened.git.paths.repo, { head: commit }) : undefined;
+    const history = opened.git && commit ? gitLibraryHistory(git, opened.git.paths.repo, { head: commit, remote: src.url }) : undefined;
     return { opened, commit, url: urlForRecord(src.url), history, close: () => history?.close() };
   }
   const root = opened.catalog.root;

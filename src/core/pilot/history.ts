@@ -16,10 +16,11 @@ export interface LibraryHistory {
 
 /**
  * The history of a library that lives in a git repository at `repoDir` (its root, or the
- * folder `prefix` inside it), read at `head` and older commits. Nothing is fetched: an
- * object missing from a partial clone makes that read fail, and the caller goes without a base.
+ * folder `prefix` inside it), read at `head` and older commits. A blob missing from a partial
+ * clone is fetched from `remote` when one is given (and the Git port can); otherwise that read
+ * fails, and the caller goes without a base.
  */
-export function gitLibraryHistory(git: Git, repoDir: string, opts: { head: string; prefix?: string }): LibraryHistory {
+export function gitLibraryHistory(git: Git, repoDir: string, opts: { head: string; prefix?: string; remote?: string }): LibraryHistory {
   const prefix = (opts.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const sources: GitFileSource[] = [];
   const cache = new Map<string, Promise<FileSource | undefined>>();
@@ -31,8 +32,28 @@ export function gitLibraryHistory(git: Git, repoDir: string, opts: { head: strin
         p = (async () => {
           const full = await git.resolveCommit(repoDir, commit);
           if (!full) return undefined;
-          const inner = gitSource(git, repoDir, full);
-          sources.push(inner);
+          const local = gitSource(git, repoDir, full);
+          sources.push(local);
+          const inner: FileSource = {
+            list: () => local.list(),
+            async read(path: string) {
+              try {
+                return await local.read(path);
+              } catch (e) {
+                if (!opts.remote || !git.fetchBlob) throw e;
+                const entry = (await local.list()).find((x) => x.path === path);
+                if (!entry?.key) throw e;
+                await git.fetchBlob(repoDir, entry.key, { remote: opts.remote });
+                // The reader that met the missing object may have stopped: read with a fresh one.
+                const again = gitSource(git, repoDir, full);
+                try {
+                  return await again.read(path);
+                } finally {
+                  again.close();
+                }
+              }
+            },
+          };
           if (!prefix) return inner;
           const strip = prefix + '/';
           const src: FileSource = {

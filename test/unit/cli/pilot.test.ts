@@ -16,7 +16,7 @@ interface Run {
 
 const cacheDir = tempDir('cache');
 
-async function run(args: string[], opts: { cwd?: string; answers?: string[] } = {}): Promise<Run> {
+async function run(args: string[], opts: { cwd?: string; answers?: string[]; cache?: string } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const answers = opts.answers ? [...opts.answers] : undefined;
@@ -24,7 +24,7 @@ async function run(args: string[], opts: { cwd?: string; answers?: string[] } = 
     out: (t) => (out += t),
     err: (t) => (err += t),
     cwd: opts.cwd ?? tempDir('cwd'),
-    env: { ...testGitEnv, GENAI_ASSETS_CACHE_DIR: cacheDir },
+    env: { ...testGitEnv, GENAI_ASSETS_CACHE_DIR: opts.cache ?? cacheDir },
     color: false,
   };
   if (answers) io.ask = async (q) => ((err += q), answers.shift());
@@ -267,6 +267,39 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
       const merged = text(out, 'prompts/greet/greet.prompt');
       assert.match(merged, /Say hi to/);
       assert.match(merged, /Use one warm sentence\./);
+    });
+  });
+
+  describe('a partial clone made after the locked version was superseded', () => {
+    let daemon: GitDaemon;
+    let work: string;
+    before(async () => {
+      const base = tempDir('served-partial');
+      work = gitLibrary('basic-library').dir;
+      makeBare(work, path.join(base, 'lib.git'), { allowFilter: true });
+      git(work, 'push', '-q', 'origin', 'main');
+      daemon = await GitDaemon.start(base);
+    });
+    after(async () => daemon?.stop());
+
+    it('fetches the locked version\'s blobs for the merge base, so local and upstream edits are both kept', async () => {
+      const url = daemon.url('lib.git');
+      const out = newTarget();
+      assert.equal((await scaffoldBasic(url, out)).code, 0);
+      editFile(out, 'prompts/greet/greet.prompt', (t) => t.replace('Say hello', 'Say hi'));
+      editFile(work, 'prompts/greet/greet.prompt', (t) => t.replace('Use one sentence.', 'Use one warm sentence.'));
+      editFile(work, 'prompts/greet/asset.yaml', (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
+      commitAll(work, 'greet 1.1.0');
+      git(work, 'push', '-q', 'origin', 'main');
+      // A fresh cache (as in CI): the partial clone holds only the new commit's blobs.
+      const freshCache = tempDir('fresh-cache');
+      const r = await run(['update', out], { cache: freshCache });
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /merged \(local edits kept\) prompts\/greet\/greet\.prompt/);
+      const merged = text(out, 'prompts/greet/greet.prompt');
+      assert.match(merged, /Say hi to/);
+      assert.match(merged, /Use one warm sentence\./);
+      assert.doesNotMatch(merged, /<<<<<<<|>>>>>>>/);
     });
   });
 });
