@@ -39,6 +39,20 @@ const vendorChunks = {
 const chunkOf = new Map(Object.entries(vendorChunks).flatMap(([chunk, specs]) => specs.map((s) => [s, chunk])));
 
 /**
+ * The source of a stand-in module whose exports `keys` are read from `loadExpr` on first use.
+ * The getters sit on the prototype: esbuild's interop helper copies a CommonJS module's own
+ * properties one by one when it is imported, and a stand-in with none costs nothing to import.
+ */
+function standIn(loadExpr, keys, esModule) {
+  return `let mod;
+const load = () => (mod ??= ${loadExpr});
+const proto = {};
+for (const k of ${JSON.stringify(keys)}) Object.defineProperty(proto, k, { enumerable: true, get: () => load()[k] });
+module.exports = Object.create(proto${esModule ? ', { __esModule: { value: true } }' : ''});
+`;
+}
+
+/**
  * Replaces `import ... from '<lazy library>'` by a stand-in whose exports are getters that require the
  * vendor chunk on first read (esbuild reads imported names at their use sites, so nothing loads before).
  * The export names are taken from the library itself at build time.
@@ -52,16 +66,7 @@ const lazyVendors = {
     build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
       const real = require(args.path);
       const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
-      const getters = keys.map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] },`).join('\n');
-      return {
-        loader: 'js',
-        contents: `let mod;
-const load = () => (mod ??= require('./vendor/${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]);
-module.exports = Object.defineProperties({}, {
-${real.__esModule ? '  __esModule: { value: true },\n' : ''}${getters}
-});
-`,
-      };
+      return { loader: 'js', contents: standIn(`require('./vendor/${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]`, keys, !!real.__esModule) };
     });
   },
 };
@@ -100,35 +105,16 @@ function lazyEngine(exportsByModule) {
         return target ? { path: target, namespace: 'lazy-engine' } : undefined;
       });
       // Node built-ins that are not in Node's startup snapshot cost a compile on first require: defer them too.
-      build.onResolve({ filter: /^node:(crypto|child_process)$/ }, (args) =>
+      build.onResolve({ filter: /^node:(crypto|child_process|worker_threads)$/ }, (args) =>
         args.namespace === 'file' && /^src\/(extension\.ts|vscode\/)/.test(path.relative('.', args.importer).split(path.sep).join('/')) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
       );
       build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-        const keys = Object.keys(require(args.path));
-        return {
-          loader: 'js',
-          contents: `let mod;
-const load = () => (mod ??= require(${JSON.stringify(args.path)}));
-module.exports = Object.defineProperties({}, {
-${keys.map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] },`).join('\n')}
-});
-`,
-        };
+        return { loader: 'js', contents: standIn(`require(${JSON.stringify(args.path)})`, Object.keys(require(args.path)), false) };
       });
       build.onResolve({ filter: /^\.\/engine\.js$/, namespace: 'lazy-engine' }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-engine' }, (args) => {
-        const getters = exportsByModule.get(args.path).map((k) => `  ${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] },`).join('\n');
-        return {
-          loader: 'js',
-          contents: `let mod;
-const load = () => (mod ??= require('./engine.js')[${JSON.stringify(args.path)}]);
-module.exports = Object.defineProperties({}, {
-  __esModule: { value: true },
-${getters}
-});
-`,
-        };
+        return { loader: 'js', contents: standIn(`require('./engine.js')[${JSON.stringify(args.path)}]`, exportsByModule.get(args.path), true) };
       });
     },
   };

@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
-import { promises as fsp, readFile as readFileCallback } from 'node:fs';
+import { promises as fsp, readFile as readFileCallback, readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DirEntry, EntryType, FileStat, FileSystem, PathOps } from '../core/ports';
 
@@ -92,3 +92,17 @@ export class NodeFileSystem implements FileSystem {
 
 /** A shared instance (the class holds no state). */
 export const nodeFileSystem: FileSystem = new NodeFileSystem();
+
+/**
+ * Node's file system with synchronous reads: for command-line runs, where nothing else waits on
+ * the thread, a library of many small files reads about twice as fast (no thread-pool round trips).
+ */
+export class SyncReadFileSystem extends NodeFileSystem {
+  override readFile(path: string): Promise<Uint8Array> {
+    try {
+      return Promise.resolve(readFileSync(path));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+}

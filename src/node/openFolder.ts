@@ -6,12 +6,13 @@ import { UserError } from '../core/errors';
 import { folderSource, loadCatalog } from '../core/library/load';
 import type { CatalogLevel, FileParser, FileSource, ParsedFileCache } from '../core/library/load';
 import type { Catalog } from '../core/library/types';
+import type { FileReader } from '../core/ports';
 import { nodeFileSystem, nodePathOps } from './fileSystem';
 
 /** Loads the library rooted at `root` (a folder). */
 export async function openFolderLibrary(
   root: string,
-  opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void; level?: CatalogLevel; parser?: FileParser } = {},
+  opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void; level?: CatalogLevel; parser?: FileParser; reader?: FileReader } = {},
 ): Promise<Catalog> {
   const abs = nodePath.resolve(root);
   const st = await fsp.stat(abs).catch(() => undefined);
@@ -19,7 +20,7 @@ export async function openFolderLibrary(
   if (!st.isDirectory()) throw new UserError(`${root} is not a folder; give the library's root folder.`);
   return loadCatalog({
     root: abs,
-    source: opts.source ?? folderSource(nodeFileSystem, nodePathOps, abs),
+    source: opts.source ?? folderSource(opts.reader ?? nodeFileSystem, nodePathOps, abs),
     cache: opts.cache,
     commit: opts.commit,
     fallbackName: nodePath.basename(abs),

@@ -81,9 +81,9 @@ export class ParsePool implements FileParser {
   parse(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile> {
     this.seen++;
     const slots = this.broken || !this.script || this.seen <= this.startAfter[level] ? undefined : this.start();
-    // The least busy worker, unless every worker has four batches waiting: then this thread parses.
+    // The least busy worker, unless every worker has two batches waiting: then this thread parses.
     const slot = slots?.reduce((a, b) => (a.inFlight.size + a.queue.length <= b.inFlight.size + b.queue.length ? a : b));
-    if (!slot || slot.inFlight.size + slot.queue.length >= this.batch * 4) return Promise.resolve(this.inline(path, bytes, level, hint));
+    if (!slot || slot.inFlight.size + slot.queue.length >= this.batch * 2) return Promise.resolve(this.inline(path, bytes, level, hint));
     return new Promise((resolve) => {
       slot.queue.push({ job: { id: this.nextId++, path, bytes, level, hint }, resolve });
       if (slot.queue.length >= this.batch) this.flush(slot);

@@ -5,6 +5,7 @@ import { compareDiagnostics } from '../../core/diagnostics';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { FileParser } from '../../core/library/load';
 import { UserError } from '../../core/errors';
+import { SyncReadFileSystem } from '../../node/fileSystem';
 import { findLibraryRoot, openFolderLibrary } from '../../node/openFolder';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
@@ -51,7 +52,7 @@ export async function runValidate(opts: ValidateOptions, io: CliIo, version: str
   const reported: ReportedDiagnostic[] = [];
   let fileCount = 0;
   for (const [root, g] of groups) {
-    const catalog = await openFolderLibrary(root, { parser: opts.parser });
+    const catalog = await openFolderLibrary(root, { parser: opts.parser, reader: new SyncReadFileSystem() });
     const inScope = (p: string) => g.all || g.files.has(p) || [...g.dirs].some((d) => p === d || p.startsWith(d + '/'));
     const display = (p: string) => nodePath.relative(io.cwd, nodePath.join(root, ...p.split('/'))) || p;
     for (const p of catalog.files.keys()) if (inScope(p)) fileCount++;

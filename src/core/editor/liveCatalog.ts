@@ -4,6 +4,7 @@ import { filesAffectedBy, runCatalogChecks } from '../checks/catalogChecks';
 import type { Diagnostic } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
 import { catalogCheckFindings, parseForCatalog, rebuildCatalogWith } from '../library/load';
+import { reusingEntries } from '../yaml/yamlChunks';
 import type { Catalog } from '../library/types';
 
 /** What one change did: the new catalog, which files' findings may differ, and where the time went. */
@@ -82,7 +83,8 @@ export class LiveCatalog {
   /** Lays the editor's text of `path` over the catalog and re-checks what it reaches. */
   setText(path: string, text: string): LiveUpdate {
     const t0 = performance.now();
-    const parsed = parseForCatalog(this.current, path, encoder.encode(text));
+    // YAML entries the edit did not touch are reused from the previous parse (yamlChunks.ts).
+    const parsed = reusingEntries(() => parseForCatalog(this.current, path, encoder.encode(text)));
     const parseMs = performance.now() - t0;
     this.overlays.set(path, parsed);
     return this.apply([parsed], [path], parseMs);

@@ -147,9 +147,9 @@ function checksum(bytes: Uint8Array | string): string {
  * Writes the catalog of a catalog-level load (Catalog.level 'catalog') for its commit, through a
  * temporary file and a rename.
  */
-export async function saveCatalogSnapshot(fs: FileSystem, path: PathOps, file: string, catalog: Catalog, key: SnapshotKey): Promise<void> {
+export async function saveCatalogSnapshot(fs: FileSystem, path: PathOps, file: string, catalog: Catalog, key: SnapshotKey, fileCount = catalog.files.size): Promise<void> {
   const body = Buffer.from(JSON.stringify({ library: catalog.library, assets: catalog.assets.map(encodeAsset) }), 'utf8');
-  const header: Header = { format: magic, version: catalogSnapshotVersion, ...key, files: catalog.files.size, checksum: checksum(body) };
+  const header: Header = { format: magic, version: catalogSnapshotVersion, ...key, files: fileCount, checksum: checksum(body) };
   await fs.mkdir(path.dirname(file));
   const temp = `${file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
@@ -164,9 +164,17 @@ export async function saveCatalogSnapshot(fs: FileSystem, path: PathOps, file: s
 /**
  * The stored catalog when it was written for `key` (same engine build, commit and fallback
  * name) and checks out; undefined otherwise (missing, stale or corrupt: the caller loads the
- * library instead). The catalog has level 'catalog', no diagnostics and an empty `files` map.
+ * library instead). With `anyCommit`, a snapshot of another commit is returned too (its
+ * `catalog.commit` says which), as the base of an update. The catalog has level 'catalog', no
+ * diagnostics and an empty `files` map.
  */
-export async function loadCatalogSnapshot(fs: FileSystem, file: string, root: string, key: SnapshotKey): Promise<{ catalog: Catalog; files: number } | undefined> {
+export async function loadCatalogSnapshot(
+  fs: FileSystem,
+  file: string,
+  root: string,
+  key: SnapshotKey,
+  opts: { anyCommit?: boolean } = {},
+): Promise<{ catalog: Catalog; files: number } | undefined> {
   let bytes: Uint8Array;
   try {
     if (!(await fs.stat(file))) return undefined;
@@ -180,13 +188,13 @@ export async function loadCatalogSnapshot(fs: FileSystem, file: string, root: st
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const header = JSON.parse(decoder.decode(bytes.subarray(0, nl))) as Header;
     if (header?.format !== magic || header.version !== catalogSnapshotVersion) return undefined;
-    if (header.engine !== key.engine || header.commit !== key.commit || header.fallbackName !== key.fallbackName) return undefined;
+    if (header.engine !== key.engine || (header.commit !== key.commit && !opts.anyCommit) || header.fallbackName !== key.fallbackName) return undefined;
     const bodyBytes = bytes.subarray(nl + 1);
     if (checksum(bodyBytes) !== header.checksum) return undefined;
     const body = JSON.parse(decoder.decode(bodyBytes)) as { library: LibraryInfo; assets: StoredAsset[] };
     if (!body || !Array.isArray(body.assets) || !body.library || typeof body.library.name !== 'string') return undefined;
-    const assets = body.assets.map((s) => decodeAsset(s, key.commit || undefined));
-    const catalog: Catalog = { root, library: body.library, assets, files: new Map(), diagnostics: [], commit: key.commit, level: 'catalog' };
+    const assets = body.assets.map((s) => decodeAsset(s, header.commit || undefined));
+    const catalog: Catalog = { root, library: body.library, assets, files: new Map(), diagnostics: [], commit: header.commit, level: 'catalog' };
     return { catalog, files: header.files };
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
 // The catalog level of a new commit from the previous commit's catalog: only the assets whose files changed are read again.
 
-import { formatOfPath } from '../formats/detect';
+import { formatOfPath, isYamlPath } from '../formats/detect';
 import type { GitTreeChange } from '../ports';
 import { loadCatalog } from './load';
 import type { FileParser, FileSource, LibraryFileEntry } from './load';
@@ -30,15 +30,25 @@ const isManifestName = (p: string) => /(^|\/)(asset|library)\.ya?ml$/i.test(p);
 /**
  * The catalog of the new commit, rebuilding only the assets the changes touch: a managed asset
  * when a file under its folder changed (added, modified or deleted), an unmanaged asset when its
- * own file changed. Undefined when the changes reach beyond single assets and the library must
- * be read whole: library.yaml changed, an asset.yaml appeared or went away (folders change
- * owners), links or submodules changed, or the previous catalog is not at the catalog level.
- * Every asset is built by the same code as a full load (loadCatalog over the affected files).
+ * own file changed; an asset.yaml that appears or goes away moves the files around it to their
+ * new owner, and those owners are rebuilt too. Undefined when the library must be read whole:
+ * library.yaml changed, links or submodules changed, or the previous catalog is not at the
+ * catalog level. Every asset is built by the same code as a full load (loadCatalog over the
+ * affected files).
  */
-export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalog; parsed: number } | undefined> {
+export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalog; parsed: number; readable: number } | undefined> {
   if (u.previous.level !== 'catalog') return undefined;
-  const folders = new Set(u.previous.assets.filter((a) => a.managed).map((a) => a.path));
-  const folderOf = (p: string): string | undefined => {
+  const before = new Set(u.previous.assets.filter((a) => a.managed).map((a) => a.path));
+  const after = new Set(before);
+  for (const c of u.changes) {
+    if (c.oldMode === '120000' || c.newMode === '120000' || c.oldMode === '160000' || c.newMode === '160000') return undefined;
+    if (/^library\.ya?ml$/i.test(c.path)) return undefined;
+    if (!isManifestName(c.path)) continue;
+    if (c.status === 'A') after.add(dirOf(c.path));
+    else if (c.status === 'D') after.delete(dirOf(c.path));
+    else if (c.status !== 'M') return undefined;
+  }
+  const owner = (folders: Set<string>) => (p: string): string | undefined => {
     let d = dirOf(p);
     for (;;) {
       if (folders.has(d)) return d;
@@ -46,24 +56,27 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
       d = dirOf(d);
     }
   };
-  const touchedFolders = new Set<string>();
-  const touchedFiles = new Set<string>();
+  const ownerBefore = owner(before);
+  const ownerAfter = owner(after);
+  // Asset folders whose files changed (before or after the change), and changed files that no asset owns.
+  const touched = new Set<string>();
+  const loose = new Set<string>();
   for (const c of u.changes) {
-    if (c.oldMode === '120000' || c.newMode === '120000' || c.oldMode === '160000' || c.newMode === '160000') return undefined;
-    if (/(^|\/)library\.ya?ml$/i.test(c.path) && dirOf(c.path) === '') return undefined;
-    if (isManifestName(c.path) && c.status !== 'M') return undefined;
-    const folder = folderOf(c.path);
-    if (folder !== undefined) touchedFolders.add(folder);
-    else touchedFiles.add(c.path);
+    for (const f of [ownerBefore(c.path), ownerAfter(c.path)]) {
+      if (f !== undefined) touched.add(f);
+      else loose.add(c.path);
+    }
   }
-  const inTouchedFolder = (p: string): boolean => {
-    const f = folderOf(p);
-    return f !== undefined && touchedFolders.has(f);
-  };
 
-  // This commit's files of the touched assets (an asset's folder, or a changed file outside every folder).
+  // This commit's files of the touched assets, the changed loose files, and files a removed asset.yaml left without an owner.
   const all = await u.source.list();
-  const wanted: LibraryFileEntry[] = all.filter((e) => inTouchedFolder(e.path) || touchedFiles.has(e.path));
+  const wanted: LibraryFileEntry[] = all.filter((e) => {
+    const now = ownerAfter(e.path);
+    if (now !== undefined) return touched.has(now);
+    if (loose.has(e.path)) return true;
+    const was = ownerBefore(e.path);
+    return was !== undefined && touched.has(was);
+  });
   let parsed = 0;
   const partial: FileSource = { list: async () => wanted, read: (p) => u.source.read(p) };
   const rebuilt = await loadCatalog({
@@ -80,14 +93,13 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
   });
 
   // Keep the untouched assets (now at this commit), put the rebuilt ones in their place.
-  const kept = u.previous.assets.filter((a) => (a.managed ? !touchedFolders.has(a.path) : !touchedFiles.has(a.path)));
-  const fresh = rebuilt.assets.filter((a) => (a.managed ? touchedFolders.has(a.path) : touchedFiles.has(a.path) && !!formatOfPath(a.path) === !!formatOfPath(a.path)));
-  const byManifest = (a: Asset, b: Asset): number => {
-    const ka = a.managed ? `0${a.manifest ?? ''}` : `1${a.path}`;
-    const kb = b.managed ? `0${b.manifest ?? ''}` : `1${b.path}`;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
-  const assets = [...kept.map((a) => ({ ...a, commit: u.commit })), ...fresh].sort(byManifest);
+  const wantedPaths = new Set(wanted.map((e) => e.path));
+  const kept = u.previous.assets.filter((a) => (a.managed ? !touched.has(a.path) && after.has(a.path) : !wantedPaths.has(a.path) && !loose.has(a.path) && ownerAfter(a.path) === undefined));
+  const fresh = rebuilt.assets.filter((a) => (a.managed ? touched.has(a.path) : true));
+  const order = (a: Asset): string => (a.managed ? `0${a.manifest ?? ''}` : `1${a.path}`);
+  const assets = [...kept.map((a) => ({ ...a, commit: u.commit })), ...fresh].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const catalog: Catalog = { root: u.root, library: u.previous.library, assets, files: rebuilt.files, diagnostics: [], commit: u.commit, level: 'catalog' };
-  return { catalog, parsed };
+  // Files a whole read of this commit would parse (reported as served from the index).
+  const readable = all.filter((e) => formatOfPath(e.path) || isYamlPath(e.path)).length;
+  return { catalog, parsed, readable };
 }

@@ -6,6 +6,7 @@ import { gitSource } from './gitSource';
 import type { GitFileSource } from './gitSource';
 import { catalogCodec } from './catalogCodec';
 import { loadCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
+import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
 import { loadCatalog } from './load';
 import type { CatalogLevel, FileParser } from './load';
@@ -37,8 +38,11 @@ export interface OpenedGitLibrary {
   source: GitFileSource;
   cache: IndexCache;
   sync?: SyncResult;
-  /** True when the catalog came whole from the catalog snapshot of this commit (catalog level). */
-  fromSnapshot?: boolean;
+  /**
+   * Catalog level only: `current` when the catalog came whole from the snapshot of this commit,
+   * `updated` when it is the snapshot of an earlier commit with the changed assets read again.
+   */
+  snapshot?: 'current' | 'updated';
 }
 
 const hardFailures: GitFailure[] = ['refused'];
@@ -94,12 +98,31 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
   const snapshotKey = { engine: opts.engine, commit, fallbackName };
   if (level === 'catalog') {
-    const snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey);
-    if (snap) {
+    const snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true });
+    if (snap?.catalog.commit === commit) {
       const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
       // Every file of the catalog came from the index (counted as cache hits in reports).
       cache.hits = snap.files;
-      return { catalog: snap.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, fromSnapshot: true };
+      return { catalog: snap.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, snapshot: 'current' };
+    }
+    // The snapshot of an earlier commit: read again only the assets the commits between changed.
+    const changes = snap?.catalog.commit && deps.git.diffTree ? await deps.git.diffTree(paths.repo, snap.catalog.commit, commit).catch(() => undefined) : undefined;
+    if (snap && changes) {
+      let updated;
+      try {
+        updated = await updateCatalog({ previous: snap.catalog, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
+      } finally {
+        if (updated) source.close();
+      }
+      if (updated) {
+        const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
+        cache.stores = updated.parsed;
+        cache.hits = Math.max(0, updated.readable - updated.parsed);
+        await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, updated.catalog, snapshotKey, updated.readable).catch((e: Error) =>
+          deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`),
+        );
+        return { catalog: updated.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, snapshot: 'updated' };
+      }
     }
   }
   const cacheFile = level === 'catalog' ? paths.catalogIndex : paths.index;

@@ -15,9 +15,27 @@ export function parseReference(raw: string): Reference | undefined {
   return ref;
 }
 
+/** Parsed ranges by text (a catalog check resolves the same few ranges thousands of times); null for an invalid one. */
+const ranges = new Map<string, semver.Range | null>();
+
+/** The range (prereleases included), parsed once; null when it is not a semver range. */
+function rangeOf(text: string): semver.Range | null {
+  let r = ranges.get(text);
+  if (r === undefined) {
+    try {
+      r = new semver.Range(text, { includePrerelease: true });
+    } catch {
+      r = null;
+    }
+    if (ranges.size > 4096) ranges.clear();
+    ranges.set(text, r);
+  }
+  return r;
+}
+
 /** True when the range part is a valid semver range. */
 export function isValidRange(range: string): boolean {
-  return semver.validRange(range) !== null;
+  return rangeOf(range) !== null;
 }
 
 export interface Resolution {
@@ -38,7 +56,8 @@ export function resolveReference(ref: Reference, byId: Map<string, Asset[]>, sta
   if (statuses) pool = pool.filter((a) => statuses.includes(a.status));
   if (ref.range !== undefined) {
     if (!isValidRange(ref.range)) return { candidates };
-    pool = pool.filter((a) => semver.satisfies(a.version, ref.range!, { includePrerelease: true }));
+    const range = rangeOf(ref.range)!;
+    pool = pool.filter((a) => range.test(a.version));
   } else if (!statuses) {
     const approved = pool.filter((a) => a.status === 'approved');
     if (approved.length) pool = approved;

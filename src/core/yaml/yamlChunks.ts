@@ -116,3 +116,17 @@ export function parseYamlDocument(src: string, options: Options): Document.Parse
   doc.range = [0, src.length, src.length];
   return doc;
 }
+
+/**
+ * Runs `f` with entry reuse for YAML documents of any size: the editor parses the same file
+ * again after every keystroke, and only the entry being typed in changes.
+ */
+export function reusingEntries<T>(f: () => T): T {
+  const saved = chunkedParsing.minChars;
+  chunkedParsing.minChars = 0;
+  try {
+    return f();
+  } finally {
+    chunkedParsing.minChars = saved;
+  }
+}

@@ -421,7 +421,11 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   const lower = name.toLowerCase();
   const ci = known.find((k) => k.toLowerCase() === lower);
   if (ci) return ci;
-  const best = closest(name, known as string[]);
+  // Only names whose length differs from `name` by little can be near enough (a distance is at
+  // least the difference of the lengths): skipping the others keeps this fast on long lists.
+  const plausible = known.length > 64 ? known.filter((k) => Math.abs(k.length - name.length) <= Math.max(2, Math.floor(k.length / 3))) : known;
+  if (!plausible.length) return undefined;
+  const best = closest(name, plausible as string[]);
   const d = distance(name, best);
   return d <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }

@@ -1,7 +1,7 @@
 // The catalog level (what `list` reads): same assets as a full load, its compact index cache, the per-commit snapshot, and re-parsing only changed blobs.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeCacheDeps } from '../../../../src/cli/libraries';
 import { parseCatalogEntry } from '../../../../src/core/formats/catalogEntry';
@@ -57,6 +57,19 @@ const deps = () => nodeCacheDeps({ git: new NodeGit({ env: testGitEnv, localTime
 
 function gitSrc(url: string): GitLibrarySource {
   return librarySource({ url }, { resolvePath: (p) => p }) as GitLibrarySource;
+}
+
+function folderOfAsset(i: number): string {
+  return Object.keys(assetFiles(i))[0].split('/').slice(0, -1).join('/');
+}
+
+function rmFiles(root: string, files: string[]): void {
+  for (const f of files) rmSync(path.join(root, f));
+}
+
+function editFile(root: string, file: string, edit: (text: string) => string): void {
+  const abs = path.join(root, file);
+  writeFileSync(abs, edit(readFileSync(abs, 'utf8')));
 }
 
 describe('the catalog level', function () {
@@ -148,12 +161,12 @@ describe('the catalog level', function () {
       const cacheDir = tempDir('cache');
       const first = await open(cacheDir);
       assert.equal(first.opened.catalog.assets.length, n);
-      assert.equal(first.opened.fromSnapshot, undefined);
+      assert.equal(first.opened.snapshot, undefined);
       const readable = Object.keys(generateBenchLibrary(n)).filter((p) => formatOfPath(p) || isYamlPath(p));
       assert.deepEqual(first.parsed.sort(), readable.sort(), 'each recognised file once; module sources and READMEs are not read');
 
       const second = await open(cacheDir);
-      assert.equal(second.opened.fromSnapshot, true);
+      assert.equal(second.opened.snapshot, 'current');
       assert.deepEqual(second.parsed, []);
       assert.deepEqual(views(second.opened.catalog), views(first.opened.catalog));
 
@@ -163,6 +176,7 @@ describe('the catalog level', function () {
       const commit = commitAll(work, 'Change 1%');
       await syncLibrary(deps(), gitSrc(url), cacheDir);
       const third = await open(cacheDir);
+      assert.equal(third.opened.snapshot, 'updated', 'the previous commit\'s snapshot, with the changed assets read again');
       const expected = changed.flatMap((i) => Object.keys(assetFiles(i, 1)).filter((p) => formatOfPath(p) || isYamlPath(p)));
       assert.deepEqual(third.parsed.sort(), expected.sort());
       assert.equal(third.opened.commit, commit);
@@ -171,7 +185,7 @@ describe('the catalog level', function () {
       assert.ok(third.opened.catalog.assets.every((a) => a.commit === commit));
       // The new commit's snapshot is written and used.
       const fourth = await open(cacheDir);
-      assert.equal(fourth.opened.fromSnapshot, true);
+      assert.equal(fourth.opened.snapshot, 'current');
       assert.deepEqual(views(fourth.opened.catalog), views(third.opened.catalog));
 
       // The full level keeps its own index: it parses everything once, with positions and diagnostics.
@@ -179,6 +193,36 @@ describe('the catalog level', function () {
       assert.equal(full.parsed.length > third.parsed.length, true);
       assert.deepEqual(views(full.opened.catalog), views(third.opened.catalog));
       assert.ok(full.opened.catalog.diagnostics.length > 0);
+    });
+
+    it('updates the previous commit\'s catalog to the same catalog a fresh read gives, for every kind of change', async () => {
+      const cacheDir = tempDir('cache');
+      await open(cacheDir);
+      const sorted = (c: Catalog) => views(c).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+      const steps: { name: string; apply: () => void; update: boolean }[] = [
+        { name: 'edit an entry file', apply: () => writeFiles(work, assetFiles(3, 2)), update: true },
+        { name: 'add a file to an asset and a prompt outside every asset', apply: () => writeFiles(work, { [`${folderOfAsset(1)}/notes.md`]: 'notes\n', 'loose/summarise.prompt': '---\ninput:\n  schema:\n    text: string\n---\n{{text}}\n' }), update: true },
+        { name: 'delete a file of an asset and the loose prompt', apply: () => rmFiles(work, [`${folderOfAsset(1)}/notes.md`, 'loose/summarise.prompt']), update: true },
+        { name: 'rename an asset\'s id in its manifest', apply: () => editFile(work, `${folderOfAsset(5)}/asset.yaml`, (t) => t.replace(/^id: .*$/m, 'id: renamed-five')), update: true },
+        { name: 'add an asset', apply: () => writeFiles(work, { 'extra/new-one/asset.yaml': 'id: new-one\nkind: module\nversion: 1.0.0\nstatus: draft\nowners: [a]\n' }), update: true },
+        { name: 'add loose prompts, then an asset.yaml that takes them in', apply: () => writeFiles(work, { 'loose2/a.prompt': '---\nmodel: m\n---\nA\n', 'loose2/deeper/b.prompt.md': '# B\n' }), update: true },
+        { name: 'an asset.yaml that takes in loose prompts', apply: () => writeFiles(work, { 'loose2/asset.yaml': 'id: loose2\nkind: prompt\nversion: 1.0.0\nstatus: draft\nentry: a.prompt\n' }), update: true },
+        { name: 'an asset nested in another one', apply: () => writeFiles(work, { [`${folderOfAsset(7)}/inner/asset.yaml`]: 'id: inner\nkind: module\nversion: 1.0.0\nstatus: draft\n', [`${folderOfAsset(7)}/inner/x.prompt`]: '---\n---\nx\n' }), update: true },
+        { name: 'remove the nested asset.yaml (its files go back to the outer asset)', apply: () => rmFiles(work, [`${folderOfAsset(7)}/inner/asset.yaml`]), update: true },
+        { name: 'remove an asset.yaml (its prompts become loose)', apply: () => rmFiles(work, ['loose2/asset.yaml']), update: true },
+        { name: 'delete a whole asset', apply: () => rmFiles(work, Object.keys(assetFiles(9))), update: true },
+        { name: 'change library.yaml', apply: () => editFile(work, 'library.yaml', (t) => t.replace('name: bench', 'name: bench-renamed')), update: false },
+      ];
+      for (const step of steps) {
+        step.apply();
+        commitAll(work, step.name);
+        await syncLibrary(deps(), gitSrc(url), cacheDir);
+        const got = await open(cacheDir);
+        assert.equal(got.opened.snapshot, step.update ? 'updated' : undefined, step.name);
+        const fresh = await open(tempDir('fresh'));
+        assert.deepEqual(sorted(got.opened.catalog), sorted(fresh.opened.catalog), step.name);
+        assert.deepEqual(got.opened.catalog.library, fresh.opened.catalog.library, step.name);
+      }
     });
 
     it('does not trust a snapshot that does not check out: the index cache answers instead, and a fresh snapshot is written', async () => {
@@ -191,18 +235,18 @@ describe('the catalog level', function () {
       flipped[at] = flipped[at] === 0x61 ? 0x62 : 0x61;
       writeFileSync(paths.catalogSnapshot, flipped);
       const afterFlip = await open(cacheDir);
-      assert.equal(afterFlip.opened.fromSnapshot, undefined, 'a corrupt snapshot is not used');
+      assert.equal(afterFlip.opened.snapshot, undefined, 'a corrupt snapshot is not used');
       assert.deepEqual(afterFlip.parsed, [], 'the index cache still serves every file');
       assert.deepEqual(views(afterFlip.opened.catalog), views(first.opened.catalog));
       assert.deepEqual(readFileSync(paths.catalogSnapshot), bytes, 'the same snapshot is written again');
 
       const otherEngine = await open(cacheDir, 'catalog', 'another-engine');
-      assert.equal(otherEngine.opened.fromSnapshot, undefined);
+      assert.equal(otherEngine.opened.snapshot, undefined);
       assert.equal(otherEngine.parsed.length, first.parsed.length, 'another engine build parses again');
 
       writeFileSync(paths.catalogSnapshot, bytes.subarray(0, bytes.length - 10));
       const truncated = await open(cacheDir, 'catalog', 'another-engine');
-      assert.equal(truncated.opened.fromSnapshot, undefined);
+      assert.equal(truncated.opened.snapshot, undefined);
     });
   });
 });
