@@ -1,0 +1,34 @@
+// `npm run package` builds a VSIX that holds what users need and nothing of the sources or tests.
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../paths';
+
+describe('packaging (npm run package)', function () {
+  this.timeout(240000);
+
+  it('lists the bundles, schemas and the sample library, and no sources, tests or maps', () => {
+    const r = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/parseWorker.js', 'dist/vendor/tokenizer.js', 'dist/vendor/yaml.js', 'schemas/asset.schema.json', 'samples/library/library.yaml', 'package.json']) {
+      assert.ok(files.includes(f), `${f} is missing from the VSIX`);
+    }
+    for (const f of files.filter((x) => !x.startsWith('samples/library/'))) {
+      assert.doesNotMatch(f, /^(src|test|scripts|\.cache|node_modules)\/|\.map$|\.ts$/, `${f} should not be packaged`);
+    }
+  });
+
+  it('builds the VSIX', () => {
+    const out = path.join(repoRoot, 'genai-asset-library.vsix');
+    fs.rmSync(out, { force: true });
+    const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const size = fs.statSync(out).size;
+    assert.ok(size > 100_000 && size < 20_000_000, `VSIX of ${size} bytes`);
+    // Leave a development build behind for the tests that run dist/ next.
+    assert.equal(spawnSync('node', ['esbuild.mjs'], { cwd: repoRoot }).status, 0);
+  });
+});
