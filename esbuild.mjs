@@ -8,6 +8,9 @@ import * as esbuild from 'esbuild';
 const require = createRequire(import.meta.url);
 
 const production = process.argv.includes('--production');
+/** Where the bundles go (default dist/; the benchmark builds into a folder of its own with --outdir DIR). */
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = outdirArg > 0 ? process.argv[outdirArg + 1] : 'dist';
 const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
@@ -83,7 +86,7 @@ const engineModules = fs
 async function engineExports() {
   const r = await esbuild.build({ entryPoints: engineModules, outdir: 'dist/.exports', outbase: '.', bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'error' });
   const out = new Map();
-  for (const [file, o] of Object.entries(r.metafile.outputs)) if (o.entryPoint) out.set(o.entryPoint, o.exports);
+  for (const o of Object.values(r.metafile.outputs)) if (o.entryPoint) out.set(o.entryPoint, o.exports);
   return out;
 }
 
@@ -138,28 +141,28 @@ const yamlDebugSwitchesOff = {
 };
 
 const entries = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyEngine(exportsByModule), lazyVendors] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'], plugins: [lazyEngine(exportsByModule), lazyVendors] },
   {
     ...common,
     stdin: { contents: engineModules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'engine.js' },
-    outfile: 'dist/engine.js',
+    outfile: `${outdir}/engine.js`,
     external: ['vscode'],
     plugins: [lazyVendors],
   },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
+    outfile: `${outdir}/cli.js`,
     external: ['vscode'],
     banner: { js: '#!/usr/bin/env node' },
     plugins: [lazyVendors],
   },
   // The parse pool's worker (src/node/parsePool.ts starts it from dist/parseWorker.js).
-  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: 'dist/parseWorker.js', plugins: [lazyVendors] },
+  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/parseWorker.js`, plugins: [lazyVendors] },
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({
     ...common,
     stdin: { contents: specs.map((s) => `exports[${JSON.stringify(s)}] = require(${JSON.stringify(s)});`).join('\n'), resolveDir: '.', sourcefile: `vendor-${chunk}.js` },
-    outfile: `dist/vendor/${chunk}.js`,
+    outfile: `${outdir}/vendor/${chunk}.js`,
     plugins: [yamlDebugSwitchesOff],
   })),
 ];

@@ -3,7 +3,7 @@
 // Installs nothing: it builds dist/ (production) and the VSIX with the project's own scripts and tools, then restores the dev build.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assetFiles, changedAssets, generateBenchLibrary, onePercentChange } from './generate';
@@ -40,7 +40,7 @@ const env: NodeJS.ProcessEnv = {
   GENAI_ASSETS_CONFIG: '',
   NO_COLOR: '1',
 };
-/** The bundles measured: a copy of dist/ taken right after the build, so that other builds of the tree cannot change them mid-run. */
+/** The bundles measured: built into this folder (or, with --no-build, a copy of dist/), so that other builds of the tree cannot change them mid-run. */
 const dist = path.join(scratch, 'dist');
 const cli = path.join(dist, 'cli.js');
 
@@ -134,7 +134,12 @@ async function main(): Promise<void> {
     run(process.execPath, ['esbuild.mjs', '--production'], 'production build');
     const vsix = path.join(scratch, 'bench.vsix');
     const vsce = path.join(repo, 'node_modules', '.bin', 'vsce');
-    const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix];
+    // The same options as `npm run package` (read from package.json), the output moved aside.
+    const script = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.package ?? '';
+    const packaged = /vsce\s+(package\b[^&|;]*)/.exec(script)?.[1].trim().split(/\s+/) ?? ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license'];
+    const out = packaged.indexOf('--out');
+    if (out >= 0) packaged.splice(out, 2);
+    const args = [...packaged, '--out', vsix];
     try {
       run(vsce, args, 'vsce package');
     } catch (e) {
@@ -146,11 +151,12 @@ async function main(): Promise<void> {
     }
     vsixBytes = statSync(vsix).size;
   }
-  cpSync(path.join(repo, 'dist'), dist, { recursive: true });
   if (build) {
     log('restoring the development build');
     run(process.execPath, ['esbuild.mjs'], 'development build');
-  }
+    // The measured bundles are built into a folder of their own: other builds of the tree cannot touch them.
+    run(process.execPath, ['esbuild.mjs', '--production', '--outdir', dist], 'production build');
+  } else cpSync(path.join(repo, 'dist'), dist, { recursive: true });
   result.vsix = vsixNote ? { bytes: vsixBytes ?? null, note: vsixNote } : { bytes: vsixBytes ?? null };
 
   // Activation: require the extension bundle in a fresh process with a stub vscode module.

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseCatalogEntry } from '../../../../src/core/formats/catalogEntry';
+import { catalogCodec } from '../../../../src/core/library/catalogCodec';
 import { IndexCache } from '../../../../src/core/library/indexCache';
 import type { Log } from '../../../../src/core/ports';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
@@ -120,6 +122,27 @@ describe('index cache', () => {
     const text = readFileSync(file, 'utf8').replace('"version":1', '"version":999');
     writeFileSync(file, text);
     assert.equal((await IndexCache.load(nodeFileSystem, file, 'engine-1')).status, 'rebuilt');
+  });
+
+  it('stores catalog-level entries compactly (catalog codec) and never mixes them with full entries', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'catalog.cache');
+    const c = IndexCache.empty(file, 'engine-1', catalogCodec);
+    const prompt = '---\nmodel: openai/gpt-4o\ninput:\n  schema:\n    topic: string, What to write about\n    tone?: string\n---\nWrite about {{topic}}.\n';
+    const light = parseCatalogEntry('p/x.prompt', enc.encode(prompt));
+    delete light.samples;
+    c.set('p/x.prompt', 'blob-x@catalog', light);
+    c.set('p/asset.yaml', 'blob-m@catalog', parseCatalogEntry('p/asset.yaml', enc.encode(manifest)));
+    await c.save(nodeFileSystem, nodePathOps);
+    const back = await IndexCache.load(nodeFileSystem, file, 'engine-1', undefined, catalogCodec);
+    assert.equal(back.status, 'loaded');
+    assert.deepEqual(back.get('p/x.prompt', 'blob-x@catalog'), light);
+    assert.equal(back.get('p/x.prompt', 'blob-changed@catalog'), undefined, 'a changed blob is parsed again');
+    assert.ok(readFileSync(file).length < JSON.stringify(parseFile('p/x.prompt', enc.encode(prompt))).length, 'smaller than one full entry');
+    // Read with the other codec, the file is another cache: rebuilt quietly, never decoded wrongly.
+    const log = recordingLog();
+    const asFull = await IndexCache.load(nodeFileSystem, file, 'engine-1', log);
+    assert.deepEqual([asFull.status, asFull.size, log.warnings], ['rebuilt', 0, []]);
   });
 
   it('reports a missing file as missing, and writes atomically (no temporary file left)', async () => {
