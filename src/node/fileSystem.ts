@@ -106,3 +106,26 @@ export class SyncReadFileSystem extends NodeFileSystem {
     }
   }
 }
+
+/** Reads a pilot file by its pilot-relative path; undefined when it does not exist. */
+export function pilotFileReader(dir: string): (path: string) => Promise<Uint8Array | undefined> {
+  return async (p: string) => {
+    try {
+      return await fsp.readFile(nodePath.join(dir, ...p.split('/')));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw e;
+    }
+  };
+}
+
+/** The real path of `p`; for a path that does not exist yet, its parent's real path joined with its name. */
+export async function realPathOrSelf(p: string): Promise<string> {
+  try {
+    return await fsp.realpath(p);
+  } catch {
+    const parent = nodePath.dirname(p);
+    return parent === p ? p : nodePath.join(await realPathOrSelf(parent), nodePath.basename(p));
+  }
+}

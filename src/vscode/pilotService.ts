@@ -1,6 +1,5 @@
 // Pilots in VS Code: the library of each pilot, its checks (verify, outdated) for the Pilots view, Problems-panel diagnostics, and scaffold/update/add plans.
 
-import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as semver from 'semver';
 import * as vscode from 'vscode';
@@ -28,7 +27,8 @@ import type { Git } from '../core/ports';
 import { applyPilotChanges, applyScaffold } from '../core/scaffold/apply';
 import { planScaffold } from '../core/scaffold/plan';
 import type { ScaffoldPlan, SelectedComponent } from '../core/scaffold/plan';
-import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
+import { nodeFileSystem, nodePathOps, pilotFileReader, realPathOrSelf } from '../node/fileSystem';
+import { urlForRecord } from '../core/library/source';
 import { GitFileMerger } from '../node/mergeFile';
 import { openFolderLibrary } from '../node/openFolder';
 import type { WorkspaceValidator } from './diagnostics';
@@ -98,36 +98,8 @@ interface Published {
   core: Diagnostic;
 }
 
-/** A git URL fit to be recorded in pilot.yaml: passwords and tokens removed (credential helpers supply them). */
-export function urlForRecord(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/i.exec(url);
-  if (!m || !m[2]) return url;
-  const userinfo = m[2].slice(0, -1);
-  if (m[1].toLowerCase() === 'ssh://') return userinfo.includes(':') ? `${m[1]}${userinfo.split(':')[0]}@${m[3]}` : url;
-  return `${m[1]}${m[3]}`;
-}
 
-async function realOr(p: string): Promise<string> {
-  try {
-    return await fsp.realpath(p);
-  } catch {
-    const parent = nodePath.dirname(p);
-    return parent === p ? p : nodePath.join(await realOr(parent), nodePath.basename(p));
-  }
-}
 
-/** Reads a pilot file by its pilot-relative path; undefined when it does not exist. */
-export function pilotFileReader(dir: string): (path: string) => Promise<Uint8Array | undefined> {
-  return async (p: string) => {
-    try {
-      return await fsp.readFile(nodePath.join(dir, ...p.split('/')));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-      throw e;
-    }
-  };
-}
 
 function sameRange(a: vscode.Range, b: vscode.Range): boolean {
   return a.isEqual(b);
@@ -256,7 +228,7 @@ export class PilotService extends Disposable {
     if (mayRunGit) {
       const top = await this.git.workTreeRoot(root).catch(() => undefined);
       if (top) {
-        const prefix = nodePath.relative(await realOr(top), root).split(nodePath.sep).join('/');
+        const prefix = nodePath.relative(await realPathOrSelf(top), root).split(nodePath.sep).join('/');
         if (!prefix.startsWith('..')) repo = { dir: top, prefix };
       }
     }
@@ -273,9 +245,9 @@ export class PilotService extends Disposable {
     const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
     const ready = this.libraries.libraries.filter((l) => l.catalog && l.root);
     if (url && !looksLikeGitUrl(url)) {
-      const real = await realOr(nodePath.resolve(pilot.dir, url));
+      const real = await realPathOrSelf(nodePath.resolve(pilot.dir, url));
       for (const l of ready) {
-        if (l.source?.kind === 'folder' && (await realOr(l.catalog!.root)) === real) return this.openLoaded(l);
+        if (l.source?.kind === 'folder' && (await realPathOrSelf(l.catalog!.root)) === real) return this.openLoaded(l);
       }
       return this.openFolder(real);
     }
@@ -301,7 +273,7 @@ export class PilotService extends Disposable {
   async recordedUrl(lib: PilotLibrary, target: string): Promise<{ url: string; ref?: string }> {
     const src = lib.loaded?.source;
     if (src?.kind === 'git') return { url: urlForRecord(src.url), ref: src.ref };
-    const rel = nodePath.relative(await realOr(target), await realOr(lib.root)).split(nodePath.sep).join('/');
+    const rel = nodePath.relative(await realPathOrSelf(target), await realPathOrSelf(lib.root)).split(nodePath.sep).join('/');
     return { url: rel === '' ? '.' : rel };
   }
 

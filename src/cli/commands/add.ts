@@ -8,7 +8,8 @@ import { applyPilotChanges } from '../../core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { libraryOfPilot, openLibraryForPilot, pilotFileReader } from './pilotLibrary';
+import { pilotFileReader } from '../../node/fileSystem';
+import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const addHelp = `Usage: genai-assets add PILOT_DIR REF... [--no-evals] [--offline] [--library DIR|URL]

@@ -1,7 +1,8 @@
 // What the pilot commands share: opening the library (of --library or of pilot.yaml) with its commit and history, reading pilot files.
 
-import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
+import { urlForRecord } from '../../core/library/source';
+import { realPathOrSelf } from '../../node/fileSystem';
 import { UserError } from '../../core/errors';
 import type { LibrarySource } from '../../core/library/source';
 import { catalogDigest } from '../../core/pilot/lockFile';
@@ -35,30 +36,11 @@ export interface PilotLibrary {
   close(): void;
 }
 
-/** A git URL fit to be written into a pilot: passwords and tokens removed (git's credential helpers supply them). */
-export function urlForRecord(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/i.exec(url);
-  if (!m || !m[2]) return url;
-  const userinfo = m[2].slice(0, -1);
-  const scheme = m[1].toLowerCase();
-  if (scheme === 'ssh://' && !userinfo.includes(':')) return url;
-  if (scheme === 'ssh://') return `${m[1]}${userinfo.split(':')[0]}@${m[3]}`;
-  return `${m[1]}${m[3]}`;
-}
 
 function logTo(io: CliIo) {
   return { info: (m: string) => io.err(`${m}\n`), warn: (m: string) => io.err(`warning: ${m}\n`), error: (m: string) => io.err(`error: ${m}\n`) };
 }
 
-/** The real path of `p`; for a path that does not exist yet, its parent's real path joined with its name. */
-async function realOr(p: string): Promise<string> {
-  try {
-    return await fsp.realpath(p);
-  } catch {
-    const parent = nodePath.dirname(p);
-    return parent === p ? p : nodePath.join(await realOr(parent), nodePath.basename(p));
-  }
-}
 
 /**
  * Opens a library for pilot work: syncs a git library first (unless `offline`), then finds
@@ -84,12 +66,12 @@ export async function openLibraryForPilot(src: LibrarySource, pilotDir: string, 
     return { opened, commit, url: urlForRecord(src.url), history, close: () => history?.close() };
   }
   const root = opened.catalog.root;
-  const rel = nodePath.relative(await realOr(pilotDir), await realOr(root)).split(nodePath.sep).join('/');
+  const rel = nodePath.relative(await realPathOrSelf(pilotDir), await realPathOrSelf(root)).split(nodePath.sep).join('/');
   const url = rel === '' ? '.' : rel;
   const top = await git.workTreeRoot(root);
   if (top) {
     const head = await git.resolveCommit(root, 'HEAD');
-    const prefix = nodePath.relative(await realOr(top), await realOr(root)).split(nodePath.sep).join('/');
+    const prefix = nodePath.relative(await realPathOrSelf(top), await realPathOrSelf(root)).split(nodePath.sep).join('/');
     // HEAD names the library's version only when every file of the folder is in it (not when it is untracked or has new files).
     if (head) {
       const history = gitLibraryHistory(git, top, { head, prefix });
@@ -138,18 +120,6 @@ export function libraryOfPilot(pilot: LoadedPilot, override: string | undefined,
   return src;
 }
 
-/** Reads a pilot file by its pilot-relative path; undefined when it does not exist. */
-export function pilotFileReader(dir: string): (path: string) => Promise<Uint8Array | undefined> {
-  return async (p: string) => {
-    try {
-      return await fsp.readFile(nodePath.join(dir, ...p.split('/')));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-      throw e;
-    }
-  };
-}
 
 /** The merge machinery (git merge-file) unless a test gives another. */
 export function mergerOf(deps: PilotCliDeps, io: CliIo): FileMerger {

@@ -8,7 +8,8 @@ import { applyPilotChanges } from '../../core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotFileReader } from './pilotLibrary';
+import { pilotFileReader } from '../../node/fileSystem';
+import { libraryOfPilot, mergerOf, openLibraryForPilot } from './pilotLibrary';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const updateHelp = `Usage: genai-assets update [PILOT_DIR] [REF...] [--dry-run] [--offline] [--library DIR|URL]

@@ -11,7 +11,8 @@ import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { formatJson, formatSarif, formatText, summarise } from '../output';
 import type { ReportedDiagnostic } from '../output';
-import { libraryOfPilot, openLibraryForPilot, pilotFileReader } from './pilotLibrary';
+import { pilotFileReader } from '../../node/fileSystem';
+import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const verifyHelp = `Usage: genai-assets verify [PILOT_DIR] [--format text|json|sarif] [--max-warnings N] [--offline] [--library DIR|URL]

@@ -9,7 +9,7 @@ import { dotpromptPartialName, readMeta as readDotpromptMeta } from './dotprompt
 import { splitFrontMatter } from './frontMatter';
 import { typeOf as testDataType } from './ghModels';
 import { firstHeading } from './markdownPrompt';
-import { enumType, inputType, isJsonSchema, jsonInputType, parsePropertyKey, scalarTypes, splitDescription, wildcard } from './picoschema';
+import { describeProperty, enumType, inputType, isJsonSchema, parsePropertyKey, scalarTypes, splitDescription, wildcard } from './picoschema';
 import { isV1, kindToType, readMeta as readPromptyMeta, templateFormat, typeOfValue } from './prompty';
 import type { FormatId, InputDecl, ModelUse, ParsedFile } from './types';
 
@@ -136,15 +136,7 @@ function dotpromptInputs(root: Obj): InputDecl[] | undefined {
     const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
     for (const [key, value] of Object.entries(props)) {
       const decl: InputDecl = { name: key, type: 'any', required: required.includes(key), range: zero };
-      if (typeof value === 'string') {
-        const [t, d] = splitDescription(value);
-        decl.type = inputType(t);
-        if (d) decl.description = d;
-      } else if (isObj(value)) {
-        decl.type = jsonInputType(value);
-        if (typeof value.description === 'string') decl.description = value.description;
-      }
-      if (key in defaults) decl.default = defaults[key];
+      describeProperty(decl, value, defaults);
       out.push(decl);
     }
     return out;

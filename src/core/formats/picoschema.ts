@@ -224,15 +224,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
         required: required.includes(key),
         range: y.keyRange([...propsPath, key]),
       };
-      if (typeof value === 'string') {
-        const [t, d] = splitDescription(value);
-        decl.type = inputType(t);
-        if (d) decl.description = d;
-      } else if (isObject(value)) {
-        decl.type = jsonInputType(value);
-        if (typeof value.description === 'string') decl.description = value.description;
-      }
-      if (key in defaults) decl.default = defaults[key];
+      describeProperty(decl, value, defaults);
       const full = declarationRange(y, doc, [...propsPath, key]);
       if (full) decl.fullRange = doc.rangeOf(full[0], full[1]);
       out.inputs.push(decl);
@@ -419,4 +411,17 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** Type, description and default of a JSON Schema property (a `type, description` string or a schema object). */
+export function describeProperty(decl: InputDecl, value: unknown, defaults: Record<string, unknown>): void {
+  if (typeof value === 'string') {
+    const [t, d] = splitDescription(value);
+    decl.type = inputType(t);
+    if (d) decl.description = d;
+  } else if (isObject(value)) {
+    decl.type = jsonInputType(value);
+    if (typeof value.description === 'string') decl.description = value.description;
+  }
+  if (decl.name in defaults) decl.default = defaults[decl.name];
 }

@@ -220,3 +220,14 @@ export function libraryArgument(value: string, opts: { resolvePath: (p: string) 
   if (v.startsWith('-') || looksLikeGitUrl(v)) return librarySource({ url: v, ref: opts.ref }, { ...opts, where: '--library' });
   return librarySource({ path: v, ref: opts.ref }, { ...opts, where: '--library' });
 }
+
+/** A git URL fit to be recorded in pilot.yaml: passwords and tokens removed (credential helpers supply them). */
+export function urlForRecord(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/i.exec(url);
+  if (!m || !m[2]) return url;
+  const userinfo = m[2].slice(0, -1);
+  const scheme = m[1].toLowerCase();
+  if (scheme === 'ssh://' && !userinfo.includes(':')) return url;
+  if (scheme === 'ssh://') return `${m[1]}${userinfo.split(':')[0]}@${m[3]}`;
+  return `${m[1]}${m[3]}`;
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { urlForRecord } from '../../../src/cli/commands/pilotLibrary';
+import { urlForRecord } from '../../../src/core/library/source';
 import { sampleLibrary } from '../paths';
 import { cleanupTemp, commitAll, git, GitDaemon, makeBare, tempDir, testGitEnv } from '../support/gitServer';
 import { copyLibrary, editFile, gitLibrary, newTarget } from '../support/pilotLibrary';
