@@ -88,7 +88,11 @@ export interface GitLogEntry {
 
 /** Reads objects by id; one long-lived reader per repository. */
 export interface GitBlobReader {
-  read(id: string): Promise<Uint8Array>;
+  /**
+   * The blob's bytes. With `path` (repository-relative), a reader made for the checked-out
+   * commit may take them from that file of the work tree when its content hashes to `id`.
+   */
+  read(id: string, path?: string): Promise<Uint8Array>;
   close(): void;
 }
 
@@ -115,10 +119,12 @@ export interface Git {
   localCommitCount(dir: string): Promise<number>;
   /** Discards an interrupted checkout of our own: removes a stale index.lock and resets the tree to HEAD. */
   repairWorkTree(dir: string, opts: { remote?: string }): Promise<void>;
-  lsTree(dir: string, commit: string): Promise<GitTreeEntry[]>;
+  /** Every file of `commit`, or with `paths` only those at or under these repository-relative paths. */
+  lsTree(dir: string, commit: string, paths?: readonly string[]): Promise<GitTreeEntry[]>;
   /** Files that differ between two commits of the clone (optional: callers without it read the whole tree). */
   diffTree?(dir: string, from: string, to: string): Promise<GitTreeChange[]>;
-  blobReader(dir: string): GitBlobReader;
+  /** Reads objects of the clone at `dir`; `workTree`: its work tree holds the commit read (files there are used when they hash to the blob asked for). */
+  blobReader(dir: string, opts?: { workTree?: boolean }): GitBlobReader;
   /**
    * Brings one blob missing from a partial clone into it from `remote` (git's lazy fetch, with
    * only the remote's own protocol allowed). Optional: without it, missing blobs stay missing.

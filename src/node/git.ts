@@ -1,7 +1,8 @@
 // The Git port over simple-git: protocol allowlist, no prompts, no injectable options, timeouts, plain-language errors.
 
-import { spawn } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { simpleGit } from 'simple-git';
@@ -164,6 +165,26 @@ export class NodeGit implements Git {
     }
   }
 
+  /**
+   * A read-only command on the local clone, run directly (no network: no protocol allowed, no
+   * lazy fetch): what listing a library runs, without loading simple-git.
+   */
+  private runLocal(args: string[], cwd: string): Promise<string> {
+    const full = [...protocolConfig([]).flatMap((c) => ['-c', c]), ...args];
+    return new Promise((resolve, reject) => {
+      execFile(
+        'git',
+        full,
+        { cwd, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, encoding: 'utf8', maxBuffer: 1 << 30, timeout: this.localTimeoutMs, windowsHide: true },
+        (e, stdout, stderr) => {
+          if (!e) return resolve(stdout);
+          const killed = (e as { killed?: boolean }).killed === true;
+          reject(this.toGitError(new Error(stderr || e.message), args, { cwd }, killed, this.localTimeoutMs));
+        },
+      );
+    });
+  }
+
   private toGitError(e: unknown, args: string[], opts: RunOptions, aborted: boolean, deadline: number): GitError {
     const raw = e instanceof Error ? e.message : String(e);
     const text = redactCredentials(raw);
@@ -274,9 +295,11 @@ export class NodeGit implements Git {
     await this.run(['reset', '--hard', '--quiet', 'HEAD'], { cwd: dir, remote: opts.remote, network: opts.remote !== undefined });
   }
 
-  async lsTree(dir: string, commit: string): Promise<GitTreeEntry[]> {
+  async lsTree(dir: string, commit: string, paths?: readonly string[]): Promise<GitTreeEntry[]> {
     if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: ls-tree needs a commit id, got ${commit}.`, 'failed');
-    const out = await this.run(['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: dir });
+    const only = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
+    if (paths && !paths.length) return [];
+    const out = await this.runLocal(['ls-tree', '-r', '-z', '--full-tree', commit, ...only], dir);
     const entries: GitTreeEntry[] = [];
     for (const rec of out.split('\0')) {
       if (!rec) continue;
@@ -290,7 +313,7 @@ export class NodeGit implements Git {
 
   async diffTree(dir: string, from: string, to: string): Promise<GitTreeChange[]> {
     for (const c of [from, to]) if (!/^[0-9a-f]{40,64}$/.test(c)) throw new GitError(`Internal error: diff-tree needs commit ids, got ${c}.`, 'failed');
-    const out = await this.run(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to], { cwd: dir });
+    const out = await this.runLocal(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to], dir);
     // -z: ":<old mode> <new mode> <old id> <new id> <status>\0<path>\0" per file.
     const parts = out.split('\0');
     const changes: GitTreeChange[] = [];
@@ -302,8 +325,8 @@ export class NodeGit implements Git {
     return changes;
   }
 
-  blobReader(dir: string): GitBlobReader {
-    return new CatFileReader(dir, this.env, this.localTimeoutMs);
+  blobReader(dir: string, opts: { workTree?: boolean } = {}): GitBlobReader {
+    return new CatFileReader(dir, this.env, this.localTimeoutMs, !!opts.workTree);
   }
 
   async fetchBlob(dir: string, oid: string, opts: { remote: string }): Promise<void> {
@@ -351,6 +374,41 @@ export class NodeGit implements Git {
   }
 }
 
+/** Files larger than this are read through git (they are rare in a library, and hashing them twice costs). */
+const maxWorkTreeRead = 1 << 20;
+
+/**
+ * The bytes of `path` in the work tree of `dir` when they are exactly blob `id` (git's object
+ * hash of them matches), else undefined. Reads only regular files, without blocking (a FIFO
+ * put in the work tree is not waited on); the hash check makes a changed or replaced file
+ * harmless: it is then read from the object store.
+ */
+export function workTreeBlob(dir: string, path: string, id: string): Uint8Array | undefined {
+  if (path.startsWith('/') || path.split('/').includes('..')) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(nodePath.join(dir, ...path.split('/')), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxWorkTreeRead) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, bytes, off, st.size - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+    if (off !== st.size) return undefined;
+    const hash = createHash(id.length === 64 ? 'sha256' : 'sha1');
+    hash.update(`blob ${st.size}\0`);
+    hash.update(bytes);
+    return hash.digest('hex') === id ? bytes : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 interface Pending {
   id: string;
   resolve(bytes: Uint8Array): void;
@@ -374,10 +432,15 @@ class CatFileReader implements GitBlobReader {
     private readonly dir: string,
     private readonly env: Record<string, string>,
     private readonly timeoutMs: number,
+    private readonly workTree = false,
   ) {}
 
-  read(id: string): Promise<Uint8Array> {
+  read(id: string, path?: string): Promise<Uint8Array> {
     if (!/^[0-9a-f]{40,64}$/.test(id)) return Promise.reject(new GitError(`Not an object id: ${id}.`, 'failed'));
+    if (this.workTree && path !== undefined) {
+      const bytes = workTreeBlob(this.dir, path, id);
+      if (bytes) return Promise.resolve(bytes);
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
       const proc = this.start();
       this.queue.push({ id, resolve, reject });

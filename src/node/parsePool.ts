@@ -6,8 +6,8 @@ import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
 import { parseAtLevel } from '../core/library/load';
-import type { CatalogLevel, FileParser } from '../core/library/load';
-import type { ParseJob, ParseResult } from './parseWorker';
+import type { CatalogLevel, FileParser, LocatedJob } from '../core/library/load';
+import type { ChunkResult, ParseJob, ParseResult } from './parseWorker';
 
 export interface ParsePoolOptions {
   /** Worker threads (default: $GENAI_ASSETS_PARSE_THREADS, else one less than the cores; 0 parses in this thread only). */
@@ -37,6 +37,8 @@ interface Slot {
   inFlight: Map<number, Pending>;
   /** Jobs gathered for the next message. */
   queue: Pending[];
+  /** Chunks of located jobs (parseMany) sent and not answered: their answer handlers. */
+  chunks: Map<number, (files: (ParsedFile | null)[] | undefined) => void>;
 }
 
 /** The worker script next to this module: parseWorker.js in a bundle, parseWorker.ts when run from the sources. */
@@ -64,6 +66,8 @@ export class ParsePool implements FileParser {
   private seen = 0;
   private nextId = 0;
   private flushScheduled = false;
+  /** Set while parseMany runs: parse() then parses in this thread (it is this thread's share). */
+  private inlineOnly = false;
   /** Files parsed on workers and here (for reports and tests). */
   readonly counts = { workers: 0, inline: 0 };
 
@@ -80,7 +84,7 @@ export class ParsePool implements FileParser {
 
   parse(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile> {
     this.seen++;
-    const slots = this.broken || !this.script || this.seen <= this.startAfter[level] ? undefined : this.start();
+    const slots = this.broken || this.inlineOnly || !this.script || this.seen <= this.startAfter[level] ? undefined : this.start();
     // The least busy worker, unless every worker has two batches waiting: then this thread parses.
     const slot = slots?.reduce((a, b) => (a.inFlight.size + a.queue.length <= b.inFlight.size + b.queue.length ? a : b));
     if (!slot || slot.inFlight.size + slot.queue.length >= this.batch * 2) return Promise.resolve(this.inline(path, bytes, level, hint));
@@ -89,6 +93,79 @@ export class ParsePool implements FileParser {
       if (slot.queue.length >= this.batch) this.flush(slot);
       else this.scheduleFlush();
     });
+  }
+
+  /**
+   * Reads and parses `jobs`: workers take chunks and read the files themselves (their own `git
+   * cat-file`, or the file system), while this thread does chunks of its own through `here`.
+   * A chunk a worker could not finish, or a file it could not read, is done by `here`.
+   */
+  async parseMany(jobs: readonly LocatedJob[], level: CatalogLevel, here: (job: LocatedJob) => Promise<ParsedFile | undefined>): Promise<(ParsedFile | undefined)[]> {
+    const out: (ParsedFile | undefined)[] = new Array(jobs.length);
+    const chunk = level === 'catalog' ? 48 : 12;
+    let next = 0;
+    const take = (): [number, number] => {
+      const start = next;
+      next = Math.min(jobs.length, next + chunk);
+      return [start, next];
+    };
+    const redo: number[] = [];
+    this.seen += jobs.length;
+    const slots = this.broken || !this.script || jobs.length < this.startAfter[level] ? undefined : this.start();
+    let open = 0;
+    let allDone: () => void = () => undefined;
+    const workersDone = new Promise<void>((resolve) => (allDone = resolve));
+    const feed = (slot: Slot): void => {
+      while (slot.chunks.size < 3 && next < jobs.length && !this.broken) {
+        const [start, end] = take();
+        const id = this.nextId++;
+        open++;
+        slot.chunks.set(id, (files) => {
+          for (let i = start; i < end; i++) {
+            const f = files?.[i - start];
+            if (f) {
+              this.counts.workers++;
+              out[i] = f;
+            } else redo.push(i);
+          }
+          open--;
+          if (!this.broken && this.slots?.includes(slot)) feed(slot);
+          if (!open) allDone();
+        });
+        slot.worker.ref();
+        try {
+          slot.worker.postMessage({ chunk: id, level, jobs: jobs.slice(start, end) });
+        } catch {
+          this.broken = true;
+          this.fail(slot);
+        }
+      }
+    };
+    for (const s of slots ?? []) feed(s);
+    if (!open) allDone();
+    this.inlineOnly = true;
+    try {
+      while (next < jobs.length) {
+        const [start, end] = take();
+        const part = await Promise.all(jobs.slice(start, end).map(here));
+        for (let i = start; i < end; i++) out[i] = part[i - start];
+        this.counts.inline += end - start;
+        // Let the workers' answers in (reads that complete at once never leave the microtask queue).
+        if (slots) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      await workersDone;
+      for (const i of redo) {
+        out[i] = await here(jobs[i]);
+        this.counts.inline++;
+      }
+    } finally {
+      this.inlineOnly = false;
+    }
+    return out;
+  }
+
+  warmUp(): void {
+    if (!this.broken && this.script) this.start();
   }
 
   /** Stops the workers (pending jobs are finished in this thread). */
@@ -121,8 +198,15 @@ export class ParsePool implements FileParser {
     const worker = script.endsWith('.ts') ? new Worker(`require(${JSON.stringify(require.resolve(tsxLoader))}); require(${JSON.stringify(script)});`, { eval: true }) : new Worker(script);
     // An idle worker must not keep the process alive (a pool may be left open): it is referenced only while it has jobs.
     worker.unref();
-    const slot: Slot = { worker, inFlight: new Map(), queue: [] };
-    worker.on('message', (results: ParseResult[]) => {
+    const slot: Slot = { worker, inFlight: new Map(), queue: [], chunks: new Map() };
+    worker.on('message', (results: ParseResult[] | ChunkResult) => {
+      if (!Array.isArray(results)) {
+        const done = slot.chunks.get(results.chunk);
+        slot.chunks.delete(results.chunk);
+        if (!slot.inFlight.size && !slot.queue.length && !slot.chunks.size) worker.unref();
+        done?.(results.files);
+        return;
+      }
       for (const r of results) {
         const p = slot.inFlight.get(r.id);
         if (!p) continue;
@@ -132,7 +216,7 @@ export class ParsePool implements FileParser {
           p.resolve(r.file);
         } else p.resolve(this.inline(p.job.path, p.job.bytes, p.job.level, p.job.hint));
       }
-      if (!slot.inFlight.size && !slot.queue.length) worker.unref();
+      if (!slot.inFlight.size && !slot.queue.length && !slot.chunks.size) worker.unref();
     });
     const onFailure = (): void => {
       this.broken = true;
@@ -148,6 +232,9 @@ export class ParsePool implements FileParser {
     const jobs = [...slot.inFlight.values(), ...slot.queue];
     slot.inFlight.clear();
     slot.queue = [];
+    const chunks = [...slot.chunks.values()];
+    slot.chunks.clear();
+    for (const done of chunks) done(undefined);
     for (const p of jobs) p.resolve(this.inline(p.job.path, p.job.bytes, p.job.level, p.job.hint));
   }
 

@@ -2,6 +2,7 @@
 
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import type { GitTreeChange } from '../ports';
+import { walked } from './gitSource';
 import { loadCatalog } from './load';
 import type { FileParser, FileSource, LibraryFileEntry } from './load';
 import type { Asset, Catalog } from './types';
@@ -11,8 +12,10 @@ export interface CatalogUpdate {
   previous: Catalog;
   /** Files that differ between the previous commit and this one. */
   changes: GitTreeChange[];
-  /** This commit's files. */
-  source: FileSource;
+  /** This commit's files (listed in part, where the source can). */
+  source: FileSource & { listUnder?(paths: readonly string[]): Promise<LibraryFileEntry[] | undefined> };
+  /** Files of the previous commit a whole read parses (the snapshot's count), for reports. */
+  previousReadable?: number;
   root: string;
   commit: string;
   fallbackName: string;
@@ -68,8 +71,11 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
     }
   }
 
-  // This commit's files of the touched assets, the changed loose files, and files a removed asset.yaml left without an owner.
-  const all = await u.source.list();
+  // This commit's files of the touched assets, the changed loose files, and files a removed asset.yaml left without an owner:
+  // listed under those folders and paths when the source can (a changed folder holds every file that matters).
+  const roots = [...touched, ...loose];
+  const some = u.source.listUnder && !touched.has('') && roots.length <= 1000 ? await u.source.listUnder(roots) : undefined;
+  const all = some ?? (await u.source.list());
   const wanted: LibraryFileEntry[] = all.filter((e) => {
     const now = ownerAfter(e.path);
     if (now !== undefined) return touched.has(now);
@@ -100,6 +106,10 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
   const assets = [...kept.map((a) => ({ ...a, commit: u.commit })), ...fresh].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const catalog: Catalog = { root: u.root, library: u.previous.library, assets, files: rebuilt.files, diagnostics: [], commit: u.commit, level: 'catalog' };
   // Files a whole read of this commit would parse (reported as served from the index).
-  const readable = all.filter((e) => formatOfPath(e.path) || isYamlPath(e.path)).length;
+  const isReadable = (p: string) => walked(p) && (!!formatOfPath(p) || isYamlPath(p));
+  const readable =
+    some && u.previousReadable !== undefined
+      ? u.changes.reduce((n, c) => n + (isReadable(c.path) ? (c.status === 'A' ? 1 : c.status === 'D' ? -1 : 0) : 0), u.previousReadable)
+      : all.filter((e) => isReadable(e.path)).length;
   return { catalog, parsed, readable };
 }

@@ -65,7 +65,25 @@ async function stateFromClone(deps: LibraryCacheDeps, paths: CachePaths, src: Gi
 export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySource, opts: OpenGitOptions): Promise<OpenedGitLibrary> {
   const paths = cachePaths(deps.path, opts.cacheDir, src);
   const warnings: string[] = [];
-  let state = (await readState(deps, paths)) ?? (await stateFromClone(deps, paths, src));
+  const level = opts.level ?? 'full';
+  const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
+  const engineKey = { engine: opts.engine, fallbackName };
+  let state = await readState(deps, paths);
+  // The common case at the catalog level: no sync asked, and the snapshot is of the commit the
+  // state file names (written only after that commit was checked out). Nothing needs git.
+  let snap: Awaited<ReturnType<typeof loadCatalogSnapshot>>;
+  if (level === 'catalog' && opts.sync !== 'always' && state?.commit && state.ref === src.ref && (await deps.fs.stat(paths.repo))) {
+    snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, { ...engineKey, commit: state.commit }, { anyCommit: true });
+    if (snap?.catalog.commit === state.commit) {
+      if (state.lastError && (!state.syncedAt || state.lastError.at > state.syncedAt)) warnings.push(staleWarning(src, state, deps.clock.now()));
+      const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
+      // Every file of the catalog came from the snapshot (counted as cache hits in reports).
+      cache.hits = snap.files;
+      const source = gitSource(deps.git, paths.repo, state.commit, { checkedOut: true });
+      return { catalog: snap.catalog, warnings, commit: state.commit, state, paths, source, cache, snapshot: 'current' };
+    }
+  }
+  state ??= await stateFromClone(deps, paths, src);
   let syncResult: SyncResult | undefined;
   const usable = async (s: LibraryState | undefined): Promise<boolean> =>
     !!s?.commit && s.ref === src.ref && !!(await deps.fs.stat(paths.repo)) && !!(await deps.git.resolveCommit(paths.repo, s.commit));
@@ -93,12 +111,11 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
     warnings.push(staleWarning(src, state, deps.clock.now()));
   }
   const commit = state!.commit!;
-  const source = gitSource(deps.git, paths.repo, commit);
-  const level = opts.level ?? 'full';
-  const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
-  const snapshotKey = { engine: opts.engine, commit, fallbackName };
+  const source = gitSource(deps.git, paths.repo, commit, { checkedOut: true });
+  const snapshotKey = { ...engineKey, commit };
   if (level === 'catalog') {
-    const snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true });
+    // Read again unless the sync left the commit the snapshot above was checked against.
+    if (!snap || syncResult) snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true });
     if (snap?.catalog.commit === commit) {
       const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
       // Every file of the catalog came from the index (counted as cache hits in reports).
@@ -110,7 +127,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
     if (snap && changes) {
       let updated;
       try {
-        updated = await updateCatalog({ previous: snap.catalog, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
+        updated = await updateCatalog({ previous: snap.catalog, previousReadable: snap.files, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
       } finally {
         if (updated) source.close();
       }
@@ -125,14 +142,17 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
       }
     }
   }
+  // The catalog level keeps no per-file cache: its snapshot, updated from the commits' differences, does that job.
   const cacheFile = level === 'catalog' ? paths.catalogIndex : paths.index;
-  const cache = await IndexCache.load(deps.fs, cacheFile, opts.engine, deps.log, level === 'catalog' ? catalogCodec : jsonCodec);
+  const cache = level === 'catalog' ? IndexCache.empty(cacheFile, opts.engine, catalogCodec) : await IndexCache.load(deps.fs, cacheFile, opts.engine, deps.log, jsonCodec);
+  // Without a snapshot every file is read: other threads can start while the tree is listed.
+  if (level === 'catalog') opts.parser?.warmUp?.();
   let catalog: Catalog;
   try {
     catalog = await loadCatalog({
       root: paths.repo,
       source,
-      cache,
+      cache: level === 'full' ? cache : undefined,
       commit,
       fallbackName,
       onParse: opts.onParse,
@@ -142,11 +162,13 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   } finally {
     source.close();
   }
-  if (cache.needsSave) {
+  if (level === 'full' && cache.needsSave) {
     await cache.save(deps.fs, deps.path).catch((e: Error) => deps.log.warn(`Could not write the index cache ${cacheFile}: ${e.message}`));
   }
   if (level === 'catalog') {
     await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, catalog, snapshotKey).catch((e: Error) => deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`));
+    // The per-file catalog cache of earlier versions is not read any more.
+    if (await deps.fs.stat(paths.catalogIndex)) await deps.fs.remove(paths.catalogIndex).catch(() => undefined);
   }
   return { catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult };
 }

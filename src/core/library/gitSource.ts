@@ -3,12 +3,12 @@
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
 import type { Git, GitBlobReader, GitTreeEntry } from '../ports';
 import { joinInside } from './load';
-import type { FileSource, LibraryFileEntry } from './load';
+import type { FileLocation, FileSource, LibraryFileEntry } from './load';
 
 const skippedDirs = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 /** Same rule as the folder walk: no dot-folders (but .github), no node_modules, bounded depth. */
-function walked(path: string): boolean {
+export function walked(path: string): boolean {
   const parts = path.split('/');
   if (parts.length - 1 > maxFolderDepth) return false;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -22,6 +22,12 @@ export interface GitFileSource extends FileSource {
   readonly commit: string;
   /** Stops the object reader (it also stops by itself when idle). */
   close(): void;
+  /**
+   * The files at or under `paths` (repository-relative), without listing the whole tree;
+   * undefined when links are among them (a link's target may lie elsewhere: list() instead).
+   * read() and locate() then know these files only, until list() is called.
+   */
+  listUnder(paths: readonly string[]): Promise<LibraryFileEntry[] | undefined>;
 }
 
 /**
@@ -29,13 +35,16 @@ export interface GitFileSource extends FileSource {
  * links with their target; one that stays inside the library and ends at a file reads as
  * that file, any other is left to the engine to report as a path escape.
  */
-export function gitSource(git: Git, repoDir: string, commit: string): GitFileSource {
+export function gitSource(git: Git, repoDir: string, commit: string, opts: { checkedOut?: boolean } = {}): GitFileSource {
   let reader: GitBlobReader | undefined;
-  const blobs = (): GitBlobReader => (reader ??= git.blobReader(repoDir));
+  const workTree = !!opts.checkedOut;
+  const blobs = (): GitBlobReader => (reader ??= git.blobReader(repoDir, { workTree }));
   let index: Map<string, { entry: LibraryFileEntry; id: string }> | undefined;
+  /** True while `index` holds a listUnder() listing only. */
+  let partial = false;
 
-  const list = async (): Promise<LibraryFileEntry[]> => {
-    const tree = await git.lsTree(repoDir, commit);
+  const list = async (): Promise<LibraryFileEntry[]> => build(await git.lsTree(repoDir, commit));
+  const build = async (tree: GitTreeEntry[]): Promise<LibraryFileEntry[]> => {
     const byPath = new Map<string, GitTreeEntry>();
     for (const t of tree) if (t.type === 'blob') byPath.set(t.path, t);
     const out: LibraryFileEntry[] = [];
@@ -81,18 +90,31 @@ export function gitSource(git: Git, repoDir: string, commit: string): GitFileSou
       }
     }
     index = map;
+    partial = false;
     return out;
   };
 
   return {
     commit,
     list,
+    async listUnder(paths: readonly string[]): Promise<LibraryFileEntry[] | undefined> {
+      const tree = await git.lsTree(repoDir, commit, paths);
+      if (tree.some((t) => t.mode === '120000')) return undefined;
+      const out = await build(tree);
+      partial = true;
+      return out;
+    },
     async read(path: string): Promise<Uint8Array> {
-      if (!index) await list();
+      if (!index || (partial && !index.has(path))) await list();
       const hit = index?.get(path);
       if (!hit) throw new Error(`${path} is not in commit ${commit.slice(0, 12)}`);
       if (hit.entry.type === 'symlink' && !hit.entry.linkInside) throw new Error(`${path} is a link that leads outside the library`);
-      return blobs().read(hit.id);
+      return blobs().read(hit.id, path);
+    },
+    locate(path: string): FileLocation | undefined {
+      const hit = index?.get(path);
+      if (!hit || !(hit.entry.type === 'file' || hit.entry.linkInside)) return undefined;
+      return workTree ? { gitDir: repoDir, id: hit.id, path } : { gitDir: repoDir, id: hit.id };
     },
     close() {
       reader?.close();

@@ -30,6 +30,21 @@ export interface LibraryFileEntry {
 export interface FileSource {
   list(): Promise<LibraryFileEntry[]>;
   read(path: string): Promise<Uint8Array>;
+  /**
+   * Where another thread can read a listed file by itself (a blob of a local clone, or a file
+   * path); undefined when only `read` can. Optional.
+   */
+  locate?(path: string): FileLocation | undefined;
+}
+
+/** A file another thread can read: a blob of the git clone `gitDir`, or the file at absolute path `file`. */
+export type FileLocation = { gitDir: string; id: string; /** Set when the clone's work tree holds the commit read. */ path?: string } | { file: string };
+
+/** One file to read and parse where it lies (FileParser.parseMany). */
+export interface LocatedJob {
+  path: string;
+  at: FileLocation;
+  hint?: FormatId;
 }
 
 /** Parsed files by path and content key (e.g. git blob id). */
@@ -83,6 +98,9 @@ export function folderSource(fs: FileReader, path: PathOps, root: string): FileS
     read(p: string) {
       return fs.readFile(path.join(root, ...p.split('/')));
     },
+    locate(p: string) {
+      return { file: path.join(root, ...p.split('/')) };
+    },
   };
 }
 
@@ -117,6 +135,14 @@ export type CatalogLevel = 'full' | 'catalog';
 /** Parses file contents at a level, possibly off the main thread (src/node/parsePool.ts). */
 export interface FileParser {
   parse(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile>;
+  /**
+   * Reads and parses many files, sharing them out between this thread (`here`: read and parse
+   * one file in this thread) and others that read for themselves from `at`. Gives one result
+   * per job, in the jobs' order; a job another thread could not do is done by `here`. Optional.
+   */
+  parseMany?(jobs: readonly LocatedJob[], level: CatalogLevel, here: (job: LocatedJob) => Promise<ParsedFile | undefined>): Promise<(ParsedFile | undefined)[]>;
+  /** Gets other threads ready now, when a large load is known to follow (they start while the files are listed). Optional. */
+  warmUp?(): void;
 }
 
 /** Parses in the calling thread. */
@@ -234,12 +260,7 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
   }
 
   const files = new Map<string, ParsedFile>();
-  const parseOne = async (e: LibraryFileEntry, hint?: FormatId): Promise<ParsedFile | undefined> => {
-    const cacheKey = e.key !== undefined ? `${e.key}${hint ? `#${hint}` : ''}${level === 'catalog' ? '@catalog' : ''}` : undefined;
-    if (cacheKey && opts.cache) {
-      const hit = opts.cache.get(e.path, cacheKey);
-      if (hit) return hit;
-    }
+  const readAndParse = async (e: LibraryFileEntry, hint?: FormatId): Promise<ParsedFile> => {
     let bytes: Uint8Array;
     try {
       bytes = await opts.source.read(e.path);
@@ -248,25 +269,69 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
       f.diagnostics.push(diag('unreadable-file', e.path, zero, `The file could not be read: ${(err as Error).message}. Check its permissions.`));
       return f;
     }
+    return opts.parser ? await opts.parser.parse(e.path, bytes, level, hint) : parseAtLevel(e.path, bytes, level, hint);
+  };
+  const keyOf = (e: LibraryFileEntry, hint?: FormatId): string | undefined =>
+    e.key !== undefined && opts.cache ? `${e.key}${hint ? `#${hint}` : ''}${level === 'catalog' ? '@catalog' : ''}` : undefined;
+  /** Records a parse (reported, and cached when the file is readable). */
+  const parsed = (e: LibraryFileEntry, f: ParsedFile, hint?: FormatId): void => {
+    const cacheKey = keyOf(e, hint);
+    if (cacheKey && !f.diagnostics.some((d) => d.code === 'unreadable-file')) opts.cache!.set(e.path, cacheKey, f);
+  };
+  const parseOne = async (e: LibraryFileEntry, hint?: FormatId): Promise<ParsedFile | undefined> => {
+    const cacheKey = keyOf(e, hint);
+    if (cacheKey) {
+      const hit = opts.cache!.get(e.path, cacheKey);
+      if (hit) return hit;
+    }
     opts.onParse?.(e.path);
-    const f = opts.parser ? await opts.parser.parse(e.path, bytes, level, hint) : parseAtLevel(e.path, bytes, level, hint);
-    if (cacheKey && opts.cache) opts.cache.set(e.path, cacheKey, f);
+    const f = await readAndParse(e, hint);
+    parsed(e, f, hint);
     return f;
   };
-  // Parse with bounded concurrency: many reads in flight (a git source batches them), parsing here or on a parser pool.
-  let next = 0;
-  const workers = Array.from({ length: 64 }, async () => {
-    while (next < toRead.length) {
-      const e = toRead[next++];
-      const f = await parseOne(e);
-      if (f) {
-        // Plain YAML files that are not recognised formats and lie outside assets are not part of the library.
-        if (f.format === 'text' && !formatOfPath(e.path) && folderOf(e.path) === undefined) continue;
-        files.set(e.path, f);
+  // Files the cache does not have go to the parser's threads when it reads where files lie (each thread reading for itself).
+  const results: (ParsedFile | undefined)[] = new Array(toRead.length);
+  const missing: number[] = [];
+  for (let i = 0; i < toRead.length; i++) {
+    const cacheKey = keyOf(toRead[i]);
+    const hit = cacheKey ? opts.cache!.get(toRead[i].path, cacheKey) : undefined;
+    if (hit) results[i] = hit;
+    else missing.push(i);
+  }
+  const locate = opts.parser?.parseMany ? opts.source.locate?.bind(opts.source) : undefined;
+  const jobs: LocatedJob[] = [];
+  for (const i of locate ? missing : []) {
+    const where = locate!(toRead[i].path);
+    if (!where) break;
+    jobs.push({ path: toRead[i].path, at: where });
+  }
+  if (jobs.length && jobs.length === missing.length) {
+    const done = await opts.parser!.parseMany!(jobs, level, (job) => readAndParse(byPath.get(job.path)!, job.hint));
+    missing.forEach((i, j) => {
+      const f = done[j];
+      opts.onParse?.(toRead[i].path);
+      if (f) parsed(toRead[i], f);
+      results[i] = f;
+    });
+  } else {
+    // Bounded concurrency: many reads in flight (a git source batches them), parsing here or on a parser pool.
+    let next = 0;
+    const workers = Array.from({ length: 64 }, async () => {
+      while (next < missing.length) {
+        const i = missing[next++];
+        results[i] = await parseOne(toRead[i]);
       }
-    }
-  });
-  await Promise.all(workers);
+    });
+    await Promise.all(workers);
+  }
+  for (let i = 0; i < toRead.length; i++) {
+    const e = toRead[i];
+    const f = results[i];
+    if (!f) continue;
+    // Plain YAML files that are not recognised formats and lie outside assets are not part of the library.
+    if (f.format === 'text' && !formatOfPath(e.path) && folderOf(e.path) === undefined) continue;
+    files.set(e.path, f);
+  }
 
   // The entry of an eval asset is a promptfoo suite whatever its name: read plain YAML entries as one.
   for (const manifestPath of [...manifestPaths].sort()) {

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitError, UserError } from '../../../src/core/errors';
-import { classifyGitFailure, NodeGit, protocolConfig } from '../../../src/node/git';
+import { classifyGitFailure, NodeGit, protocolConfig, workTreeBlob } from '../../../src/node/git';
 import { cleanupTemp, commitAll, freePort, git, makeRepo, StallServer, tempDir, testGitEnv, writeFiles } from '../support/gitServer';
 
 function failure(e: unknown): string {
@@ -42,6 +42,34 @@ describe('NodeGit', () => {
       reader.close();
     }
     await assert.rejects(reader.read('nothex'), /Not an object id/);
+  });
+
+  it('reads blobs from the work tree only when the file there is exactly the blob', async () => {
+    const work = tempDir('wt');
+    makeRepo(work, { 'a.txt': 'alpha\n', 'b.txt': 'beta\n', 'c.txt': 'gamma\n', 'd.txt': 'delta\n' });
+    symlinkSync('a.txt', path.join(work, 'link'));
+    commitAll(work, 'Add a link');
+    const id = (p: string) => git(work, 'rev-parse', `HEAD:${p}`);
+    // Untouched: read from the work tree (hash checked), also through a link inside.
+    assert.equal(new TextDecoder().decode(workTreeBlob(work, 'a.txt', id('a.txt'))), 'alpha\n');
+    assert.equal(new TextDecoder().decode(workTreeBlob(work, 'link', id('a.txt'))), 'alpha\n');
+    // Edited, replaced by a FIFO, by a folder, or missing: not used (and a FIFO is not waited on).
+    writeFileSync(path.join(work, 'b.txt'), 'beta, edited\n');
+    unlinkSync(path.join(work, 'c.txt'));
+    execFileSync('mkfifo', [path.join(work, 'c.txt')]);
+    unlinkSync(path.join(work, 'd.txt'));
+    assert.equal(workTreeBlob(work, 'b.txt', id('b.txt')), undefined);
+    assert.equal(workTreeBlob(work, 'c.txt', id('c.txt')), undefined);
+    assert.equal(workTreeBlob(work, 'd.txt', id('d.txt')), undefined);
+    assert.equal(workTreeBlob(work, '../a.txt', id('a.txt')), undefined);
+    // A reader for the checked-out commit falls back to the object store for those: the committed bytes.
+    const reader = ng.blobReader(work, { workTree: true });
+    try {
+      const got = await Promise.all(['a.txt', 'b.txt', 'c.txt', 'd.txt'].map((p) => reader.read(id(p), p)));
+      assert.deepEqual(got.map((b) => new TextDecoder().decode(b)), ['alpha\n', 'beta\n', 'gamma\n', 'delta\n']);
+    } finally {
+      reader.close();
+    }
   });
 
   it('logs the commits of a path, newest first, with author, date and subject', async () => {

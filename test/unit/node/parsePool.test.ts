@@ -62,6 +62,31 @@ describe('ParsePool', function () {
     await broken.close();
   });
 
+  for (const level of ['full', 'catalog'] as CatalogLevel[]) {
+    it(`reads and parses located files on workers and here, in the jobs' order (${level} level)`, async () => {
+      const dir = tempDir('located');
+      const files = Object.fromEntries(Object.entries(generateBenchLibrary(60)).filter(([p]) => formatOfPath(p) || isYamlPath(p)));
+      writeFiles(dir, files);
+      const paths = Object.keys(files);
+      // One job the worker cannot read: this thread does it through `here`.
+      const jobs = paths.map((p, i) => ({ path: p, at: { file: i === 7 ? path.join(dir, 'missing', p) : path.join(dir, ...p.split('/')) } }));
+      const pool = new ParsePool({ threads: 1, startAfter: { [level]: 0 } });
+      const here: string[] = [];
+      try {
+        const got = await pool.parseMany(jobs, level, async (job) => {
+          here.push(job.path);
+          return parseAtLevel(job.path, readFileSync(path.join(dir, ...job.path.split('/'))), level);
+        });
+        assert.equal(got.length, jobs.length);
+        assert.ok(pool.counts.workers > 0, 'the worker read and parsed some files');
+        assert.ok(here.includes(paths[7]), 'the unreadable job was done here');
+        paths.forEach((p, i) => assert.deepEqual(cloned(got[i]!), cloned(parseAtLevel(p, readFileSync(path.join(dir, ...p.split('/'))), level)), p));
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
   it('loads a library through the pool with the same catalog and diagnostics', async () => {
     const dir = tempDir('lib');
     writeFiles(dir, generateBenchLibrary(80));

@@ -1,7 +1,7 @@
 // The catalog level (what `list` reads): same assets as a full load, its compact index cache, the per-commit snapshot, and re-parsing only changed blobs.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeCacheDeps } from '../../../../src/cli/libraries';
 import { parseCatalogEntry } from '../../../../src/core/formats/catalogEntry';
@@ -16,6 +16,7 @@ import { cachePaths, syncLibrary } from '../../../../src/core/library/sync';
 import type { Asset, Catalog } from '../../../../src/core/library/types';
 import { NodeGit } from '../../../../src/node/git';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
+import { ParsePool } from '../../../../src/node/parsePool';
 import { assetFiles, changedAssets, generateBenchLibrary, idOf, onePercentChange } from '../../../bench/generate';
 import { fixturesDir, sampleLibrary } from '../../paths';
 import { cleanupTemp, commitAll, makeRepo, tempDir, testGitEnv, writeFiles } from '../../support/gitServer';
@@ -195,6 +196,34 @@ describe('the catalog level', function () {
       assert.ok(full.opened.catalog.diagnostics.length > 0);
     });
 
+    it('reads the commit, not local edits in the clone\'s work tree, also on worker threads; a current snapshot opens without git', async () => {
+      const cacheDir = tempDir('cache');
+      const plain = await open(cacheDir);
+      const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
+      editFile(paths.repo, `${folderOfAsset(2)}/asset.yaml`, (t) => t.replace(/^title: .*$/m, 'title: Edited in the clone'));
+      rmSync(paths.catalogSnapshot);
+      const pool = new ParsePool({ threads: 1, startAfter: { catalog: 0 } });
+      try {
+        const pooled = await openGitLibrary(deps(), gitSrc(url), { cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog', parser: pool });
+        assert.ok(pool.counts.workers > 0, 'the worker read files itself');
+        assert.deepEqual(views(pooled.catalog), views(plain.opened.catalog));
+      } finally {
+        await pool.close();
+      }
+      const calls: string[] = [];
+      const d = deps();
+      const counting = new Proxy(d.git, {
+        get(target, key) {
+          const v = Reflect.get(target, key) as unknown;
+          return typeof v === 'function' ? (...args: unknown[]) => (calls.push(String(key)), (v as (...a: unknown[]) => unknown).apply(target, args)) : v;
+        },
+      });
+      const warm = await openGitLibrary({ ...d, git: counting }, gitSrc(url), { cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog' });
+      assert.equal(warm.snapshot, 'current');
+      assert.deepEqual(calls, [], 'no git command for a current snapshot');
+      assert.deepEqual(views(warm.catalog), views(plain.opened.catalog));
+    });
+
     it('updates the previous commit\'s catalog to the same catalog a fresh read gives, for every kind of change', async () => {
       const cacheDir = tempDir('cache');
       await open(cacheDir);
@@ -225,7 +254,7 @@ describe('the catalog level', function () {
       }
     });
 
-    it('does not trust a snapshot that does not check out: the index cache answers instead, and a fresh snapshot is written', async () => {
+    it('does not trust a snapshot that does not check out: the library is read again, and a fresh snapshot is written', async () => {
       const cacheDir = tempDir('cache');
       const first = await open(cacheDir);
       const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
@@ -236,7 +265,8 @@ describe('the catalog level', function () {
       writeFileSync(paths.catalogSnapshot, flipped);
       const afterFlip = await open(cacheDir);
       assert.equal(afterFlip.opened.snapshot, undefined, 'a corrupt snapshot is not used');
-      assert.deepEqual(afterFlip.parsed, [], 'the index cache still serves every file');
+      assert.deepEqual(afterFlip.parsed.sort(), [...first.parsed].sort(), 'every file is read again');
+      assert.equal(existsSync(paths.catalogIndex), false, 'no per-file cache is kept at the catalog level');
       assert.deepEqual(views(afterFlip.opened.catalog), views(first.opened.catalog));
       assert.deepEqual(readFileSync(paths.catalogSnapshot), bytes, 'the same snapshot is written again');
 
