@@ -1,5 +1,5 @@
 // Typing figures: one re-validation after a one-character edit, through the editor's path (LiveCatalog.setText), against yaml-language-server's doValidation.
-// Run alone: npx tsx test/bench/keystroke.ts [--runs N] [--dist DIR]   (prints one JSON line)
+// Run alone: npx tsx test/bench/keystroke.ts [--runs N] [--dist DIR] [--library DIR]   (prints one JSON line)
 // With --dist, our side runs the built engine (DIR/engine.js, as the extension does); otherwise the TypeScript sources.
 
 import { readFileSync } from 'node:fs';
@@ -86,6 +86,8 @@ export interface KeystrokeResult {
   /** Diagnostics each side reported on the unedited files (a check that both really validate). */
   diagnostics: { ours: number; yls: number };
   path: string;
+  /** With a large library: the same kind of edit (a Dotprompt body) inside it, and its size. */
+  library?: { assets: number; files: number; typicalMs: Timing; openMs: number; file: string };
 }
 
 /** The engine's editor entry points: from a built dist/ (what the extension runs) or from the sources. */
@@ -100,7 +102,7 @@ function engine(dist: string | undefined): { LiveCatalog: typeof SourceLiveCatal
 }
 
 /** Measures both sides on the same files and the same edits. */
-export async function keystrokeBench(runs: number, dist?: string): Promise<KeystrokeResult> {
+export async function keystrokeBench(runs: number, dist?: string, libraryDir?: string): Promise<KeystrokeResult> {
   const { LiveCatalog, openFolderLibrary } = engine(dist);
   const typical = readFileSync(path.join(sampleLibrary, typicalPath), 'utf8');
   const large = largeText(typical);
@@ -146,7 +148,27 @@ export async function keystrokeBench(runs: number, dist?: string): Promise<Keyst
     (await ls.doValidation(TextDocument.create(`file:///library/${typicalPath}`, 'yaml', ++version, typical), false)).length +
     (await ls.doValidation(TextDocument.create(`file:///library/${largePath}`, 'yaml', ++version, large), false)).length;
 
+  // The same path inside a large library (e.g. the generated 10,000 assets): what a keystroke costs there.
+  let library: KeystrokeResult['library'];
+  if (libraryDir) {
+    const t0 = performance.now();
+    const big = await openFolderLibrary(libraryDir);
+    const openMs = performance.now() - t0;
+    const liveBig = new LiveCatalog(big);
+    const prompt = big.assets.find((a) => a.format === 'dotprompt' && a.entryFile && a.managed)!;
+    const file = prompt.entryFile!;
+    const text = readFileSync(path.join(libraryDir, ...file.split('/')), 'utf8');
+    const edit = (n: number) => {
+      const body = text.indexOf('\n---\n') + 5;
+      let typed = '';
+      for (let i = 0; i <= n; i++) typed += 'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26];
+      liveBig.setText(file, text.slice(0, body) + typed + ' ' + text.slice(body));
+    };
+    library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(timeEdits(Math.min(runs, 20), edit)), openMs: Math.round(openMs), file };
+  }
+
   return {
+    library,
     typicalMs: timing(typicalMs),
     largeMs: timing(largeMs),
     ylsTypicalMs: timing(ylsTypicalMs),
@@ -161,7 +183,8 @@ export async function keystrokeBench(runs: number, dist?: string): Promise<Keyst
 if (require.main === module) {
   const i = process.argv.indexOf('--runs');
   const d = process.argv.indexOf('--dist');
-  keystrokeBench(i > 0 ? Number(process.argv[i + 1]) : 30, d > 0 ? path.resolve(process.argv[d + 1]) : undefined)
+  const l = process.argv.indexOf('--library');
+  keystrokeBench(i > 0 ? Number(process.argv[i + 1]) : 30, d > 0 ? path.resolve(process.argv[d + 1]) : undefined, l > 0 ? path.resolve(process.argv[l + 1]) : undefined)
     .then((r) => process.stdout.write(JSON.stringify(r) + '\n'))
     .catch((e) => {
       console.error(e);

@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   };
 
   log('typing (yaml-language-server side by side)');
-  const ks = await node(['--import', 'tsx', path.join(__dirname, 'keystroke.ts'), '--runs', String(quick ? 15 : 40), '--dist', dist]);
+  const ks = await node(['--import', 'tsx', path.join(__dirname, 'keystroke.ts'), '--runs', String(quick ? 15 : 40), '--dist', dist, '--library', work]);
   expectExit(ks, [0], 'keystroke');
   const k = JSON.parse(ks.stdout) as Record<string, Spread> & Record<string, unknown>;
   result.keystroke = {
@@ -306,6 +306,8 @@ async function main(): Promise<void> {
     largeLines: k.largeLines,
     diagnostics: k.diagnostics,
     path: k.path,
+    libraryTypicalMs: (k.library as unknown as { typicalMs: Spread } | undefined)?.typicalMs.median ?? null,
+    library: k.library ?? null,
     spread: { typicalMs: k.typicalMs, largeMs: k.largeMs, ylsTypicalMs: k.ylsTypicalMs, ylsLargeMs: k.ylsLargeMs },
   };
 
@@ -387,6 +389,8 @@ function table(r: Record<string, unknown>): string {
   add(`typing: yaml-language-server, ${k.typicalLines}-line prompt`, k.spread.ylsTypicalMs);
   add(`typing: ours, ${k.largeLines}-line file`, k.spread.largeMs);
   add(`typing: yaml-language-server, ${k.largeLines}-line file`, k.spread.ylsLargeMs);
+  const kl = (r.keystroke as { library: { assets: number; typicalMs: Spread } | null }).library;
+  if (kl) add(`typing: ours, a prompt in the ${kl.assets}-asset library`, kl.typicalMs);
   const a = r.activation as { spread: Record<string, Spread>; bundleBytes: number; engineBytes: number };
   add('activation: require dist/extension.js', a.spread.requireMs);
   const sc = r.scaffold as { spread: Record<string, Spread>; components: number; files: number };

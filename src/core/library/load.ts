@@ -188,12 +188,15 @@ const bases = new WeakMap<Catalog, CatalogBasis>();
 
 /** What a listing implies (asset folders, the files of each, entries by path), kept per listing: edits that add no file reuse it. */
 interface Layout {
+  /** The asset.yaml paths, sorted. */
   manifestPaths: string[];
   folderOf: (p: string) => string | undefined;
   byPath: Map<string, LibraryFileEntry>;
   filesByFolder: Map<string, string[]>;
   /** Paths outside every managed asset folder (candidates for unmanaged assets). */
   outside: Set<string>;
+  /** The asset.yaml path of each managed asset folder. */
+  manifestOf: Map<string, string>;
 }
 const layouts = new WeakMap<readonly LibraryFileEntry[], Layout>();
 
@@ -212,7 +215,11 @@ function layoutOf(entries: readonly LibraryFileEntry[]): Layout {
       if (list) list.push(e.path);
       else filesByFolder.set(f, [e.path]);
     }
-    layout = { manifestPaths, folderOf, byPath: new Map(entries.map((e) => [e.path, e])), filesByFolder, outside };
+    const sorted = [...manifestPaths].sort();
+    const manifestOf = new Map<string, string>();
+    // The first asset.yaml of a folder in sorted order (asset.yaml before asset.yml), as the assets are built.
+    for (const m of sorted) if (!manifestOf.has(dirOf(m))) manifestOf.set(dirOf(m), m);
+    layout = { manifestPaths: sorted, folderOf, byPath: new Map(entries.map((e) => [e.path, e])), filesByFolder, outside, manifestOf };
     layouts.set(entries, layout);
   }
   return layout;
@@ -373,47 +380,108 @@ function entryInside(folder: string, entry: string): string | undefined {
  * cross-file checks (`checks`, default runCatalogChecks). Synchronous: nothing is read.
  */
 function assembleCatalog(basis: CatalogBasis, files: Map<string, ParsedFile>, checks: (catalog: Catalog) => Diagnostic[] = runCatalogChecks, reuse?: Reuse): Catalog {
-  const { manifestPaths, byPath, filesByFolder, outside } = layoutOf(basis.entries);
-  // An asset is a function of its own files: one none of whose files changed is taken over (a copy, counts reset).
+  const layout = layoutOf(basis.entries);
+  const { manifestPaths, byPath, filesByFolder, outside } = layout;
+  const library = libraryInfo(files.get('library.yaml') ?? files.get('library.yml'), basis.fallbackName);
+  const edited = reuse && reuse.from.commit === basis.commit && bases.get(reuse.from)?.entries === basis.entries ? assetsAfterEdit(reuse, basis, files, layout) : undefined;
+  if (edited) return finishCatalog(basis, library, edited.assets, files, checks, edited.slots);
+  // An asset is a function of its own files: one none of whose files changed is taken over as it is
+  // (the same object: assets are never changed once built; countProblems copies one whose counts change).
   const previous = new Map<string, Asset>();
   if (reuse) for (const a of reuse.from.assets) if (!a.files.some((p) => reuse.changed.has(p))) previous.set(a.managed ? `m:${a.manifest}` : `u:${a.path}`, a);
   const takeOver = (key: string): Asset | undefined => {
     const prev = previous.get(key);
-    return prev && { ...prev, problems: { errors: 0, warnings: 0, infos: 0 } };
+    return prev && (prev.commit === basis.commit ? prev : { ...prev, commit: basis.commit });
   };
-
-  // library.yaml at the root.
-  const libFile = files.get('library.yaml') ?? files.get('library.yml');
-  const library = libraryInfo(libFile, basis.fallbackName);
 
   // Managed assets.
   const assets: Asset[] = [];
-  for (const manifestPath of [...manifestPaths].sort()) {
+  for (const manifestPath of manifestPaths) {
     const folder = dirOf(manifestPath);
     const manifest = files.get(manifestPath);
     if (!manifest) continue;
-    const asset = takeOver(`m:${manifestPath}`) ?? managedAsset(manifest, folder, filesByFolder.get(folder) ?? [manifestPath], files, byPath);
-    asset.commit = basis.commit;
+    let asset = takeOver(`m:${manifestPath}`);
+    if (!asset) {
+      asset = managedAsset(manifest, folder, filesByFolder.get(folder) ?? [manifestPath], files, byPath);
+      asset.commit = basis.commit;
+    }
     assets.push(asset);
   }
 
   // Unmanaged assets: recognised files outside managed folders.
   for (const [p, f] of files) {
-    if (!outside.has(p)) continue;
-    if (f.format === 'text' || f.format === 'library-manifest' || f.format === 'asset-manifest' || f.format === 'pilot-manifest') continue;
-    if (f.partialName && baseOf(p).startsWith('_')) continue;
-    assets.push(takeOver(`u:${p}`) ?? unmanagedAsset(f, basis.commit));
+    if (isUnmanagedAsset(p, f, outside)) assets.push(takeOver(`u:${p}`) ?? unmanagedAsset(f, basis.commit));
   }
+  return finishCatalog(basis, library, assets, files, checks);
+}
 
+function isUnmanagedAsset(p: string, f: ParsedFile, outside: ReadonlySet<string>): boolean {
+  if (!outside.has(p)) return false;
+  if (f.format === 'text' || f.format === 'library-manifest' || f.format === 'asset-manifest' || f.format === 'pilot-manifest') return false;
+  return !(f.partialName && baseOf(p).startsWith('_'));
+}
+
+/** The catalog of these assets and files: every file's findings, the cross-file checks, the problem counts. */
+function finishCatalog(basis: CatalogBasis, library: LibraryInfo, assets: Asset[], files: Map<string, ParsedFile>, checks: (catalog: Catalog) => Diagnostic[], assetSlots?: Map<string, number>): Catalog {
   const diagnostics: Diagnostic[] = [...basis.loadDiagnostics];
   const catalog: Catalog = { root: basis.root, library, assets, files, diagnostics, commit: basis.commit };
-  for (const f of files.values()) diagnostics.push(...f.diagnostics);
+  for (const f of files.values()) if (f.diagnostics.length) diagnostics.push(...f.diagnostics);
   const found = checks(catalog);
   diagnostics.push(...found);
   countProblems(catalog);
   bases.set(catalog, basis);
   crossFileFindings.set(catalog, found);
+  if (assetSlots) slotsOf.set(catalog, assetSlots);
   return catalog;
+}
+
+/** The place of each asset in its catalog's list, by key (`m:` manifest path, `u:` path of an unmanaged asset). */
+const slotsOf = new WeakMap<Catalog, Map<string, number>>();
+
+function assetKey(a: Asset): string {
+  return a.managed ? `m:${a.manifest}` : `u:${a.path}`;
+}
+
+function slotsFor(catalog: Catalog): Map<string, number> {
+  let slots = slotsOf.get(catalog);
+  if (!slots) {
+    slots = new Map();
+    for (let i = 0; i < catalog.assets.length; i++) slots.set(assetKey(catalog.assets[i]), i);
+    slotsOf.set(catalog, slots);
+  }
+  return slots;
+}
+
+/**
+ * An edit's assets (same listing, same commit): the earlier list with only the assets that own a
+ * changed file built again, in their places; undefined when an asset would appear or go away
+ * (the whole list is built then). The result equals what the whole build gives.
+ */
+function assetsAfterEdit(reuse: Reuse, basis: CatalogBasis, files: Map<string, ParsedFile>, layout: Layout): { assets: Asset[]; slots: Map<string, number> } | undefined {
+  const slots = slotsFor(reuse.from);
+  const assets = reuse.from.assets.slice();
+  const rebuilt = new Set<string>();
+  for (const p of reuse.changed) {
+    const folder = layout.folderOf(p);
+    const manifestPath = folder === undefined ? undefined : layout.manifestOf.get(folder);
+    const key = manifestPath !== undefined ? `m:${manifestPath}` : `u:${p}`;
+    if (rebuilt.has(key)) continue;
+    rebuilt.add(key);
+    const i = slots.get(key);
+    if (manifestPath !== undefined) {
+      const manifest = files.get(manifestPath);
+      if (i === undefined || !manifest) return undefined;
+      const asset = managedAsset(manifest, folder!, layout.filesByFolder.get(folder!) ?? [manifestPath], files, layout.byPath);
+      asset.commit = basis.commit;
+      assets[i] = asset;
+    } else {
+      const f = files.get(p);
+      const isAsset = !!f && isUnmanagedAsset(p, f, layout.outside);
+      if (isAsset !== (i !== undefined)) return undefined;
+      if (i !== undefined) assets[i] = unmanagedAsset(f!, basis.commit);
+    }
+  }
+  return { assets, slots };
 }
 
 /** A rebuild's previous catalog and the paths that changed since: its other assets are taken over. */
@@ -649,6 +717,11 @@ function unmanagedAsset(f: ParsedFile, commit: string | undefined): Asset {
   return asset;
 }
 
+/**
+ * Sets each asset's problem counts from the catalog's diagnostics. An asset whose counts differ
+ * from the ones it carries is replaced by a copy (an asset taken over from an earlier catalog
+ * may be shared with it, and is left as it is).
+ */
 function countProblems(catalog: Catalog): void {
   const byFile = new Map<string, { errors: number; warnings: number; infos: number }>();
   for (const d of catalog.diagnostics) {
@@ -658,13 +731,20 @@ function countProblems(catalog: Catalog): void {
     else if (d.severity === 'warning') c.warnings++;
     else c.infos++;
   }
-  for (const a of catalog.assets) {
+  const assets = catalog.assets;
+  for (let i = 0; i < assets.length; i++) {
+    const a = assets[i];
+    let errors = 0;
+    let warnings = 0;
+    let infos = 0;
     for (const p of a.files) {
       const c = byFile.get(p);
       if (!c) continue;
-      a.problems.errors += c.errors;
-      a.problems.warnings += c.warnings;
-      a.problems.infos += c.infos;
+      errors += c.errors;
+      warnings += c.warnings;
+      infos += c.infos;
     }
+    const had = a.problems;
+    if (had.errors !== errors || had.warnings !== warnings || had.infos !== infos) assets[i] = { ...a, problems: { errors, warnings, infos } };
   }
 }

@@ -77,6 +77,7 @@ async function checkLibrary(root: string): Promise<number> {
       const overlays = [...texts].map(([q, t]) => parseForCatalog(base, q, new TextEncoder().encode(t)));
       const full = rebuildCatalogWith(base, overlays);
       assert.deepEqual(keys(live.catalog.diagnostics), keys(full.diagnostics), `${what}: incremental and full checks differ`);
+      assert.deepEqual(assetKeys(live.catalog), assetKeys(full), `${what}: the assets differ`);
       for (const f of update.affected === 'all' ? [] : live.catalog.files.keys()) {
         assert.deepEqual(keys(live.diagnosticsFor(f)), keys(full.diagnostics.filter((d) => d.file === f)), `${what}: findings of ${f}`);
       }
