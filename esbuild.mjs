@@ -58,36 +58,56 @@ module.exports = Object.create(proto${esModule ? ', { __esModule: { value: true 
 /**
  * Replaces `import ... from '<lazy library>'` by a stand-in whose exports are getters that require the
  * vendor chunk on first read (esbuild reads imported names at their use sites, so nothing loads before).
- * The export names are taken from the library itself at build time.
+ * The export names are taken from the library itself at build time. `vendorDir` is the vendor folder as
+ * seen from the output file ('./vendor/' for the bundles in dist/).
  */
-const lazyVendors = {
-  name: 'lazy-vendors',
-  setup(build) {
-    const filter = new RegExp(`^(${[...chunkOf.keys()].map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-vendor' }));
-    build.onResolve({ filter: /^\.\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
-      const real = require(args.path);
-      const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
-      return { loader: 'js', contents: standIn(`require('./vendor/${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]`, keys, !!real.__esModule) };
-    });
-  },
-};
+function lazyVendorsFrom(vendorDir) {
+  return {
+    name: 'lazy-vendors',
+    setup(build) {
+      const filter = new RegExp(`^(${[...chunkOf.keys()].map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-vendor' }));
+      build.onResolve({ filter: /\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
+        const real = require(args.path);
+        const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
+        return { loader: 'js', contents: standIn(`require('${vendorDir}${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]`, keys, !!real.__esModule) };
+      });
+    },
+  };
+}
+const lazyVendors = lazyVendorsFrom('./vendor/');
+
+/** The modules of src/ whose path (relative to src, '/'-separated) matches `re`, as 'src/...' paths. */
+function modulesOf(re) {
+  return fs
+    .readdirSync('src', { recursive: true })
+    .map((f) => String(f).split(path.sep).join('/'))
+    .filter((f) => re.test(f) && f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => `src/${f}`)
+    .sort();
+}
 
 /** Every module of the engine (src/core, src/node), by '/'-separated path: what dist/engine.js holds. */
-const engineModules = fs
-  .readdirSync('src', { recursive: true })
-  .map((f) => String(f).split(path.sep).join('/'))
-  .filter((f) => /^(core|node)\/.*\.ts$/.test(f) && !f.endsWith('.d.ts'))
-  .map((f) => `src/${f}`)
-  .sort();
+const engineModules = modulesOf(/^(core|node)\//);
 
-/** The value exports of each engine module (type-only exports are gone after esbuild's TypeScript pass). */
-async function engineExports() {
-  const r = await esbuild.build({ entryPoints: engineModules, outdir: 'dist/.exports', outbase: '.', bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'error' });
+/** The modules of the CLI's split build (see lazyModules): the engine and src/cli. */
+const cliModules = modulesOf(/^(core|node|cli)\//);
+
+/** The value exports of each module (type-only exports are gone after esbuild's TypeScript pass). */
+async function moduleExports(modules) {
+  const r = await esbuild.build({ entryPoints: modules, outdir: 'dist/.exports', outbase: '.', bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'error' });
   const out = new Map();
   for (const o of Object.values(r.metafile.outputs)) if (o.entryPoint) out.set(o.entryPoint, o.exports);
   return out;
+}
+
+/** Node built-ins that are not in Node's startup snapshot (each costs a compile on first require). */
+const heavyBuiltins = /^node:(crypto|child_process|worker_threads|readline)$/;
+
+/** The source of a stand-in for the built-in `name`, loaded on first read of one of its exports. */
+function builtinStandIn(name) {
+  return { loader: 'js', contents: standIn(`require(${JSON.stringify(name)})`, Object.keys(require(name)), false) };
 }
 
 /**
@@ -108,13 +128,11 @@ function lazyEngine(exportsByModule) {
         return target ? { path: target, namespace: 'lazy-engine' } : undefined;
       });
       // Node built-ins that are not in Node's startup snapshot cost a compile on first require: defer them too.
-      build.onResolve({ filter: /^node:(crypto|child_process|worker_threads)$/ }, (args) =>
+      build.onResolve({ filter: heavyBuiltins }, (args) =>
         args.namespace === 'file' && /^src\/(extension\.ts|vscode\/)/.test(path.relative('.', args.importer).split(path.sep).join('/')) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
       );
       build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-        return { loader: 'js', contents: standIn(`require(${JSON.stringify(args.path)})`, Object.keys(require(args.path)), false) };
-      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => builtinStandIn(args.path));
       build.onResolve({ filter: /^\.\/engine\.js$/, namespace: 'lazy-engine' }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-engine' }, (args) => {
         return { loader: 'js', contents: standIn(`require('./engine.js')[${JSON.stringify(args.path)}]`, exportsByModule.get(args.path), true) };
@@ -123,7 +141,96 @@ function lazyEngine(exportsByModule) {
   };
 }
 
-const exportsByModule = await engineExports();
+/**
+ * The modules every command that reads a library from the cache runs (a warm `list` runs these and no
+ * other): bundled together into dist/cli/warm.js, one file to read and compile instead of one each. Any
+ * other module is a file of its own. Only speed depends on this list: a module missing from it is
+ * loaded from its own file, one in it that a command does not need is loaded for nothing.
+ */
+const warmModules = new Set(
+  [
+    'cli/io',
+    'cli/libraries',
+    'cli/commands/list',
+    'core/library/catalogCodec',
+    'core/library/catalogSnapshot',
+    'core/library/gitLibrary',
+    'core/library/gitSource',
+    'core/library/indexCache',
+    'core/library/source',
+    'core/library/sync',
+    'node/fileSystem',
+    'node/git',
+    'node/lock',
+    'node/parsePool',
+  ].map((m) => `src/${m}.ts`),
+);
+
+/** File name of a module in dist/cli/: its path under src with dots for slashes ('core.library.load.js'). */
+function cliFileOf(module) {
+  return `${module.replace(/^src\//, '').replace(/\.ts$/, '').split('/').join('.')}.js`;
+}
+
+/** How a module of dist/cli/ is required from a file in `dir` (dist/cli/ as seen from that file). */
+function cliRequire(module, dir) {
+  return warmModules.has(module) ? `require('${dir}warm.js')[${JSON.stringify(module)}]` : `require('${dir}${cliFileOf(module)}')`;
+}
+
+/**
+ * The CLI's split: every import of one of our modules (src/core, src/node, src/cli) becomes a stand-in whose
+ * exports are getters that require that module (from its own file in dist/cli/, or from dist/cli/warm.js)
+ * on first read, and the built-ins that are slow to load are deferred the same way. A command thus compiles
+ * and runs only the modules it uses: `list` on a cached catalog never loads the parsers, the checks or simple-git.
+ * Each module is in one file only, so each exists once (classes, caches). `dir` is dist/cli/ as seen from
+ * the output file; imports of the modules in `bundled` (those of the file being built) are left as they are.
+ */
+function lazyModules(exportsOf, dir, bundled = new Set()) {
+  return {
+    name: 'lazy-modules',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.namespace !== 'file' || !args.importer) return undefined;
+        const base = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => exportsOf.has(f));
+        return target && !bundled.has(target) ? { path: target, namespace: 'lazy-module' } : undefined;
+      });
+      build.onResolve({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => {
+        return { loader: 'js', contents: standIn(cliRequire(args.path, dir), exportsOf.get(args.path), true) };
+      });
+      build.onResolve({ filter: heavyBuiltins }, (args) => (args.namespace === 'file' ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+      build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => builtinStandIn(args.path));
+    },
+  };
+}
+
+/**
+ * Writes `file` after every build (watch rebuilds included): the CLI's engine stamp (engineStamp in
+ * src/cli/libraries.ts) is its size and time, so caches written by another build are not trusted.
+ * The stamp must change whenever any module does, whichever files a (watch) rebuild rewrites.
+ */
+function buildStamp(file) {
+  return {
+    name: 'build-stamp',
+    setup(build) {
+      build.onEnd((result) => {
+        if (result.errors.length) return;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, `${JSON.stringify({ built: new Date().toISOString(), production })}\n`);
+      });
+    },
+  };
+}
+
+/** The CLI's build stamp: every build of a part of the CLI writes it. */
+const cliStamp = `${outdir}/cli/build-stamp.json`;
+
+const allExports = await moduleExports(cliModules);
+const exportsByModule = new Map(engineModules.map((m) => [m, allExports.get(m)]));
+/** The modules of dist/cli/: all but the entry (bundled into dist/cli.js) and the parse worker (bundled whole). */
+const splitModules = cliModules.filter((m) => m !== 'src/cli/main.ts' && m !== 'src/node/parseWorker.ts');
+const splitExports = new Map(splitModules.map((m) => [m, allExports.get(m)]));
 
 /**
  * yaml reads `process.env.LOG_TOKENS` for every token and `LOG_STREAM` for every document (debug
@@ -140,6 +247,9 @@ const yamlDebugSwitchesOff = {
   },
 };
 
+// dist/cli/ holds one file per module: files of modules that moved (into warm.js, or out of the tree) must not stay behind.
+if (!watch) fs.rmSync(`${outdir}/cli`, { recursive: true, force: true });
+
 const entries = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'], plugins: [lazyEngine(exportsByModule), lazyVendors] },
   {
@@ -149,14 +259,31 @@ const entries = [
     external: ['vscode'],
     plugins: [lazyVendors],
   },
+  // The CLI: dist/cli.js is src/cli/main.ts alone; the modules it uses are in dist/cli/, one file each (lazyModules).
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: `${outdir}/cli.js`,
     external: ['vscode'],
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [lazyVendors],
+    plugins: [lazyModules(splitExports, './cli/'), lazyVendors, buildStamp(cliStamp)],
   },
+  {
+    ...common,
+    entryPoints: Object.fromEntries(splitModules.filter((m) => !warmModules.has(m)).map((m) => [cliFileOf(m).replace(/\.js$/, ''), m])),
+    outdir: `${outdir}/cli`,
+    external: ['vscode'],
+    plugins: [lazyModules(splitExports, './'), lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)],
+  },
+  {
+    ...common,
+    stdin: { contents: [...warmModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'warm.js' },
+    outfile: `${outdir}/cli/warm.js`,
+    external: ['vscode'],
+    plugins: [lazyModules(splitExports, './', warmModules), lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)],
+  },
+  // The CLI's parse pool (dist/cli/node.parsePool.js) starts the worker next to it.
+  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/cli/parseWorker.js`, plugins: [lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)] },
   // The parse pool's worker (src/node/parsePool.ts starts it from dist/parseWorker.js).
   { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/parseWorker.js`, plugins: [lazyVendors] },
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({

@@ -100,14 +100,21 @@ export async function readCliConfig(cwd: string, env: Env): Promise<CliConfig | 
   return { file, libraries };
 }
 
-/** Identifies this build of the parsers, so an index cache written by another build is rebuilt. */
-export function engineStamp(file: string = __filename): string {
-  try {
-    const s = statSync(file);
-    return `cli:${s.size}:${Math.round(s.mtimeMs)}`;
-  } catch {
-    return 'cli:unknown';
+/**
+ * Identifies this build of the parsers, so an index cache or snapshot written by another build
+ * is rebuilt: the size and time of build-stamp.json, which every build of the CLI writes next to
+ * its modules (dist/cli/); run from the sources, of this module's own file.
+ */
+export function engineStamp(file?: string): string {
+  for (const f of file ? [file] : [nodePath.join(__dirname, 'build-stamp.json'), __filename]) {
+    try {
+      const s = statSync(f);
+      return `cli:${s.size}:${Math.round(s.mtimeMs)}`;
+    } catch {
+      // not there: the next candidate
+    }
   }
+  return 'cli:unknown';
 }
 
 /** Parses a `--library` value: a git URL when written as one (validated, refused transports throw), else a folder. */

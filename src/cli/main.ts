@@ -266,7 +266,10 @@ if (require.main === module) {
     cwd: process.cwd(),
     env: process.env,
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
-    ask: process.stdin.isTTY ? askOnTerminal : undefined,
+    // A getter: process.stdin opens a stream on first read (a few ms), which only the commands that ask need.
+    get ask() {
+      return process.stdin.isTTY ? askOnTerminal : undefined;
+    },
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -26,9 +26,13 @@ export interface ListFilter {
 }
 
 export function filterAssets(assets: readonly Asset[], f: ListFilter): Asset[] {
-  return assets
-    .filter((a) => (!f.kind || a.kind === f.kind) && (!f.status || a.status === f.status) && (!f.tag || a.tags.includes(f.tag)))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.path < b.path ? -1 : 1));
+  const out: Asset[] = [];
+  for (const a of assets) if ((!f.kind || a.kind === f.kind) && (!f.status || a.status === f.status) && (!f.tag || a.tags.includes(f.tag))) out.push(a);
+  return out.sort(byIdThenPath);
+}
+
+function byIdThenPath(a: Asset, b: Asset): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : a.path < b.path ? -1 : 1;
 }
 
 /** The JSON shape of one listed asset. */
@@ -48,20 +52,87 @@ export function listedAsset(a: Asset): Record<string, unknown> {
   };
 }
 
+/**
+ * Prints the listed assets: JSON, or a table whose columns are as wide as their widest cell
+ * (two spaces between columns, the last one not padded) and a count.
+ */
 export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, io: CliIo): number {
-  const rows = catalogs.flatMap((c) => filterAssets(c.assets, filter).map((a) => ({ c, a })));
+  const multi = catalogs.length > 1;
+  let rows: Asset[] = [];
+  /** The library of each row (several libraries only). */
+  const libs: string[] = [];
+  if (!multi) rows = catalogs.length ? filterAssets(catalogs[0].assets, filter) : [];
+  else {
+    for (const c of catalogs) {
+      for (const a of filterAssets(c.assets, filter)) {
+        rows.push(a);
+        libs.push(c.library.name);
+      }
+    }
+  }
   if (json) {
-    io.out(JSON.stringify({ assets: rows.map(({ a, c }) => (catalogs.length > 1 ? { library: c.library.name, ...listedAsset(a) } : listedAsset(a))) }, null, 2) + '\n');
+    io.out(JSON.stringify({ assets: rows.map((a, i) => (multi ? { library: libs[i], ...listedAsset(a) } : listedAsset(a))) }, null, 2) + '\n');
     return exitCodes.clean;
   }
   if (!rows.length) {
     io.out('No assets match.\n');
     return exitCodes.clean;
   }
-  const table = rows.map(({ a, c }) => [...(catalogs.length > 1 ? [c.library.name] : []), a.id, a.kind, a.version, a.status, a.format, a.path || '.']);
-  const header = [...(catalogs.length > 1 ? ['LIBRARY'] : []), 'ID', 'KIND', 'VERSION', 'STATUS', 'FORMAT', 'PATH'];
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((s, i) => (i === r.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
-  io.out([line(header), ...table.map(line)].join('\n') + `\n${rows.length} asset${rows.length === 1 ? '' : 's'}.\n`);
+  // The columns: LIBRARY (several libraries only), ID, KIND, VERSION, STATUS, FORMAT, then PATH (not padded).
+  const header = [...(multi ? ['LIBRARY'] : []), 'ID', 'KIND', 'VERSION', 'STATUS', 'FORMAT', 'PATH'];
+  let lib = 7;
+  let id = 2;
+  let kind = 4;
+  let version = 7;
+  let status = 6;
+  let format = 6;
+  for (let r = 0; r < rows.length; r++) {
+    const a = rows[r];
+    if (multi && libs[r].length > lib) lib = libs[r].length;
+    if (a.id.length > id) id = a.id.length;
+    if (a.kind.length > kind) kind = a.kind.length;
+    if (a.version.length > version) version = a.version.length;
+    if (a.status.length > status) status = a.status.length;
+    if (a.format.length > format) format = a.format.length;
+  }
+  // Each cell is followed by the spaces up to the next column: pad[w - length] with w = width + 2.
+  const pad: string[] = [];
+  for (let n = 0, max = Math.max(lib, id, kind, version, status, format) + 2; n <= max; n++) pad.push(' '.repeat(n));
+  lib += 2;
+  id += 2;
+  kind += 2;
+  version += 2;
+  status += 2;
+  format += 2;
+  const parts = new Array<string>((multi ? 14 : 12) * (rows.length + 1) + 1);
+  let k = 0;
+  const widths = [...(multi ? [lib] : []), id, kind, version, status, format];
+  for (let i = 0; i < widths.length; i++) {
+    parts[k++] = header[i];
+    parts[k++] = pad[widths[i] - header[i].length];
+  }
+  parts[k++] = 'PATH';
+  parts[k++] = '\n';
+  for (let r = 0; r < rows.length; r++) {
+    const a = rows[r];
+    if (multi) {
+      parts[k++] = libs[r];
+      parts[k++] = pad[lib - libs[r].length];
+    }
+    parts[k++] = a.id;
+    parts[k++] = pad[id - a.id.length];
+    parts[k++] = a.kind;
+    parts[k++] = pad[kind - a.kind.length];
+    parts[k++] = a.version;
+    parts[k++] = pad[version - a.version.length];
+    parts[k++] = a.status;
+    parts[k++] = pad[status - a.status.length];
+    parts[k++] = a.format;
+    parts[k++] = pad[format - a.format.length];
+    parts[k++] = a.path || '.';
+    parts[k++] = '\n';
+  }
+  parts[k++] = `${rows.length} asset${rows.length === 1 ? '' : 's'}.\n`;
+  io.out(parts.join(''));
   return exitCodes.clean;
 }
