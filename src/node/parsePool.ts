@@ -196,8 +196,6 @@ export class ParsePool implements FileParser {
   private spawn(script: string): Slot {
     // From the sources (tests, tsx), the worker registers tsx's loader before loading the TypeScript module.
     const worker = script.endsWith('.ts') ? new Worker(`require(${JSON.stringify(require.resolve(tsxLoader))}); require(${JSON.stringify(script)});`, { eval: true }) : new Worker(script);
-    // An idle worker must not keep the process alive (a pool may be left open): it is referenced only while it has jobs.
-    worker.unref();
     const slot: Slot = { worker, inFlight: new Map(), queue: [], chunks: new Map() };
     worker.on('message', (results: ParseResult[] | ChunkResult) => {
       if (!Array.isArray(results)) {
@@ -224,6 +222,9 @@ export class ParsePool implements FileParser {
     };
     worker.on('error', onFailure);
     worker.on('exit', onFailure);
+    // An idle worker must not keep the process alive (a pool may be left open): it is referenced only while it has
+    // jobs. After the listeners: adding a 'message' listener references the worker's port again.
+    worker.unref();
     return slot;
   }
 

@@ -6,14 +6,28 @@ import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
 import { assetDigest } from '../library/digest';
 import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
-import type { Asset, Catalog, ModelInfo } from '../library/types';
-import { nearest } from '../yaml/yamlDocument';
+import type { Resolution } from '../library/references';
+import type { Asset, Catalog, ModelInfo, Reference } from '../library/types';
+import { nearest, nearestIn } from '../yaml/yamlDocument';
 import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 
 const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** True for the files whose findings a (scoped) run computes. */
 type InScope = (file: string | undefined) => boolean;
+
+/** Resolutions by reference (id and range) of each index: several checks resolve the same references, and many assets share targets. */
+const resolutions = new WeakMap<Map<string, Asset[]>, Map<string, Resolution>>();
+
+/** resolveReference(ref, byId), computed once per id and range for an index. */
+function resolve(ref: Reference, byId: Map<string, Asset[]>): Resolution {
+  let known = resolutions.get(byId);
+  if (!known) resolutions.set(byId, (known = new Map()));
+  const key = ref.range === undefined ? ref.id : `${ref.id}@${ref.range}`;
+  let r = known.get(key);
+  if (!r) known.set(key, (r = resolveReference(ref, byId)));
+  return r;
+}
 
 /**
  * Runs every cross-file check over a loaded catalog. With `scope`, only the findings that land
@@ -59,28 +73,46 @@ export function filesAffectedBy(before: Catalog, after: Catalog, changed: readon
     if (a.entryFile) out.add(a.entryFile);
   };
   const changedSet = new Set(changed);
-  let dotprompt = false;
-  for (const c of [before, after]) {
-    for (const p of changed) if (c.files.get(p)?.format === 'dotprompt') dotprompt = true;
+  const owns = (a: Asset): boolean => {
+    for (const p of a.files) if (changedSet.has(p)) return true;
+    return false;
+  };
+  // The ids of the assets that own a changed file, before and after (every other asset is the same in both).
+  const idsOf: [string[], string[]] = [[], []];
+  [before, after].forEach((c, side) => {
     for (const a of c.assets) {
-      if (!a.files.some((p) => changedSet.has(p))) continue;
+      if (!owns(a)) continue;
       add(a);
       ids.add(a.id);
+      idsOf[side].push(a.id);
       // Eval coverage and references of the changed asset reach the assets it names.
       for (const r of a.references) ids.add(r.ref.id);
     }
-  }
+  });
   for (const c of [before, after]) {
     for (const a of c.assets) {
-      if (ids.has(a.id) || a.references.some((r) => ids.has(r.ref.id))) add(a);
+      if (ids.has(a.id)) {
+        add(a);
+        continue;
+      }
+      for (const r of a.references) {
+        if (ids.has(r.ref.id)) {
+          add(a);
+          break;
+        }
+      }
     }
   }
   // Unknown references suggest the nearest id: a new or vanished id reaches every reference.
-  const idsBefore = new Set(before.assets.map((a) => a.id));
-  const idsAfter = new Set(after.assets.map((a) => a.id));
-  const sameIds = idsBefore.size === idsAfter.size && [...idsBefore].every((id) => idsAfter.has(id));
+  const sameIds = idsOf[0].length === idsOf[1].length && idsOf[0].sort().every((id, i) => id === idsOf[1].sort()[i]);
   if (!sameIds) for (const a of after.assets) if (a.references.length) add(a);
-  if (dotprompt) for (const f of after.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
+  // Partials resolve by name across every Dotprompt file (any of them can be included by its name): when what a
+  // changed file includes, or the name it is included by, changes, every file that uses partials is reached.
+  const graphOf = (f: ParsedFile | undefined): string =>
+    f?.format === 'dotprompt' ? JSON.stringify([f.partialName ?? null, (f.partials ?? []).map((u) => u.name)]) : '';
+  if (changed.some((p) => graphOf(before.files.get(p)) !== graphOf(after.files.get(p)))) {
+    for (const f of after.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
+  }
   return out;
 }
 
@@ -205,7 +237,10 @@ function hasAnyFile(catalog: Catalog, path: string): boolean {
 }
 
 function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
-  const ids = [...byId.keys()];
+  const nearestId = nearestIn([...byId.keys()]);
+  // Per id: the suggestion for an unknown one, the newest approved version of a known one.
+  const suggestions = new Map<string, string | undefined>();
+  const approvedOf = new Map<string, Asset | undefined>();
   for (const a of catalog.assets) {
     if (!inScope(a.manifest)) continue;
     for (const r of a.references) {
@@ -214,7 +249,8 @@ function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diag
       if (ref.library && ref.library !== catalog.library.name) continue; // another library: checked where it is loaded
       const candidates = byId.get(ref.id) ?? [];
       if (!candidates.length) {
-        const suggestion = nearest(ref.id, ids);
+        if (!suggestions.has(ref.id)) suggestions.set(ref.id, nearestId(ref.id));
+        const suggestion = suggestions.get(ref.id);
         out.push(
           diag('unknown-reference', a.manifest, r.rangeInManifest, `\`${r.field}\` names \`${ref.raw}\`, but no asset has the id \`${ref.id}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, {
             fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range: r.rangeInManifest, newText: ref.raw.replace(ref.id, suggestion) }] }] : undefined,
@@ -226,8 +262,9 @@ function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diag
         out.push(diag('unsatisfied-version', a.manifest, r.rangeInManifest, `\`${ref.range}\` in \`${ref.raw}\` is not a semver range; write e.g. \`${ref.id}@^1.0\`.`));
         continue;
       }
-      const res = resolveReference(ref, byId);
-      const latestApproved = newest(candidates.filter((c) => c.status === 'approved'));
+      const res = resolve(ref, byId);
+      if (!approvedOf.has(ref.id)) approvedOf.set(ref.id, newest(candidates.filter((c) => c.status === 'approved')));
+      const latestApproved = approvedOf.get(ref.id);
       if (!res.asset) {
         const versions = candidates.map((c) => `${c.version} (${c.status})`).join(', ');
         const target = latestApproved ?? newest(candidates);
@@ -284,7 +321,7 @@ function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagno
     for (const r of a.references) {
       if (r.field !== 'targets') continue;
       if (r.ref.library && r.ref.library !== catalog.library.name) continue;
-      const target = resolveReference(r.ref, byId).asset;
+      const target = resolve(r.ref, byId).asset;
       if (!target || !target.entryFile) continue;
       const prompt = catalog.files.get(target.entryFile);
       if (!prompt?.inputs) continue;
@@ -398,15 +435,25 @@ function findCycle(cur: ParsedFile, goal: ParsedFile, resolve: (from: ParsedFile
 function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
   const policy = catalog.library.policy;
   const covered = new Set<Asset>();
+  /** Whether an asset satisfies a range, by asset and range (suites share targets). */
+  const satisfies = new Map<Asset, Map<string, boolean>>();
   for (const a of catalog.assets) {
     if (a.kind !== 'eval') continue;
     for (const r of a.references) {
       if (r.field !== 'targets') continue;
-      const t = resolveReference(r.ref, byId).asset;
+      const t = resolve(r.ref, byId).asset;
       if (t) covered.add(t);
       // A suite that targets a range covers every version it satisfies.
       for (const c of byId.get(r.ref.id) ?? []) {
-        if (r.ref.range === undefined || resolveReference({ ...r.ref }, new Map([[c.id, [c]]])).asset) covered.add(c);
+        if (r.ref.range === undefined) {
+          covered.add(c);
+          continue;
+        }
+        let byRange = satisfies.get(c);
+        if (!byRange) satisfies.set(c, (byRange = new Map()));
+        let ok = byRange.get(r.ref.range);
+        if (ok === undefined) byRange.set(r.ref.range, (ok = !!resolveReference({ ...r.ref }, new Map([[c.id, [c]]])).asset));
+        if (ok) covered.add(c);
       }
     }
   }
@@ -487,22 +534,31 @@ function modelUses(catalog: Catalog, inScope: InScope): { file: string; use: Mod
 
 function checkModels(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
+  // Thousands of uses name a handful of models: what is known of each id is worked out once.
+  const byWritten = new Map<string, { id: string; allowed: boolean; info?: ModelInfo } | undefined>();
+  const supportedBy = new Map<ModelInfo, Set<string>>();
   for (const { file, use: written } of modelUses(catalog, inScope)) {
     if (!written.id || /[{}$]/.test(written.id)) continue;
-    const id = normaliseModelId(written.id);
-    if (id === undefined) continue;
-    const use = { ...written, id };
-    if (!modelAllowed(policy.allowedModels, use.id, models)) {
+    let known = byWritten.get(written.id);
+    if (!byWritten.has(written.id)) {
+      const normal = normaliseModelId(written.id);
+      known = normal === undefined ? undefined : { id: normal, allowed: modelAllowed(policy.allowedModels, normal, models), info: findModel(models, normal) };
+      byWritten.set(written.id, known);
+    }
+    if (known === undefined) continue;
+    const use = { ...written, id: known.id };
+    if (!known.allowed) {
       out.push(diag('model-not-allowed', file, use.range, `The model \`${use.id}\` is not allowed by the library policy (allowed: ${policy.allowedModels.join(', ')}); pick an allowed model.`));
     }
-    const info = findModel(models, use.id);
+    const info = known.info;
     if (!info) continue;
     if (info.deprecated) {
       const fixes: Fix[] = info.replacedBy ? [{ title: `Replace with \`${info.replacedBy}\``, edits: [{ range: use.range, newText: info.replacedBy }] }] : [];
       out.push(diag('deprecated-model', file, use.range, `The model \`${use.id}\` is deprecated in the model catalogue${info.replacedBy ? `; use \`${info.replacedBy}\`` : ''}.`, { fixes }));
     }
     if (info.parameters && info.parameters.length) {
-      const supported = new Set(info.parameters.map(normaliseParameter));
+      let supported = supportedBy.get(info);
+      if (!supported) supportedBy.set(info, (supported = new Set(info.parameters.map(normaliseParameter))));
       for (const p of use.parameters) {
         if (supported.has(normaliseParameter(p.name))) continue;
         out.push(diag('model-parameter-unsupported', file, p.range, `\`${info.id}\` does not take the parameter \`${p.name}\` (it takes ${info.parameters.join(', ')}); remove it or pick another model.`));

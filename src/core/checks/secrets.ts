@@ -285,6 +285,23 @@ function wordsOf(name: string): string[] {
     .filter((w) => w !== '');
 }
 
+/** Kinds by name (and the word before it), for kindOfNameIn: a library repeats the same few names (`maxTokens`, `api_key`) thousands of times. */
+const kindsByName = new Map<string, string | null>();
+
+/** The kind of credential `name` holds, with `wordBefore` (`Figma Token:`, `Admin password =`) read as part of it. */
+function kindOfNameIn(name: string, wordBefore: string | undefined): string | undefined {
+  const key = wordBefore === undefined ? name : `${wordBefore} ${name}`;
+  let kind = kindsByName.get(key);
+  if (kind === undefined) {
+    const words = wordsOf(name);
+    if (wordBefore !== undefined) words.unshift(...wordsOf(wordBefore));
+    kind = kindOfName(words) ?? null;
+    if (kindsByName.size >= 4096) kindsByName.clear();
+    kindsByName.set(key, kind);
+  }
+  return kind ?? undefined;
+}
+
 /** What kind of credential a name holds, or undefined when it is not a secret-ish name. */
 function kindOfName(words: string[]): string | undefined {
   let k = -1;
@@ -318,10 +335,9 @@ function scanAssignments(text: string, out: Finding[]): void {
     let nameEnd = m.index + m[0].length;
     while (nameEnd < text.length && /[A-Za-z0-9_.-]/.test(text[nameEnd])) nameEnd++;
     secretWord.lastIndex = nameEnd;
-    const words = wordsOf(text.slice(nameStart, nameEnd));
+    const name = text.slice(nameStart, nameEnd);
     const spaced = /(\w+)[ \t]+$/.exec(text.slice(Math.max(0, nameStart - 30), nameStart));
-    if (spaced) words.unshift(...wordsOf(spaced[1])); // `Figma Token:`, `Admin password =`
-    const kind = kindOfName(words);
+    const kind = kindOfNameIn(name, spaced?.[1]);
     if (!kind) continue;
     assignment.lastIndex = nameEnd;
     const op = assignment.exec(text);

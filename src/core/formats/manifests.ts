@@ -12,7 +12,11 @@ import type { ParsedFile } from './types';
 
 const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1.0', status: 'draft' };
 
-/** Parses one of our manifests into `file` (document, ranges, diagnostics). */
+/**
+ * Parses one of our manifests into `file` (document, ranges, diagnostics). `file.sha256`, when
+ * set, must be the hash of the text's UTF-8 bytes (BOM included when the text had one), as
+ * parseFile sets it: the approval digest reuses it.
+ */
 export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
   const schema: SchemaName = file.format === 'library-manifest' ? 'library' : file.format === 'asset-manifest' ? 'asset' : 'pilot';
   const y = new YamlSource(doc, file.path, 0, doc.text.length);
@@ -38,7 +42,9 @@ export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
         }
       }
     }
-    file.digestSha256 = sha256Hex(approvalFreeText(y, doc));
+    // Without an approval block the digest covers the whole text: for a file read without a BOM,
+    // that is its bytes (strict UTF-8 decoding is exact), whose hash parseFile has taken already.
+    file.digestSha256 = file.sha256 && !doc.hadBom && !approvalSpan(y, doc) ? file.sha256 : sha256Hex(approvalFreeText(y, doc));
   }
   file.diagnostics.push(...diags);
   const v = value as Record<string, unknown>;

@@ -261,8 +261,10 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   }
 
   // Parse a repaired copy of the body: problems above are blanked out (same offsets), missing closers appended.
-  const chars = body.split('');
+  // The characters are split out only once something is blanked: a clean body is parsed as it is.
+  let chars: string[] | undefined;
   const blank = (a: number, b: number): void => {
+    chars ??= body.split('');
     for (let p = a; p < b && p < chars.length; p++) if (chars[p] !== '\n' && chars[p] !== '\r') chars[p] = ' ';
   };
   for (const [a, b] of scan.strayClosers) blank(a, b);
@@ -277,7 +279,7 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   const reportedSyntax = new Set<number>();
   const retries = tooDeep ? -1 : Math.max(1, Math.min(maxParseRetries, Math.floor(maxTemplateParseChars / Math.max(1, body.length)) - 1));
   for (let attempt = 0; attempt <= retries; attempt++) {
-    const text = chars.join('') + tail;
+    const text = (chars ? chars.join('') : body) + tail;
     const r = parseHandlebars(text);
     if (r.ast) {
       ast = r.ast;

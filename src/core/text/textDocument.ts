@@ -51,7 +51,7 @@ export class TextDocument {
       else hi = mid - 1;
     }
     // An offset between \r and \n belongs to the end of the line.
-    return { line: lo, character: Math.min(o, this.lineEndOffset(lo)) - starts[lo] };
+    return position(lo, Math.min(o, this.lineEndOffset(lo)) - starts[lo]);
   }
 
   offsetAt(position: Position): number {
@@ -80,7 +80,15 @@ export class TextDocument {
   }
 
   rangeOf(start: number, end: number): Range {
-    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
+    const a = this.positionAt(start);
+    const b = Math.max(start, end);
+    // Most ranges lie on one line: the end is then found without a second search.
+    const starts = this.lineStarts!;
+    const lineStart = starts[a.line];
+    if (b >= lineStart && b <= this.text.length && (a.line + 1 >= starts.length || b < starts[a.line + 1])) {
+      return { start: a, end: position(a.line, Math.min(b, this.lineEndOffset(a.line)) - lineStart) };
+    }
+    return { start: a, end: this.positionAt(b) };
   }
 
   /** The line break the file uses most (for edits that insert lines). */
@@ -91,12 +99,28 @@ export class TextDocument {
   }
 }
 
+/**
+ * Positions of the first lines and columns, made once and shared (frozen): nothing changes a
+ * position in place, and a library's thousands of ranges mostly start and end at such small ones.
+ */
+const sharedPositions: Position[][] = [];
+
+/** The position (line, character): a shared frozen object for small ones, a new one otherwise. */
+function position(line: number, character: number): Position {
+  if (line >= 512 || character >= 128) return { line, character };
+  const row = (sharedPositions[line] ??= []);
+  return (row[character] ??= Object.freeze({ line, character }) as Position);
+}
+
 export const emptyRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+let utf8Decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** Decodes UTF-8 bytes strictly; undefined when the bytes are not valid UTF-8 text. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    // One decoder serves every call: without `stream`, each decode starts afresh.
+    return (utf8Decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
 
 import { closest, distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, isSeq, LineCounter } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diag } from '../diagnostics';
@@ -77,8 +77,10 @@ export class YamlSource {
         this.diagnostics.push(diag('yaml-syntax', file, range, `${firstLine(err.message)} (YAML ${err.code}).`));
       }
     }
-    // Repeated keys, found here in one pass (the library's own check compares every key with every other one).
-    const repeated = duplicateKeys(doc);
+    // Repeated keys, found here in one pass (the library's own check compares every key with every other one);
+    // for a clean document of plain nodes, the same walk builds the value (what doc.toJS gives, in a fraction of its time).
+    const plain = doc.errors.length ? undefined : plainValue(doc);
+    const repeated = plain ? plain.repeated : duplicateKeys(doc);
     for (const keyNode of repeated.slice(0, maxDiagnosticsPerCode)) {
       const a = keyNode.range![0];
       this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? text.rangeOf(start + a, start + a + 1), 'Map keys must be unique. Remove or rename one of them; YAML keeps only one value per key.'));
@@ -88,7 +90,8 @@ export class YamlSource {
       this.diagnostics.push(diag('duplicate-key', file, text.rangeOf(start + a, start + a), `…and ${repeated.length - maxDiagnosticsPerCode} more repeated keys from here on, not listed one by one.`));
     }
     let value: unknown;
-    if (!hardError) {
+    if (plain) value = plain.value;
+    else if (!hardError) {
       try {
         value = doc.toJS({ maxAliasCount: maxYamlAliasCount });
       } catch (e) {
@@ -177,7 +180,7 @@ export class YamlSource {
   trimmedRange(a: number, b: number): Range {
     const src = this.text.text;
     let e = this.start + b;
-    while (e > this.start + a && /\s/.test(src[e - 1])) e--;
+    while (e > this.start + a && isSpace(src.charCodeAt(e - 1))) e--;
     return this.text.rangeOf(this.start + a, e);
   }
 
@@ -294,6 +297,78 @@ function duplicateKeys(doc: Document.Parsed): Node[] {
   return out.sort((a, b) => a.range![0] - b.range![0]);
 }
 
+/** Thrown inside plainValue when a node needs doc.toJS (aliases, anchors, merge keys, collection keys, custom node classes). */
+const notPlain = new Error('not plain');
+
+/**
+ * The value of a document (as `doc.toJS()` gives it) and its repeated keys (as duplicateKeys
+ * gives them), in one walk; undefined when the document holds anything but plain maps,
+ * sequences and scalars with scalar keys (then doc.toJS and duplicateKeys decide).
+ */
+function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } | undefined {
+  // With a schema that resolves `<<` as a merge key, doc.toJS merges: leave that to it.
+  if (doc.schema.tags.some((t) => t.tag === mergeTag && t.default)) return undefined;
+  const repeated: Node[] = [];
+  const convert = (n: unknown): unknown => {
+    if (n === null || n === undefined) return n;
+    if (typeof n !== 'object') return n;
+    const node = n as Node & { toJSON?: unknown; anchor?: string };
+    if (node.anchor) throw notPlain;
+    if (node.toJSON === scalarToJSON) return (node as Scalar).value;
+    if (node.toJSON === mapToJSON) {
+      const out: Record<string, unknown> = {};
+      const items = (node as YAMLMap).items;
+      for (let i = 0; i < items.length; i++) {
+        const k = items[i].key as unknown;
+        let key: string;
+        if (k === null || k === undefined) key = k === null ? '' : 'undefined';
+        else if (isScalar(k) && k.toJSON === scalarToJSON && !k.anchor && !(k as { addToJSMap?: unknown }).addToJSMap) {
+          const v = k.value;
+          if (v !== null && typeof v === 'object') throw notPlain;
+          key = v === null ? '' : String(v);
+        } else throw notPlain;
+        const value = convert(items[i].value);
+        if (key in out) {
+          // A key seen before (or a name of Object.prototype): repeated when an earlier key has the same type and text.
+          if (isRepeat(items, i)) repeated.push(k as Node);
+          Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+        } else out[key] = value;
+      }
+      return out;
+    }
+    if (node.toJSON === seqToJSON) return (node as YAMLSeq).items.map(convert);
+    throw notPlain;
+  };
+  try {
+    const value = convert(doc.contents);
+    return { value, repeated: repeated.sort((a, b) => a.range![0] - b.range![0]) };
+  } catch (e) {
+    if (e === notPlain) return undefined;
+    throw e;
+  }
+}
+/** True when the scalar key of items[i] repeats an earlier scalar key of the map (same type and text; `<<` and keys without a range never count). */
+function isRepeat(items: readonly Pair[], i: number): boolean {
+  const k = items[i].key;
+  if (!isScalar(k) || !k.range || k.value === '<<') return false;
+  for (let j = 0; j < i; j++) {
+    const e = items[j].key;
+    if (isScalar(e) && e.range && e.value !== '<<' && typeof e.value === typeof k.value && String(e.value) === String(k.value)) return true;
+  }
+  return false;
+}
+const mergeTag = 'tag:yaml.org,2002:merge';
+const scalarToJSON = Scalar.prototype.toJSON;
+const mapToJSON = YAMLMap.prototype.toJSON;
+const seqToJSON = YAMLSeq.prototype.toJSON;
+
+/** True for the characters `\s` matches in a regular expression. */
+export function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 function findPair(items: Pair[], seg: string | number): Pair | undefined {
   for (const item of items) {
     if (!isPair(item)) continue;
@@ -304,14 +379,20 @@ function findPair(items: Pair[], seg: string | number): Pair | undefined {
   return undefined;
 }
 
-const openBrackets = /[[{]/g;
+/** True when `src` holds more than `n` opening brackets (`[` or `{`); counts without building a list of matches. */
+function moreBracketsThan(src: string, n: number): boolean {
+  let count = 0;
+  for (let i = src.indexOf('['); i >= 0 && count <= n; i = src.indexOf('[', i + 1)) count++;
+  for (let i = src.indexOf('{'); i >= 0 && count <= n; i = src.indexOf('{', i + 1)) count++;
+  return count > n;
+}
 const deepIndentAfterBreak = new RegExp(`\\n[ -]{${maxNestingDepth * 2}}`);
 const deepIndentAtStart = new RegExp(`^[ -]{${maxNestingDepth * 2}}`);
 
 /** Index of the first character where bracket or indentation nesting exceeds the limit, or -1. */
 export function tooDeepAt(src: string): number {
   // Nesting past the limit needs more opening brackets than the limit, or a line indented past twice the limit.
-  if (!deepIndentAtStart.test(src) && !deepIndentAfterBreak.test(src) && (src.match(openBrackets)?.length ?? 0) <= maxNestingDepth) return -1;
+  if (!deepIndentAtStart.test(src) && !deepIndentAfterBreak.test(src) && !moreBracketsThan(src, maxNestingDepth)) return -1;
   let depth = 0;
   let quote: string | undefined;
   for (let i = 0; i < src.length; i++) {
@@ -421,6 +502,32 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   const lower = name.toLowerCase();
   const ci = known.find((k) => k.toLowerCase() === lower);
   if (ci) return ci;
+  return nearestByDistance(name, known);
+}
+
+/**
+ * `nearest` for many names against one long list (e.g. every asset id): the list's lower-case
+ * forms are worked out once, not once per name.
+ */
+export function nearestIn(known: readonly string[]): (name: string) => string | undefined {
+  let byLower: Map<string, string> | undefined;
+  return (name) => {
+    if (!known.length) return undefined;
+    if (!byLower) {
+      byLower = new Map();
+      // The first name of each lower-case form, as `find` gives it.
+      for (const k of known) {
+        const l = k.toLowerCase();
+        if (!byLower.has(l)) byLower.set(l, k);
+      }
+    }
+    const ci = byLower.get(name.toLowerCase());
+    if (ci) return ci;
+    return nearestByDistance(name, known);
+  };
+}
+
+function nearestByDistance(name: string, known: readonly string[]): string | undefined {
   // Only names whose length differs from `name` by little can be near enough (a distance is at
   // least the difference of the lengths): skipping the others keeps this fast on long lists.
   const plausible = known.length > 64 ? known.filter((k) => Math.abs(k.length - name.length) <= Math.max(2, Math.floor(k.length / 3))) : known;

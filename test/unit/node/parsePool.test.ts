@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatOfPath, isYamlPath } from '../../../src/core/formats/detect';
@@ -86,6 +87,34 @@ describe('ParsePool', function () {
       }
     });
   }
+
+  it('never keeps a process alive: a pool left open after warmUp, parse and parseMany lets it exit', () => {
+    const dir = tempDir('exit');
+    writeFiles(dir, { 'a.prompt': '---\nmodel: m\n---\nHi {{name}}\n' });
+    const file = path.join(dir, 'a.prompt');
+    const run = (...steps: string[]): string => {
+      const script = [
+        `const { ParsePool } = require(${JSON.stringify(path.join(__dirname, '..', '..', '..', 'src', 'node', 'parsePool.ts'))});`,
+        `const file = ${JSON.stringify(file)};`,
+        'const pool = new ParsePool({ threads: 1, startAfter: { full: 0, catalog: 0 } });',
+        ...steps,
+      ].join('\n');
+      const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.signal, null, `the process was killed after 30 s: something kept it alive\n${r.stderr}`);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    // Workers started ahead of a load that then never comes (a small library).
+    assert.equal(run('pool.warmUp();', "console.log('warmed');"), 'warmed');
+    assert.equal(
+      run(
+        "pool.parse('a.prompt', require('node:fs').readFileSync(file), 'full')",
+        "  .then(() => pool.parseMany([{ path: 'a.prompt', at: { file } }], 'catalog', async () => undefined))",
+        "  .then((r) => console.log(r[0] ? r[0].format : 'none'));",
+      ),
+      'dotprompt',
+    );
+  });
 
   it('loads a library through the pool with the same catalog and diagnostics', async () => {
     const dir = tempDir('lib');

@@ -24,4 +24,30 @@ describe('core/text/textDocument', () => {
     assert.equal(decodeUtf8(new Uint8Array([0xc3, 0x28])), undefined);
     assert.equal(decodeUtf8(new TextEncoder().encode('ok')), 'ok');
   });
+
+  it('decodes afresh after invalid input, and keeps a BOM for TextDocument to strip', () => {
+    assert.equal(decodeUtf8(new Uint8Array([0xe2, 0x82])), undefined);
+    assert.equal(decodeUtf8(new Uint8Array([0x61, 0x62])), 'ab');
+    assert.equal(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])), '\ufeffa');
+  });
+
+  it('gives every range as the positions of its two ends, on one line or across lines', () => {
+    const doc = new TextDocument('ab\r\ncd\re\n\nfgh😀i\r\n');
+    const n = doc.text.length;
+    for (let a = -2; a <= n + 2; a++) {
+      for (let b = -2; b <= n + 2; b++) {
+        assert.deepEqual(doc.rangeOf(a, b), { start: doc.positionAt(a), end: doc.positionAt(Math.max(a, b)) }, `${a}..${b}`);
+      }
+    }
+  });
+
+  it('shares frozen positions for small lines and columns, and makes new ones past them', () => {
+    const doc = new TextDocument('x'.repeat(200) + '\n' + 'y\n'.repeat(600));
+    assert.equal(doc.positionAt(3), new TextDocument('abcd').positionAt(3));
+    assert.ok(Object.isFrozen(doc.positionAt(3)));
+    assert.deepEqual(doc.positionAt(150), { line: 0, character: 150 });
+    assert.ok(!Object.isFrozen(doc.positionAt(150)));
+    const far = doc.text.length - 1;
+    assert.deepEqual(doc.positionAt(far), { line: 600, character: 1 });
+  });
 });

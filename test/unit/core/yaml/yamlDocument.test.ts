@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { validatorFor } from '../../../../src/core/schemas';
 import { TextDocument } from '../../../../src/core/text/textDocument';
-import { YamlSource, nearest } from '../../../../src/core/yaml/yamlDocument';
+import { parseDocument } from 'yaml';
+import { YamlSource, isSpace, nearest, nearestIn } from '../../../../src/core/yaml/yamlDocument';
 
 function source(text: string): YamlSource {
   const doc = new TextDocument(text);
@@ -79,5 +80,53 @@ describe('core/yaml/yamlDocument', () => {
   it('suggests only near names', () => {
     assert.equal(nearest('titel', ['title', 'tags']), 'title');
     assert.equal(nearest('zzzzzz', ['title', 'tags']), undefined);
+  });
+
+  it('suggests from a long list with nearestIn exactly as nearest does', () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `prompt-${String(i).padStart(4, '0')}`);
+    ids.push('Summarize', 'summarize', 'classify-ticket');
+    const find = nearestIn(ids);
+    for (const name of ['SUMMARIZE', 'summarise', 'prompt-0012', 'prompt-12', 'prompt-9999', 'classify-tickets', 'zzzz', '']) {
+      assert.equal(find(name), nearest(name, ids), name);
+    }
+    assert.equal(find('SUMMARIZE'), 'Summarize');
+    assert.equal(nearestIn([])('x'), undefined);
+  });
+
+  it('gives the value doc.toJS gives, and the repeated keys, for plain and unusual documents', () => {
+    const cases = [
+      'a: 1\nb: [x, {c: d}]\nc:\n  - 1.5\n  - ~\n  - true\n',
+      '1: a\n"1": b\n',
+      'null: 1\n"": 2\n~: 3\n',
+      'true: 1\n"true": 2\ntrue: 3\n',
+      '__proto__: 1\nconstructor: 2\ntoString: x\nconstructor: 4\n',
+      '<<: {a: 1}\nb: 2\n<<: {c: 3}\n',
+      'a: &x [1, 2]\nb: *x\nb: 3\n',
+      '? [a, b]\n: 1\n',
+      'x: 0x1F\ny: .inf\nz: -.nan\nw: 1e3\nv: 2024-01-01\n',
+      '- a\n- {b: 1, b: 2}\n- [c, c]\n',
+      '',
+      '# only a comment\n',
+    ];
+    for (const text of cases) {
+      const y = source(text);
+      assert.deepEqual(y.value, parseDocument(text, { uniqueKeys: false, logLevel: 'error' }).toJS(), text);
+      assert.equal(JSON.stringify(y.value), JSON.stringify(parseDocument(text, { uniqueKeys: false, logLevel: 'error' }).toJS()), `key order of ${text}`);
+    }
+    const repeated = (text: string) => source(text).diagnostics.filter((d) => d.code === 'duplicate-key').map((d) => d.range.start.line);
+    assert.deepEqual(repeated('1: a\n"1": b\n'), []);
+    assert.deepEqual(repeated('true: 1\n"true": 2\ntrue: 3\n'), [2]);
+    assert.deepEqual(repeated('__proto__: 1\nconstructor: 2\ntoString: x\nconstructor: 4\n'), [3]);
+    assert.deepEqual(repeated('<<: {a: 1}\nb: 2\n<<: {c: 3}\n'), []);
+    assert.deepEqual(repeated('a: &x [1, 2]\nb: *x\nb: 3\n'), [2]);
+    assert.deepEqual(repeated('- a\n- {b: 1, b: 2}\n- x: 1\n  y: 2\n  x: 3\n'), [1, 4]);
+    // An own `__proto__` key stays a plain property, as doc.toJS makes it.
+    const proto = source('__proto__: 1\n').value as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(proto), Object.prototype);
+    assert.deepEqual(Object.keys(proto), ['__proto__']);
+  });
+
+  it('counts as space exactly what \\s matches', () => {
+    for (let c = 0; c < 0x10000; c++) assert.equal(isSpace(c), /\s/.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
   });
 });
