@@ -75,6 +75,8 @@ export function approvalSpan(y: YamlSource, doc: TextDocument): [number, number]
   let a = key.range[0];
   while (a > 0 && t[a - 1] !== '\n' && t[a - 1] !== '\r') a--;
   let b = val?.range ? val.range[1] : key.range[1];
+  // A block value ends after its last line break already: the next line is another key's.
+  if (b > a && (t[b - 1] === '\n' || t[b - 1] === '\r')) return [a, b];
   // To the end of the value's last line, and its line break.
   while (b < t.length && t[b] !== '\n' && t[b] !== '\r') b++;
   if (t[b] === '\r' && t[b + 1] === '\n') b += 2;

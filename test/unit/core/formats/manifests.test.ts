@@ -26,4 +26,20 @@ describe('core/formats/manifests', () => {
     assert.equal(withBom.digestSha256, sha256(manifest));
     assert.notEqual(withBom.digestSha256, withBom.sha256);
   });
+
+  it('leaves out only the approval block: the lines after it, wherever it stands, are digested', () => {
+    const digest = (text: string) => parseFile('p/asset.yaml', new TextEncoder().encode(text)).digestSha256;
+    const head = 'id: summarize\n';
+    const tail = 'kind: prompt\nversion: 1.0.0\n';
+    for (const block of [approval, 'approval: {by: ana, digest: "sha256:0000"}\n', approval.replace(/\n/g, '\r\n')]) {
+      const eol = block.includes('\r\n') ? '\r\n' : '\n';
+      const text = (head + block + tail).replace(/\r?\n/g, eol);
+      assert.equal(digest(text), sha256((head + tail).replace(/\r?\n/g, eol)), JSON.stringify(block));
+      // Editing the line right after the block changes the digest (the approval no longer holds).
+      assert.notEqual(digest(text.replace('kind: prompt', 'kind: module')), digest(text), JSON.stringify(block));
+    }
+    // A comment or a blank line after the block stays in.
+    assert.equal(digest(head + approval + '# note\n' + tail), sha256(head + '# note\n' + tail));
+    assert.equal(digest(head + approval + '\n' + tail), sha256(head + '\n' + tail));
+  });
 });
