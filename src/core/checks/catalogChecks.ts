@@ -13,8 +13,11 @@ import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 
 const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-/** True for the files whose findings a (scoped) run computes. */
-type InScope = (file: string | undefined) => boolean;
+/**
+ * True for the files whose findings a (scoped) run computes; with the assets and files the
+ * checks go through (for a scoped run, only those that can hold a finding in scope).
+ */
+type InScope = ((file: string | undefined) => boolean) & { assets: readonly Asset[]; files: Iterable<ParsedFile> };
 
 /** Resolutions by reference (id and range) of each index: several checks resolve the same references, and many assets share targets. */
 const resolutions = new WeakMap<Map<string, Asset[]>, Map<string, Resolution>>();
@@ -37,14 +40,20 @@ function resolve(ref: Reference, byId: Map<string, Asset[]>): Resolution {
 export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byId = indexById(catalog.assets);
-  const inScope: InScope = scope ? (f) => f !== undefined && scope.has(f) : () => true;
-  checkIds(catalog, byId, out, inScope);
+  const has = scope ? (f: string | undefined) => f !== undefined && scope.has(f) : () => true;
+  // A scoped run goes through the assets whose manifest or entry is in scope and the files in scope (in catalog order).
+  const inScope: InScope = Object.assign(has, {
+    assets: scope ? catalog.assets.filter((a) => has(a.manifest) || has(a.entryFile)) : catalog.assets,
+    files: scope ? [...catalog.files.values()].filter((f) => scope.has(f.path)) : { [Symbol.iterator]: () => catalog.files.values() },
+  });
+  const scoped = scope !== undefined;
+  checkIds(catalog, byId, out, inScope, scoped);
   checkEntries(catalog, out, inScope);
   checkLinks(catalog, out, inScope);
   checkReferences(catalog, byId, out, inScope);
   checkEvalVars(catalog, byId, out, inScope);
-  checkPartials(catalog, out, inScope);
-  checkPolicy(catalog, byId, out, inScope);
+  checkPartials(catalog, out, inScope, scoped);
+  checkPolicy(catalog, byId, out, inScope, scoped);
   checkModels(catalog, out, inScope);
   checkTokenBudget(catalog, out, inScope);
   checkApprovals(catalog, out, inScope);
@@ -121,8 +130,11 @@ function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
   return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? zero;
 }
 
-function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
-  for (const [id, list] of byId) {
+function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
+  // A scoped run reports on in-scope manifests only: the ids of the other assets need no look.
+  const ids = scoped ? new Set(catalog.assets.filter((a) => a.managed && inScope(a.manifest)).map((a) => a.id)) : byId.keys();
+  for (const id of ids) {
+    const list = byId.get(id) ?? [];
     const managed = list.filter((a) => a.managed);
     const seen = new Map<string, Asset>();
     for (const a of managed) {
@@ -137,7 +149,7 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
       } else seen.set(a.version, a);
     }
   }
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
     if (!doc || typeof doc.id !== 'string') continue;
@@ -156,7 +168,7 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
 }
 
 function checkEntries(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const range = manifestRange(catalog, a, 'entry#value');
     if (a.entry !== undefined) {
@@ -199,7 +211,7 @@ function dirOf(p: string): string {
 
 /** Links from a file to others (Prompty `${file:}`, promptfoo file:// prompts): they must stay inside and exist. */
 function checkLinks(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
-  for (const f of catalog.files.values()) {
+  for (const f of inScope.files) {
     if (!f.links?.length || !inScope(f.path)) continue;
     for (const link of f.links) {
       const target = link.target.replace(/^file:\/\//, '');
@@ -241,7 +253,7 @@ function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diag
   // Per id: the suggestion for an unknown one, the newest approved version of a known one.
   const suggestions = new Map<string, string | undefined>();
   const approvedOf = new Map<string, Asset | undefined>();
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (!inScope(a.manifest)) continue;
     for (const r of a.references) {
       if (!a.manifest) continue;
@@ -314,7 +326,7 @@ function describeValue(v: unknown): string {
 }
 
 function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (a.kind !== 'eval' || !a.entryFile || !inScope(a.entryFile)) continue;
     const suite = catalog.files.get(a.entryFile)?.evalSuite;
     if (!suite) continue;
@@ -368,7 +380,8 @@ function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuit
   }
 }
 
-function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
+function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
+  if (scoped && ![...catalog.files.values()].some((f) => f.format === 'dotprompt' && f.partials?.length && inScope(f.path))) return;
   const byName = new Map<string, ParsedFile[]>();
   for (const f of catalog.files.values()) {
     if (f.format !== 'dotprompt') continue;
@@ -395,7 +408,7 @@ function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope): v
     );
   };
   const reported = new Set<string>();
-  for (const f of catalog.files.values()) {
+  for (const f of inScope.files) {
     if (f.format !== 'dotprompt' || !f.partials || !inScope(f.path)) continue;
     for (const use of f.partials) {
       const target = resolve(f, use.name);
@@ -432,15 +445,18 @@ function findCycle(cur: ParsedFile, goal: ParsedFile, resolve: (from: ParsedFile
   return undefined;
 }
 
-function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
+function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
   const policy = catalog.library.policy;
   const covered = new Set<Asset>();
   /** Whether an asset satisfies a range, by asset and range (suites share targets). */
   const satisfies = new Map<Asset, Map<string, boolean>>();
-  for (const a of catalog.assets) {
+  // Coverage is read for approved prompts in scope only: a scoped run follows only the targets naming them.
+  const reported = (a: Asset): a is Asset & { manifest: string } => a.managed && a.status === 'approved' && !!a.manifest && inScope(a.manifest);
+  const wanted = scoped ? new Set(catalog.assets.filter((a) => a.kind === 'prompt' && reported(a)).map((a) => a.id)) : undefined;
+  for (const a of policy.requireEvalCoverage && (!wanted || wanted.size) ? catalog.assets : []) {
     if (a.kind !== 'eval') continue;
     for (const r of a.references) {
-      if (r.field !== 'targets') continue;
+      if (r.field !== 'targets' || (wanted && !wanted.has(r.ref.id))) continue;
       const t = resolve(r.ref, byId).asset;
       if (t) covered.add(t);
       // A suite that targets a range covers every version it satisfies.
@@ -457,8 +473,8 @@ function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnost
       }
     }
   }
-  for (const a of catalog.assets) {
-    if (!a.managed || a.status !== 'approved' || !a.manifest || !inScope(a.manifest)) continue;
+  for (const a of inScope.assets) {
+    if (!reported(a)) continue;
     const statusRange = manifestRange(catalog, a, 'status#value');
     if (policy.requireOwners && a.owners.length === 0) {
       out.push(diag('approved-without-owners', a.manifest, statusRange, `\`${a.id}\` is approved but names no owners; the library policy requires \`owners\` for approved assets.`));
@@ -520,11 +536,11 @@ export function modelAllowed(allowed: readonly string[], id: string, models: rea
 
 function modelUses(catalog: Catalog, inScope: InScope): { file: string; use: ModelUse }[] {
   const uses: { file: string; use: ModelUse }[] = [];
-  for (const f of catalog.files.values()) {
+  for (const f of inScope.files) {
     if (!inScope(f.path)) continue;
     for (const m of f.models ?? f.evalSuite?.providers ?? []) uses.push({ file: f.path, use: m });
   }
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
     const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
     if (doc && typeof doc.model === 'string') uses.push({ file: a.manifest, use: { id: doc.model, range: manifestRange(catalog, a, 'model#value'), parameters: [] } });
@@ -569,7 +585,7 @@ function checkModels(catalog: Catalog, out: Diagnostic[], inScope: InScope): voi
 
 function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
-  for (const f of catalog.files.values()) {
+  for (const f of inScope.files) {
     if (!f.messages || !f.messages.length || !inScope(f.path)) continue;
     const model = f.models?.[0] ? findModel(models, f.models[0].id) : undefined;
     const limits: { budget: number; what: string }[] = [];
@@ -588,7 +604,7 @@ function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope)
 }
 
 function checkApprovals(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
-  for (const a of catalog.assets) {
+  for (const a of inScope.assets) {
     if (!a.managed || !a.manifest || !a.approval || !inScope(a.manifest)) continue;
     const digest = assetDigest(a, catalog.files);
     if (!digest || digest === a.approval.digest) continue;
