@@ -61,6 +61,11 @@ export function protocolConfig(allowed: GitProtocol[]): string[] {
   ];
 }
 
+/** `-c` options for a command on the local clone only: no transport allowed (so no lazy fetch either). */
+function localOnly(): string[] {
+  return protocolConfig([]).flatMap((c) => ['-c', c]);
+}
+
 function protocolOf(remote: string | undefined): GitProtocol[] {
   if (remote === undefined) return [];
   // Validates again: the port must not trust its caller with a refused URL.
@@ -170,7 +175,7 @@ export class NodeGit implements Git {
    * lazy fetch): what listing a library runs, without loading simple-git.
    */
   private runLocal(args: string[], cwd: string): Promise<string> {
-    const full = [...protocolConfig([]).flatMap((c) => ['-c', c]), ...args];
+    const full = [...localOnly(), ...args];
     return new Promise((resolve, reject) => {
       execFile(
         'git',
@@ -465,7 +470,7 @@ class CatFileReader implements GitBlobReader {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.proc) return this.proc;
-    const args = [...protocolConfig([]).flatMap((c) => ['-c', c]), 'cat-file', '--batch'];
+    const args = [...localOnly(), 'cat-file', '--batch'];
     const proc = spawn('git', args, { cwd: this.dir, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.proc = proc;
     this.buf = Buffer.alloc(0);

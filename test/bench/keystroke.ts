@@ -37,7 +37,11 @@ export function largeText(typical: string, lines = 2000): string {
  */
 export function editAt(text: string, n: number): string {
   const anchor = text.indexOf('Pick the single best category');
-  const at = anchor >= 0 ? anchor + 4 : Math.floor(text.length / 2);
+  return typedAt(text, anchor >= 0 ? anchor + 4 : Math.floor(text.length / 2), n);
+}
+
+/** `text` with the word of the n-th keystroke (n + 1 letters, then a space) typed at offset `at`. */
+function typedAt(text: string, at: number, n: number): string {
   let typed = '';
   for (let i = 0; i <= n; i++) typed += 'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26];
   return text.slice(0, at) + typed + ' ' + text.slice(at);
@@ -158,12 +162,8 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
     const prompt = big.assets.find((a) => a.format === 'dotprompt' && a.entryFile && a.managed)!;
     const file = prompt.entryFile!;
     const text = readFileSync(path.join(libraryDir, ...file.split('/')), 'utf8');
-    const edit = (n: number) => {
-      const body = text.indexOf('\n---\n') + 5;
-      let typed = '';
-      for (let i = 0; i <= n; i++) typed += 'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26];
-      liveBig.setText(file, text.slice(0, body) + typed + ' ' + text.slice(body));
-    };
+    const body = text.indexOf('\n---\n') + 5;
+    const edit = (n: number) => void liveBig.setText(file, typedAt(text, body, n));
     library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(timeEdits(Math.min(runs, 20), edit)), openMs: Math.round(openMs), file };
   }
 

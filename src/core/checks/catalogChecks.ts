@@ -113,7 +113,8 @@ export function filesAffectedBy(before: Catalog, after: Catalog, changed: readon
     }
   }
   // Unknown references suggest the nearest id: a new or vanished id reaches every reference.
-  const sameIds = idsOf[0].length === idsOf[1].length && idsOf[0].sort().every((id, i) => id === idsOf[1].sort()[i]);
+  const [was, now] = idsOf.map((l) => l.sort());
+  const sameIds = was.length === now.length && was.every((id, i) => id === now[i]);
   if (!sameIds) for (const a of after.assets) if (a.references.length) add(a);
   // Partials resolve by name across every Dotprompt file (any of them can be included by its name): when what a
   // changed file includes, or the name it is included by, changes, every file that uses partials is reached.

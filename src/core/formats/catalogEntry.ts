@@ -9,7 +9,7 @@ import { dotpromptPartialName, readMeta as readDotpromptMeta } from './dotprompt
 import { splitFrontMatter } from './frontMatter';
 import { typeOf as testDataType } from './ghModels';
 import { firstHeading } from './markdownPrompt';
-import { describeProperty, enumType, inputType, isJsonSchema, parsePropertyKey, scalarTypes, splitDescription, wildcard } from './picoschema';
+import { describeProperty, isJsonSchema, picoschemaField, scalarTypes, splitDescription, wildcard } from './picoschema';
 import { isV1, kindToType, readMeta as readPromptyMeta, templateFormat, typeOfValue } from './prompty';
 import type { FormatId, InputDecl, ModelUse, ParsedFile } from './types';
 
@@ -142,20 +142,7 @@ function dotpromptInputs(root: Obj): InputDecl[] | undefined {
     return out;
   }
   for (const key of Object.keys(schema)) {
-    if (key === wildcard) continue;
-    const k = parsePropertyKey(key);
-    const value = schema[key];
-    const decl: InputDecl = { name: k.name, type: 'any', required: !k.optional, range: zero };
-    if (k.type) {
-      decl.type = k.type === 'array' ? 'array' : k.type === 'object' ? 'object' : k.type === 'enum' ? enumType(value) : 'any';
-      if (k.description) decl.description = k.description;
-    } else if (typeof value === 'string') {
-      const [t, d] = splitDescription(value);
-      decl.type = inputType(t);
-      if (d) decl.description = d;
-    } else if (isObj(value)) decl.type = 'object';
-    if (k.name in defaults) decl.default = defaults[k.name];
-    out.push(decl);
+    if (key !== wildcard) out.push(picoschemaField(key, schema[key], defaults, zero));
   }
   return out;
 }

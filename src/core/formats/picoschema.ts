@@ -3,7 +3,7 @@
 import { isMap, isScalar } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import { diag } from '../diagnostics';
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, Range } from '../diagnostics';
 import type { TextDocument } from '../text/textDocument';
 import { valueAt } from '../yaml/yamlDocument';
 import type { YamlPath, YamlSource } from '../yaml/yamlDocument';
@@ -249,18 +249,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
       out.openEnded = true;
       continue;
     }
-    const k = parsePropertyKey(key);
-    const value = schema[key];
-    const decl: InputDecl = { name: k.name, type: 'any', required: !k.optional, range: y.keyRange([...schemaPath, key]) };
-    if (k.type) {
-      decl.type = k.type === 'array' ? 'array' : k.type === 'object' ? 'object' : k.type === 'enum' ? enumType(value) : 'any';
-      if (k.description) decl.description = k.description;
-    } else if (typeof value === 'string') {
-      const [t, d] = splitDescription(value);
-      decl.type = inputType(t);
-      if (d) decl.description = d;
-    } else if (isObject(value)) decl.type = 'object';
-    if (k.name in defaults) decl.default = defaults[k.name];
+    const decl = picoschemaField(key, schema[key], defaults, y.keyRange([...schemaPath, key]));
     const full = declarationRange(y, doc, [...schemaPath, key]);
     if (full) decl.fullRange = doc.rangeOf(full[0], full[1]);
     out.inputs.push(decl);
@@ -270,7 +259,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
 }
 
 /** InputType of a Picoschema type name. */
-export function inputType(t: string): InputType {
+function inputType(t: string): InputType {
   if (t === 'any') return 'any';
   if (/\[\]$/.test(t)) return 'array';
   if (jsonTypes.has(t)) return t as InputType;
@@ -285,7 +274,7 @@ export function jsonInputType(schema: Record<string, unknown>): InputType {
   return 'any';
 }
 
-export function enumType(values: unknown): InputType {
+function enumType(values: unknown): InputType {
   if (!Array.isArray(values)) return 'any';
   const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)));
   if (kinds.size === 1) {
@@ -411,6 +400,22 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** The input a Picoschema field declares (`name?(type, description)` key, and a `type, description` string or nested schema value). */
+export function picoschemaField(key: string, value: unknown, defaults: Record<string, unknown>, range: Range): InputDecl {
+  const k = parsePropertyKey(key);
+  const decl: InputDecl = { name: k.name, type: 'any', required: !k.optional, range };
+  if (k.type) {
+    decl.type = k.type === 'array' ? 'array' : k.type === 'object' ? 'object' : k.type === 'enum' ? enumType(value) : 'any';
+    if (k.description) decl.description = k.description;
+  } else if (typeof value === 'string') {
+    const [t, d] = splitDescription(value);
+    decl.type = inputType(t);
+    if (d) decl.description = d;
+  } else if (isObject(value)) decl.type = 'object';
+  if (k.name in defaults) decl.default = defaults[k.name];
+  return decl;
 }
 
 /** Type, description and default of a JSON Schema property (a `type, description` string or a schema object). */

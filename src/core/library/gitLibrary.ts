@@ -47,6 +47,11 @@ export interface OpenedGitLibrary {
 
 const hardFailures: GitFailure[] = ['refused'];
 
+/** True when the last sync attempt failed after the last good one (the catalog served is stale). */
+function failedSinceSync(state: LibraryState): boolean {
+  return !!state.lastError && (!state.syncedAt || state.lastError.at > state.syncedAt);
+}
+
 /** When the state file is lost or unreadable but the clone is fine: its HEAD is the last good commit (time unknown). */
 async function stateFromClone(deps: LibraryCacheDeps, paths: CachePaths, src: GitLibrarySource): Promise<LibraryState | undefined> {
   if (!(await deps.fs.stat(paths.repo))) return undefined;
@@ -68,6 +73,12 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   const level = opts.level ?? 'full';
   const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
   const engineKey = { engine: opts.engine, fallbackName };
+  /** The catalog whole from the snapshot of the state's commit: every file counts as a cache hit in reports. */
+  const servedWhole = (whole: { catalog: Catalog; files: number }, s: LibraryState, source: GitFileSource, sync?: SyncResult): OpenedGitLibrary => {
+    const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
+    cache.hits = whole.files;
+    return { catalog: whole.catalog, warnings, commit: s.commit!, state: s, paths, source, cache, sync, snapshot: 'current' };
+  };
   let state = await readState(deps, paths);
   // The common case at the catalog level: no sync asked, and the snapshot is of the commit the
   // state file names (written only after that commit was checked out). Nothing needs git.
@@ -75,12 +86,8 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   if (level === 'catalog' && opts.sync !== 'always' && state?.commit && state.ref === src.ref && (await deps.fs.stat(paths.repo))) {
     snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, { ...engineKey, commit: state.commit }, { anyCommit: true });
     if (snap?.catalog.commit === state.commit) {
-      if (state.lastError && (!state.syncedAt || state.lastError.at > state.syncedAt)) warnings.push(staleWarning(src, state, deps.clock.now()));
-      const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
-      // Every file of the catalog came from the snapshot (counted as cache hits in reports).
-      cache.hits = snap.files;
-      const source = gitSource(deps.git, paths.repo, state.commit, { checkedOut: true });
-      return { catalog: snap.catalog, warnings, commit: state.commit, state, paths, source, cache, snapshot: 'current' };
+      if (failedSinceSync(state)) warnings.push(staleWarning(src, state, deps.clock.now()));
+      return servedWhole(snap, state, gitSource(deps.git, paths.repo, state.commit, { checkedOut: true }));
     }
   }
   state ??= await stateFromClone(deps, paths, src);
@@ -107,7 +114,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
     throw new UserError(
       `${src.name ? `Library "${src.name}" (${src.display})` : src.display}${state?.ref !== src.ref && state?.commit ? ` at ref ${src.ref ?? '(default branch)'}` : ''} is not in the cache yet. Run \`genai-assets sync --library ${src.display}\` first.`,
     );
-  } else if (state?.lastError && (!state.syncedAt || state.lastError.at > state.syncedAt)) {
+  } else if (state && failedSinceSync(state)) {
     warnings.push(staleWarning(src, state, deps.clock.now()));
   }
   const commit = state!.commit!;
@@ -116,12 +123,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   if (level === 'catalog') {
     // Read again unless the sync left the commit the snapshot above was checked against.
     if (!snap || syncResult) snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true });
-    if (snap?.catalog.commit === commit) {
-      const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
-      // Every file of the catalog came from the index (counted as cache hits in reports).
-      cache.hits = snap.files;
-      return { catalog: snap.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, snapshot: 'current' };
-    }
+    if (snap?.catalog.commit === commit) return servedWhole(snap, state!, source, syncResult);
     // The snapshot of an earlier commit: read again only the assets the commits between changed.
     const changes = snap?.catalog.commit && deps.git.diffTree ? await deps.git.diffTree(paths.repo, snap.catalog.commit, commit).catch(() => undefined) : undefined;
     if (snap && changes) {

@@ -1,6 +1,7 @@
 // Which eval suites cover a prompt, and the sets of sample input values a prompt can be rendered with.
 
 import type { ParsedFile } from '../formats/types';
+import { joinInside } from '../library/load';
 import { indexById, resolveReference } from '../library/references';
 import type { Asset, Catalog } from '../library/types';
 import { defaultValues } from './render';
@@ -73,17 +74,7 @@ export function promptFileTarget(suitePath: string, value: string): string | und
   if (/[*?[\]{}]/.test(rel)) return undefined;
   const colon = rel.lastIndexOf(':');
   if (colon > 1 && !/\.(prompt|prompty|ya?ml|md|txt|json)$/i.test(rel)) rel = rel.slice(0, colon);
-  if (rel.startsWith('/')) return undefined;
-  const folder = suitePath.includes('/') ? suitePath.slice(0, suitePath.lastIndexOf('/')) : '';
-  const parts = folder ? folder.split('/') : [];
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
+  return joinInside(suitePath.includes('/') ? suitePath.slice(0, suitePath.lastIndexOf('/')) : '', rel);
 }
 
 /**
