@@ -1,9 +1,9 @@
 // Parsing a large YAML document entry by entry, reusing the entries an edit did not touch (the editor re-parses after every keystroke).
 
-import { isMap, isPair, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions } from 'yaml';
-
-type Options = ParseOptions & DocumentOptions & SchemaOptions;
+import { isMap, isScalar, parseDocument } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { moved, parseAfterEdit, rememberParse } from './yamlEdit';
+import type { YamlOptions as Options } from './yamlEdit';
 
 /** Settings of the entry cache (tests lower the threshold to exercise it on small documents). */
 export const chunkedParsing = {
@@ -11,6 +11,8 @@ export const chunkedParsing = {
   minChars: 16 * 1024,
   /** Entries kept, least recently used first out. */
   maxEntries: 4096,
+  /** Set while typing (reusingEntries): a parse may start from the last parses, edited (yamlEdit.ts). */
+  editing: false,
 };
 
 /** Parsed top-level entries by their exact text (the parse of a piece of text does not depend on where it sits; YamlSource is the one caller, always with the same options). */
@@ -57,30 +59,6 @@ function parseEntry(text: string, options: Options): Document.Parsed | undefined
 }
 
 /**
- * A copy of a cached node with every range moved by `delta` (the cache's nodes are never
- * handed out: a YamlSource may keep its document). Faster than yaml's own clone, which copies
- * property descriptors one by one.
- */
-function moved(node: unknown, delta: number): unknown {
-  if (!node || typeof node !== 'object') return node;
-  if (isPair(node)) return new Pair(moved(node.key, delta), moved(node.value, delta));
-  let copy: Node;
-  if (isScalar(node)) copy = Object.assign(new Scalar(node.value), node);
-  else if (isMap(node)) {
-    const m = Object.assign(new YAMLMap(node.schema), node);
-    m.items = node.items.map((i) => moved(i, delta) as Pair);
-    copy = m;
-  } else if (isSeq(node)) {
-    const q = Object.assign(new YAMLSeq(node.schema), node);
-    q.items = node.items.map((i) => moved(i, delta));
-    copy = q;
-  } else return node;
-  const r = (node as Node).range;
-  if (r) copy.range = [r[0] + delta, r[1] + delta, r[2] + delta];
-  return copy;
-}
-
-/**
  * `parseDocument(src, options)` for a large block mapping, assembled from its top-level entries:
  * each entry's parse is cached by its text, so after an edit only the entry that changed is
  * parsed again; the others are copied and moved to their new offsets. Anything unusual (errors
@@ -89,6 +67,13 @@ function moved(node: unknown, delta: number): unknown {
  * the value, the nodes and their ranges.
  */
 export function parseYamlDocument(src: string, options: Options): Document.Parsed {
+  if (!chunkedParsing.editing) return parseEntries(src, options);
+  const doc = parseAfterEdit(src, options) ?? parseEntries(src, options);
+  rememberParse(src, doc);
+  return doc;
+}
+
+function parseEntries(src: string, options: Options): Document.Parsed {
   if (src.length < chunkedParsing.minChars || notSplittable.test(src)) return parseDocument(src, options);
   const starts = entryStarts(src);
   if (!starts || starts.length < 2) return parseDocument(src, options);
@@ -123,10 +108,13 @@ export function parseYamlDocument(src: string, options: Options): Document.Parse
  */
 export function reusingEntries<T>(f: () => T): T {
   const saved = chunkedParsing.minChars;
+  const editing = chunkedParsing.editing;
   chunkedParsing.minChars = 0;
+  chunkedParsing.editing = true;
   try {
     return f();
   } finally {
     chunkedParsing.minChars = saved;
+    chunkedParsing.editing = editing;
   }
 }
