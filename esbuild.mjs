@@ -47,10 +47,19 @@ const chunkOf = new Map(Object.entries(vendorChunks).flatMap(([chunk, specs]) =>
  * properties one by one when it is imported, and a stand-in with none costs nothing to import.
  */
 function standIn(loadExpr, keys, esModule) {
+  // Once loaded, the getters give way to the values: later reads are plain property reads (a hot loop of
+  // isMap/isScalar calls paid a getter and the load check on every call).
   return `let mod;
-const load = () => (mod ??= ${loadExpr});
+const keys = ${JSON.stringify(keys)};
 const proto = {};
-for (const k of ${JSON.stringify(keys)}) Object.defineProperty(proto, k, { enumerable: true, get: () => load()[k] });
+const load = () => {
+  if (!mod) {
+    mod = ${loadExpr};
+    for (const k of keys) Object.defineProperty(proto, k, { enumerable: true, value: mod[k] });
+  }
+  return mod;
+};
+for (const k of keys) Object.defineProperty(proto, k, { enumerable: true, configurable: true, get: () => load()[k] });
 module.exports = Object.create(proto${esModule ? ', { __esModule: { value: true } }' : ''});
 `;
 }

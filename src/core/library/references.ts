@@ -33,6 +33,20 @@ function rangeOf(text: string): semver.Range | null {
   return r;
 }
 
+/** Parsed versions by text (the same few hundred versions are compared again and again); null for an invalid one. */
+const versions = new Map<string, semver.SemVer | null>();
+
+/** The version, parsed once; null when it is not a semver version. */
+function versionOf(text: string): semver.SemVer | null {
+  let v = versions.get(text);
+  if (v === undefined) {
+    v = semver.parse(text);
+    if (versions.size > 4096) versions.clear();
+    versions.set(text, v);
+  }
+  return v;
+}
+
 /** True when the range part is a valid semver range. */
 export function isValidRange(range: string): boolean {
   return rangeOf(range) !== null;
@@ -52,12 +66,12 @@ export interface Resolution {
  */
 export function resolveReference(ref: Reference, byId: Map<string, Asset[]>, statuses?: readonly AssetStatus[]): Resolution {
   const candidates = byId.get(ref.id) ?? [];
-  let pool = candidates.filter((a) => semver.valid(a.version));
+  let pool = candidates.filter((a) => versionOf(a.version) !== null);
   if (statuses) pool = pool.filter((a) => statuses.includes(a.status));
   if (ref.range !== undefined) {
     if (!isValidRange(ref.range)) return { candidates };
     const range = rangeOf(ref.range)!;
-    pool = pool.filter((a) => range.test(a.version));
+    pool = pool.filter((a) => range.test(versionOf(a.version)!));
   } else if (!statuses) {
     const approved = pool.filter((a) => a.status === 'approved');
     if (approved.length) pool = approved;
@@ -69,9 +83,14 @@ export function resolveReference(ref: Reference, byId: Map<string, Asset[]>, sta
 /** The asset with the highest version. */
 export function newest(assets: readonly Asset[]): Asset | undefined {
   let best: Asset | undefined;
+  let bestVersion: semver.SemVer | undefined;
   for (const a of assets) {
-    if (!semver.valid(a.version)) continue;
-    if (!best || semver.gt(a.version, best.version)) best = a;
+    const v = versionOf(a.version);
+    if (!v) continue;
+    if (!bestVersion || v.compare(bestVersion) > 0) {
+      best = a;
+      bestVersion = v;
+    }
   }
   return best;
 }
