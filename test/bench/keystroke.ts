@@ -32,7 +32,7 @@ export function largeText(typical: string, lines = 2000): string {
 }
 
 /**
- * The text after the n-th keystroke: a word typed letter by letter into a message in the middle of
+ * The text after the n-th keystroke: words typed letter by letter into a message in the middle of
  * the file (each text is new, so neither side can answer from a cache of a text seen before).
  */
 export function editAt(text: string, n: number): string {
@@ -40,11 +40,19 @@ export function editAt(text: string, n: number): string {
   return typedAt(text, anchor >= 0 ? anchor + 4 : Math.floor(text.length / 2), n);
 }
 
-/** `text` with the word of the n-th keystroke (n + 1 letters, then a space) typed at offset `at`. */
+/** The first n + 1 characters someone types: words of 2 to 9 letters, each followed by a space. */
+function typing(n: number): string {
+  let out = '';
+  for (let word = 0; out.length <= n; word++) {
+    for (let i = 0; i < 2 + ((word * 5) % 8); i++) out += 'abcdefghijklmnopqrstuvwxyz'[(word * 11 + i * 7) % 26];
+    out += ' ';
+  }
+  return out.slice(0, n + 1);
+}
+
+/** `text` after the n-th keystroke (n + 1 characters typed, then a space) at offset `at`. */
 function typedAt(text: string, at: number, n: number): string {
-  let typed = '';
-  for (let i = 0; i <= n; i++) typed += 'abcdefghijklmnopqrstuvwxyz'[(i * 7) % 26];
-  return text.slice(0, at) + typed + ' ' + text.slice(at);
+  return text.slice(0, at) + typing(n) + ' ' + text.slice(at);
 }
 
 function median(xs: number[]): number {
@@ -66,6 +74,52 @@ function timing(xs: number[]): Timing {
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/** Keystrokes typed on each side before timing starts: someone typing has warmed both engines up long before. */
+const warmUp = 100;
+
+/** Keystrokes timed on one side before the other side takes its turn. */
+const block = 5;
+
+/**
+ * Times the same keystrokes on both sides after `warmUp` untimed keystrokes each: in turns of
+ * `block` keystrokes, which side goes first alternating, so that both see the same machine load
+ * while neither is timed cleaning up after the other (each side's garbage is collected in its own turn
+ * but for the few keystrokes at a turn's edge).
+ */
+async function timeSideBySide(runs: number, ours: (n: number) => void, theirs: (n: number) => Promise<void>): Promise<[number[], number[]]> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const oursTurn = (from: number, to: number) => {
+    for (let n = from; n < to; n++) {
+      const t0 = performance.now();
+      ours(n);
+      const ms = performance.now() - t0;
+      if (n >= warmUp) a.push(ms);
+    }
+  };
+  const theirTurn = async (from: number, to: number) => {
+    for (let n = from; n < to; n++) {
+      const t0 = performance.now();
+      await theirs(n);
+      const ms = performance.now() - t0;
+      if (n >= warmUp) b.push(ms);
+    }
+  };
+  oursTurn(0, warmUp);
+  await theirTurn(0, warmUp);
+  for (let turn = 0, n = warmUp; n < warmUp + runs; turn++, n += block) {
+    const to = Math.min(n + block, warmUp + runs);
+    if (turn % 2) {
+      await theirTurn(n, to);
+      oursTurn(n, to);
+    } else {
+      oursTurn(n, to);
+      await theirTurn(n, to);
+    }
+  }
+  return [a, b];
 }
 
 /** Times `edit(n)` for warm-up + runs edits (each a new text), giving the measured runs. */
@@ -116,9 +170,6 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
   const live = new LiveCatalog(base);
   live.setText(largePath, large);
   const ours = (p: string, text: string) => (n: number) => void live.setText(p, editAt(text, n));
-  const typicalMs = timeEdits(runs, ours(typicalPath, typical));
-  const largeMs = timeEdits(runs, ours(largePath, large));
-  const oursDiags = live.diagnosticsFor(typicalPath).length + live.diagnosticsFor(largePath).length;
 
   // yaml-language-server: the language service with the same JSON Schema, doValidation on a TextDocument.
   const schema = JSON.parse(readFileSync(path.join(repo, 'schemas', 'gh-models.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -136,18 +187,10 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
     const doc = TextDocument.create(`file:///library/${p}`, 'yaml', ++version, editAt(text, n));
     await ls.doValidation(doc, false);
   };
-  const timeAsync = async (edit: (n: number) => Promise<void>): Promise<number[]> => {
-    const out: number[] = [];
-    for (let n = 0; n < runs + 5; n++) {
-      const t0 = performance.now();
-      await edit(n);
-      const ms = performance.now() - t0;
-      if (n >= 5) out.push(ms);
-    }
-    return out;
-  };
-  const ylsTypicalMs = await timeAsync(yls(typicalPath, typical));
-  const ylsLargeMs = await timeAsync(yls(largePath, large));
+
+  const [typicalMs, ylsTypicalMs] = await timeSideBySide(runs, ours(typicalPath, typical), yls(typicalPath, typical));
+  const [largeMs, ylsLargeMs] = await timeSideBySide(runs, ours(largePath, large), yls(largePath, large));
+  const oursDiags = live.diagnosticsFor(typicalPath).length + live.diagnosticsFor(largePath).length;
   const ylsDiags =
     (await ls.doValidation(TextDocument.create(`file:///library/${typicalPath}`, 'yaml', ++version, typical), false)).length +
     (await ls.doValidation(TextDocument.create(`file:///library/${largePath}`, 'yaml', ++version, large), false)).length;
