@@ -107,11 +107,7 @@ function edited(before: string, doc: Document.Parsed, src: string, options: Yaml
   const contents = doc.contents as Node | null;
   if (!contents || !doc.range) return undefined;
   // The edit: [p, p + removed) of `before` became [p, p + inserted) of `src`.
-  const max = Math.min(before.length, src.length);
-  let p = 0;
-  while (p < max && before.charCodeAt(p) === src.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && before.charCodeAt(before.length - 1 - s) === src.charCodeAt(src.length - 1 - s)) s++;
+  const [p, s] = commonEnds(before, src);
   const removed = before.length - s - p;
   const inserted = src.length - s - p;
   if (removed > maxEditChars || inserted > maxEditChars || (p === 0 && s === 0)) return undefined;
@@ -123,6 +119,23 @@ function edited(before: string, doc: Document.Parsed, src: string, options: Yaml
   if (!replacement) return undefined;
   const r = doc.range;
   return withContents(doc, rebuilt(contents, new Set(path), replacement, p, delta) as Node, [r[0], r[1] + delta, r[2] + delta]);
+}
+
+/** Characters compared at a time while they agree (a comparison of two slices is a memory compare; a character loop is five times slower). */
+const stride = 128;
+
+/** The lengths of the longest common prefix of `a` and `b`, and of their longest common suffix not overlapping it. */
+export function commonEnds(a: string, b: string): [number, number] {
+  const max = Math.min(a.length, b.length);
+  let p = 0;
+  while (p + stride <= max && a.slice(p, p + stride) === b.slice(p, p + stride)) p += stride;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  const al = a.length;
+  const bl = b.length;
+  let s = 0;
+  while (s + stride <= max - p && a.slice(al - s - stride, al - s) === b.slice(bl - s - stride, bl - s)) s += stride;
+  while (s < max - p && a.charCodeAt(al - 1 - s) === b.charCodeAt(bl - 1 - s)) s++;
+  return [p, s];
 }
 
 /** True when [a, b) of `text` holds no line break and no control character that YAML treats specially. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isCollection, isPair, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
-import { editCounts, forgetParses, parseAfterEdit, rememberParse } from '../../../../src/core/yaml/yamlEdit';
+import { commonEnds, editCounts, forgetParses, parseAfterEdit, rememberParse } from '../../../../src/core/yaml/yamlEdit';
 import type { YamlOptions } from '../../../../src/core/yaml/yamlEdit';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
 
@@ -149,6 +149,26 @@ describe('parseAfterEdit (yamlEdit.ts)', () => {
     assert.equal(parseAfterEdit('a: one\nb: |\n   two\n', options), undefined, 'indentation changed');
     const number = parseAfterEdit('a: 1\nb: |\n  two\n', options);
     assert.deepEqual(number?.toJS(), { a: 1, b: 'two\n' }, 'a word replaced by a number inside one scalar: the value is typed again');
+  });
+
+  it('finds the common start and end of two texts, in strides and character by character', () => {
+    const long = 'a'.repeat(300) + 'middle' + 'b'.repeat(300);
+    assert.deepEqual(commonEnds(long, long.replace('middle', 'muddle')), [301, 304]);
+    assert.deepEqual(commonEnds(long, long.replace('middle', 'mid')), [303, 300]);
+    assert.deepEqual(commonEnds('aaaa', 'aaaaa'), [4, 0], 'an insertion in a run: the prefix takes the run, the suffix does not overlap it');
+    assert.deepEqual(commonEnds('', 'x'), [0, 0]);
+    assert.deepEqual(commonEnds(long, long), [long.length, 0]);
+    const next = random(11);
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: Math.floor(next() * 600) }, () => 'ab\n'[Math.floor(next() * 3)]).join('');
+      const at = Math.floor(next() * (text.length + 1));
+      const other = text.slice(0, at) + 'xy'.slice(0, Math.floor(next() * 3)) + text.slice(at + Math.floor(next() * 3));
+      let p = 0;
+      while (p < Math.min(text.length, other.length) && text[p] === other[p]) p++;
+      let s = 0;
+      while (s < Math.min(text.length, other.length) - p && text[text.length - 1 - s] === other[other.length - 1 - s]) s++;
+      assert.deepEqual(commonEnds(text, other), [p, s]);
+    }
   });
 
   it('does not take an edit from a document that had problems', () => {
