@@ -27,6 +27,11 @@ export interface FileReader {
 /** File access that may also write (used by approve, scaffold and the caches). */
 export interface FileSystem extends FileReader {
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /**
+   * Adds `data` at the end of the existing file `path` (O_APPEND; it does not create the file).
+   * Optional: without it, callers write whole files.
+   */
+  appendFile?(path: string, data: Uint8Array): Promise<void>;
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;

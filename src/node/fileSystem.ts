@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
-import { promises as fsp, readFile as readFileCallback, readFileSync } from 'node:fs';
+import { constants as fsConstants, promises as fsp, readFile as readFileCallback, readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DirEntry, EntryType, FileStat, FileSystem, PathOps } from '../core/ports';
 
@@ -74,6 +74,20 @@ export class NodeFileSystem implements FileSystem {
     } catch (e) {
       await fsp.rm(temp, { force: true }).catch(() => undefined);
       throw e;
+    }
+  }
+
+  async appendFile(path: string, data: Uint8Array): Promise<void> {
+    // O_APPEND without O_CREAT: a file removed meanwhile is not recreated holding the appended bytes alone.
+    const handle = await fsp.open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+    try {
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await handle.write(data, at, data.length - at);
+        if (bytesWritten <= 0) throw new Error(`could not append to ${path}`);
+        at += bytesWritten;
+      }
+    } finally {
+      await handle.close();
     }
   }
 

@@ -252,7 +252,8 @@ export class NodeGit implements Git {
   async resolveCommit(dir: string, rev: string): Promise<string | undefined> {
     if (rev.startsWith('-')) return undefined;
     try {
-      const out = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd: dir });
+      // Local and read-only: run directly (opening a cached library needs no simple-git).
+      const out = await this.runLocal(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], dir);
       const id = out.trim();
       return /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
     } catch {
@@ -392,7 +393,8 @@ export function workTreeBlob(dir: string, path: string, id: string): Uint8Array 
   if (path.startsWith('/') || path.split('/').includes('..')) return undefined;
   let fd: number | undefined;
   try {
-    fd = openSync(nodePath.join(dir, ...path.split('/')), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    // A git path has no empty, '.' or '..' segment: joined as it is (path.join's normalising is a cost on every file read).
+    fd = openSync(`${dir}${nodePath.sep}${nodePath.sep === '/' ? path : path.split('/').join(nodePath.sep)}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > maxWorkTreeRead) return undefined;
     const bytes = Buffer.allocUnsafe(st.size);

@@ -8,7 +8,13 @@ import type { Asset, AssetReference, Catalog, LibraryInfo, Reference } from './t
 
 const magic = 'genai-assets-catalog';
 /** Bumped whenever the stored layout or the Asset shape changes. */
-export const catalogSnapshotVersion = 3;
+export const catalogSnapshotVersion = 4;
+/** The first line of a delta record appended to a snapshot. */
+const deltaMagic = 'genai-assets-catalog-delta';
+/** A snapshot is written whole again (compacted) rather than given another delta once it holds this many... */
+const maxDeltas = 16;
+/** ...or once its deltas would hold more bytes than this share of its base. */
+const maxDeltaShare = 0.25;
 /** The position of everything read back (frozen: it is shared). */
 const zero: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) });
 /** The integers are stored little-endian; a big-endian machine swaps them on the way in and out. */
@@ -328,14 +334,17 @@ function checksum(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-/** The body (string table and integers) and the header fields that describe it. */
-function encodeBody(catalog: Catalog): { body: Buffer; layout: Pick<Header, 'encoding' | 'separator' | 'strings' | 'stringBytes' | 'ints'> } {
-  const table = new StringTable(JSON.stringify(catalog.library));
+/** How a body (string table and integers) is laid out. */
+type Layout = Pick<Header, 'encoding' | 'separator' | 'strings' | 'stringBytes' | 'ints'>;
+
+/** The body (string table and integers) of a library and assets, and the header fields that describe it. */
+function encodeBody(library: LibraryInfo, assetList: readonly Asset[]): { body: Buffer; layout: Layout } {
+  const table = new StringTable(JSON.stringify(library));
   const stringLists = new ListTable();
   const inputs = new ListTable();
   const inputLists = new ListTable();
   const assetInts: number[] = [];
-  for (const a of catalog.assets) encodeAsset(a, table, stringLists, inputs, inputLists, assetInts);
+  for (const a of assetList) encodeAsset(a, table, stringLists, inputs, inputLists, assetInts);
   // An input is a list of 5 integers without its length.
   const inputInts = inputs.ints.filter((_, i) => i % 6 !== 0);
   // One typed array, filled section by section (Array.prototype.flat is slow on long arrays).
@@ -361,12 +370,45 @@ function encodeBody(catalog: Catalog): { body: Buffer; layout: Pick<Header, 'enc
   return { body: Buffer.concat([text, new Uint8Array(numbers.buffer)]), layout: { encoding, separator, strings: strings.length, stringBytes: text.length, ints: numbers.length } };
 }
 
+/** True when `l` describes a body of exactly `bytes` bytes. */
+function layoutFits(l: Layout, bytes: number): boolean {
+  const { stringBytes, ints, strings, separator } = l;
+  if (![stringBytes, ints, strings, separator].every((v) => Number.isSafeInteger(v) && v >= 0) || (l.encoding !== 'latin1' && l.encoding !== 'utf16le')) return false;
+  return bytes === stringBytes + 4 * ints;
+}
+
+/** The library and assets of a body laid out as `l`; undefined when they do not add up. */
+function decodeBody(l: Layout, body: Uint8Array, commit: string | undefined): { library: LibraryInfo; assets: Asset[] } | undefined {
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const strings = buf.toString(l.encoding, 0, l.stringBytes).split(String.fromCharCode(l.separator));
+  if (strings.length !== l.strings) return undefined;
+  // Copied out: a Uint32Array view needs 4-byte alignment, which the body has no reason to have.
+  const ints = new Uint32Array(l.ints);
+  new Uint8Array(ints.buffer).set(body.subarray(l.stringBytes));
+  if (!littleEndian) swapBytes(ints);
+  const library = JSON.parse(strings[0]) as LibraryInfo;
+  if (!library || typeof library.name !== 'string') return undefined;
+  const assets = decodeAssets(strings, ints, commit);
+  return assets && { library, assets };
+}
+
+/**
+ * The order of a catalog-level catalog's assets: managed assets by manifest path, then unmanaged
+ * ones by path (the order a load builds them in).
+ */
+export function compareAssets(a: Asset, b: Asset): number {
+  if (a.managed !== b.managed) return a.managed ? -1 : 1;
+  const x = a.managed ? (a.manifest ?? '') : a.path;
+  const y = b.managed ? (b.manifest ?? '') : b.path;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
  * Writes the catalog of a catalog-level load (Catalog.level 'catalog') for its commit, through a
  * temporary file and a rename.
  */
 export async function saveCatalogSnapshot(fs: FileSystem, path: PathOps, file: string, catalog: Catalog, key: SnapshotKey, fileCount = catalog.files.size): Promise<void> {
-  const { body, layout } = encodeBody(catalog);
+  const { body, layout } = encodeBody(catalog.library, catalog.assets);
   const header: Header = { format: magic, version: catalogSnapshotVersion, ...key, files: fileCount, checksum: checksum(body), ...layout };
   await fs.mkdir(path.dirname(file));
   const temp = `${file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
@@ -379,31 +421,161 @@ export async function saveCatalogSnapshot(fs: FileSystem, path: PathOps, file: s
   }
 }
 
-/** The header, when the file starts with one of this version that matches `key`. */
-function readHeader(bytes: Uint8Array, nl: number, key: SnapshotKey, anyCommit: boolean): Header | undefined {
-  const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, nl))) as Header;
-  if (header?.format !== magic || header.version !== catalogSnapshotVersion) return undefined;
-  if (header.engine !== key.engine || (header.commit !== key.commit && !anyCommit) || header.fallbackName !== key.fallbackName) return undefined;
-  const { stringBytes, ints, strings, separator } = header;
-  if (![stringBytes, ints, strings, separator].every((v) => Number.isSafeInteger(v) && v >= 0) || (header.encoding !== 'latin1' && header.encoding !== 'utf16le')) return undefined;
-  if (bytes.length - nl - 1 !== stringBytes + 4 * ints) return undefined;
-  return header;
+/*
+ * Deltas. A catalog updated from the previous commit's (updateCatalog) is not written whole: a
+ * delta record is appended to the snapshot file instead, saying which assets of the previous
+ * commit go and which come. A record is
+ *
+ *   {"format":"genai-assets-catalog-delta","bytes":N,"checksum":sha1 of the N bytes}\n
+ *   N bytes: {"from","commit","engine","fallbackName","files","dropManaged","dropLoose",
+ *             encoding, separator, strings, stringBytes, ints}\n + a body (as the base's)
+ *
+ * Applying one gives the previous catalog without the dropped assets and with the new ones, in
+ * catalog order (compareAssets): the catalog updateCatalog built, asset for asset.
+ *
+ * A reader applies the records in order as long as each checks out and starts from the commit the
+ * one before ends at; it ignores the rest of the file. A torn append (a crash midway) or a record
+ * another process appended from another commit thus never makes a wrong catalog: the catalog read
+ * is that of the last record applied, its commit says which, and the caller updates it from there.
+ * Such a file is written whole at the next update, and so is one whose deltas grow past a share of
+ * its base (compaction).
+ */
+
+/** The description of a delta record (the first line of its payload). */
+interface DeltaMeta extends Layout {
+  from: string;
+  commit: string;
+  engine: string;
+  fallbackName: string;
+  files: number;
+  /** Paths of the managed and unmanaged assets of `from` that the new commit does not keep as they are. */
+  dropManaged: string[];
+  dropLoose: string[];
+}
+
+/** How a snapshot file was read: what a writer needs to append the next delta to it. */
+export interface SnapshotFileInfo {
+  /** Bytes of the base (its header line and body). */
+  baseBytes: number;
+  /** Delta records applied, and their bytes. */
+  deltas: number;
+  deltaBytes: number;
+  /** False when bytes follow the last record applied (a torn append, or a record from another commit). */
+  clean: boolean;
+}
+
+/** A change from the catalog of commit `from` (as read from the snapshot) to the catalog of the key's commit. */
+export interface CatalogChange {
+  from: string;
+  /** How the snapshot of `from` was read (loadCatalogSnapshot). */
+  read: SnapshotFileInfo;
+  /** The new commit's catalog. */
+  catalog: Catalog;
+  /** Assets of `from` it no longer has as they were. */
+  dropped: readonly Asset[];
+  /** Its assets that `from` did not have (built anew). */
+  fresh: readonly Asset[];
 }
 
 /**
- * The stored catalog when it was written for `key` (same engine build, commit and fallback
- * name) and checks out; undefined otherwise (missing, stale or corrupt: the caller loads the
- * library instead). With `anyCommit`, a snapshot of another commit is returned too (its
- * `catalog.commit` says which), as the base of an update. The catalog has level 'catalog', no
- * diagnostics and an empty `files` map.
+ * Stores the catalog of `change`: as a delta appended to the snapshot it was updated from when
+ * that file can take one (read cleanly, few and small deltas, and a file system that appends),
+ * else whole (saveCatalogSnapshot). Says which.
  */
-export async function loadCatalogSnapshot(
-  fs: FileSystem,
-  file: string,
-  root: string,
-  key: SnapshotKey,
-  opts: { anyCommit?: boolean } = {},
-): Promise<{ catalog: Catalog; files: number } | undefined> {
+export async function saveCatalogChange(fs: FileSystem, path: PathOps, file: string, change: CatalogChange, key: SnapshotKey, fileCount: number): Promise<'appended' | 'written'> {
+  const { read } = change;
+  if (fs.appendFile && read.clean && read.deltas < maxDeltas) {
+    const { body, layout } = encodeBody(change.catalog.library, change.fresh);
+    const dropManaged: string[] = [];
+    const dropLoose: string[] = [];
+    for (const a of change.dropped) (a.managed ? dropManaged : dropLoose).push(a.path);
+    const meta: DeltaMeta = { from: change.from, ...key, files: fileCount, dropManaged, dropLoose, ...layout };
+    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`, 'utf8'), body]);
+    const record = Buffer.concat([Buffer.from(`${JSON.stringify({ format: deltaMagic, bytes: payload.length, checksum: checksum(payload) })}\n`, 'utf8'), payload]);
+    if (read.deltaBytes + record.length <= read.baseBytes * maxDeltaShare) {
+      try {
+        await fs.appendFile(file, record);
+        return 'appended';
+      } catch {
+        // Gone meanwhile, or not writable in place: written whole below.
+      }
+    }
+  }
+  await saveCatalogSnapshot(fs, path, file, change.catalog, key, fileCount);
+  return 'written';
+}
+
+/** The header, when the file starts with one of this version that matches `key` (any commit) and holds its body. */
+function readHeader(bytes: Uint8Array, nl: number, key: SnapshotKey): Header | undefined {
+  const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, nl))) as Header;
+  if (header?.format !== magic || header.version !== catalogSnapshotVersion) return undefined;
+  if (header.engine !== key.engine || typeof header.commit !== 'string' || header.fallbackName !== key.fallbackName) return undefined;
+  const end = nl + 1 + header.stringBytes + 4 * header.ints;
+  if (!(end <= bytes.length) || !layoutFits(header, end - nl - 1)) return undefined;
+  return header;
+}
+
+/** The delta record at `at` when it checks out and continues from `commit`; undefined otherwise. */
+function readDelta(bytes: Uint8Array, at: number, commit: string, header: Header): { meta: DeltaMeta; body: Uint8Array; end: number } | undefined {
+  try {
+    const nl = bytes.indexOf(10, at);
+    if (nl < 0) return undefined;
+    const head = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at, nl))) as { format?: unknown; bytes?: unknown; checksum?: unknown };
+    if (head?.format !== deltaMagic || !Number.isSafeInteger(head.bytes) || typeof head.checksum !== 'string') return undefined;
+    const end = nl + 1 + (head.bytes as number);
+    if (!(end <= bytes.length) || (head.bytes as number) < 0) return undefined;
+    const payload = bytes.subarray(nl + 1, end);
+    if (checksum(payload) !== head.checksum) return undefined;
+    const mnl = payload.indexOf(10);
+    if (mnl < 0) return undefined;
+    const meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(0, mnl))) as DeltaMeta;
+    if (!meta || meta.from !== commit || typeof meta.commit !== 'string' || meta.engine !== header.engine || meta.fallbackName !== header.fallbackName) return undefined;
+    if (!Number.isSafeInteger(meta.files) || ![meta.dropManaged, meta.dropLoose].every((l) => Array.isArray(l) && l.every((p) => typeof p === 'string'))) return undefined;
+    if (!layoutFits(meta, payload.length - mnl - 1)) return undefined;
+    return { meta, body: payload.subarray(mnl + 1), end };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The options of openCatalogSnapshot and loadCatalogSnapshot. */
+export interface SnapshotReadOptions {
+  /** Also a snapshot of another commit than the key's (its `commit` says which), as the base of an update. */
+  anyCommit?: boolean;
+  /**
+   * The commit the assets are given (default: the snapshot's, as `catalog.commit` says): a caller
+   * that updates the catalog of another commit to this one then keeps the unchanged assets as they are.
+   */
+  assetCommit?: string;
+}
+
+/** A snapshot file that checks out, read but not decoded yet (see openCatalogSnapshot). */
+export interface OpenedSnapshot {
+  /** The commit of the catalog it holds (that of its last delta applied). */
+  commit: string;
+  /** Files the catalog was built from (reported as index cache hits). */
+  files: number;
+  file: SnapshotFileInfo;
+  /** The catalog (level 'catalog', no diagnostics, empty `files`); undefined when its base does not add up. */
+  decode(): Catalog | undefined;
+}
+
+/** decodeBody, with undefined for a body that throws (an index out of range). */
+function tryDecodeBody(l: Layout, body: Uint8Array, commit: string | undefined): ReturnType<typeof decodeBody> {
+  try {
+    return decodeBody(l, body, commit);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the snapshot file and checks it (header, checksums, the chain of deltas) without decoding
+ * its base yet: a caller learns the commit it holds first (e.g. to start `git diff-tree` from it
+ * while the base is decoded). Undefined when it was not written for `key` (same engine build,
+ * commit unless `anyCommit`, fallback name) or does not check out.
+ */
+export async function openCatalogSnapshot(fs: FileSystem, file: string, root: string, key: SnapshotKey, opts: SnapshotReadOptions = {}): Promise<OpenedSnapshot | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
@@ -413,24 +585,70 @@ export async function loadCatalogSnapshot(
   const nl = bytes.indexOf(10);
   if (nl < 0) return undefined;
   try {
-    const header = readHeader(bytes, nl, key, !!opts.anyCommit);
+    const header = readHeader(bytes, nl, key);
     if (!header) return undefined;
-    const body = bytes.subarray(nl + 1);
+    const baseEnd = nl + 1 + header.stringBytes + 4 * header.ints;
+    const body = bytes.subarray(nl + 1, baseEnd);
     if (checksum(body) !== header.checksum) return undefined;
-    const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const strings = buf.toString(header.encoding, 0, header.stringBytes).split(String.fromCharCode(header.separator));
-    if (strings.length !== header.strings) return undefined;
-    // Copied out: a Uint32Array view needs 4-byte alignment, which the body has no reason to have.
-    const ints = new Uint32Array(header.ints);
-    new Uint8Array(ints.buffer).set(body.subarray(header.stringBytes));
-    if (!littleEndian) swapBytes(ints);
-    const library = JSON.parse(strings[0]) as LibraryInfo;
-    if (!library || typeof library.name !== 'string') return undefined;
-    const assets = decodeAssets(strings, ints, header.commit || undefined);
-    if (!assets) return undefined;
-    const catalog: Catalog = { root, library, assets, files: new Map(), diagnostics: [], commit: header.commit, level: 'catalog' };
-    return { catalog, files: header.files };
+    // The deltas that follow the base, each from the commit the one before ends at.
+    let deltas: { meta: DeltaMeta; body: Uint8Array; end: number }[] = [];
+    for (let at = baseEnd, commit = header.commit; ; ) {
+      const d = at < bytes.length ? readDelta(bytes, at, commit, header) : undefined;
+      if (!d) break;
+      deltas.push(d);
+      at = d.end;
+      commit = d.meta.commit;
+    }
+    // The deltas are decoded now (they are small), with the commit of the last one; one that does not add up ends the chain before it.
+    for (;;) {
+      const commit = deltas.length ? deltas[deltas.length - 1].meta.commit : header.commit;
+      if (commit !== key.commit && !opts.anyCommit) return undefined;
+      const assetCommit = opts.assetCommit ?? (commit || undefined);
+      const parts = deltas.map((d) => tryDecodeBody(d.meta, d.body, assetCommit));
+      const bad = parts.findIndex((p) => !p);
+      if (bad >= 0) {
+        deltas = deltas.slice(0, bad);
+        continue;
+      }
+      const end = deltas.length ? deltas[deltas.length - 1].end : baseEnd;
+      const decode = (): Catalog | undefined => {
+        const base = tryDecodeBody(header, body, assetCommit);
+        if (!base) return undefined;
+        let assets = base.assets;
+        for (let i = 0; i < deltas.length; i++) {
+          const drop = { managed: new Set(deltas[i].meta.dropManaged), loose: new Set(deltas[i].meta.dropLoose) };
+          const kept = assets.filter((a) => !(a.managed ? drop.managed : drop.loose).has(a.path));
+          assets = kept.concat(parts[i]!.assets).sort(compareAssets);
+        }
+        return { root, library: base.library, assets, files: new Map(), diagnostics: [], commit, level: 'catalog' };
+      };
+      return {
+        commit,
+        files: deltas.length ? deltas[deltas.length - 1].meta.files : header.files,
+        file: { baseBytes: baseEnd, deltas: deltas.length, deltaBytes: end - baseEnd, clean: end === bytes.length },
+        decode,
+      };
+    }
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The stored catalog when it was written for `key` (same engine build, commit and fallback
+ * name) and checks out; undefined otherwise (missing, stale or corrupt: the caller loads the
+ * library instead). With `anyCommit`, a snapshot of another commit is returned too (its
+ * `catalog.commit` says which), as the base of an update. The catalog has level 'catalog', no
+ * diagnostics and an empty `files` map. `file` says how the snapshot file was read (saveCatalogChange).
+ */
+export async function loadCatalogSnapshot(
+  fs: FileSystem,
+  file: string,
+  root: string,
+  key: SnapshotKey,
+  opts: SnapshotReadOptions = {},
+): Promise<{ catalog: Catalog; files: number; file: SnapshotFileInfo } | undefined> {
+  const opened = await openCatalogSnapshot(fs, file, root, key, opts);
+  const catalog = opened?.decode();
+  return catalog && { catalog, files: opened!.files, file: opened!.file };
 }

@@ -2,6 +2,7 @@
 
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import type { GitTreeChange } from '../ports';
+import { compareAssets } from './catalogSnapshot';
 import { walked } from './gitSource';
 import { loadCatalog } from './load';
 import type { FileParser, FileSource, LibraryFileEntry } from './load';
@@ -23,6 +24,18 @@ export interface CatalogUpdate {
   onParse?: (path: string) => void;
 }
 
+export interface CatalogUpdated {
+  catalog: Catalog;
+  /** Files parsed. */
+  parsed: number;
+  /** Files a whole read of the new commit would parse (reported as served from the index). */
+  readable: number;
+  /** Assets of the previous catalog that the new one does not keep as they were. */
+  dropped: Asset[];
+  /** Assets of the new catalog built anew. */
+  fresh: Asset[];
+}
+
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '' : p.slice(0, i);
@@ -39,17 +52,21 @@ const isManifestName = (p: string) => /(^|\/)(asset|library)\.ya?ml$/i.test(p);
  * catalog level. Every asset is built by the same code as a full load (loadCatalog over the
  * affected files).
  */
-export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalog; parsed: number; readable: number } | undefined> {
+export async function updateCatalog(u: CatalogUpdate): Promise<CatalogUpdated | undefined> {
   if (u.previous.level !== 'catalog') return undefined;
-  const before = new Set(u.previous.assets.filter((a) => a.managed).map((a) => a.path));
-  const after = new Set(before);
+  const before = new Set<string>();
+  for (const a of u.previous.assets) if (a.managed) before.add(a.path);
+  // The asset folders after the change: the same set unless an asset.yaml appears or goes away.
+  let after = before;
   for (const c of u.changes) {
     if (c.oldMode === '120000' || c.newMode === '120000' || c.oldMode === '160000' || c.newMode === '160000') return undefined;
     if (/^library\.ya?ml$/i.test(c.path)) return undefined;
     if (!isManifestName(c.path)) continue;
+    if (c.status !== 'A' && c.status !== 'D' && c.status !== 'M') return undefined;
+    if (c.status === 'M') continue;
+    if (after === before) after = new Set(before);
     if (c.status === 'A') after.add(dirOf(c.path));
-    else if (c.status === 'D') after.delete(dirOf(c.path));
-    else if (c.status !== 'M') return undefined;
+    else after.delete(dirOf(c.path));
   }
   const owner = (folders: Set<string>) => (p: string): string | undefined => {
     let d = dirOf(p);
@@ -100,10 +117,16 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
 
   // Keep the untouched assets (now at this commit), put the rebuilt ones in their place.
   const wantedPaths = new Set(wanted.map((e) => e.path));
-  const kept = u.previous.assets.filter((a) => (a.managed ? !touched.has(a.path) && after.has(a.path) : !wantedPaths.has(a.path) && !loose.has(a.path) && ownerAfter(a.path) === undefined));
+  const kept: Asset[] = [];
+  const dropped: Asset[] = [];
+  for (const a of u.previous.assets) {
+    const keep = a.managed ? !touched.has(a.path) && after.has(a.path) : !wantedPaths.has(a.path) && !loose.has(a.path) && ownerAfter(a.path) === undefined;
+    if (!keep) dropped.push(a);
+    // An asset read for this commit already (a snapshot read with it) is taken as it is: assets are never changed once built.
+    else kept.push(a.commit === u.commit ? a : { ...a, commit: u.commit });
+  }
   const fresh = rebuilt.assets.filter((a) => (a.managed ? touched.has(a.path) : true));
-  const order = (a: Asset): string => (a.managed ? `0${a.manifest ?? ''}` : `1${a.path}`);
-  const assets = [...kept.map((a) => ({ ...a, commit: u.commit })), ...fresh].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const assets = kept.concat(fresh).sort(compareAssets);
   const catalog: Catalog = { root: u.root, library: u.previous.library, assets, files: rebuilt.files, diagnostics: [], commit: u.commit, level: 'catalog' };
   // Files a whole read of this commit would parse (reported as served from the index).
   const isReadable = (p: string) => walked(p) && (!!formatOfPath(p) || isYamlPath(p));
@@ -111,5 +134,5 @@ export async function updateCatalog(u: CatalogUpdate): Promise<{ catalog: Catalo
     some && u.previousReadable !== undefined
       ? u.changes.reduce((n, c) => n + (isReadable(c.path) ? (c.status === 'A' ? 1 : c.status === 'D' ? -1 : 0) : 0), u.previousReadable)
       : all.filter((e) => isReadable(e.path)).length;
-  return { catalog, parsed, readable };
+  return { catalog, parsed, readable, dropped, fresh };
 }

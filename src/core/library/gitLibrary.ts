@@ -2,10 +2,11 @@
 
 import { GitError, UserError } from '../errors';
 import type { GitFailure } from '../errors';
+import type { GitTreeChange } from '../ports';
 import { gitSource } from './gitSource';
 import type { GitFileSource } from './gitSource';
 import { catalogCodec } from './catalogCodec';
-import { loadCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
+import { loadCatalogSnapshot, openCatalogSnapshot, saveCatalogChange, saveCatalogSnapshot } from './catalogSnapshot';
 import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
 import { loadCatalog } from './load';
@@ -83,8 +84,15 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   // The common case at the catalog level: no sync asked, and the snapshot is of the commit the
   // state file names (written only after that commit was checked out). Nothing needs git.
   let snap: Awaited<ReturnType<typeof loadCatalogSnapshot>>;
+  /** `git diff-tree` from the snapshot's commit to the state's, run while the snapshot is decoded. */
+  let early: { from: string; to: string; changes: Promise<GitTreeChange[] | undefined> } | undefined;
   if (level === 'catalog' && opts.sync !== 'always' && state?.commit && state.ref === src.ref && (await deps.fs.stat(paths.repo))) {
-    snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, { ...engineKey, commit: state.commit }, { anyCommit: true });
+    const opened = await openCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, { ...engineKey, commit: state.commit }, { anyCommit: true, assetCommit: state.commit });
+    if (opened && opened.commit !== state.commit && deps.git.diffTree) {
+      early = { from: opened.commit, to: state.commit, changes: deps.git.diffTree(paths.repo, opened.commit, state.commit).catch(() => undefined) };
+    }
+    const catalog = opened?.decode();
+    snap = catalog && { catalog, files: opened!.files, file: opened!.file };
     if (snap?.catalog.commit === state.commit) {
       if (failedSinceSync(state)) warnings.push(staleWarning(src, state, deps.clock.now()));
       return servedWhole(snap, state, gitSource(deps.git, paths.repo, state.commit, { checkedOut: true }));
@@ -92,8 +100,12 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   }
   state ??= await stateFromClone(deps, paths, src);
   let syncResult: SyncResult | undefined;
+  // A diff-tree that reached the commit proves it is in the clone.
   const usable = async (s: LibraryState | undefined): Promise<boolean> =>
-    !!s?.commit && s.ref === src.ref && !!(await deps.fs.stat(paths.repo)) && !!(await deps.git.resolveCommit(paths.repo, s.commit));
+    !!s?.commit &&
+    s.ref === src.ref &&
+    !!(await deps.fs.stat(paths.repo)) &&
+    ((early?.to === s.commit && !!(await early.changes)) || !!(await deps.git.resolveCommit(paths.repo, s.commit)));
   const good = await usable(state);
   if (opts.sync === 'always' || (opts.sync === 'if-missing' && !good)) {
     try {
@@ -122,11 +134,13 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   const snapshotKey = { ...engineKey, commit };
   if (level === 'catalog') {
     // Read again unless the sync left the commit the snapshot above was checked against.
-    if (!snap || syncResult) snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true });
+    if (!snap || syncResult) snap = await loadCatalogSnapshot(deps.fs, paths.catalogSnapshot, paths.repo, snapshotKey, { anyCommit: true, assetCommit: commit });
     if (snap?.catalog.commit === commit) return servedWhole(snap, state!, source, syncResult);
     // The snapshot of an earlier commit: read again only the assets the commits between changed.
-    const changes = snap?.catalog.commit && deps.git.diffTree ? await deps.git.diffTree(paths.repo, snap.catalog.commit, commit).catch(() => undefined) : undefined;
-    if (snap && changes) {
+    const from = snap?.catalog.commit;
+    const diffTree = deps.git.diffTree?.bind(deps.git);
+    const changes = !from || !diffTree ? undefined : early?.from === from && early.to === commit ? await early.changes : await diffTree(paths.repo, from, commit).catch(() => undefined);
+    if (snap && changes && from) {
       let updated;
       try {
         updated = await updateCatalog({ previous: snap.catalog, previousReadable: snap.files, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
@@ -137,7 +151,9 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
         const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
         cache.stores = updated.parsed;
         cache.hits = Math.max(0, updated.readable - updated.parsed);
-        await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, updated.catalog, snapshotKey, updated.readable).catch((e: Error) =>
+        // Appended to the previous commit's snapshot as a delta (written whole when that file cannot take one).
+        const change = { from, read: snap.file, catalog: updated.catalog, dropped: updated.dropped, fresh: updated.fresh };
+        await saveCatalogChange(deps.fs, deps.path, paths.catalogSnapshot, change, snapshotKey, updated.readable).catch((e: Error) =>
           deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`),
         );
         return { catalog: updated.catalog, warnings, commit, state: state!, paths, source, cache, sync: syncResult, snapshot: 'updated' };

@@ -46,13 +46,15 @@ describe('NodeGit', () => {
 
   it('reads blobs from the work tree only when the file there is exactly the blob', async () => {
     const work = tempDir('wt');
-    makeRepo(work, { 'a.txt': 'alpha\n', 'b.txt': 'beta\n', 'c.txt': 'gamma\n', 'd.txt': 'delta\n' });
+    makeRepo(work, { 'a.txt': 'alpha\n', 'b.txt': 'beta\n', 'c.txt': 'gamma\n', 'd.txt': 'delta\n', 'sub/dir/e.txt': 'epsilon\n' });
     symlinkSync('a.txt', path.join(work, 'link'));
     commitAll(work, 'Add a link');
     const id = (p: string) => git(work, 'rev-parse', `HEAD:${p}`);
     // Untouched: read from the work tree (hash checked), also through a link inside.
     assert.equal(new TextDecoder().decode(workTreeBlob(work, 'a.txt', id('a.txt'))), 'alpha\n');
     assert.equal(new TextDecoder().decode(workTreeBlob(work, 'link', id('a.txt'))), 'alpha\n');
+    assert.equal(new TextDecoder().decode(workTreeBlob(work, 'sub/dir/e.txt', id('sub/dir/e.txt'))), 'epsilon\n');
+    assert.equal(workTreeBlob(work, 'sub/dir', id('sub/dir/e.txt')), undefined, 'a folder');
     // Edited, replaced by a FIFO, by a folder, or missing: not used (and a FIFO is not waited on).
     writeFileSync(path.join(work, 'b.txt'), 'beta, edited\n');
     unlinkSync(path.join(work, 'c.txt'));

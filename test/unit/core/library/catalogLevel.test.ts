@@ -228,6 +228,10 @@ describe('the catalog level', function () {
       const cacheDir = tempDir('cache');
       await open(cacheDir);
       const sorted = (c: Catalog) => views(c).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+      const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
+      const key = { engine: 'test-engine', commit: '', fallbackName: gitSrc(url).folderName.replace(/-[0-9a-f]{16}$/, '') };
+      /** Deltas in the snapshot after each step. */
+      const deltas: number[] = [];
       const steps: { name: string; apply: () => void; update: boolean }[] = [
         { name: 'edit an entry file', apply: () => writeFiles(work, assetFiles(3, 2)), update: true },
         { name: 'add a file to an asset and a prompt outside every asset', apply: () => writeFiles(work, { [`${folderOfAsset(1)}/notes.md`]: 'notes\n', 'loose/summarise.prompt': '---\ninput:\n  schema:\n    text: string\n---\n{{text}}\n' }), update: true },
@@ -251,7 +255,69 @@ describe('the catalog level', function () {
         const fresh = await open(tempDir('fresh'));
         assert.deepEqual(sorted(got.opened.catalog), sorted(fresh.opened.catalog), step.name);
         assert.deepEqual(got.opened.catalog.library, fresh.opened.catalog.library, step.name);
+        // The snapshot (its base and the deltas appended since) reads back as the same catalog.
+        const again = await open(cacheDir);
+        assert.equal(again.opened.snapshot, 'current', step.name);
+        assert.deepEqual(views(again.opened.catalog), views(got.opened.catalog), step.name);
+        deltas.push(again.opened.snapshot ? (await loadCatalogSnapshot(deps().fs, paths.catalogSnapshot, paths.repo, key, { anyCommit: true }))!.file.deltas : -1);
       }
+      assert.deepEqual(deltas, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0], 'each update appended, the library.yaml change written whole');
+    });
+
+    it('appends each update to the snapshot as a delta; after successive commits and a torn append, the catalog is that of a fresh read', async () => {
+      const cacheDir = tempDir('cache');
+      await open(cacheDir);
+      const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
+      const snapshotFile = async () => (await loadCatalogSnapshot(deps().fs, paths.catalogSnapshot, paths.repo, { engine: 'test-engine', commit: '', fallbackName: gitSrc(url).folderName.replace(/-[0-9a-f]{16}$/, '') }, { anyCommit: true }))?.file;
+      const sameAsFresh = async (c: Catalog, why: string) => {
+        const fresh = await open(tempDir('fresh'));
+        assert.deepEqual(views(c), views(fresh.opened.catalog), why);
+        assert.deepEqual(c.library, fresh.opened.catalog.library, why);
+      };
+      const filesOf = (i: number, rev: number) => Object.keys(assetFiles(i, rev)).filter((p) => formatOfPath(p) || isYamlPath(p));
+      for (let k = 1; k <= 3; k++) {
+        writeFiles(work, assetFiles(10 * k, k));
+        commitAll(work, `Revision ${k}`);
+        await syncLibrary(deps(), gitSrc(url), cacheDir);
+        const calls: string[] = [];
+        const d = deps();
+        const counting = new Proxy(d.git, {
+          get(target, name) {
+            const v = Reflect.get(target, name) as unknown;
+            return typeof v === 'function' ? (...args: unknown[]) => (calls.push(String(name)), (v as (...a: unknown[]) => unknown).apply(target, args)) : v;
+          },
+        });
+        const parsed: string[] = [];
+        const opened = await openGitLibrary({ ...d, git: counting }, gitSrc(url), { cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog', onParse: (p) => parsed.push(p) });
+        const updated = { opened, parsed };
+        assert.equal(updated.opened.snapshot, 'updated');
+        assert.deepEqual(updated.parsed.sort(), filesOf(10 * k, k).sort(), 'the changed asset\'s files alone are parsed');
+        assert.deepEqual(calls.filter((c) => c !== 'blobReader'), ['diffTree', 'lsTree'], 'one diff (which also shows the commit is in the clone) and a partial listing');
+        assert.equal((await snapshotFile())?.deltas, k, 'the update is appended');
+        await sameAsFresh(updated.opened.catalog, `after commit ${k}`);
+        const again = await open(cacheDir);
+        assert.equal(again.opened.snapshot, 'current');
+        assert.deepEqual(again.parsed, []);
+        await sameAsFresh(again.opened.catalog, `snapshot and deltas after commit ${k}`);
+      }
+      // A fourth commit whose append is torn (cut short): the snapshot reads as of the third, which is updated again.
+      writeFiles(work, assetFiles(40, 4));
+      commitAll(work, 'Revision 4');
+      await syncLibrary(deps(), gitSrc(url), cacheDir);
+      await open(cacheDir);
+      assert.equal((await snapshotFile())?.deltas, 4);
+      const bytes = readFileSync(paths.catalogSnapshot);
+      writeFileSync(paths.catalogSnapshot, bytes.subarray(0, bytes.length - 7));
+      assert.deepEqual(await snapshotFile(), { ...(await snapshotFile())!, deltas: 3, clean: false });
+      const afterTear = await open(cacheDir);
+      assert.equal(afterTear.opened.snapshot, 'updated', 'updated from the last good record');
+      assert.deepEqual(afterTear.parsed.sort(), filesOf(40, 4).sort());
+      await sameAsFresh(afterTear.opened.catalog, 'after a torn append');
+      const rewritten = await snapshotFile();
+      assert.equal(rewritten?.deltas, 0, 'written whole after an unclean read');
+      assert.equal(rewritten?.clean, true);
+      assert.equal(rewritten?.baseBytes, readFileSync(paths.catalogSnapshot).length);
+      await sameAsFresh((await open(cacheDir)).opened.catalog, 'the rewritten snapshot');
     });
 
     it('does not trust a snapshot that does not check out: the library is read again, and a fresh snapshot is written', async () => {

@@ -1,11 +1,13 @@
 // The catalog snapshot's stored layout: every Asset field comes back, any character survives, and a snapshot that does not check out is refused.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { nodeCacheDeps } from '../../../../src/cli/libraries';
 import type { Range } from '../../../../src/core/diagnostics';
-import { catalogSnapshotVersion, loadCatalogSnapshot, saveCatalogSnapshot } from '../../../../src/core/library/catalogSnapshot';
+import { catalogSnapshotVersion, loadCatalogSnapshot, saveCatalogChange, saveCatalogSnapshot } from '../../../../src/core/library/catalogSnapshot';
+import type { FileSystem } from '../../../../src/core/ports';
 import type { Asset, Catalog } from '../../../../src/core/library/types';
 import { defaultPolicy } from '../../../../src/core/library/types';
 import { cleanupTemp, tempDir } from '../../support/gitServer';
@@ -197,7 +199,11 @@ describe('catalog snapshot (stored layout)', () => {
     }
     await refused(bytes.subarray(0, bytes.length - 4), 'truncated');
     await refused(bytes.subarray(0, nl), 'header only');
-    await refused(Buffer.concat([bytes, Buffer.from([0, 0, 0, 0])]), 'trailing bytes');
+    // Bytes after the base are a torn or foreign delta: the base (whose commit the catalog names) is read, and the file is marked for a whole write.
+    writeFileSync(file, Buffer.concat([bytes, Buffer.from([0, 0, 0, 0])]));
+    const trailing = await loadCatalogSnapshot(fs, file, '/lib', key);
+    assert.equal(trailing?.file.clean, false, 'trailing bytes');
+    assert.deepStrictEqual(trailing?.catalog.assets, catalogOf(everyField()).assets);
     await refused(new Uint8Array(0), 'empty');
     await refused(Buffer.from('not a snapshot\n{}'), 'not a snapshot');
     await refused(withHeader({ ...header, version: catalogSnapshotVersion - 1 }), 'older version');
@@ -241,5 +247,161 @@ describe('catalog snapshot (stored layout)', () => {
     const header = { format: 'genai-assets-catalog', version: 2, ...key, files: 1, checksum: createHash('sha1').update(body).digest('hex') };
     writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
     assert.equal(await loadCatalogSnapshot(fs, file, '/lib', key), undefined);
+  });
+
+  describe('deltas (an updated catalog appended to the snapshot it was updated from)', () => {
+    const at = (commit: string) => ({ ...key, commit });
+    /** Assets of commit `c`: `n` of them, those listed in `edited` with a version of their own. */
+    const assetsAt = (c: string, n: number, edited: Record<string, string> = {}) =>
+      Array.from({ length: n }, (_, i) => asset(`a${String(i).padStart(3, '0')}`, { commit: c, version: edited[`a${String(i).padStart(3, '0')}`] ?? '1.0.0' }));
+    const loose = (c: string, name: string): Asset => {
+      const { manifest: _, ...rest } = asset(name, { managed: false, path: `${name}.prompt`, files: [`${name}.prompt`], commit: c });
+      return rest;
+    };
+
+    /** The change from `before` to `after` as updateCatalog gives it: what goes (by path) and what comes. */
+    function change(before: Catalog, after: Catalog, read: NonNullable<Awaited<ReturnType<typeof loadCatalogSnapshot>>>['file']) {
+      const same = (a: Asset, b: Asset) => isDeepStrictEqual({ ...a, commit: '' }, { ...b, commit: '' });
+      const dropped = before.assets.filter((a) => !after.assets.some((b) => b.managed === a.managed && b.path === a.path && same(a, b)));
+      const fresh = after.assets.filter((b) => !before.assets.some((a) => a.managed === b.managed && a.path === b.path && same(a, b)));
+      return { from: before.commit!, read, catalog: after, dropped, fresh };
+    }
+
+    it('appends a small record, and reads back the same catalog as a whole write, over several commits', async () => {
+      const dir = tempDir('snap');
+      const file = path.join(dir, 'catalog.snapshot');
+      const whole = path.join(dir, 'whole.snapshot');
+      let catalog = { ...catalogOf(assetsAt('c0', 200)), commit: 'c0' };
+      await saveCatalogSnapshot(fs, paths, file, catalog, at('c0'), 7);
+      const baseSize = readFileSync(file).length;
+      const steps: Asset[][] = [
+        assetsAt('c1', 200, { a005: '1.0.1', a100: '2.0.0' }),
+        // One asset gone, an unmanaged one added.
+        [...assetsAt('c2', 200, { a005: '1.0.1', a100: '2.0.0' }).filter((a) => a.id !== 'a050'), loose('c2', 'zz-loose')],
+        // The unmanaged one edited.
+        [...assetsAt('c3', 200, { a005: '1.0.2', a100: '2.0.0' }).filter((a) => a.id !== 'a050'), { ...loose('c3', 'zz-loose'), title: 'Edited' }],
+      ];
+      for (const [i, assets] of steps.entries()) {
+        const commit = `c${i + 1}`;
+        const before = await loadCatalogSnapshot(fs, file, '/lib', at(commit), { anyCommit: true });
+        assert.ok(before);
+        assert.equal(before.catalog.commit, `c${i}`);
+        assert.equal(before.file.deltas, i);
+        const next = { ...catalogOf(assets), commit };
+        assert.equal(await saveCatalogChange(fs, paths, file, change(before.catalog, next, before.file), at(commit), 7 + i + 1), 'appended');
+        const back = await loadCatalogSnapshot(fs, file, '/lib', at(commit));
+        assert.ok(back, commit);
+        assert.deepStrictEqual(back.catalog.assets, next.assets, commit);
+        assert.deepStrictEqual(back.catalog.library, next.library);
+        assert.equal(back.catalog.commit, commit);
+        assert.equal(back.files, 7 + i + 1);
+        assert.deepEqual(back.file, { baseBytes: baseSize, deltas: i + 1, deltaBytes: readFileSync(file).length - baseSize, clean: true });
+        // The same catalog written whole reads back the same.
+        await saveCatalogSnapshot(fs, paths, whole, next, at(commit), 7 + i + 1);
+        assert.deepStrictEqual((await loadCatalogSnapshot(fs, whole, '/lib', at(commit)))?.catalog.assets, back.catalog.assets);
+        catalog = next;
+      }
+      assert.ok(readFileSync(file).length - baseSize < baseSize / 5, 'three deltas of two or three assets each are small next to the base');
+      // assetCommit: the assets carry the commit asked for (the catalog still says which commit it is).
+      const moved = await loadCatalogSnapshot(fs, file, '/lib', at('c9'), { anyCommit: true, assetCommit: 'c9' });
+      assert.equal(moved?.catalog.commit, 'c3');
+      assert.ok(moved?.catalog.assets.every((a) => a.commit === 'c9'));
+    });
+
+    it('never gives a wrong catalog from a torn or foreign record: it reads up to the last good one, and the next write is whole', async () => {
+      const dir = tempDir('snap');
+      const file = path.join(dir, 'catalog.snapshot');
+      const c0 = { ...catalogOf(assetsAt('c0', 50)), commit: 'c0' };
+      const c1 = { ...catalogOf(assetsAt('c1', 50, { a001: '9.0.0' })), commit: 'c1' };
+      await saveCatalogSnapshot(fs, paths, file, c0, at('c0'), 1);
+      const base = readFileSync(file);
+      const read0 = (await loadCatalogSnapshot(fs, file, '/lib', at('c1'), { anyCommit: true }))!;
+      assert.equal(await saveCatalogChange(fs, paths, file, change(c0, c1, read0.file), at('c1'), 2), 'appended');
+      const full = readFileSync(file);
+      const atC0 = async (bytes: Uint8Array, why: string) => {
+        writeFileSync(file, bytes);
+        const got = await loadCatalogSnapshot(fs, file, '/lib', at('c1'), { anyCommit: true });
+        assert.equal(got?.catalog.commit, 'c0', why);
+        assert.deepStrictEqual(got?.catalog.assets, c0.assets, why);
+        assert.equal(got?.file.clean, false, why);
+        assert.equal(await loadCatalogSnapshot(fs, file, '/lib', at('c1')), undefined, `${why}: not the catalog of c1`);
+        return got!;
+      };
+      // Torn anywhere in the record: its first line, its description, its body.
+      for (const cut of [base.length + 3, base.length + 60, base.length + Math.floor((full.length - base.length) / 2), full.length - 1]) await atC0(full.subarray(0, cut), `cut at ${cut}`);
+      // A flipped byte in the record.
+      for (const flip of [base.length + 70, full.length - 2]) {
+        const flipped = Buffer.from(full);
+        flipped[flip] ^= 0x01;
+        await atC0(flipped, `byte ${flip} flipped`);
+      }
+      // A record from another commit (another process appended from a snapshot since replaced), and one after it that is fine.
+      const foreign = Buffer.from(full.subarray(base.length).toString('latin1').replace('"from":"c0"', '"from":"cX"'), 'latin1');
+      await atC0(Buffer.concat([base, foreign, full.subarray(base.length)]), 'a record from another commit first');
+      // The next write after an unclean read is whole: the file is clean again.
+      const torn = await atC0(full.subarray(0, full.length - 1), 'torn');
+      assert.equal(await saveCatalogChange(fs, paths, file, change(c0, c1, torn.file), at('c1'), 2), 'written');
+      const back = await loadCatalogSnapshot(fs, file, '/lib', at('c1'));
+      assert.deepEqual(back?.file, { baseBytes: readFileSync(file).length, deltas: 0, deltaBytes: 0, clean: true });
+      assert.deepStrictEqual(back?.catalog.assets, c1.assets);
+    });
+
+    /** Commits c1..c`steps` over `n` assets, each editing `per` more assets; the outcome of each write, checked after each. */
+    async function commits(file: string, n: number, steps: number, per: number): Promise<{ outcomes: string[]; last: Catalog }> {
+      const c0 = { ...catalogOf(assetsAt('c0', n)), commit: 'c0' };
+      await saveCatalogSnapshot(fs, paths, file, c0, at('c0'), 1);
+      let previous: Catalog = c0;
+      const edited: Record<string, string> = {};
+      const outcomes: string[] = [];
+      for (let i = 1; i <= steps; i++) {
+        for (let k = 0; k < per; k++) edited[`a${String((per * i + k) % n).padStart(3, '0')}`] = `${i + 1}.0.0`;
+        const next = { ...catalogOf(assetsAt(`c${i}`, n, edited)), commit: `c${i}` };
+        const read = (await loadCatalogSnapshot(fs, file, '/lib', at(`c${i}`), { anyCommit: true }))!;
+        outcomes.push(await saveCatalogChange(fs, paths, file, change(previous, next, read.file), at(`c${i}`), 1));
+        const back = await loadCatalogSnapshot(fs, file, '/lib', at(`c${i}`));
+        assert.deepStrictEqual(back?.catalog.assets, next.assets, `c${i}`);
+        assert.ok(back.file.deltaBytes <= back.file.baseBytes / 4 && back.file.deltas <= 16, `c${i}: ${JSON.stringify(back.file)}`);
+        previous = next;
+      }
+      return { outcomes, last: previous };
+    }
+
+    it('is written whole (compacted) when its deltas would grow past a quarter of the base or past 16 records, or without an append', async () => {
+      const dir = tempDir('snap');
+      // Three assets of forty change at each commit: a delta is about a sixth of the base.
+      const bySize = await commits(path.join(dir, 'size.snapshot'), 40, 6, 3);
+      assert.equal(bySize.outcomes[0], 'appended');
+      const compacted = bySize.outcomes.indexOf('written');
+      assert.ok(compacted > 0 && bySize.outcomes.indexOf('appended', compacted) > compacted, bySize.outcomes.join());
+      // One asset of a thousand at each commit: small deltas, at most 16 of them.
+      const byCount = await commits(path.join(dir, 'count.snapshot'), 1000, 18, 1);
+      assert.deepEqual(byCount.outcomes, [...Array<string>(16).fill('appended'), 'written', 'appended']);
+      const file = path.join(dir, 'count.snapshot');
+      const previous = byCount.last;
+      const plain: FileSystem = {
+        readFile: (p) => fs.readFile(p),
+        readDir: (p) => fs.readDir(p),
+        stat: (p) => fs.stat(p),
+        realPath: (p) => fs.realPath(p),
+        writeFile: (p, d) => fs.writeFile(p, d),
+        mkdir: (p) => fs.mkdir(p),
+        rename: (a, b) => fs.rename(a, b),
+        remove: (p) => fs.remove(p),
+      };
+      // One whose append fails (the file removed meanwhile): written whole.
+      const read19 = (await loadCatalogSnapshot(fs, file, '/lib', at('c19'), { anyCommit: true }))!;
+      assert.equal(read19.file.deltas, 1);
+      rmSync(file);
+      // (one asset changes: an append would be taken)
+      const c19 = { ...previous, commit: 'c19', assets: previous.assets.map((a) => ({ ...a, commit: 'c19', version: a.id === 'a000' ? '7.7.7' : a.version })) };
+      assert.equal(await saveCatalogChange(fs, paths, file, change(previous, c19, read19.file), at('c19'), 1), 'written');
+      assert.deepStrictEqual((await loadCatalogSnapshot(fs, file, '/lib', at('c19')))?.catalog.assets, c19.assets);
+      // A file system that cannot append: written whole.
+      const read20 = (await loadCatalogSnapshot(fs, file, '/lib', at('c20'), { anyCommit: true }))!;
+      assert.equal(read20.file.deltas, 0);
+      const c20 = { ...catalogOf(assetsAt('c20', 1000)), commit: 'c20' };
+      assert.equal(await saveCatalogChange(plain, paths, file, change(c19, c20, read20.file), at('c20'), 1), 'written');
+      assert.deepStrictEqual((await loadCatalogSnapshot(fs, file, '/lib', at('c20')))?.catalog.assets, c20.assets);
+    });
   });
 });
