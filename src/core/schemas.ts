@@ -1,4 +1,4 @@
-// JSON Schema registry: every schema in schemas/, compiled once with ajv (2020-12) on first use.
+// JSON Schema registry: every schema in schemas/, with its validator (compiled ahead by ajv, 2020-12).
 
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
@@ -16,6 +16,7 @@ import skillSchema from '../../schemas/skill.schema.json';
 import vscodeAgentSchema from '../../schemas/vscode-agent.schema.json';
 import vscodeInstructionsSchema from '../../schemas/vscode-instructions.schema.json';
 import vscodePromptSchema from '../../schemas/vscode-prompt.schema.json';
+import generatedValidators from '../../schemas/validators.generated.cjs';
 
 const schemas = {
   asset: assetSchema,
@@ -35,6 +36,9 @@ const schemas = {
 
 export type SchemaName = keyof typeof schemas;
 
+/** The names of our schemas. */
+export const schemaNames = Object.keys(schemas) as SchemaName[];
+
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -47,14 +51,23 @@ export function getAjv(): Ajv2020 {
   return ajv;
 }
 
-/** The compiled validator of one of our schemas. */
+/**
+ * The validator of one of our schemas. They are compiled ahead into schemas/validators.generated.cjs
+ * (scripts/schemaValidators.mjs: the code ajv compiles with getAjv's options): compiling them here cost
+ * every run, and every parse worker, a few hundred milliseconds. A schema missing there is compiled here.
+ */
 export function validatorFor(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    v = getAjv().compile(schemas[name]);
+    v = generatedValidators[name] ?? compileValidator(name);
     compiled.set(name, v);
   }
   return v;
+}
+
+/** One of our schemas compiled now with getAjv (what validatorFor falls back to; tests compare the two). */
+export function compileValidator(name: SchemaName): ValidateFunction {
+  return getAjv().compile(schemas[name]);
 }
 
 /** The raw schema object (for hovers, completion and docs). */
