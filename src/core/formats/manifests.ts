@@ -88,6 +88,28 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/**
+ * Dotted paths (`path` and `path#value`) by parent path and key: the manifests of a library use the same
+ * few hundred, and a path string made once is a property name found at once (bounded: cleared when full).
+ */
+const pathCache = new Map<string, Map<string, [string, string]>>();
+
+function pathsOf(prefix: string, key: string, dotAlways: boolean): [string, string] {
+  const slot = dotAlways ? `${prefix}\u0000` : prefix;
+  let byKey = pathCache.get(slot);
+  if (!byKey) {
+    if (pathCache.size >= 4096) pathCache.clear();
+    pathCache.set(slot, (byKey = new Map()));
+  }
+  let paths = byKey.get(key);
+  if (!paths) {
+    const path = prefix || dotAlways ? `${prefix}.${key}` : key;
+    if (byKey.size >= 4096) byKey.clear();
+    byKey.set(key, (paths = [path, `${path}#value`]));
+  }
+  return paths;
+}
+
 /** Ranges of every mapping key and sequence item by dotted path (values' ranges under `path#value`). */
 function collectRanges(y: YamlSource): Record<string, Range> {
   const out: Record<string, Range> = {};
@@ -97,22 +119,23 @@ function collectRanges(y: YamlSource): Record<string, Range> {
       for (const item of node.items as Pair[]) {
         if (!isPair(item) || !isScalar(item.key)) continue;
         const k = item.key as Node;
-        const path = prefix ? `${prefix}.${String((item.key as { value: unknown }).value)}` : String((item.key as { value: unknown }).value);
+        const [path, valuePath] = pathsOf(prefix, String((item.key as { value: unknown }).value), false);
         if (k.range) out[path] = y.range(k.range[0], k.range[1]);
         const v = item.value as Node | null;
-        if (v?.range) out[`${path}#value`] = y.trimmedRange(v.range[0], v.range[1]);
+        if (v?.range) out[valuePath] = y.trimmedRange(v.range[0], v.range[1]);
         walk(item.value, path, depth + 1);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((it, i) => {
-        const n = it as Node;
-        const path = `${prefix}.${i}`;
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) {
+        const n = items[i] as Node;
+        const [path, valuePath] = pathsOf(prefix, String(i), true);
         if (n?.range) {
           out[path] = y.trimmedRange(n.range[0], n.range[1]);
-          out[`${path}#value`] = out[path];
+          out[valuePath] = out[path];
         }
-        walk(it, path, depth + 1);
-      });
+        walk(n, path, depth + 1);
+      }
     }
   };
   walk(y.doc?.contents, '', 0);

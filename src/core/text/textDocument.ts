@@ -22,6 +22,12 @@ export class TextDocument {
     if (this.lineStarts) return this.lineStarts;
     const starts = [0];
     const t = this.text;
+    if (t.indexOf('\r') < 0) {
+      // Line feeds only (the common case): indexOf finds them much faster than a loop over every character.
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+      return starts;
+    }
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (c === 13 /* \r */) {
@@ -128,7 +134,6 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** True when the bytes look binary (a NUL in the first 8 KiB). */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  // The typed array's own indexOf (native) rather than a loop over the bytes; a view keeps the search to 8 KiB.
+  return (bytes.length > 8192 ? bytes.subarray(0, 8192) : bytes).indexOf(0) >= 0;
 }

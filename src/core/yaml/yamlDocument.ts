@@ -1,6 +1,6 @@
 // YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
 
-import { closest, distance } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import { isMap, isPair, isScalar, isSeq, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -8,7 +8,12 @@ import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { maxDiagnosticsPerCode, maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
 import type { TextDocument } from '../text/textDocument';
-import { parseYamlDocument } from './yamlChunks';
+import { chunkedParsing, parseYamlDocument } from './yamlChunks';
+import { parseSimpleYaml } from './yamlFast';
+import type { SimpleYaml } from './yamlFast';
+
+/** Whether YamlSource may read YAML with the fast reader (tests turn it off to compare both ways). */
+export const yamlReading = { fast: true };
 
 export type YamlPath = (string | number)[];
 
@@ -47,14 +52,20 @@ export class YamlSource {
       return;
     }
     let doc: Document.Parsed;
+    let fast: SimpleYaml | undefined;
     // The parser makes an Error object for every problem; capturing a stack trace for each made a
     // damaged 100 KB file take seconds. No stack is ever shown, so none is captured. `logLevel`
     // keeps the library from printing warnings on the process's stderr.
     const stackLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      // Large documents are parsed entry by entry, reusing unchanged entries (yamlChunks.ts): same result, faster re-parses after edits.
-      doc = parseYamlDocument(src, { prettyErrors: false, lineCounter: new LineCounter(), keepSourceTokens: false, logLevel: 'error', uniqueKeys: false });
+      // The common shape of YAML is read by a fast reader that gives the same nodes (yamlFast.ts); anything else, and
+      // every parse while typing, goes to `yaml`. Large documents are parsed entry by entry, reusing unchanged entries
+      // (yamlChunks.ts): same result, faster re-parses after edits.
+      fast = yamlReading.fast && !chunkedParsing.editing ? parseSimpleYaml(src) : undefined;
+      doc =
+        fast?.doc ??
+        parseYamlDocument(src, { prettyErrors: false, lineCounter: new LineCounter(), keepSourceTokens: false, logLevel: 'error', uniqueKeys: false });
     } catch (e) {
       this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be parsed: ${(e as Error).message}`));
       this.ok = false;
@@ -79,7 +90,7 @@ export class YamlSource {
     }
     // Repeated keys, found here in one pass (the library's own check compares every key with every other one);
     // for a clean document of plain nodes, the same walk builds the value (what doc.toJS gives, in a fraction of its time).
-    const plain = doc.errors.length ? undefined : plainValue(doc);
+    const plain = fast ?? (doc.errors.length ? undefined : plainValue(doc));
     const repeated = plain ? plain.repeated : duplicateKeys(doc);
     for (const keyNode of repeated.slice(0, maxDiagnosticsPerCode)) {
       const a = keyNode.range![0];
@@ -308,6 +319,7 @@ const notPlain = new Error('not plain');
 function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } | undefined {
   // With a schema that resolves `<<` as a merge key, doc.toJS merges: leave that to it.
   if (doc.schema.tags.some((t) => t.tag === mergeTag && t.default)) return undefined;
+  const { scalarToJSON, mapToJSON, seqToJSON } = (builtinToJSON ??= { scalarToJSON: Scalar.prototype.toJSON, mapToJSON: YAMLMap.prototype.toJSON, seqToJSON: YAMLSeq.prototype.toJSON });
   const repeated: Node[] = [];
   const convert = (n: unknown): unknown => {
     if (n === null || n === undefined) return n;
@@ -358,9 +370,8 @@ function isRepeat(items: readonly Pair[], i: number): boolean {
   return false;
 }
 const mergeTag = 'tag:yaml.org,2002:merge';
-const scalarToJSON = Scalar.prototype.toJSON;
-const mapToJSON = YAMLMap.prototype.toJSON;
-const seqToJSON = YAMLSeq.prototype.toJSON;
+/** The library's own toJSON methods (a node with another one is not plain); read on first use, so that loading this module does not load the library. */
+let builtinToJSON: { scalarToJSON: unknown; mapToJSON: unknown; seqToJSON: unknown } | undefined;
 
 /** True for the characters `\s` matches in a regular expression. */
 export function isSpace(c: number): boolean {
@@ -527,14 +538,31 @@ export function nearestIn(known: readonly string[]): (name: string) => string | 
   };
 }
 
+/**
+ * The first of `known` at the least edit distance from `name` (what `closest` gives), when near
+ * enough. `name` is never one of `known` here (the callers return an exact or case-insensitive
+ * match first), so no name is nearer than 1: the search stops there. A name whose length differs
+ * from `name` by at least the best distance so far cannot be nearer (a distance is at least the
+ * difference of the lengths): it is not measured.
+ */
 function nearestByDistance(name: string, known: readonly string[]): string | undefined {
-  // Only names whose length differs from `name` by little can be near enough (a distance is at
-  // least the difference of the lengths): skipping the others keeps this fast on long lists.
-  const plausible = known.length > 64 ? known.filter((k) => Math.abs(k.length - name.length) <= Math.max(2, Math.floor(k.length / 3))) : known;
-  if (!plausible.length) return undefined;
-  const best = closest(name, plausible as string[]);
-  const d = distance(name, best);
-  return d <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  // On long lists, only names whose length differs from `name` by little can be near enough to be suggested.
+  const long = known.length > 64;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (let i = 0; i < known.length && bestDistance > 1; i++) {
+    const k = known[i];
+    const gap = Math.abs(k.length - name.length);
+    if (long && gap > Math.max(2, Math.floor(k.length / 3))) continue;
+    if (gap >= bestDistance) continue;
+    const d = distance(name, k);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 function firstLine(s: string): string {

@@ -23,29 +23,33 @@ function copyOf<T extends object>(node: T): T {
   return copy as unknown as T;
 }
 
-const pairKind = (new Pair(null) as unknown as Tagged)[nodeType];
-
-/** A new pair (as `new Pair(key, value)` makes it). */
-function newPair(key: unknown, value: unknown): Pair {
-  return { __proto__: Pair.prototype, [nodeType]: pairKind, key, value } as unknown as Pair;
+/** The kind a pair carries, and whether copies made by copyOf and newPair are nodes to the library (found on first use, so that loading this module does not load the library). */
+let copying: { pairKind: unknown; works: boolean } | undefined;
+function copies(): { pairKind: unknown; works: boolean } {
+  if (copying) return copying;
+  const pairKind = (new Pair(null) as unknown as Tagged)[nodeType];
+  const map = new YAMLMap();
+  const pair = newPair(pairKind, 1, 2);
+  const works = isScalar(copyOf(new Scalar(1))) && isMap(copyOf(map)) && isSeq(copyOf(new YAMLSeq())) && isPair(pair) && copyOf(map).schema === map.schema;
+  return (copying = { pairKind, works });
 }
 
-/** Whether copies made this way are nodes to the library (checked once, against the installed version). */
-const copiesWork = ((): boolean => {
-  const map = new YAMLMap();
-  return isScalar(copyOf(new Scalar(1))) && isMap(copyOf(map)) && isSeq(copyOf(new YAMLSeq())) && isPair(newPair(1, 2)) && copyOf(map).schema === map.schema;
-})();
+/** A new pair (as `new Pair(key, value)` makes it). */
+function newPair(kind: unknown, key: unknown, value: unknown): Pair {
+  return { __proto__: Pair.prototype, [nodeType]: kind, key, value } as unknown as Pair;
+}
 
 /** A copy of a scalar or collection (its items not copied yet). */
 function copyNode<T extends Node>(node: T): T {
-  if (copiesWork) return copyOf(node);
+  if (copies().works) return copyOf(node);
   if (isScalar(node)) return Object.assign(new Scalar(node.value), node) as unknown as T;
   if (isMap(node)) return Object.assign(new YAMLMap(node.schema), node) as unknown as T;
   return Object.assign(new YAMLSeq((node as unknown as YAMLSeq).schema), node) as unknown as T;
 }
 
 function pairOf(key: unknown, value: unknown): Pair {
-  return copiesWork ? newPair(key, value) : new Pair(key, value);
+  const { works, pairKind } = copies();
+  return works ? newPair(pairKind, key, value) : new Pair(key, value);
 }
 
 /**
@@ -275,7 +279,7 @@ function rebuilt(node: unknown, path: Set<unknown>, replacement: Scalar, p: numb
 
 /** A document like `doc` (its schema, options, directives, comments) with other contents and range, without cloning anything else. */
 function withContents(doc: Document.Parsed, contents: Node, range: [number, number, number]): Document.Parsed {
-  if (copiesWork) {
+  if (copies().works) {
     const copy = copyOf(doc);
     Object.assign(copy, { contents, range, errors: [], warnings: [] });
     if (isDocument(copy)) return copy;

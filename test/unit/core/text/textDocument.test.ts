@@ -1,7 +1,44 @@
 import * as assert from 'node:assert/strict';
-import { TextDocument, decodeUtf8 } from '../../../../src/core/text/textDocument';
+import { TextDocument, decodeUtf8, looksBinary } from '../../../../src/core/text/textDocument';
 
 describe('core/text/textDocument', () => {
+  it('calls bytes binary when a NUL is in the first 8 KiB', () => {
+    const bytes = (n: number, nulAt?: number): Uint8Array => {
+      const b = new Uint8Array(n).fill(97);
+      if (nulAt !== undefined) b[nulAt] = 0;
+      return b;
+    };
+    assert.equal(looksBinary(bytes(0)), false);
+    assert.equal(looksBinary(bytes(100)), false);
+    assert.equal(looksBinary(bytes(100, 0)), true);
+    assert.equal(looksBinary(bytes(100, 99)), true);
+    assert.equal(looksBinary(bytes(20000, 8191)), true);
+    assert.equal(looksBinary(bytes(20000, 8192)), false);
+    assert.equal(looksBinary(Buffer.from('text\u0000more')), true);
+  });
+
+  it('finds the same lines in text with line feeds only as a character-by-character reading does', () => {
+    const reference = (t: string): { line: number; character: number }[] => {
+      const out: { line: number; character: number }[] = [];
+      let line = 0;
+      let character = 0;
+      for (let i = 0; i <= t.length; i++) {
+        out.push({ line, character });
+        if (t[i] === '\n') {
+          line++;
+          character = 0;
+        } else character++;
+      }
+      return out;
+    };
+    for (const t of ['', '\n', 'a', 'a\n', '\n\nab\n', 'one\ntwo\n\nthree', 'x\n'.repeat(40) + 'end']) {
+      const doc = new TextDocument(t);
+      const want = reference(t);
+      for (let o = 0; o <= t.length; o++) assert.deepEqual(doc.positionAt(o), want[o], `${JSON.stringify(t)} at ${o}`);
+      assert.equal(doc.lineCount, t.split('\n').length);
+    }
+  });
+
   it('maps offsets to LSP positions with LF, CRLF and CR line ends', () => {
     const doc = new TextDocument('a\r\nbc\rd\ne');
     assert.deepEqual(doc.positionAt(0), { line: 0, character: 0 });

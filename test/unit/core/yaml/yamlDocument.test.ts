@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { closest, distance } from 'fastest-levenshtein';
 import { validatorFor } from '../../../../src/core/schemas';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { parseDocument } from 'yaml';
@@ -124,6 +125,36 @@ describe('core/yaml/yamlDocument', () => {
     const proto = source('__proto__: 1\n').value as Record<string, unknown>;
     assert.equal(Object.getPrototypeOf(proto), Object.prototype);
     assert.deepEqual(Object.keys(proto), ['__proto__']);
+  });
+
+  it('suggests what the first nearest name by edit distance is (closest), on short and long lists with ties', () => {
+    // The reference: the suggestion as it was worked out before the search stopped early and skipped far lengths.
+    const reference = (name: string, known: string[]): string | undefined => {
+      if (!known.length) return undefined;
+      const ci = known.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (ci) return ci;
+      const plausible = known.length > 64 ? known.filter((k) => Math.abs(k.length - name.length) <= Math.max(2, Math.floor(k.length / 3))) : known;
+      if (!plausible.length) return undefined;
+      const best = closest(name, plausible);
+      return distance(name, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+    };
+    let seed = 3;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const word = (): string => Array.from({ length: 1 + rnd(12) }, () => 'abcde-'[rnd(6)]).join('');
+    for (const size of [0, 3, 40, 200]) {
+      for (let round = 0; round < 20; round++) {
+        const known = Array.from({ length: size }, word);
+        const find = nearestIn(known);
+        for (let i = 0; i < 30; i++) {
+          const name = rnd(3) === 0 && known.length ? known[rnd(known.length)] + 'x' : word();
+          assert.equal(nearest(name, known), reference(name, known), `${name} in ${size}`);
+          assert.equal(find(name), reference(name, known), `${name} in ${size} (nearestIn)`);
+        }
+      }
+    }
   });
 
   it('counts as space exactly what \\s matches', () => {
