@@ -1,27 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import generatedValidators from '../../../schemas/validators.generated.cjs';
 import { compileValidator, getAjv, schemaNames, schemaOf, validatorFor } from '../../../src/core/schemas';
 import { corpusDir, fixturesDir, repoRoot, sampleLibrary } from '../paths';
-
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === '.git' || e.name === 'node_modules') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
+import { filesUnder } from '../support/yamlTexts';
 
 /** Values to validate: every YAML file and front matter under the roots, whole and piece by piece. */
 function sampleValues(): unknown[] {
   const out: unknown[] = [null, 1, 'text', [], {}, { kind: 'nonsense', version: 'x', status: 1, extra: true }];
   for (const root of [sampleLibrary, fixturesDir, corpusDir]) {
-    for (const f of walk(root)) {
+    for (const f of filesUnder(root)) {
       if (!/\.(ya?ml|md|prompt|prompty)$/i.test(f)) continue;
       const text = readFileSync(f, 'utf8');
       const src = /\.ya?ml$/i.test(f) ? text : /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1];

@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isCollection, isPair, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { commonEnds, editCounts, forgetParses, parseAfterEdit, rememberParse } from '../../../../src/core/yaml/yamlEdit';
 import type { YamlOptions } from '../../../../src/core/yaml/yamlEdit';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
+import { yamlTexts } from '../../support/yamlTexts';
 
 /** The options YamlSource parses with. */
 const options: YamlOptions = { prettyErrors: false, keepSourceTokens: false, logLevel: 'error', uniqueKeys: false };
-
-/** YAML documents of the corpus, the sample library and the fixtures: whole YAML files and front matter of the Markdown-like formats. */
-function yamlTexts(): { file: string; text: string }[] {
-  const out: { file: string; text: string }[] = [];
-  const walk = (dir: string): void => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      if (name === '.git' || name === 'node_modules') continue;
-      const abs = path.join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else if (/\.ya?ml$/i.test(name)) out.push({ file: abs, text: readFileSync(abs, 'utf8') });
-      else if (/\.(md|prompt|prompty)$/i.test(name)) {
-        const m = /^---\r?\n([\s\S]*?\r?\n)---/.exec(readFileSync(abs, 'utf8'));
-        if (m) out.push({ file: abs, text: m[1] });
-      }
-    }
-  };
-  walk(corpusDir);
-  walk(sampleLibrary);
-  walk(path.join(fixturesDir, 'formats'));
-  return out;
-}
 
 /** Everything a caller can read of a document's nodes: kinds, ranges, values, raw sources, comments, styles. */
 function shape(node: unknown): unknown {
@@ -85,7 +63,7 @@ describe('parseAfterEdit (yamlEdit.ts)', () => {
 
   it('gives exactly what a full parse gives after thousands of edits of real YAML, and takes the short way for most typing inside values', function () {
     this.timeout(120_000);
-    const texts = yamlTexts();
+    const texts = [corpusDir, sampleLibrary, path.join(fixturesDir, 'formats')].flatMap(yamlTexts);
     assert.ok(texts.length > 100, `expected the corpus beside the repository, found ${texts.length} YAML texts`);
     const next = random(7);
     const counts = { ...editCounts };
@@ -93,7 +71,7 @@ describe('parseAfterEdit (yamlEdit.ts)', () => {
     let short = 0;
     let typing = 0;
     let typingShort = 0;
-    for (const { file, text } of texts) {
+    for (const { label: file, src: text } of texts) {
       const before = parseDocument(text, options);
       if (before.errors.length || before.warnings.length) continue;
       for (let i = 0; i < editsPerText; i++) {

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import { splitFrontMatter } from '../../../../src/core/formats/frontMatter';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { YamlSource, yamlReading } from '../../../../src/core/yaml/yamlDocument';
 import { parseSimpleYaml } from '../../../../src/core/yaml/yamlFast';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
+import { yamlTexts } from '../../support/yamlTexts';
 
 /** What callers can read of a node: class, value, style, flow, ranges, anchor, tag, and the same of its children. */
 function project(n: unknown): unknown {
@@ -45,32 +44,6 @@ function agrees(src: string, label: string): boolean {
   assert.equal(JSON.stringify(fast.value), JSON.stringify(full.toJS()), `${label}: values differ for ${JSON.stringify(src)}`);
   assert.equal(viaSource(src, true), viaSource(src, false), `${label}: YamlSource differs for ${JSON.stringify(src)}`);
   return true;
-}
-
-function* walk(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === '.git' || e.name === 'node_modules') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
-
-/** The YAML the format parsers read in the files under `root`: whole YAML files and front matter. */
-function yamlTexts(root: string): { label: string; src: string }[] {
-  const out: { label: string; src: string }[] = [];
-  for (const f of walk(root)) {
-    if (!/\.(ya?ml|md|prompt|prompty)$/i.test(f)) continue;
-    const doc = new TextDocument(readFileSync(f, 'utf8'));
-    if (/\.ya?ml$/i.test(f)) out.push({ label: f, src: doc.text });
-    else {
-      for (const commentPreamble of [true, false]) {
-        const fm = splitFrontMatter(doc, { commentPreamble });
-        if (fm.present) out.push({ label: `${f} (front matter)`, src: doc.text.slice(fm.yamlStart, fm.yamlEnd) });
-      }
-    }
-  }
-  return out;
 }
 
 /** A deterministic pseudo-random source (the same damage every run). */
