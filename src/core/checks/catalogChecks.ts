@@ -7,7 +7,7 @@ import type { InputDecl, InputType, ModelUse, ParsedFile } from '../formats/type
 import { assetDigest } from '../library/digest';
 import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
 import type { Resolution } from '../library/references';
-import type { Asset, Catalog, ModelInfo, Reference } from '../library/types';
+import type { Asset, Catalog, LibraryInfo, ModelInfo, Reference } from '../library/types';
 import { nearest, nearestIn } from '../yaml/yamlDocument';
 import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 
@@ -489,9 +489,14 @@ function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnost
 /** Normalised parameter name: case and separators dropped, common aliases merged. */
 export function normaliseParameter(name: string): string {
   const n = name.toLowerCase().replace(/[_\-\s]/g, '');
-  const alias: Record<string, string> = { maxoutputtokens: 'maxtokens', maxcompletiontokens: 'maxtokens', maxtokenstosample: 'maxtokens', stopsequences: 'stop' };
-  return alias[n] ?? n;
+  return parameterAliases.get(n) ?? n;
 }
+const parameterAliases = new Map([
+  ['maxoutputtokens', 'maxtokens'],
+  ['maxcompletiontokens', 'maxtokens'],
+  ['maxtokenstosample', 'maxtokens'],
+  ['stopsequences', 'stop'],
+]);
 
 /**
  * A model id in our `provider/model` form: promptfoo's `openai:chat:gpt-4o` becomes `openai/gpt-4o`;
@@ -549,11 +554,18 @@ function modelUses(catalog: Catalog, inScope: InScope): { file: string; use: Mod
   return uses;
 }
 
+/** What checkModels worked out of model ids as written, by the library settings it read them against. */
+const modelsKnown = new WeakMap<LibraryInfo, { byWritten: Map<string, { id: string; allowed: boolean; info?: ModelInfo } | undefined>; supportedBy: Map<ModelInfo, Set<string>> }>();
+
 function checkModels(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
-  // Thousands of uses name a handful of models: what is known of each id is worked out once.
-  const byWritten = new Map<string, { id: string; allowed: boolean; info?: ModelInfo } | undefined>();
-  const supportedBy = new Map<ModelInfo, Set<string>>();
+  // Thousands of uses name a handful of models: what is known of each id is worked out once per
+  // library settings (kept while they stay the same object: the editor checks again at every keystroke).
+  let memo = modelsKnown.get(catalog.library);
+  if (!memo) modelsKnown.set(catalog.library, (memo = { byWritten: new Map(), supportedBy: new Map() }));
+  const { byWritten, supportedBy } = memo;
+  // Ids typed letter by letter pass through here too: bounded.
+  if (byWritten.size > 4096) byWritten.clear();
   for (const { file, use: written } of modelUses(catalog, inScope)) {
     if (!written.id || /[{}$]/.test(written.id)) continue;
     let known = byWritten.get(written.id);

@@ -94,6 +94,23 @@ export function typeOf(x: unknown): InputType {
   return 'any';
 }
 
+/** The last JSON text parsed and what it gave: while typing elsewhere in the file, the same schema text comes back at every keystroke. */
+let lastJson: { text: string; result: { value: unknown } | { error: string } } | undefined;
+
+/** JSON.parse of `text`, or its error message (the value is only read, never kept or changed). */
+function parsedJson(text: string): { value: unknown } | { error: string } {
+  if (lastJson?.text !== text) {
+    let result: { value: unknown } | { error: string };
+    try {
+      result = { value: JSON.parse(text) as unknown };
+    } catch (e) {
+      result = { error: (e as Error).message };
+    }
+    lastJson = { text, result };
+  }
+  return lastJson.result;
+}
+
 /** responseFormat json_schema needs jsonSchema: JSON text of an object with `name` and `schema`. */
 function checkResponseFormat(file: ParsedFile, y: YamlSource, v: Obj): void {
   const js = v.jsonSchema;
@@ -106,12 +123,12 @@ function checkResponseFormat(file: ParsedFile, y: YamlSource, v: Obj): void {
   if (js === undefined || js === null) return;
   let parsed: unknown = js;
   if (typeof js === 'string') {
-    try {
-      parsed = JSON.parse(js);
-    } catch (e) {
-      file.diagnostics.push(diag('schema', file.path, y.valueRange(['jsonSchema']), `\`jsonSchema\` is not valid JSON (${(e as Error).message}); fix the JSON text.`));
+    const json = parsedJson(js);
+    if ('error' in json) {
+      file.diagnostics.push(diag('schema', file.path, y.valueRange(['jsonSchema']), `\`jsonSchema\` is not valid JSON (${json.error}); fix the JSON text.`));
       return;
     }
+    parsed = json.value;
   }
   if (!isObj(parsed)) {
     file.diagnostics.push(diag('schema', file.path, y.valueRange(['jsonSchema']), '`jsonSchema` must be a JSON object with `name` and `schema`.'));

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { normaliseParameter } from '../../../../src/core/checks/catalogChecks';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
 import type { Catalog } from '../../../../src/core/library/types';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
@@ -8,6 +9,15 @@ import { fixturesDir } from '../../paths';
 const lib = path.join(fixturesDir, 'catalog', 'cross-asset-problems');
 
 describe('core/checks/catalogChecks', () => {
+  it('normalises parameter names: case and separators dropped, aliases merged, nothing taken from Object.prototype', () => {
+    assert.equal(normaliseParameter('max_output_tokens'), 'maxtokens');
+    assert.equal(normaliseParameter('Max-Completion Tokens'), 'maxtokens');
+    assert.equal(normaliseParameter('stop_sequences'), 'stop');
+    assert.equal(normaliseParameter('top_p'), 'topp');
+    assert.equal(normaliseParameter('constructor'), 'constructor');
+    assert.equal(normaliseParameter('__proto__'), 'proto');
+  });
+
   let catalog: Catalog;
   before(async () => {
     catalog = await openFolderLibrary(lib);
