@@ -203,21 +203,27 @@ function decodeAssets(s: string[], n: Uint32Array, commit: string | undefined): 
     return file(base, i);
   };
   let p = 0;
-  // The lists of strings, the inputs and the lists of inputs, each read once and shared (frozen).
-  const stringListCount = n[p++];
-  if (!(stringListCount <= len - p)) return undefined;
-  const stringLists = new Array<string[]>(stringListCount);
-  for (let l = 0; l < stringListCount; l++) {
+  /** A section of lists: their count, then each list's length and item numbers; each list read once and shared (frozen). */
+  const readLists = <T>(item: (i: number) => T): T[][] | undefined => {
     const count = n[p++];
     if (!(count <= len - p)) return undefined;
-    if (count === 0) stringLists[l] = none;
-    else {
-      const list = new Array<string>(count);
-      for (let k = 0; k < count; k++) list[k] = str(n[p + k]);
-      stringLists[l] = Object.freeze(list) as string[];
-      p += count;
+    const lists = new Array<T[]>(count);
+    for (let l = 0; l < count; l++) {
+      const size = n[p++];
+      if (!(size <= len - p)) return undefined;
+      if (size === 0) lists[l] = none;
+      else {
+        const list = new Array<T>(size);
+        for (let k = 0; k < size; k++) list[k] = item(n[p + k]);
+        lists[l] = Object.freeze(list) as T[];
+        p += size;
+      }
     }
-  }
+    return lists;
+  };
+  // The lists of strings, the inputs and the lists of inputs.
+  const stringLists = readLists(str);
+  if (!stringLists) return undefined;
   const inputCount = n[p++];
   if (!(inputCount * 5 <= len - p)) return undefined;
   const inputs = new Array<InputDecl>(inputCount);
@@ -233,24 +239,12 @@ function decodeAssets(s: string[], n: Uint32Array, commit: string | undefined): 
     else if (dflt !== 0) inputs[k] = Object.freeze({ name, type, required, range: zero, default: JSON.parse(str(dflt)) as unknown });
     else inputs[k] = Object.freeze({ name, type, required, range: zero });
   }
-  const inputListCount = n[p++];
-  if (!(inputListCount <= len - p)) return undefined;
-  const inputLists = new Array<InputDecl[]>(inputListCount);
-  for (let l = 0; l < inputListCount; l++) {
-    const count = n[p++];
-    if (!(count <= len - p)) return undefined;
-    if (count === 0) inputLists[l] = none;
-    else {
-      const list = new Array<InputDecl>(count);
-      for (let k = 0; k < count; k++) {
-        const input = inputs[n[p + k]];
-        if (input === undefined) return undefined;
-        list[k] = input;
-      }
-      inputLists[l] = Object.freeze(list) as InputDecl[];
-      p += count;
-    }
-  }
+  const inputLists = readLists((i) => {
+    const input = inputs[i];
+    if (input === undefined) throw new RangeError('input index out of range');
+    return input;
+  });
+  if (!inputLists) return undefined;
   const assets: Asset[] = [];
   while (p < len) {
     if (p + 19 > len) return undefined;
