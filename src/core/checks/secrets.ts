@@ -204,16 +204,35 @@ function scanAwsSecretsNear(text: string, ids: Finding[], out: Finding[]): void 
   }
 }
 
+/**
+ * The first match of `pattern` (global) at or after a position, for positions that only grow: a
+ * match still ahead is remembered, so a file of many headers is searched once, not once per header.
+ */
+function forwardSearch(text: string, pattern: RegExp): (from: number) => number {
+  let found = -2; // -2: not searched yet; -1: none after the last position searched
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    pattern.lastIndex = from;
+    found = pattern.exec(text)?.index ?? -1;
+    return found;
+  };
+}
+
 function scanPrivateKeys(text: string, out: Finding[]): void {
   if (!text.includes('PRIVATE KEY')) return;
+  // Each header's body is judged from where these next occur, not by re-reading it: bodies overlap when headers repeat.
+  const nextEnd = forwardSearch(text, /-----END/g);
+  const nextEllipsis = forwardSearch(text, /\.\.\./g);
+  const nextBase64Run = forwardSearch(text, /[A-Za-z0-9+/]{48}/g);
   privateKeyHeader.lastIndex = 0;
   for (let m = privateKeyHeader.exec(text); m && out.length < maxFindings; m = privateKeyHeader.exec(text)) {
     const bodyStart = m.index + m[0].length;
-    const endMarker = text.indexOf('-----END', bodyStart);
+    const endMarker = nextEnd(bodyStart);
     const bodyEnd = endMarker >= 0 && endMarker - bodyStart < 20000 ? endMarker : Math.min(text.length, bodyStart + 4000);
-    const body = text.slice(bodyStart, bodyEnd);
     // "MIIE...", "<your key>" and "..." are documentation; a real key body is a long base64 run.
-    if (body.includes('...') || !/[A-Za-z0-9+/]{48,}/.test(body)) continue;
+    const ellipsis = nextEllipsis(bodyStart);
+    const run = nextBase64Run(bodyStart);
+    if ((ellipsis >= 0 && ellipsis + 3 <= bodyEnd) || run < 0 || run + 48 > bodyEnd) continue;
     let end = bodyEnd;
     if (endMarker === bodyEnd) {
       const close = /^-----END [A-Z0-9 ]*-----/.exec(text.slice(endMarker, endMarker + 80));
@@ -246,8 +265,9 @@ function scanJwts(text: string, out: Finding[]): void {
     if (!m) continue;
     at = start + m[0].length - 4;
     if (isPublic(m[0])) continue;
-    const lineStart = Math.max(text.lastIndexOf('\n', start) + 1, start - 120);
-    const before = text.slice(lineStart, start);
+    // The line before the token, 120 characters at most (looked for in those only: a long line holds many tokens).
+    const window = text.slice(Math.max(0, start - 120), start);
+    const before = window.slice(window.lastIndexOf('\n') + 1);
     if (!/(?:bearer\s+|(?:token|jwt|secret|key|auth[a-z]*|password|credential|session|cookie)[A-Za-z0-9_.-]*["'`]?\s*(?:=>|:=|=|:)\s*["'`]?)$/i.test(before)) continue;
     out.push({ start, end: start + m[0].length, kind: 'JSON Web Token' });
   }
@@ -348,10 +368,12 @@ function scanAssignments(text: string, out: Finding[]): void {
     let valueEnd: number;
     if (q === '"' || q === "'" || q === '`') {
       valueStart = i + 1;
-      const close = text.indexOf(q, valueStart);
-      const nl = text.indexOf('\n', valueStart);
-      if (close < 0 || (nl >= 0 && nl < close) || close - valueStart > 300) continue;
-      valueEnd = close;
+      // The closing quote within 300 characters, on the same line (searched there only: a long line holds many values).
+      const quoted = text.slice(valueStart, valueStart + 301);
+      const close = quoted.indexOf(q);
+      const nl = quoted.indexOf('\n');
+      if (close < 0 || (nl >= 0 && nl < close)) continue;
+      valueEnd = valueStart + close;
     } else {
       valueStart = i;
       unquotedValue.lastIndex = i;
@@ -419,10 +441,14 @@ export function scanSecrets(file: ParsedFile, doc: TextDocument): Diagnostic[] {
   kept.sort((a, b) => a.start - b.start);
 
   const diagnostics: Diagnostic[] = [];
+  /** Whether a line carries the allowlist pragma, by line (each line is read once, however many findings it holds). */
+  const allowlisted = new Map<number, boolean>();
   for (const f of kept) {
     if (diagnostics.length >= maxDiagnosticsPerCode) break;
     const range = doc.rangeOf(f.start, f.end);
-    if (allowlistPragma.test(doc.lineText(range.start.line))) continue;
+    let pragma = allowlisted.get(range.start.line);
+    if (pragma === undefined) allowlisted.set(range.start.line, (pragma = allowlistPragma.test(doc.lineText(range.start.line))));
+    if (pragma) continue;
     diagnostics.push(diag('secret-in-asset', file.path, range, messageFor(f.kind, text.slice(f.start, f.end))));
   }
   return diagnostics;

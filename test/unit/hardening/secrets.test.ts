@@ -1,12 +1,17 @@
-// Secrets never travel further than they have to: findings show at most four characters, and no output, message or cache file holds a password of a URL.
+// Secrets never travel further than they have to: findings show at most four characters, no output, message or cache file holds a password of a URL, and the scanner stays linear on its worst inputs.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
+import { scanSecrets } from '../../../src/core/checks/secrets';
+import type { ParsedFile } from '../../../src/core/formats/types';
 import { redactCredentials } from '../../../src/core/library/source';
+import { TextDocument } from '../../../src/core/text/textDocument';
+import { repoRoot } from '../paths';
 import { freePort, testGitEnv } from '../support/gitServer';
 import { writeTree } from './support/library';
 
@@ -115,5 +120,98 @@ describe('hardening: secrets in outputs and logs', function () {
     if (existsSync(cacheDir)) walk(cacheDir);
     assert.ok(stored.length > 0, 'the failure is recorded');
     assert.ok(stored.every((t) => !t.includes(password)));
+  });
+});
+
+/** CPU milliseconds `f` takes (CPU, not wall time: a loaded machine slows both sizes alike). */
+function cpuTime(f: () => void): number {
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/** `unit` repeated to `size` characters. */
+const repeatTo = (unit: string, size: number): string => unit.repeat(Math.ceil(size / unit.length));
+
+/** A different made-up credential-shaped value each call (deterministic, so runs compare). */
+function valueMaker(): () => string {
+  let a = 12345;
+  const abc = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  return () => {
+    let s = '';
+    for (let i = 0; i < 24; i++) {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      s += abc[(a >>> 8) % abc.length];
+    }
+    return s;
+  };
+}
+
+/** Inputs on which a scan that searches without bound (or re-reads a window per match) turns quadratic. */
+const worstCases: Record<string, (size: number) => string> = {
+  // An unbounded search for `-----END` per rejected header.
+  'private key headers and no end': (n) => repeatTo('-----BEGIN PRIVATE KEY-----\n', n),
+  // A 20,000-character body re-read for each of 700 headers before an end marker.
+  'private key headers before an end': (n) => repeatTo('-----BEGIN PRIVATE KEY-----\n'.repeat(700) + '-----END PRIVATE KEY-----\n', n),
+  // An unbounded search for a line break after each quoted value, on one line.
+  'quoted passwords on one line': (n) => repeatTo('password="ab" ', n),
+  // An unbounded search back for the start of the line before each JWT, on one line.
+  'JWTs on one line': (n) => repeatTo('x eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.abcdefghijkl ', n),
+  // The allowlist pragma looked for in the whole (4 MB) line once per finding.
+  'findings on one line with a pragma at its end': (n) => {
+    const next = valueMaker();
+    const values = Array.from({ length: 1000 }, () => `api_key="${next()}" `).join('');
+    return repeatTo(values, n - 40) + ' # pragma: allowlist secret\n';
+  },
+};
+
+describe('hardening: the secret scanner is linear in the file size', function () {
+  this.timeout(300_000);
+  const mb = 1_000_000;
+  const scanText = (text: string): number => {
+    const file: ParsedFile = { path: 'prompts/x/x.prompt', format: 'text', sha256: '', size: text.length, text: true, diagnostics: [], meta: {} };
+    return scanSecrets(file, new TextDocument(text)).length;
+  };
+
+  for (const [name, make] of Object.entries(worstCases)) {
+    it(`${name}: 4 MB in well under a second, and about 4 times the time of 1 MB`, () => {
+      const small = make(mb);
+      const large = make(4 * mb);
+      scanText(small.slice(0, 10_000)); // warm up the regular expressions
+      // The 1 MB run first: a quadratic scan fails here in seconds instead of minutes at 4 MB.
+      const t1 = cpuTime(() => scanText(small));
+      assert.ok(t1 < 1000, `1 MB took ${Math.round(t1)} ms of CPU`);
+      const t4 = cpuTime(() => scanText(large));
+      // Budgets generous enough for a loaded 2-core machine; the scan takes a few tens of ms.
+      assert.ok(t4 < 2000, `4 MB took ${Math.round(t4)} ms of CPU`);
+      assert.ok(t4 < 8 * t1 + 300, `4 MB took ${Math.round(t4)} ms, 1 MB ${Math.round(t1)} ms: more than linear`);
+    });
+  }
+
+  it('the built CLI validates a library with a 4 MB worst-case prompt in a few seconds', function () {
+    const cli = path.join(repoRoot, 'dist', 'cli.js');
+    if (!existsSync(cli)) {
+      const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 110_000 });
+      assert.equal(b.status, 0, `build failed: ${b.stderr}`);
+    }
+    const lib = mkdtempSync(path.join(tmpdir(), 'genai-secrets-linear-'));
+    try {
+      const body = worstCases['private key headers and no end'](4 * mb - 4096);
+      writeTree(lib, {
+        'library.yaml': 'name: keys\npolicy:\n  requireOwners: false\n',
+        'prompts/keys/asset.yaml': 'id: keys\nkind: prompt\nversion: 1.0.0\nstatus: draft\ntitle: Keys\nentry: keys.prompt\n',
+        'prompts/keys/keys.prompt': `---\nmodel: openai/gpt-4o-mini\n---\n${body}`,
+      });
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [cli, 'validate', '.', '--format', 'json'], { cwd: lib, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' } });
+      const ms = Date.now() - started;
+      assert.equal(r.error, undefined, `the CLI did not finish in 30 s: ${String(r.error)}`);
+      const report = JSON.parse(r.stdout) as { diagnostics: { code: string }[] };
+      assert.ok(!report.diagnostics.some((d) => d.code === 'secret-in-asset'));
+      assert.ok(ms < 10_000, `validate took ${ms} ms`);
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });
