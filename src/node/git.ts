@@ -1,12 +1,10 @@
-// The Git port over simple-git: protocol allowlist, no prompts, no injectable options, timeouts, plain-language errors.
+// The Git port over git itself: protocol allowlist, a repository's own configuration neutralised, no prompts, no injectable options, timeouts, plain-language errors.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { simpleGit } from 'simple-git';
-import type { SimpleGitOptions } from 'simple-git';
 import { GitError } from '../core/errors';
 import type { GitFailure } from '../core/errors';
 import { parseGitUrl, redactCredentials } from '../core/library/source';
@@ -61,9 +59,64 @@ export function protocolConfig(allowed: GitProtocol[]): string[] {
   ];
 }
 
-/** `-c` options for a command on the local clone only: no transport allowed (so no lazy fetch either). */
-function localOnly(): string[] {
-  return protocolConfig([]).flatMap((c) => ['-c', c]);
+/**
+ * Settings that keep a repository's own configuration (a folder library's, or anything its config
+ * includes) from making git run a program: signature checks (gpg.program), fsmonitor, hooks, a pager.
+ * External diffs and textconv are turned off per command (`--no-ext-diff --no-textconv`): git has no
+ * setting that unsets diff.external.
+ */
+const neutralConfig = [
+  'log.showSignature=false',
+  'core.fsmonitor=false',
+  // A path that is not a folder holds no hook, and there is nothing to create or clean up.
+  'core.hooksPath=/dev/null',
+  'core.pager=cat',
+];
+
+/**
+ * The arguments of every git call: `--no-pager`, the neutralising settings and the protocol
+ * allowlist (`-c` wins over every configuration file), then `args`.
+ */
+export function gitArgs(args: string[], protocols: GitProtocol[]): string[] {
+  return ['--no-pager', ...[...neutralConfig, ...protocolConfig(protocols), 'advice.detachedHead=false'].flatMap((c) => ['-c', c]), ...args];
+}
+
+/** Process groups of running network commands: killed when this process ends (they do not get the terminal's Ctrl-C). */
+const networkGroups = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group has already ended.
+  }
+}
+
+function onExitKillGroups(): void {
+  for (const pid of networkGroups) killGroup(pid);
+}
+
+/** Kills the groups, then lets the signal do what it would have done without this listener. */
+function onSignalKillGroups(signal: NodeJS.Signals): void {
+  onExitKillGroups();
+  untrackGroups();
+  process.kill(process.pid, signal);
+}
+
+function trackGroup(pid: number): void {
+  if (!networkGroups.size) {
+    process.on('exit', onExitKillGroups);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignalKillGroups);
+  }
+  networkGroups.add(pid);
+}
+
+function untrackGroups(pid?: number): void {
+  if (pid === undefined) networkGroups.clear();
+  else networkGroups.delete(pid);
+  if (networkGroups.size) return;
+  process.off('exit', onExitKillGroups);
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignalKillGroups);
 }
 
 function protocolOf(remote: string | undefined): GitProtocol[] {
@@ -103,7 +156,7 @@ interface RunOptions {
   trim?: boolean;
 }
 
-/** Git through simple-git. Every argument that comes from a user sits after `--` or is validated first. */
+/** Git run directly (arguments from gitArgs). Every argument that comes from a user sits after `--` or is validated first. */
 export class NodeGit implements Git {
   private readonly env: Record<string, string>;
   private readonly networkTimeoutMs: number;
@@ -132,77 +185,75 @@ export class NodeGit implements Git {
     return { ...this.env, GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' };
   }
 
+  /**
+   * Runs git in `opts.cwd`. A network command runs in a process group of its own, killed whole when it
+   * goes quiet for the idle limit or passes its deadline: a remote helper left behind would hold the
+   * pipes open, and this process with them.
+   */
   private async run(args: string[], opts: RunOptions): Promise<string> {
     const protocols = protocolOf(opts.remote);
-    const controller = new AbortController();
     const deadline = opts.network ? this.networkTimeoutMs : this.localTimeoutMs;
-    const timer = setTimeout(() => controller.abort(), deadline);
-    const options: Partial<SimpleGitOptions> = {
-      baseDir: opts.cwd,
-      binary: 'git',
-      maxConcurrentProcesses: 4,
-      trimmed: false,
-      config: [...protocolConfig(protocols), 'advice.detachedHead=false'],
-      abort: controller.signal,
-      // Stricter, not looser: we set the protocol allowlist ourselves. The environment is the
-      // user's own (credential helpers, askpass, ssh): it is passed on as it is.
-      unsafe: {
-        allowUnsafeProtocolOverride: true,
-        allowUnsafeAskPass: true,
-        allowUnsafeSshCommand: true,
-        allowUnsafeConfigPaths: true,
-        allowUnsafeConfigEnvCount: true,
-        allowUnsafeEditor: true,
-        allowUnsafePager: true,
-        allowUnsafeGitProxy: true,
-        allowUnsafeDiffExternal: true,
-        allowUnsafeTemplateDir: true,
-      },
-    };
-    if (opts.network) options.timeout = { block: this.idleTimeoutMs };
-    const env = await this.envFor(protocols);
-    try {
-      return await simpleGit(options).env(env).raw(args);
-    } catch (e) {
-      throw this.toGitError(e, args, opts, controller.signal.aborted, deadline);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * A read-only command on the local clone, run directly (no network: no protocol allowed, no
-   * lazy fetch): what listing a library runs, without loading simple-git.
-   */
-  private runLocal(args: string[], cwd: string): Promise<string> {
-    const full = [...localOnly(), ...args];
+    // No transport allowed: a missing object must not even be asked for.
+    const env = protocols.length ? await this.envFor(protocols) : { ...this.env, GIT_NO_LAZY_FETCH: '1' };
+    const group = !!opts.network && process.platform !== 'win32';
     return new Promise((resolve, reject) => {
-      execFile(
-        'git',
-        full,
-        { cwd, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, encoding: 'utf8', maxBuffer: 1 << 30, timeout: this.localTimeoutMs, windowsHide: true },
-        (e, stdout, stderr) => {
-          if (!e) return resolve(stdout);
-          const killed = (e as { killed?: boolean }).killed === true;
-          reject(this.toGitError(new Error(stderr || e.message), args, { cwd }, killed, this.localTimeoutMs));
-        },
-      );
+      const proc = spawn('git', gitArgs(args, protocols), { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
+      if (group && proc.pid !== undefined) trackGroup(proc.pid);
+      const out: Buffer[] = [];
+      let err = '';
+      let stopped: 'deadline' | 'idle' | undefined;
+      const stop = (why: 'deadline' | 'idle'): void => {
+        stopped ??= why;
+        if (group && proc.pid !== undefined) killGroup(proc.pid);
+        else proc.kill('SIGKILL');
+        // A process outside the group may still hold the pipes: stop waiting for them.
+        proc.stdout.destroy();
+        proc.stderr.destroy();
+      };
+      const timer = setTimeout(() => stop('deadline'), deadline);
+      let idle: NodeJS.Timeout | undefined;
+      const active = (): void => {
+        if (!opts.network) return;
+        clearTimeout(idle);
+        idle = setTimeout(() => stop('idle'), this.idleTimeoutMs);
+      };
+      active();
+      proc.stdout.on('data', (c: Buffer) => {
+        out.push(c);
+        active();
+      });
+      proc.stderr.on('data', (c: Buffer) => {
+        err = (err + c.toString('utf8')).slice(-64 * 1024);
+        active();
+      });
+      let settled = false;
+      const settle = (e: Error | undefined): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(idle);
+        if (group && proc.pid !== undefined) {
+          killGroup(proc.pid);
+          untrackGroups(proc.pid);
+        }
+        if (e) reject(this.toGitError(e, args, opts, stopped, deadline));
+        else resolve(Buffer.concat(out).toString('utf8'));
+      };
+      proc.on('error', (e) => settle(new Error(`Could not run git: ${e.message}. Is git installed and on PATH?`)));
+      proc.on('close', (code) => settle(code === 0 && !stopped ? undefined : new Error(err.trim() || `git exited with ${code ?? 'a signal'}`)));
     });
   }
 
-  private toGitError(e: unknown, args: string[], opts: RunOptions, aborted: boolean, deadline: number): GitError {
-    const raw = e instanceof Error ? e.message : String(e);
-    const text = redactCredentials(raw);
-    const plugin = (e as { task?: unknown; plugin?: string } | undefined)?.plugin;
+  private toGitError(e: Error, args: string[], opts: RunOptions, stopped: 'deadline' | 'idle' | undefined, deadline: number): GitError {
+    const text = redactCredentials(e.message);
     const what = `git ${args.find((a) => !a.startsWith('-')) ?? ''}`.trim();
     const remote = opts.remote ? redactCredentials(opts.remote) : undefined;
-    if (aborted || plugin === 'abort') {
+    if (stopped === 'deadline') {
       return new GitError(`${what} ${remote ? `of ${remote} ` : ''}was stopped after ${Math.round(deadline / 1000)} s; check the network and try again.`, 'timeout');
     }
-    if (plugin === 'timeout') {
+    if (stopped === 'idle') {
       return new GitError(`${what} ${remote ? `of ${remote} ` : ''}was stopped: no answer for ${Math.round(this.idleTimeoutMs / 1000)} s. The host may be unreachable or stalled; check the network and try again.`, 'timeout');
     }
-    if (plugin === 'unsafe') return new GitError(`${what} was refused before it ran: ${text}`, 'refused');
     const failure = classifyGitFailure(text);
     const detail = lastLines(text).replace(/[.\s]+$/, '');
     switch (failure) {
@@ -252,8 +303,7 @@ export class NodeGit implements Git {
   async resolveCommit(dir: string, rev: string): Promise<string | undefined> {
     if (rev.startsWith('-')) return undefined;
     try {
-      // Local and read-only: run directly (opening a cached library needs no simple-git).
-      const out = await this.runLocal(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], dir);
+      const out = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd: dir });
       const id = out.trim();
       return /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
     } catch {
@@ -305,7 +355,7 @@ export class NodeGit implements Git {
     if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: ls-tree needs a commit id, got ${commit}.`, 'failed');
     const only = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
     if (paths && !paths.length) return [];
-    const out = await this.runLocal(['ls-tree', '-r', '-z', '--full-tree', commit, ...only], dir);
+    const out = await this.run(['ls-tree', '-r', '-z', '--full-tree', commit, ...only], { cwd: dir });
     const entries: GitTreeEntry[] = [];
     for (const rec of out.split('\0')) {
       if (!rec) continue;
@@ -319,7 +369,7 @@ export class NodeGit implements Git {
 
   async diffTree(dir: string, from: string, to: string): Promise<GitTreeChange[]> {
     for (const c of [from, to]) if (!/^[0-9a-f]{40,64}$/.test(c)) throw new GitError(`Internal error: diff-tree needs commit ids, got ${c}.`, 'failed');
-    const out = await this.runLocal(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to], dir);
+    const out = await this.run(['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', '--no-ext-diff', '--no-textconv', from, to], { cwd: dir });
     // -z: ":<old mode> <new mode> <old id> <new id> <status>\0<path>\0" per file.
     const parts = out.split('\0');
     const changes: GitTreeChange[] = [];
@@ -344,7 +394,7 @@ export class NodeGit implements Git {
   async log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]> {
     if (rev.startsWith('-')) throw new GitError(`Refused revision ${rev}.`, 'refused');
     const n = Math.max(1, Math.min(1000, Math.floor(max)));
-    const out = await this.run(['log', `--max-count=${n}`, '--no-color', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e', rev, '--', ...(path === '' ? [] : [`:(literal)${path}`])], { cwd: dir });
+    const out = await this.run(['log', `--max-count=${n}`, '--no-color', '--no-ext-diff', '--no-textconv', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e', rev, '--', ...(path === '' ? [] : [`:(literal)${path}`])], { cwd: dir });
     return out
       .split('\x1e')
       .map((r) => r.trim())
@@ -472,7 +522,7 @@ class CatFileReader implements GitBlobReader {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.proc) return this.proc;
-    const args = [...localOnly(), 'cat-file', '--batch'];
+    const args = gitArgs(['cat-file', '--batch'], []);
     const proc = spawn('git', args, { cwd: this.dir, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.proc = proc;
     this.buf = Buffer.alloc(0);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { UserError } from '../core/errors';
 import type { FileMerger, MergeLabels } from '../core/ports';
+import { gitArgs } from './git';
 
 /** Runs `git merge-file -p` on temporary copies; git's exit status is the number of conflicts. */
 export class GitFileMerger implements FileMerger {
@@ -17,12 +18,13 @@ export class GitFileMerger implements FileMerger {
       const [o, b, t] = ['ours', 'base', 'theirs'].map((n) => nodePath.join(dir, n));
       await Promise.all([fsp.writeFile(o, ours), fsp.writeFile(b, base), fsp.writeFile(t, theirs)]);
       const label = (s: string) => s.replace(/[\r\n]+/g, ' ');
-      const args = ['merge-file', '-p', '-L', label(labels.ours), '-L', label(labels.base), '-L', label(labels.theirs), o, b, t];
+      const args = gitArgs(['merge-file', '-p', '-L', label(labels.ours), '-L', label(labels.base), '-L', label(labels.theirs), o, b, t], []);
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.opts.env ?? process.env)) if (v !== undefined) env[k] = v;
       env.LC_ALL = 'C';
       return await new Promise((resolve, reject) => {
-        execFile('git', args, { env, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: this.opts.timeoutMs ?? 60_000, windowsHide: true }, (err, stdout, stderr) => {
+        // In the temp folder: no repository around the current folder (and its configuration) is involved.
+        execFile('git', args, { cwd: dir, env, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, timeout: this.opts.timeoutMs ?? 60_000, windowsHide: true }, (err, stdout, stderr) => {
           const data = new Uint8Array(stdout);
           if (!err) return resolve({ data, conflicts: 0 });
           const code = (err as NodeJS.ErrnoException & { code?: unknown }).code;

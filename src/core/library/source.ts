@@ -46,12 +46,20 @@ function shown(raw: string): string {
   return JSON.stringify(r.length > 120 ? `${r.slice(0, 117)}...` : r);
 }
 
-/** Hides passwords and tokens in every URL of a text (`https://user:secret@` -> `https://user:***@`, `https://token@` -> `https://***@`). */
+/**
+ * Hides passwords and tokens in every URL of a text: the user info up to the authority's last `@`
+ * (`https://user:se@cret@` -> `https://user:***@`, `https://token@` -> `https://***@`; an ssh user
+ * name stays) and every query value (`?private_token=***`).
+ */
 export function redactCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:?#]*)(:[^\s/@]*)?@/gi, (_m, scheme: string, user: string, pass: string | undefined) => {
-    if (pass !== undefined) return `${scheme}${user}:***@`;
-    if (/^https?:\/\/$/i.test(scheme)) return `${scheme}***@`;
-    return `${scheme}${user}@`;
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi, (_m, scheme: string, authority: string, path: string, query: string | undefined) => {
+    const at = authority.lastIndexOf('@');
+    const colon = authority.slice(0, Math.max(at, 0)).indexOf(':');
+    let userinfo = '';
+    if (colon >= 0) userinfo = `${authority.slice(0, colon)}:***@`;
+    else if (at >= 0) userinfo = /^https?:\/\/$/i.test(scheme) ? '***@' : `${authority.slice(0, at)}@`;
+    const params = query?.slice(1).split('&').map((p) => (p.includes('=') ? `${p.slice(0, p.indexOf('='))}=***` : p && '***'));
+    return `${scheme}${userinfo}${authority.slice(at + 1)}${path}${params ? `?${params.join('&')}` : ''}`;
   });
 }
 
@@ -78,8 +86,18 @@ function refuse(raw: string, why: string, where?: string): never {
   throw new UserError(`${where ? `${where}: ` : ''}library URL ${shown(raw)} ${why} ${accepted}`);
 }
 
+/** `part` percent-decoded (as git decodes it before handing it to ssh); a malformed encoding is refused. */
+function decoded(raw: string, part: string, where?: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return refuse(raw, 'has a malformed percent-encoding (%XX); it is refused.', where);
+  }
+}
+
+/** Refuses a user, host or path that ssh could read as an option, as written or once decoded. */
 function checkHostPart(raw: string, part: string, what: string, where?: string): void {
-  if (part.startsWith('-')) refuse(raw, `has a ${what} starting with '-', which ssh would read as an option; it is refused.`, where);
+  if (part.startsWith('-') || decoded(raw, part, where).startsWith('-')) refuse(raw, `has a ${what} starting with '-', which ssh would read as an option; it is refused.`, where);
 }
 
 /**
@@ -113,15 +131,16 @@ export function parseGitUrl(rawInput: string, opts: { where?: string; isAbsolute
     }
     const protocol = scheme as GitProtocol;
     if (protocol !== 'file' && !u.hostname) refuse(raw, 'names no host.', where);
-    checkHostPart(raw, decodeURIComponent(u.username), 'user name', where);
+    checkHostPart(raw, u.username, 'user name', where);
     checkHostPart(raw, u.hostname, 'host name', where);
-    if (decodeURIComponent(u.pathname).startsWith('/-') && protocol === 'ssh') refuse(raw, "has a path starting with '-', which could be read as an option; it is refused.", where);
+    if (decoded(raw, u.pathname, where).startsWith('/-') && protocol === 'ssh') refuse(raw, "has a path starting with '-', which could be read as an option; it is refused.", where);
     if (protocol === 'file' && u.hostname && u.hostname !== 'localhost') refuse(raw, 'names a host in a file: URL; use file:///absolute/path.', where);
     const defaultPort = { https: '443', ssh: '22', git: '9418', file: '' }[protocol];
     const port = u.port && u.port !== defaultPort ? `:${u.port}` : '';
     const user = protocol === 'ssh' && u.username ? `${u.username}@` : '';
     const host = protocol === 'file' ? '' : u.hostname.toLowerCase();
-    const key = `${protocol}://${user}${host}${port}${trimRepoPath(u.pathname)}${u.search}`;
+    // No query: it names no other repository, and may hold a token (never stored).
+    const key = `${protocol}://${user}${host}${port}${trimRepoPath(u.pathname)}`;
     return { url: raw, display: redactCredentials(raw), protocol, key, folderName: folderNameFor(key) };
   }
 
@@ -141,7 +160,7 @@ export function parseGitUrl(rawInput: string, opts: { where?: string; isAbsolute
     if (!host) refuse(raw, 'names no host.', where);
     checkHostPart(raw, user, 'user name', where);
     checkHostPart(raw, host, 'host name', where);
-    if (path.startsWith('-')) refuse(raw, "has a path starting with '-', which could be read as an option; it is refused.", where);
+    if (path.startsWith('-') || decoded(raw, path, where).startsWith('-')) refuse(raw, "has a path starting with '-', which could be read as an option; it is refused.", where);
     if (!path) refuse(raw, 'names no repository path after the colon.', where);
     const key = `ssh://${user ? `${user}@` : ''}${host.toLowerCase()}/${trimRepoPath(path).replace(/^\/+/, '')}`;
     return { url: raw, display: redactCredentials(raw), protocol: 'ssh', key, folderName: folderNameFor(key) };
@@ -221,13 +240,15 @@ export function libraryArgument(value: string, opts: { resolvePath: (p: string) 
   return librarySource({ path: v, ref: opts.ref }, { ...opts, where: '--library' });
 }
 
-/** A git URL fit to be recorded in pilot.yaml: passwords and tokens removed (credential helpers supply them). */
+/**
+ * A git URL fit to be recorded in pilot.yaml: the user info (up to the authority's last `@`; an ssh
+ * user name stays) and the query removed, so no password or token is stored (credential helpers supply them).
+ */
 export function urlForRecord(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*@)?(.*)$/i.exec(url);
-  if (!m || !m[2]) return url;
-  const userinfo = m[2].slice(0, -1);
-  const scheme = m[1].toLowerCase();
-  if (scheme === 'ssh://' && !userinfo.includes(':')) return url;
-  if (scheme === 'ssh://') return `${m[1]}${userinfo.split(':')[0]}@${m[3]}`;
-  return `${m[1]}${m[3]}`;
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)/i.exec(url);
+  if (!m) return url;
+  const [, scheme, authority, path] = m;
+  const at = authority.lastIndexOf('@');
+  const user = authority.slice(0, at).split(':')[0];
+  return `${scheme}${scheme.toLowerCase() === 'ssh://' && at > 0 ? `${user}@` : ''}${authority.slice(at + 1)}${path}`;
 }
