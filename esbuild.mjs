@@ -36,9 +36,10 @@ const vendorChunks = {
   // Apart from yaml: the catalog level reads YAML with js-yaml alone (`list` after a commit need not compile yaml).
   jsyaml: ['js-yaml'],
   ajv: ['ajv/dist/2020', 'ajv-formats'],
+  // RE2 for template parameter patterns: loaded only when a template's schema has one.
+  re2js: ['re2js'],
   templates: ['handlebars', 'nunjucks', 'mustache'],
   tokenizer: ['gpt-tokenizer/encoding/o200k_base'],
-  git: ['simple-git'],
   semver: ['semver'],
 };
 const chunkOf = new Map(Object.entries(vendorChunks).flatMap(([chunk, specs]) => specs.map((s) => [s, chunk])));
@@ -191,7 +192,7 @@ function cliRequire(module, dir) {
  * The CLI's split: every import of one of our modules (src/core, src/node, src/cli) becomes a stand-in whose
  * exports are getters that require that module (from its own file in dist/cli/, or from dist/cli/warm.js)
  * on first read, and the built-ins that are slow to load are deferred the same way. A command thus compiles
- * and runs only the modules it uses: `list` on a cached catalog never loads the parsers, the checks or simple-git.
+ * and runs only the modules it uses: `list` on a cached catalog never loads the parsers or the checks.
  * Each module is in one file only, so each exists once (classes, caches). `dir` is dist/cli/ as seen from
  * the output file; imports of the modules in `bundled` (those of the file being built) are left as they are.
  */

@@ -1,5 +1,7 @@
 // What a CLI command gets from its caller: streams, working directory and environment.
 
+import { terminalSafe } from './output';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -13,3 +15,23 @@ export interface CliIo {
 
 /** Exit codes of every command. */
 export const exitCodes = { clean: 0, findings: 1, usage: 2 } as const;
+
+/**
+ * The same streams behind the one guard all CLI output passes: control characters from library
+ * content (ESC, OSC, BEL, CR, C1) are written as visible escapes, in what is printed and in what
+ * is asked. Values inside our lines are escaped where the lines are built (`shownValue`).
+ */
+export function guardedIo(io: CliIo): CliIo {
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    color: io.color,
+    out: (text) => io.out(terminalSafe(text, io.color)),
+    err: (text) => io.err(terminalSafe(text, io.color)),
+    // A getter, as the caller's may be: only a command that asks opens the terminal's input.
+    get ask() {
+      const ask = io.ask;
+      return ask && ((question: string) => ask(terminalSafe(question, false)));
+    },
+  };
+}

@@ -21,7 +21,7 @@ import { runScaffold, scaffoldHelp } from './commands/scaffold';
 import { runUpdate, updateHelp } from './commands/update';
 import { runVerify, verifyHelp } from './commands/verify';
 import type { CliIo } from './io';
-import { exitCodes } from './io';
+import { exitCodes, guardedIo } from './io';
 
 declare const GENAI_ASSETS_VERSION: string | undefined;
 const version = typeof GENAI_ASSETS_VERSION === 'string' ? GENAI_ASSETS_VERSION : '0.1.0';
@@ -70,7 +70,9 @@ async function libraries(library: string | undefined, sync: boolean, io: CliIo, 
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], callerIo: CliIo): Promise<number> {
+  // Everything written goes through the guard that escapes control characters.
+  const io = guardedIo(callerIo);
   const [command, ...rest] = argv;
   try {
     switch (command) {

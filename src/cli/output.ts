@@ -1,4 +1,4 @@
-// Output formats of validate/verify: compiler-style text, JSON and SARIF 2.1.0.
+// Output formats of validate/verify (compiler-style text, JSON and SARIF 2.1.0), and the escaping of control characters on the way to a terminal.
 
 import { diagnosticCodes } from '../core/diagnostics';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics';
@@ -32,7 +32,7 @@ export function formatText(diags: readonly ReportedDiagnostic[], summary: Summar
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines = diags.map((d) => {
     const sev = d.severity === 'error' ? c('31', 'error') : d.severity === 'warning' ? c('33', 'warning') : c('36', 'info');
-    return `${d.displayFile}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${sev} ${c('2', d.code)} ${d.message}`;
+    return `${shownValue(d.displayFile)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${sev} ${c('2', d.code)} ${shownValue(d.message)}`;
   });
   lines.push(
     `${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'info')}.`,
@@ -123,4 +123,46 @@ export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: s
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/**
+ * Control characters a terminal acts on: C0 (tab and line feed aside), DEL, C1 (U+0080-U+009F,
+ * which some terminals read as ESC sequences) and the Unicode line and paragraph separators.
+ */
+const terminalControl = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/;
+/** The same and the line feed: inside one value it would split a line of ours in two. */
+const valueControl = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
+const valueControls = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+/** What the last guard rewrites: a colour code of ours (formatText's), or any control character. */
+const terminalControlOrColour = /\x1b\[(?:0|2|3[136])m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g;
+
+/**
+ * One control character as a JavaScript-style escape: `\n`, `\r`, `\x1b` below U+0020, `\u009b` from
+ * DEL up. The `\u` form is also JSON's, so JSON text stays valid JSON with the same value.
+ */
+function escapeControl(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  const code = c.charCodeAt(0);
+  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * A value from library content (a title, a field name, a file name, a commit subject) as text output
+ * shows it: every control character escaped, line breaks included, so that it stays one value on
+ * its line and cannot move the cursor, recolour, retitle or link anything.
+ */
+export function shownValue(value: string): string {
+  return valueControl.test(value) ? value.replace(valueControls, escapeControl) : value;
+}
+
+/**
+ * The last guard on everything the CLI writes (text, JSON and SARIF alike): control characters
+ * escaped, except the line feeds and tabs of our layout and, when `color` is on, our own colour
+ * codes. JSON.stringify already escapes C0, so in JSON only C1, DEL and U+2028/U+2029 change (to
+ * their `\u` escapes, which JSON reads back as the same characters).
+ */
+export function terminalSafe(text: string, color: boolean): string {
+  if (!terminalControl.test(text)) return text;
+  return text.replace(terminalControlOrColour, (m) => (m.length > 1 ? (color ? m : `\\x1b${m.slice(1)}`) : escapeControl(m)));
 }

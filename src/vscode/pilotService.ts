@@ -24,13 +24,16 @@ import { planUpdate } from '../core/pilot/update';
 import type { UpdatePlan } from '../core/pilot/update';
 import { pilotFileChecks, verifyPilot } from '../core/pilot/verify';
 import type { Git } from '../core/ports';
-import { applyPilotChanges, applyScaffold } from '../core/scaffold/apply';
+import { applyScaffold } from '../core/scaffold/apply';
+import type { PilotChanges } from '../core/scaffold/apply';
 import { planScaffold } from '../core/scaffold/plan';
 import type { ScaffoldPlan, SelectedComponent } from '../core/scaffold/plan';
 import { nodeFileSystem, nodePathOps, pilotFileReader, realPathOrSelf } from '../node/fileSystem';
 import { urlForRecord } from '../core/library/source';
 import { GitFileMerger } from '../node/mergeFile';
 import { openFolderLibrary } from '../node/openFolder';
+import { recoverPilot, writePilotChanges } from '../node/pilotWrite';
+import type { PilotWriteOptions } from '../node/pilotWrite';
 import type { WorkspaceValidator } from './diagnostics';
 import { toVscodeDiagnostic } from './diagnostics';
 import { Disposable } from './lifecycle';
@@ -303,6 +306,8 @@ export class PilotService extends Disposable {
     const status: PilotStatus = { dir, components: [], diagnostics: [] };
     let lib: PilotLibrary | undefined;
     try {
+      // An update killed mid-way is completed (or undone) before the pilot is read.
+      await recoverPilot(dir, this.writeOptions());
       const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
       status.pilot = pilot;
       status.components = pilot.lock.components.map((c) => ({
@@ -405,6 +410,7 @@ export class PilotService extends Disposable {
 
   /** Plans moving components of a pilot to their wanted versions (all outdated ones when `refs` is empty). */
   async planUpdate(dir: string, refs: readonly string[]): Promise<{ pilot: LoadedPilot; plan: UpdatePlan; library: string }> {
+    await recoverPilot(dir, this.writeOptions());
     const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
     const lib = await this.libraryFor(pilot);
     try {
@@ -415,6 +421,7 @@ export class PilotService extends Disposable {
         commit: lib.commit,
         history: lib.history,
         readPilotFile: pilotFileReader(dir),
+        pilotPathExists: async (p) => !!(await nodeFileSystem.stat(nodePath.join(dir, ...p.split('/')))),
         merger: new GitFileMerger(),
         refs,
       });
@@ -426,6 +433,7 @@ export class PilotService extends Disposable {
 
   /** Plans adding components (with their dependencies) to a pilot. */
   async planAdd(dir: string, refs: readonly string[], includeEvals = true): Promise<{ pilot: LoadedPilot; plan: AddPlan }> {
+    await recoverPilot(dir, this.writeOptions());
     const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
     const lib = await this.libraryFor(pilot);
     try {
@@ -445,9 +453,17 @@ export class PilotService extends Disposable {
     }
   }
 
-  /** Writes planned changes into a pilot (checked paths, no links followed). */
-  async applyChanges(dir: string, changes: { writes: { path: string; data: Uint8Array }[]; removes: string[] }): Promise<void> {
-    await applyPilotChanges(nodeFileSystem, nodePathOps, dir, changes);
+  /**
+   * Writes planned changes into a pilot as the CLI does: under the pilot's lock, staged and
+   * switched in with a journal; refused when a file the plan read changed since (plan again).
+   */
+  async applyChanges(dir: string, changes: PilotChanges): Promise<void> {
+    await writePilotChanges(dir, changes, this.writeOptions());
+  }
+
+  /** Waits on another command and completions of interrupted updates go to the log. */
+  private writeOptions(): PilotWriteOptions {
+    return { onWait: (m) => this.log.info(m), onRecovered: (m) => this.log.info(m) };
   }
 
   /** Plans and writes a new pilot into `target` (created whole or not at all). */

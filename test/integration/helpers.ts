@@ -85,7 +85,7 @@ export function write(root: string, rel: string, text: string): void {
 export function makeGitLibrary(name: string): { dir: string; url: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `genai-${name}-`));
   git(dir, 'init', '-q', '-b', 'main');
-  write(dir, 'library.yaml', `name: ${name}\ndescription: A library made by an integration test.\n`);
+  write(dir, 'library.yaml', `name: ${name}\ndescription: A library made by an integration test.\npolicy:\n  requireApproval: false\n`);
   write(dir, 'hello/asset.yaml', 'kind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: Hello\nowners: [test-team]\ntags: [greeting]\nentry: hello.prompt\n');
   write(dir, 'hello/hello.prompt', '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    name: string\n---\nSay hello to {{name}}.\n');
   git(dir, 'add', '-A');

@@ -4,12 +4,12 @@ import * as nodePath from 'node:path';
 import { UserError } from '../../core/errors';
 import { planAdd } from '../../core/pilot/add';
 import { loadPilot } from '../../core/pilot/pilotFile';
-import { applyPilotChanges } from '../../core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { pilotFileReader } from '../../node/fileSystem';
-import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
+import { commitPilotChanges, recoverPilot, withPilotLock } from '../../node/pilotWrite';
+import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const addHelp = `Usage: genai-assets add PILOT_DIR REF... [--no-evals] [--offline] [--library DIR|URL]
@@ -42,24 +42,35 @@ export async function runAdd(args: AddArgs, io: CliIo, deps: PilotCliDeps = {}):
   const refs = args.refs.flatMap((r) => r.split(',')).map((s) => s.trim()).filter(Boolean);
   if (!refs.length) throw new UserError(`add needs at least one reference.\n\n${addHelp}`);
   const dir = nodePath.resolve(io.cwd, args.pilot);
-  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
-  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
+  const writeOpts = pilotWriteOptions(deps, io);
+  await recoverPilot(dir, writeOpts);
+  const lib = await openLibraryForPilot(libraryOfPilot(await loadPilot(nodeFileSystem, nodePathOps, dir), args.library, io), dir, io, deps, { offline: args.offline });
+  let pilot;
   let plan;
   try {
-    plan = await planAdd({
-      pilot,
-      catalog: lib.opened.catalog,
-      source: lib.opened.source,
-      commit: lib.commit,
-      refs,
-      includeEvals: !args.noEvals,
-      readPilotFile: pilotFileReader(dir),
-      pilotPathExists: async (p) => !!(await nodeFileSystem.stat(nodePath.join(dir, ...p.split('/')))),
-    });
+    // Read, plan and write under the pilot's lock: an update or add running meanwhile waits, and loses nothing.
+    ({ pilot, plan } = await withPilotLock(
+      dir,
+      async () => {
+        const current = await loadPilot(nodeFileSystem, nodePathOps, dir);
+        const planned = await planAdd({
+          pilot: current,
+          catalog: lib.opened.catalog,
+          source: lib.opened.source,
+          commit: lib.commit,
+          refs,
+          includeEvals: !args.noEvals,
+          readPilotFile: pilotFileReader(dir),
+          pilotPathExists: async (p) => !!(await nodeFileSystem.stat(nodePath.join(dir, ...p.split('/')))),
+        });
+        await commitPilotChanges(dir, planned);
+        return { pilot: current, plan: planned };
+      },
+      writeOpts,
+    ));
   } finally {
     lib.close();
   }
-  await applyPilotChanges(nodeFileSystem, nodePathOps, dir, plan);
   const lines = plan.added.map((c) => `  ${c.asset.id} ${c.asset.version} (${c.asset.kind})${c.reason === 'dependency' ? ` (dependency${c.via ? ` of ${c.via}` : ''})` : c.reason === 'eval' ? ` (eval suite of ${c.via})` : ''} -> ${plan.folders.get(c.asset.id)}/`);
   for (const n of plan.notes) lines.push(`note: ${n}`);
   io.out(`Added ${plan.added.length} component${plan.added.length === 1 ? '' : 's'} to ${pilot.manifest.name}:\n${lines.join('\n')}\n`);

@@ -12,9 +12,11 @@ import { findAsset } from './show';
 
 export const approveHelp = `Usage: genai-assets approve REF [--library DIR] [--by NAME]
 
-Maintainers: computes the asset's digest (sha256 over its files, asset.yaml's approval block
-excluded) and writes approval { by, date, digest } into its asset.yaml, keeping the rest of the
-file as it is. A later change to any file of the asset is reported as approval-digest-mismatch.
+Maintainers: computes the asset's digest (sha256 over its files; asset.yaml counts by its parsed
+content without the approval key, so layout and comments do not count, every value does) and
+writes approval { by, date, digest } into its asset.yaml, keeping the rest of the file as it is
+(or refusing, with nothing written, when that cannot be done). A later change to any file of the
+asset is reported as approval-digest-mismatch; scaffold, add and update refuse the asset then.
 
 Options:
   --library DIR  the library folder (default: the library around the current folder)
@@ -36,7 +38,7 @@ export async function runApprove(catalog: Catalog, raw: string, by: string, io: 
   if (!by.trim()) throw new UserError('No approver name: pass --by NAME.');
   const abs = nodePath.join(catalog.root, ...asset.manifest.split('/'));
   const text = await fsp.readFile(abs, 'utf8');
-  const blocking = catalog.diagnostics.filter((d) => asset.files.includes(d.file) && d.severity === 'error' && d.code !== 'approval-digest-mismatch');
+  const blocking = catalog.diagnostics.filter((d) => asset.files.includes(d.file) && d.severity === 'error' && d.code !== 'approval-digest-mismatch' && d.code !== 'approval-missing');
   const result = writeApproval(text, asset, catalog.files, by.trim(), today());
   await nodeFileSystem.writeFile(abs, result.text);
   io.out(`Approved ${asset.id}@${asset.version} by ${by.trim()}: ${result.digest}\nWrote ${nodePath.relative(io.cwd, abs) || abs}\n`);

@@ -3,6 +3,7 @@
 import type { Asset, Catalog } from '../../core/library/types';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
+import { shownValue } from '../output';
 
 export const listHelp = `Usage: genai-assets list [--library DIR|URL] [--kind K] [--status S] [--tag T] [--json]
 
@@ -78,6 +79,9 @@ export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, 
     io.out('No assets match.\n');
     return exitCodes.clean;
   }
+  // The cells as shown: values from the library escaped (a file name holding a line break stays on its row), then measured.
+  const cells = rows.map((a) => ({ id: shownValue(a.id), kind: shownValue(a.kind), version: shownValue(a.version), status: shownValue(a.status), format: shownValue(a.format), path: shownValue(a.path || '.') }));
+  for (let r = 0; r < libs.length; r++) libs[r] = shownValue(libs[r]);
   // The columns: LIBRARY (several libraries only), ID, KIND, VERSION, STATUS, FORMAT, then PATH (not padded).
   const header = [...(multi ? ['LIBRARY'] : []), 'ID', 'KIND', 'VERSION', 'STATUS', 'FORMAT', 'PATH'];
   let lib = 7;
@@ -87,7 +91,7 @@ export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, 
   let status = 6;
   let format = 6;
   for (let r = 0; r < rows.length; r++) {
-    const a = rows[r];
+    const a = cells[r];
     if (multi && libs[r].length > lib) lib = libs[r].length;
     if (a.id.length > id) id = a.id.length;
     if (a.kind.length > kind) kind = a.kind.length;
@@ -114,7 +118,7 @@ export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, 
   parts[k++] = 'PATH';
   parts[k++] = '\n';
   for (let r = 0; r < rows.length; r++) {
-    const a = rows[r];
+    const a = cells[r];
     if (multi) {
       parts[k++] = libs[r];
       parts[k++] = pad[lib - libs[r].length];
@@ -129,7 +133,7 @@ export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, 
     parts[k++] = pad[status - a.status.length];
     parts[k++] = a.format;
     parts[k++] = pad[format - a.format.length];
-    parts[k++] = a.path || '.';
+    parts[k++] = a.path;
     parts[k++] = '\n';
   }
   parts[k++] = `${rows.length} asset${rows.length === 1 ? '' : 's'}.\n`;

@@ -6,7 +6,8 @@ import { loadPilot } from '../../core/pilot/pilotFile';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
+import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
+import { recoverPilot } from '../../node/pilotWrite';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const outdatedHelp = `Usage: genai-assets outdated [PILOT_DIR] [--json] [--offline] [--library DIR|URL]
@@ -35,6 +36,8 @@ export interface OutdatedArgs {
 /** Runs `genai-assets outdated`; returns the exit code. */
 export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
+  // An update killed mid-way is completed (or undone) before the pilot is read.
+  await recoverPilot(dir, pilotWriteOptions(deps, io));
   const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
   const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
   lib.close();
@@ -51,7 +54,7 @@ export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliD
   const allowed = catalog.library.policy.scaffoldStatuses;
   const header = ['ID', 'KIND', 'CURRENT', 'WANTED', 'LATEST', 'STATUS'];
   const table = rows.map((r) => [r.id, r.kind, r.current, r.wanted ?? '-', r.latest ?? '-', r.status]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const widths = columnWidths(header, table);
   const line = (t: string[]) => t.map((s, i) => (i === t.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
   const attention = rows.filter((r) => needsAttention(r, allowed));
   const updatable = rows.filter((r) => r.wanted !== null && r.wanted !== r.current);
@@ -59,4 +62,11 @@ export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliD
   if (updatable.length) tail += ` Run \`genai-assets update ${args.pilot === '.' ? '.' : args.pilot}\` to move ${updatable.map((r) => r.id).join(', ')} to wanted.`;
   io.out([line(header), ...table.map(line), tail].join('\n') + '\n');
   return exitCodes.clean;
+}
+
+/** The width of each column: its longest cell or header (a loop: spreading every row into Math.max overflows the stack). */
+export function columnWidths(header: string[], rows: string[][]): number[] {
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return widths;
 }

@@ -12,6 +12,7 @@ import type { LoadedPilot } from '../../core/pilot/pilotFile';
 import type { FileMerger, Git, Locker } from '../../core/ports';
 import { NodeGit } from '../../node/git';
 import { GitFileMerger } from '../../node/mergeFile';
+import type { PilotWriteOptions } from '../../node/pilotWrite';
 import type { CliIo } from '../io';
 import { defaultCacheDir, libraryFromArgument, libraryFromSpec, openLibrary, readCliConfig } from '../libraries';
 import type { OpenedLibrary } from '../libraries';
@@ -120,6 +121,11 @@ export function libraryOfPilot(pilot: LoadedPilot, override: string | undefined,
   return src;
 }
 
+
+/** How the pilot commands take the pilot's lock and report on it (waiting for another command, an interrupted update finished). */
+export function pilotWriteOptions(deps: PilotCliDeps, io: CliIo): PilotWriteOptions {
+  return { locker: deps.locker, onWait: (m) => io.err(`${m}\n`), onRecovered: (m) => io.err(`note: ${m}\n`) };
+}
 
 /** The merge machinery (git merge-file) unless a test gives another. */
 export function mergerOf(deps: PilotCliDeps, io: CliIo): FileMerger {

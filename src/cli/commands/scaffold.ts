@@ -10,6 +10,7 @@ import type { ParameterSpec } from '../../core/scaffold/render';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
+import { shownValue } from '../output';
 import { libraryForScaffold, openLibraryForPilot, shown } from './pilotLibrary';
 import type { PilotCliDeps } from './pilotLibrary';
 
@@ -65,7 +66,7 @@ function parseSets(sets: readonly string[]): Record<string, string> {
 
 function question(p: ParameterSpec): string {
   const extra = [p.description, p.enum ? `one of ${p.enum.map((e) => JSON.stringify(e)).join(', ')}` : undefined].filter(Boolean).join('; ');
-  return `${p.title ?? p.name} (${p.name})${extra ? ` - ${extra}` : ''}: `;
+  return shownValue(`${p.title ?? p.name} (${p.name})${extra ? ` - ${extra}` : ''}`) + ': ';
 }
 
 function reasonText(c: SelectedComponent): string {
@@ -119,8 +120,11 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
     for (const w of plan.warnings) io.err(`warning: ${w}\n`);
     await applyScaffold(nodeFileSystem, nodePathOps, out, plan.files);
 
-    const lines = [`Created pilot ${args.name} in ${shown(io, out)} from ${template.asset.id} ${template.asset.version} (${catalog.library.name}${/^[0-9a-f]{40}/.test(lib.commit) ? ` at ${lib.commit.slice(0, 12)}` : ''}):`];
-    for (const c of components) lines.push(`  ${c.asset.id} ${c.asset.version} (${c.asset.kind})${reasonText(c)} -> ${plan.folders.get(c.asset.id)}/`);
+    // Values from the library are escaped (shownValue), one value per line; the guard of all output escapes the rest.
+    const lines = [
+      `Created pilot ${args.name} in ${shownValue(shown(io, out))} from ${shownValue(`${template.asset.id} ${template.asset.version} (${catalog.library.name}`)}${/^[0-9a-f]{40}/.test(lib.commit) ? ` at ${lib.commit.slice(0, 12)}` : ''}):`,
+    ];
+    for (const c of components) lines.push(`  ${shownValue(`${c.asset.id} ${c.asset.version} (${c.asset.kind})${reasonText(c)} -> ${plan.folders.get(c.asset.id)}/`)}`);
     lines.push(`${plan.files.length} files written in ${Date.now() - started} ms. Next: cd ${shown(io, out)} && genai-assets verify .`);
     io.out(lines.join('\n') + '\n');
     return exitCodes.clean;

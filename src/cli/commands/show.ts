@@ -5,6 +5,7 @@ import { indexById, parseReference, referenceTo, resolveReference } from '../../
 import type { Asset, Catalog } from '../../core/library/types';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
+import { shownValue as v } from '../output';
 import { listedAsset } from './list';
 
 export const showHelp = `Usage: genai-assets show REF [--library DIR|URL] [--json]
@@ -77,11 +78,12 @@ export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo
     return exitCodes.clean;
   }
   const lines: string[] = [];
-  lines.push(`${asset.title}  (${asset.id}@${asset.version}, ${asset.status}${asset.managed ? '' : ', unmanaged'})`);
+  // Values from the library go through v(): escaped, one value per line (the guard of all output escapes the rest).
+  lines.push(`${v(asset.title)}  (${v(asset.id)}@${v(asset.version)}, ${v(asset.status)}${asset.managed ? '' : ', unmanaged'})`);
   if (asset.description) lines.push('', asset.description.trim());
   lines.push('');
-  const field = (k: string, v: string | undefined) => {
-    if (v) lines.push(`${(k + ':').padEnd(13)}${v}`);
+  const field = (k: string, value: string | undefined) => {
+    if (value) lines.push(`${(k + ':').padEnd(13)}${v(value)}`);
   };
   field('Kind', asset.kind);
   field('Format', asset.format);
@@ -96,20 +98,20 @@ export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo
   if (asset.approval) field('Approved', `by ${asset.approval.by} on ${asset.approval.date} (${asset.approval.digest.slice(0, 19)}…)`);
   if (asset.inputs.length) {
     lines.push('', 'Inputs:');
-    for (const i of asset.inputs) lines.push(`  ${i.name}${i.required ? '' : '?'}: ${i.type}${i.description ? ` - ${i.description}` : ''}`);
+    for (const i of asset.inputs) lines.push(`  ${v(i.name)}${i.required ? '' : '?'}: ${v(i.type)}${i.description ? ` - ${v(i.description)}` : ''}`);
   }
   if (asset.references.length) {
     lines.push('', 'References:');
-    for (const r of asset.references) lines.push(`  ${r.field}: ${r.ref.raw}`);
+    for (const r of asset.references) lines.push(`  ${r.field}: ${v(r.ref.raw)}`);
   }
-  if (asset.kind === 'prompt') lines.push('', `Eval suites: ${evals.length ? evals.map((e) => `${e.id}@${e.version}`).join(', ') : 'none'}`);
-  lines.push('', 'Files:', ...asset.files.map((f) => `  ${f}`));
+  if (asset.kind === 'prompt') lines.push('', `Eval suites: ${evals.length ? evals.map((e) => v(`${e.id}@${e.version}`)).join(', ') : 'none'}`);
+  lines.push('', 'Files:', ...asset.files.map((f) => `  ${v(f)}`));
   lines.push('', `Problems: ${asset.problems.errors} errors, ${asset.problems.warnings} warnings, ${asset.problems.infos} infos`);
-  for (const d of diags) lines.push(`  ${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`);
+  for (const d of diags) lines.push(`  ${v(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${v(d.message)}`);
   if (history) {
     lines.push('', 'History:');
     if (!history.length) lines.push('  (no commits)');
-    for (const h of history) lines.push(`  ${h.commit.slice(0, 10)}  ${h.date.slice(0, 10)}  ${h.author}  ${h.subject}`);
+    for (const h of history) lines.push(`  ${v(h.commit.slice(0, 10))}  ${v(h.date.slice(0, 10))}  ${v(h.author)}  ${v(h.subject)}`);
   }
   io.out(lines.join('\n') + '\n');
   return exitCodes.clean;

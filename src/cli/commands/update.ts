@@ -4,13 +4,13 @@ import * as nodePath from 'node:path';
 import { loadPilot } from '../../core/pilot/pilotFile';
 import { planUpdate } from '../../core/pilot/update';
 import type { FileAction } from '../../core/pilot/update';
-import { applyPilotChanges } from '../../core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { pilotFileReader } from '../../node/fileSystem';
-import { libraryOfPilot, mergerOf, openLibraryForPilot } from './pilotLibrary';
-import type { PilotCliDeps } from './pilotLibrary';
+import { commitPilotChanges, recoverPilot, withPilotLock } from '../../node/pilotWrite';
+import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
+import type { PilotCliDeps, PilotLibrary } from './pilotLibrary';
 
 export const updateHelp = `Usage: genai-assets update [PILOT_DIR] [REF...] [--dry-run] [--offline] [--library DIR|URL]
 
@@ -23,7 +23,13 @@ ours = the pilot's file, theirs = the new version. Files not edited locally are 
 edited ones keep both sides' changes (git merge-file); overlapping edits get conflict markers
 (<<<<<<< ======= >>>>>>>) and are listed. Files added upstream are added; files removed
 upstream are removed, unless edited locally (then kept and listed). pilot.lock.json is
-rewritten to match.
+rewritten to match. A binary file changed on both sides is kept; the library's copy goes
+beside it under a free name (X.upstream, X.upstream.1, ...), named in the output. A file that
+still has conflict markers from an earlier update is not merged again: resolve it first.
+
+The pilot is written as a whole or not at all (staged in .genai-assets/, switched in with a
+journal that the next command completes if this one is killed), under a lock on the pilot:
+an add or update running meanwhile is waited for.
 
 Options:
   --dry-run          show what would change, write nothing
@@ -58,23 +64,30 @@ const verbs: Record<FileAction, string> = {
 /** Runs `genai-assets update`; returns the exit code. */
 export async function runUpdate(args: UpdateArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
-  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
-  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
-  let plan;
+  const writeOpts = pilotWriteOptions(deps, io);
+  await recoverPilot(dir, writeOpts);
+  const lib = await openLibraryForPilot(libraryOfPilot(await loadPilot(nodeFileSystem, nodePathOps, dir), args.library, io), dir, io, deps, { offline: args.offline });
   try {
-    plan = await planUpdate({
-      pilot,
-      catalog: lib.opened.catalog,
-      source: lib.opened.source,
-      commit: lib.commit,
-      history: lib.history,
-      readPilotFile: pilotFileReader(dir),
-      merger: mergerOf(deps, io),
-      refs: args.refs,
-    });
+    // Read, plan and write under the pilot's lock: an add or update running meanwhile waits, and loses nothing.
+    return await withPilotLock(dir, () => updateLocked(dir, args, io, deps, lib), writeOpts);
   } finally {
     lib.close();
   }
+}
+
+async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: PilotCliDeps, lib: PilotLibrary): Promise<number> {
+  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+  const plan = await planUpdate({
+    pilot,
+    catalog: lib.opened.catalog,
+    source: lib.opened.source,
+    commit: lib.commit,
+    history: lib.history,
+    readPilotFile: pilotFileReader(dir),
+    pilotPathExists: async (p) => !!(await nodeFileSystem.stat(nodePath.join(dir, ...p.split('/')))),
+    merger: mergerOf(deps, io),
+    refs: args.refs,
+  });
   const lines: string[] = [];
   for (const c of plan.components) {
     lines.push(`${c.id} ${c.from} -> ${c.to}${c.baseFound ? '' : ' (no base version found: merged two-way)'}`);
@@ -91,7 +104,7 @@ export async function runUpdate(args: UpdateArgs, io: CliIo, deps: PilotCliDeps 
     io.out(lines.join('\n') + '\n');
     return plan.conflicts.length ? exitCodes.findings : exitCodes.clean;
   }
-  await applyPilotChanges(nodeFileSystem, nodePathOps, dir, plan);
+  await commitPilotChanges(dir, plan);
   if (plan.keptRemovedUpstream.length) {
     lines.push(`Kept ${plan.keptRemovedUpstream.length} file${plan.keptRemovedUpstream.length === 1 ? '' : 's'} that the library removed but you had edited (no longer part of the component): ${plan.keptRemovedUpstream.join(', ')}.`);
   }

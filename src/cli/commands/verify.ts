@@ -2,6 +2,7 @@
 
 import * as nodePath from 'node:path';
 import { compareDiagnostics } from '../../core/diagnostics';
+import { redactCredentials } from '../../core/library/source';
 import type { Diagnostic } from '../../core/diagnostics';
 import { loadPilot } from '../../core/pilot/pilotFile';
 import { pilotFileChecks, verifyPilot } from '../../core/pilot/verify';
@@ -12,7 +13,8 @@ import { exitCodes } from '../io';
 import { formatJson, formatSarif, formatText, summarise } from '../output';
 import type { ReportedDiagnostic } from '../output';
 import { pilotFileReader } from '../../node/fileSystem';
-import { libraryOfPilot, openLibraryForPilot } from './pilotLibrary';
+import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
+import { recoverPilot } from '../../node/pilotWrite';
 import type { PilotCliDeps } from './pilotLibrary';
 
 export const verifyHelp = `Usage: genai-assets verify [PILOT_DIR] [--format text|json|sarif] [--max-warnings N] [--offline] [--library DIR|URL]
@@ -47,6 +49,8 @@ export interface VerifyArgs {
 /** Runs `genai-assets verify`; returns the exit code. */
 export async function runVerify(args: VerifyArgs, io: CliIo, version: string, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
+  // An update killed mid-way is completed (or undone) before the pilot is read.
+  await recoverPilot(dir, pilotWriteOptions(deps, io));
   const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
   const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
   let diags: Diagnostic[];
@@ -54,7 +58,7 @@ export async function runVerify(args: VerifyArgs, io: CliIo, version: string, de
   try {
     const { catalog, source } = lib.opened;
     if (pilot.manifest.library.name && catalog.library.name !== pilot.manifest.library.name) {
-      io.err(`warning: pilot.yaml names the library \`${pilot.manifest.library.name}\`, but ${pilot.manifest.library.url ?? 'the library'} is \`${catalog.library.name}\`.\n`);
+      io.err(`warning: pilot.yaml names the library \`${pilot.manifest.library.name}\`, but ${pilot.manifest.library.url ? redactCredentials(pilot.manifest.library.url) : 'the library'} is \`${catalog.library.name}\`.\n`);
     }
     const own = await openFolderLibrary(dir);
     fileCount = own.files.size;

@@ -4,12 +4,13 @@ import picomatch from 'picomatch';
 import { diag } from '../diagnostics';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
-import { assetDigest } from '../library/digest';
+import { approvalRequired, assetDigest } from '../library/digest';
 import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
 import type { Resolution } from '../library/references';
 import type { Asset, Catalog, LibraryInfo, ModelInfo, Reference } from '../library/types';
 import { nearest, nearestIn } from '../yaml/yamlDocument';
 import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
+import { templateParameterDiagnostics } from './templateParameters';
 
 const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -57,6 +58,7 @@ export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>):
   checkModels(catalog, out, inScope);
   checkTokenBudget(catalog, out, inScope);
   checkApprovals(catalog, out, inScope);
+  out.push(...templateParameterDiagnostics(inScope.assets, (a) => manifestRange(catalog, a, 'parameters')));
   return out;
 }
 
@@ -618,7 +620,15 @@ function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope)
 
 function checkApprovals(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
   for (const a of inScope.assets) {
-    if (!a.managed || !a.manifest || !a.approval || !inScope(a.manifest)) continue;
+    if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
+    if (!a.approval) {
+      if (!approvalRequired(catalog, a)) continue;
+      const range = manifestRange(catalog, a, 'status#value');
+      out.push(
+        diag('approval-missing', a.manifest, range, `\`${a.id}\` is approved but has no approval, and the library's policy requires one (requireApproval); have it reviewed and run \`genai-assets approve ${a.id}@${a.version}\`, or set its status back to review. Scaffold, add and update refuse it until then.`),
+      );
+      continue;
+    }
     const digest = assetDigest(a, catalog.files);
     if (!digest || digest === a.approval.digest) continue;
     const range = manifestRange(catalog, a, 'approval.digest#value');

@@ -7,6 +7,7 @@ import type { Range } from '../diagnostics';
 import { validatorFor } from '../schemas';
 import type { SchemaName } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
+import { canonicalJson } from './canonicalJson';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { ParsedFile } from './types';
 
@@ -42,9 +43,7 @@ export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
         }
       }
     }
-    // Without an approval block the digest covers the whole text: for a file read without a BOM,
-    // that is its bytes (strict UTF-8 decoding is exact), whose hash parseFile has taken already.
-    file.digestSha256 = file.sha256 && !doc.hadBom && !approvalSpan(y, doc) ? file.sha256 : sha256Hex(approvalFreeText(y, doc));
+    file.digestSha256 = sha256Hex(approvalDigestContent(value as Record<string, unknown>));
   }
   file.diagnostics.push(...diags);
   const v = value as Record<string, unknown>;
@@ -56,13 +55,21 @@ export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
   return y;
 }
 
-/** The manifest's text without its top-level `approval` block (what an approval digest covers). */
-export function approvalFreeText(y: YamlSource, doc: TextDocument): string {
-  const span = approvalSpan(y, doc);
-  return span ? doc.text.slice(0, span[0]) + doc.text.slice(span[1]) : doc.text;
+/**
+ * What an approval digest covers of asset.yaml: its parsed value (anchors resolved, so an alias
+ * counts with the value it stands for) without the top-level `approval` key, as canonical JSON
+ * (canonicalJson.ts: sorted keys, no whitespace). Layout, quoting, comments, key order and the
+ * approval block itself do not count; every other key and value does, however it is written.
+ */
+export function approvalDigestContent(manifest: Record<string, unknown>): string {
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(manifest)) {
+    if (k !== 'approval') Object.defineProperty(rest, k, { value: manifest[k], enumerable: true, writable: true, configurable: true });
+  }
+  return canonicalJson(rest);
 }
 
-/** [start, end) of the top-level `approval` block: whole lines, its last line break included. */
+/** [start, end) of the top-level `approval` block of a block mapping: whole lines, its last line break included (the lines approve replaces). */
 export function approvalSpan(y: YamlSource, doc: TextDocument): [number, number] | undefined {
   const root = y.doc?.contents;
   if (!isMap(root)) return undefined;

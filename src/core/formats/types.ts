@@ -129,7 +129,7 @@ export interface ParsedFile {
   document?: unknown;
   /** For manifests: ranges of top-level and nested fields by dotted path ("targets.0"). */
   ranges?: Record<string, Range>;
-  /** Hash of the bytes that an approval digest covers (asset.yaml without its approval block). */
+  /** For asset.yaml: sha256 of what an approval digest covers (manifests.ts approvalDigestContent: the parsed value without `approval`, as canonical JSON). */
   digestSha256?: string;
   /** Other files this file points at (Prompty `${file:...}`, promptfoo file:// prompts), relative to the file. */
   links?: { target: string; range: Range }[];

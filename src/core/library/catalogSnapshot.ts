@@ -7,8 +7,8 @@ import type { FileSystem, PathOps } from '../ports';
 import type { Asset, AssetReference, Catalog, LibraryInfo, Reference } from './types';
 
 const magic = 'genai-assets-catalog';
-/** Bumped whenever the stored layout or the Asset shape changes. */
-export const catalogSnapshotVersion = 4;
+/** Bumped whenever the stored layout, the Asset shape or the LibraryInfo shape changes (5: policy.requireApproval). */
+export const catalogSnapshotVersion = 5;
 /** The first line of a delta record appended to a snapshot. */
 const deltaMagic = 'genai-assets-catalog-delta';
 /** A snapshot is written whole again (compacted) rather than given another delta once it holds this many... */

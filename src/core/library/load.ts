@@ -4,6 +4,7 @@ import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { runCatalogChecks } from '../checks/catalogChecks';
 import { formatOfPath, isYamlPath } from '../formats/detect';
+import { gitMetadata } from './gitMetadata';
 import { parseCatalogEntry } from '../formats/catalogEntry';
 import { parseFile } from '../formats/parseFile';
 import type { FormatId, ParsedFile } from '../formats/types';
@@ -240,6 +241,22 @@ function assetFolders(entries: readonly LibraryFileEntry[]): { manifestPaths: st
   return { manifestPaths, folderOf };
 }
 
+/** One `git-metadata` error per `.git` entry and per git directory (on its HEAD) among the entries: scaffold, add and update never copy them. */
+function gitMetadataDiagnostics(entries: readonly LibraryFileEntry[]): Diagnostic[] {
+  const found = gitMetadata(entries.map((e) => e.path));
+  if (!found.names.length && !found.directories.length) return [];
+  const out: Diagnostic[] = [];
+  for (const n of found.names) {
+    out.push(diag('git-metadata', n, zero, `\`${baseOf(n)}\` is a name git reads as \`.git\`: a repository's own data, which can make git run programs (core.fsmonitor, hooks) in the folder it lands in. It is never copied into pilots; remove it from the library.`));
+  }
+  const heads = new Map<string, string>();
+  for (const e of entries) if (baseOf(e.path).toLowerCase() === 'head') heads.set(dirOf(e.path), e.path);
+  for (const d of found.directories) {
+    out.push(diag('git-metadata', heads.get(d) ?? d, zero, `\`${d || '.'}\` is a git directory (HEAD with config, objects/ or refs/): git can run programs from its config (core.fsmonitor, hooks) when someone runs git there. None of it is copied into pilots; remove it from the library.`));
+  }
+  return out;
+}
+
 /** Loads and checks a whole library. Never throws for content problems; they become diagnostics. */
 export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
   const entries = await opts.source.list();
@@ -265,6 +282,7 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
     if (fmt || (isYamlPath(e.path) && !e.path.includes('/.'))) toRead.push(e);
     else if (level === 'full' && folderOf(e.path) !== undefined) toRead.push(e);
   }
+  loadDiagnostics.push(...gitMetadataDiagnostics(entries));
 
   const files = new Map<string, ParsedFile>();
   const readAndParse = async (e: LibraryFileEntry, hint?: FormatId): Promise<ParsedFile> => {
@@ -572,7 +590,7 @@ function basisOf(catalog: Catalog): CatalogBasis {
   return {
     root: catalog.root,
     entries: [...paths].sort().map((path) => ({ path, type: 'file' as const })),
-    loadDiagnostics: catalog.diagnostics.filter((d) => d.code === 'path-escape' && !fileDiags.has(d) && d.range === zero),
+    loadDiagnostics: catalog.diagnostics.filter((d) => (d.code === 'path-escape' || d.code === 'git-metadata') && !fileDiags.has(d) && d.range === zero),
     commit: catalog.commit,
     fallbackName: catalog.library.name,
   };
@@ -588,6 +606,7 @@ function libraryInfo(file: ParsedFile | undefined, fallbackName: string): Librar
       : defaultPolicy.scaffoldStatuses,
     requireOwners: typeof p.requireOwners === 'boolean' ? p.requireOwners : defaultPolicy.requireOwners,
     requireEvalCoverage: typeof p.requireEvalCoverage === 'boolean' ? p.requireEvalCoverage : defaultPolicy.requireEvalCoverage,
+    requireApproval: typeof p.requireApproval === 'boolean' ? p.requireApproval : defaultPolicy.requireApproval,
     allowedModels: Array.isArray(p.allowedModels) ? p.allowedModels.filter((s): s is string => typeof s === 'string') : [],
   };
   if (typeof p.maxPromptTokens === 'number' && p.maxPromptTokens > 0) policy.maxPromptTokens = p.maxPromptTokens;

@@ -20,6 +20,8 @@ export interface Policy {
   scaffoldStatuses: AssetStatus[];
   requireOwners: boolean;
   requireEvalCoverage: boolean;
+  /** Approved assets must carry an approval whose digest matches their content (default true). */
+  requireApproval: boolean;
   allowedModels: string[];
   maxPromptTokens?: number;
 }
@@ -28,6 +30,7 @@ export const defaultPolicy: Policy = {
   scaffoldStatuses: ['approved'],
   requireOwners: true,
   requireEvalCoverage: false,
+  requireApproval: true,
   allowedModels: [],
 };
 

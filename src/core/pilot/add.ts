@@ -4,7 +4,7 @@ import type { FileSource } from '../library/load';
 import { newest } from '../library/references';
 import type { Catalog } from '../library/types';
 import type { PilotChanges } from '../scaffold/apply';
-import { assetFileProblems, assetRelative, componentDestination, layoutFolders, resolveComponents, ScaffoldError, templateView } from '../scaffold/plan';
+import { assetFileProblems, assetRelative, componentDestination, copiedFiles, layoutFolders, resolveComponents, ScaffoldError, skippedGitNote, templateView } from '../scaffold/plan';
 import type { SelectedComponent } from '../scaffold/plan';
 import { catalogDigest, lockDigest, lockFileName, serializeLockFile, sha256Of } from './lockFile';
 import type { LockedComponent, LockFile } from './lockFile';
@@ -60,11 +60,17 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
     problems.push(...l.problems);
     layout = l.folders;
   }
+  // What the plan is computed from, for a writer that runs later (PilotChanges.basis).
+  const basis = new Map<string, string | null>([
+    [pilotFileName, pilot.sha256.manifest],
+    [lockFileName, pilot.sha256.lock],
+  ]);
   const entries = new Map((await req.source.list()).map((e) => [e.path, e]));
   for (const c of added) {
     problems.push(...assetFileProblems(catalog, c.asset, entries, 'Component'));
     const dest = componentDestination(layout, c.asset);
     folders.set(c.asset.id, dest);
+    if (dest) basis.set(dest, null);
     if (await req.pilotPathExists(dest)) problems.push(`\`${dest}\` already exists in the pilot, so \`${c.asset.id}\` cannot be added there; move or remove it first.`);
   }
   if (problems.length) throw new ScaffoldError([...new Set(problems)]);
@@ -74,7 +80,9 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
   for (const c of added) {
     const dest = folders.get(c.asset.id)!;
     const files: { path: string; sha256: string }[] = [];
-    for (const f of c.asset.files) {
+    const copied = copiedFiles(c.asset);
+    if (copied.skipped.length) notes.push(skippedGitNote('Component', c.asset, copied.skipped));
+    for (const f of copied.files) {
       const rel = assetRelative(c.asset, f);
       const data = await req.source.read(f);
       const path = dest ? `${dest}/${rel}` : rel;
@@ -88,8 +96,16 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
   const listed = new Set(pilot.manifest.components.map((r) => r.split('@')[0].split(':').pop()));
   const append = added.filter((c) => !listed.has(c.asset.id)).map((c) => c.reference);
   writes.push({ path: pilotFileName, data: new TextEncoder().encode(editPilotComponents(pilot.manifestText, { append })) });
-  const readme = await refreshedReadme(req.readPilotFile, lock, catalog);
+  const readme = await refreshedReadme(
+    async (p) => {
+      const bytes = await req.readPilotFile(p);
+      if (!basis.has(p)) basis.set(p, bytes ? sha256Of(bytes) : null);
+      return bytes;
+    },
+    lock,
+    catalog,
+  );
   if (readme) writes.push(readme);
   writes.push({ path: lockFileName, data: new TextEncoder().encode(serializeLockFile(lock)) });
-  return { added, folders, lock, notes, writes, removes: [] };
+  return { added, folders, lock, notes, writes, removes: [], basis: [...basis].map(([path, sha256]) => ({ path, sha256 })) };
 }

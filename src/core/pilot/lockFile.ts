@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedFile } from '../formats/types';
 import { assetDigest } from '../library/digest';
+import { maxLockComponents, maxLockFiles, maxLockFilesPerComponent, maxNestingDepth } from '../limits';
 import type { Asset, AssetKind, Catalog } from '../library/types';
 import { validatorFor } from '../schemas';
 
@@ -52,15 +53,21 @@ export function serializeLockFile(lock: LockFile): string {
  */
 export function parseLockFile(text: string): { lock?: LockFile; problems: string[] } {
   let value: unknown;
+  // JSON.parse takes seconds on millions of nested brackets or tiny values, even within the size limit.
+  const shape = structureProblem(text);
+  if (shape) return { problems: [shape, restoreLockAdvice] };
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     return { problems: [`${lockFileName} is not valid JSON (${(e as Error).message}). Restore it from version control, or scaffold the pilot again.`] };
   }
+  // Counts before the schema: its validator (allErrors) would otherwise walk, and report on, every entry.
+  const tooMany = overCountLimits(value);
+  if (tooMany) return { problems: [tooMany, restoreLockAdvice] };
   const validate = validatorFor('pilot-lock');
   if (!validate(value)) {
     const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${lockFileName}${e.instancePath ? ` at ${e.instancePath}` : ''}: ${e.message ?? 'is invalid'}.`);
-    problems.push('Restore the lock file from version control (it is written by genai-assets and not meant to be edited).');
+    problems.push(restoreLockAdvice);
     return { problems };
   }
   const lock = value as LockFile;
@@ -76,7 +83,60 @@ export function parseLockFile(text: string): { lock?: LockFile; problems: string
       paths.add(f.path);
     }
   }
+  if (problems.length > 10) problems.splice(10, problems.length, `(${problems.length - 10} more problems like these.)`);
   return problems.length ? { problems } : { lock, problems };
+}
+
+const restoreLockAdvice = 'Restore the lock file from version control (it is written by genai-assets and not meant to be edited), or scaffold the pilot again.';
+
+/** The first count limit (components, files of one component, files in all) that a parsed lock goes over. */
+function overCountLimits(value: unknown): string | undefined {
+  const components = isRecord(value) && Array.isArray(value.components) ? (value.components as unknown[]) : [];
+  if (components.length > maxLockComponents) return `${lockFileName} lists ${components.length} components, over the limit of ${maxLockComponents} for one pilot.`;
+  let total = 0;
+  for (let i = 0; i < components.length; i++) {
+    const c = components[i];
+    if (!isRecord(c) || !Array.isArray(c.files)) continue;
+    const files = c.files as unknown[];
+    if (files.length > maxLockFilesPerComponent) {
+      const name = typeof c.id === 'string' && c.id.length <= 100 ? `\`${c.id}\`` : `number ${i + 1}`;
+      return `${lockFileName}: component ${name} lists ${files.length} files, over the limit of ${maxLockFilesPerComponent} for one component.`;
+    }
+    total += files.length;
+  }
+  if (total > maxLockFiles) return `${lockFileName} lists ${total} files in all, over the limit of ${maxLockFiles} for one pilot.`;
+  return undefined;
+}
+
+/**
+ * Most values (counted as opening brackets and commas) in a lock: a component takes 7 (its object, 4
+ * commas, its files array, the comma before the next), a file 3; with room to spare.
+ */
+const maxLockValues = 8 * maxLockComponents + 4 * maxLockFiles + 64;
+
+/** A message when JSON text nests deeper than a lock can, or holds more values than one can; one linear pass, strings skipped. */
+function structureProblem(text: string): string | undefined {
+  let depth = 0;
+  let values = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string: up to the next quote not escaped by a backslash.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxNestingDepth) return `${lockFileName} nests brackets more than ${maxNestingDepth} deep, so it is not a lock file.`;
+      values++;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    } else if (c === 0x2c) {
+      values++;
+    }
+  }
+  return values > maxLockValues ? `${lockFileName} holds more than ${maxLockValues} values, more than a lock of ${maxLockComponents} components and ${maxLockFiles} files can.` : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** True for a relative '/'-separated path with no empty, `.` or `..` segments and no drive or backslash. */

@@ -4,8 +4,9 @@ import { isSeq, parseDocument, stringify } from 'yaml';
 import { UserError } from '../errors';
 import { parseFile } from '../formats/parseFile';
 import type { ParsedFile } from '../formats/types';
+import { maxLockBytes } from '../limits';
 import type { FileReader, PathOps } from '../ports';
-import { lockFileName, parseLockFile } from './lockFile';
+import { lockFileName, parseLockFile, sha256Of } from './lockFile';
 import type { LockFile } from './lockFile';
 
 export const pilotFileName = 'pilot.yaml';
@@ -29,6 +30,8 @@ export interface LoadedPilot {
   manifestFile: ParsedFile;
   manifestText: string;
   lock: LockFile;
+  /** sha256 of pilot.yaml and pilot.lock.json as read: a write planned from this pilot checks that they did not change meanwhile. */
+  sha256: { manifest: string; lock: string };
 }
 
 /** Reads what it can from pilot.yaml's text; the schema diagnostics are in `file`. */
@@ -81,6 +84,11 @@ export function editPilotComponents(text: string, edits: { replace?: Map<number,
   return (text.startsWith('\uFEFF') ? '\uFEFF' : '') + out;
 }
 
+function lockTooLarge(lockPath: string, size: number): string {
+  const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+  return `${lockPath} is ${mb(size)}, over the ${mb(maxLockBytes)} limit for a lock file (a pilot's lock takes a few kB), so it was not read. Restore it from version control, or scaffold the pilot again.`;
+}
+
 function decode(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }
@@ -100,7 +108,11 @@ export async function loadPilot(fs: FileReader, path: PathOps, dir: string): Pro
   const { manifest, file } = parsePilotManifest(bytes);
   const lst = await fs.stat(lockPath);
   if (!lst || lst.type !== 'file') throw new UserError(`${dir} has ${pilotFileName} but no ${lockFileName}; restore the lock file from version control, or scaffold the pilot again.`);
-  const { lock, problems } = parseLockFile(decode(await fs.readFile(lockPath)));
-  if (!lock) throw new UserError(`${path.join(dir, lockFileName)}: ${problems.join(' ')}`);
-  return { dir, manifest, manifestFile: file, manifestText: decode(bytes), lock };
+  // Size first, from stat, so that a huge lock is never read; again after reading, in case it grew meanwhile.
+  if (lst.size > maxLockBytes) throw new UserError(lockTooLarge(lockPath, lst.size));
+  const lockBytes = await fs.readFile(lockPath);
+  if (lockBytes.length > maxLockBytes) throw new UserError(lockTooLarge(lockPath, lockBytes.length));
+  const { lock, problems } = parseLockFile(decode(lockBytes));
+  if (!lock) throw new UserError(`${lockPath}: ${problems.join(' ')}`);
+  return { dir, manifest, manifestFile: file, manifestText: decode(bytes), lock, sha256: { manifest: sha256Of(bytes), lock: sha256Of(lockBytes) } };
 }

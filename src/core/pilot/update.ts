@@ -1,12 +1,13 @@
 // Updating a pilot's components: a three-way merge per file (base = locked version, ours = the pilot, theirs = the new version).
 
 import * as semver from 'semver';
+import { approvalProblem } from '../library/digest';
 import type { FileSource } from '../library/load';
 import { indexById, parseReference, referenceTo } from '../library/references';
 import type { Asset, Catalog } from '../library/types';
 import type { FileMerger } from '../ports';
 import type { PilotChanges } from '../scaffold/apply';
-import { assetRelative, ScaffoldError } from '../scaffold/plan';
+import { assetRelative, copiedFiles, ScaffoldError } from '../scaffold/plan';
 import { decodeUtf8, looksBinary } from '../text/textDocument';
 import type { LibraryHistory } from './history';
 import { catalogDigest, componentFolder, lockDigest, lockFileName, relativeToFolder, serializeLockFile, sha256Of } from './lockFile';
@@ -40,6 +41,8 @@ export interface FileChange {
   /** Conflicting hunks (action 'conflict'). */
   conflicts?: number;
   note?: string;
+  /** For a binary conflict: where the library's copy is written (a name no file of the pilot or of the plan has). */
+  upstreamCopy?: string;
 }
 
 export interface ComponentUpdate {
@@ -75,6 +78,8 @@ export interface UpdateRequest {
   /** The library's history, for the base of each merge; without it, locally edited files get two-way conflicts. */
   history?: LibraryHistory;
   readPilotFile(path: string): Promise<Uint8Array | undefined>;
+  /** True when a path (file, folder or link) exists in the pilot; without it, only readable files count. */
+  pilotPathExists?(path: string): Promise<boolean>;
   merger: FileMerger;
   /** Components to update: ids, or `id@range` to change the range in pilot.yaml. None = every outdated component. */
   refs?: readonly string[];
@@ -86,14 +91,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * True when a text still holds a conflict block of an earlier merge: a line starting with
+ * `<<<<<<<`, a later one that is `=======` and a later one starting with `>>>>>>>` (a lone
+ * `=======`, such as a Markdown heading's underline, is not one).
+ */
+export function hasConflictMarkers(text: string): boolean {
+  let stage = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (stage === 0 && /^<{7}(?:[ \t]|$)/.test(line)) stage = 1;
+    else if (stage === 1 && /^={7}[ \t]*$/.test(line)) stage = 2;
+    else if (stage === 2 && /^>{7}(?:[ \t]|$)/.test(line)) return true;
+  }
+  return false;
+}
+
 function isText(b: Uint8Array | undefined): boolean {
   return b === undefined || (!looksBinary(b) && decodeUtf8(b) !== undefined);
 }
 
-/** The files of an asset, by path relative to the asset. */
+/** The files of an asset that go into a pilot (copiedFiles: never git metadata), by path relative to the asset. */
 async function assetFiles(source: FileSource, asset: Asset): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
-  for (const f of asset.files) out.set(assetRelative(asset, f), await source.read(f));
+  for (const f of copiedFiles(asset).files) out.set(assetRelative(asset, f), await source.read(f));
   return out;
 }
 
@@ -233,6 +253,9 @@ function selectTargets(req: UpdateRequest): { targets: { locked: LockedComponent
 export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
   const { pilot, catalog } = req;
   const { targets, skipped, rangeEdits, appendRefs } = selectTargets(req);
+  // A version whose approval does not hold (or is missing where the policy asks for one) is never installed.
+  const unapproved = targets.map((t) => approvalProblem(catalog, t.to, 'Component')).filter((p): p is string => !!p);
+  if (unapproved.length) throw new ScaffoldError(unapproved);
   const notes: string[] = [];
   const conflicts: string[] = [];
   const keptRemovedUpstream: string[] = [];
@@ -240,6 +263,20 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
   const removes: string[] = [];
   const updates: ComponentUpdate[] = [];
   const newLocked = new Map<string, LockedComponent>();
+  /** Files that still hold conflict markers and would be merged again: the update is refused. */
+  const unresolved: string[] = [];
+  /** Binary conflicts: the library's copy gets a free name once every path of the plan is known. */
+  const upstreamCopies: { change: FileChange; data: Uint8Array }[] = [];
+  // What the plan is computed from, for a writer that runs later (PilotChanges.basis).
+  const basis = new Map<string, string | null>([
+    [pilotFileName, pilot.sha256.manifest],
+    [lockFileName, pilot.sha256.lock],
+  ]);
+  const readPilotFile = async (p: string) => {
+    const bytes = await req.readPilotFile(p);
+    if (!basis.has(p)) basis.set(p, bytes ? sha256Of(bytes) : null);
+    return bytes;
+  };
 
   for (const { locked: c, to } of targets) {
     const folder = componentFolder(c);
@@ -260,20 +297,24 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
     for (const rel of rels) {
       const path = at(rel);
       const T = theirs.get(rel);
-      const O = await req.readPilotFile(path);
+      const O = await readPilotFile(path);
       const sha = lockedSha.get(rel);
       const pristine = O !== undefined && sha !== undefined && sha256Of(O) === sha;
       const change: FileChange = { path, action: 'unchanged' };
       if (O !== undefined) change.before = O;
       const merge = async (B: Uint8Array | undefined, Ov: Uint8Array, Tv: Uint8Array) => {
         if (!isText(B) || !isText(Ov) || !isText(Tv)) {
-          const side = `${path}.upstream`;
           change.action = 'conflict';
           change.after = Ov;
           change.conflicts = 1;
-          change.note = `binary file changed on both sides: your copy is kept, the library's is in ${side}`;
-          writes.push({ path: side, data: Tv });
+          upstreamCopies.push({ change, data: Tv });
           conflicts.push(path);
+          return;
+        }
+        if (hasConflictMarkers(decodeUtf8(Ov) ?? '')) {
+          unresolved.push(path);
+          change.action = 'conflict';
+          change.after = Ov;
           return;
         }
         const r = await req.merger.merge(B ?? new Uint8Array(), Ov, Tv, labels(path));
@@ -339,6 +380,26 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
     newLocked.set(c.id, { id: c.id, kind: to.kind, version: to.version, digest, files: [...theirs].map(([rel, b]) => ({ path: at(rel), sha256: sha256Of(b) })) });
   }
 
+  if (unresolved.length) {
+    throw new ScaffoldError([
+      `${unresolved.length === 1 ? 'This file still has' : 'These files still have'} conflict markers (<<<<<<<, =======, >>>>>>>) from an earlier update, and merging again would nest them: ${unresolved.join(', ')}.`,
+      'Resolve the conflicts first (keep the lines you want, delete the markers), then run the update again. Nothing was changed.',
+    ]);
+  }
+
+  // The library's copy of each binary conflict: `X.upstream`, else `X.upstream.1`, ... never a name that exists or that the plan writes.
+  const taken = new Set<string>([...writes.map((w) => w.path), ...removes]);
+  for (const c of newLocked.values()) for (const f of c.files) taken.add(f.path);
+  for (const { change, data } of upstreamCopies) {
+    let side = `${change.path}.upstream`;
+    for (let n = 1; taken.has(side) || (req.pilotPathExists ? await req.pilotPathExists(side) : (await readPilotFile(side)) !== undefined); n++) side = `${change.path}.upstream.${n}`;
+    taken.add(side);
+    basis.set(side, null);
+    change.upstreamCopy = side;
+    change.note = `binary file changed on both sides: your copy is kept, the library's is in ${side}${side === `${change.path}.upstream` ? '' : ` (${change.path}.upstream is taken)`}`;
+    writes.push({ path: side, data });
+  }
+
   // Dependencies of the new versions that the pilot does not satisfy.
   const after = pilot.lock.components.map((c) => newLocked.get(c.id) ?? c);
   for (const { to } of targets) {
@@ -361,11 +422,11 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
     if (rangeEdits.size || appendRefs.length) {
       writes.push({ path: pilotFileName, data: new TextEncoder().encode(editPilotComponents(pilot.manifestText, { replace: rangeEdits, append: appendRefs })) });
     }
-    const readme = await refreshedReadme(req.readPilotFile, lock, catalog);
+    const readme = await refreshedReadme(readPilotFile, lock, catalog);
     if (readme) writes.push(readme);
     writes.push({ path: lockFileName, data: new TextEncoder().encode(serializeLockFile(lock)) });
   }
-  return { components: updates, skipped, conflicts, keptRemovedUpstream, notes, lock, writes, removes };
+  return { components: updates, skipped, conflicts, keptRemovedUpstream, notes, lock, writes, removes, basis: [...basis].map(([path, sha256]) => ({ path, sha256 })) };
 }
 
 /** README.md with its components section rewritten for `lock`, when the pilot has that section. */

@@ -92,16 +92,27 @@ export interface PilotChanges {
   writes: FileWrite[];
   /** Files to remove. */
   removes: string[];
+  /**
+   * The pilot files the plan was computed from, with their sha256 then (null: absent). A writer
+   * that runs later than the plan (the editor asks first) refuses when one of them changed.
+   */
+  basis?: { path: string; sha256: string | null }[];
+}
+
+/** Checks every path of `changes` before anything is written: plain paths inside the pilot, no links on the way. */
+export async function checkPilotChanges(fs: FileSystem, path: PathOps, root: string, changes: PilotChanges): Promise<void> {
+  for (const w of changes.writes) await checkNoLinks(fs, path, root, w.path);
+  for (const r of changes.removes) await checkNoLinks(fs, path, root, r);
 }
 
 /**
- * Applies changes to an existing pilot: every path is checked first (inside the pilot, no
+ * Applies changes to an existing pilot, without a lock or a journal (the CLI and the editor write
+ * through node/pilotWrite.ts, which stages, journals and locks): every path is checked first (inside the pilot, no
  * links on the way), then files are written (each atomically), then removed, emptied
  * folders pruned. The caller orders `writes` so that the lock file comes last.
  */
 export async function applyPilotChanges(fs: FileSystem, path: PathOps, root: string, changes: PilotChanges): Promise<void> {
-  for (const w of changes.writes) await checkNoLinks(fs, path, root, w.path);
-  for (const r of changes.removes) await checkNoLinks(fs, path, root, r);
+  await checkPilotChanges(fs, path, root, changes);
   for (const w of changes.writes) {
     const segs = segmentsOf(w.path);
     if (segs.length > 1) await fs.mkdir(path.join(root, ...segs.slice(0, -1)));

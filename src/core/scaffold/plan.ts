@@ -2,6 +2,8 @@
 
 import * as semver from 'semver';
 import { UserError } from '../errors';
+import { approvalProblem } from '../library/digest';
+import { gitMetadata, isGitName } from '../library/gitMetadata';
 import type { FileSource, LibraryFileEntry } from '../library/load';
 import { indexById, newest, parseReference, referenceTo } from '../library/references';
 import type { Asset, AssetKind, AssetStatus, Catalog } from '../library/types';
@@ -14,7 +16,7 @@ import { readmeSection, withReadmeSection } from '../pilot/readme';
 import type { ReadmeRow } from '../pilot/readme';
 import { decodeUtf8, looksBinary } from '../text/textDocument';
 import { nearest } from '../yaml/yamlDocument';
-import { builtinNames, isMarkupFile, makeView, renderMustache, TemplateRenderError } from './render';
+import { builtinNames, isMarkupFile, makeView, RenderBudget, renderMustache, TemplateRenderError } from './render';
 
 /** A refusal with every reason found (one per line in the message). */
 export class ScaffoldError extends UserError {
@@ -279,6 +281,7 @@ export function checkSegment(seg: string): string | undefined {
   if (/[/\\]/.test(seg)) return 'contains a path separator';
   if (/[\u0000-\u001f<>:"|?*]/.test(seg)) return 'contains a character that file names may not hold (control characters or <>:"|?*)';
   if (seg.length > 255) return 'is longer than 255 characters';
+  if (isGitName(seg)) return 'is a name git reads as `.git` (its own data, which can run programs)';
   return undefined;
 }
 
@@ -318,10 +321,10 @@ function separatorFreeView(view: Record<string, unknown>): Record<string, unknow
  * folders; a value may not add any. A path that renders with an empty part is skipped (a
  * conditional file); one with a part that could leave its folder is refused.
  */
-export function renderTemplatePath(rel: string, pathView: Record<string, unknown>, file: string, problems: string[], warnings: string[]): string | undefined {
+export function renderTemplatePath(rel: string, pathView: Record<string, unknown>, file: string, problems: string[], warnings: string[], budget?: RenderBudget): string | undefined {
   let rendered: string;
   try {
-    rendered = renderMustache(rel, pathView, `${file} (file name)`).text;
+    rendered = renderMustache(rel, pathView, `${file} (file name)`, { budget }).text;
   } catch (e) {
     problems.push((e as Error).message);
     return undefined;
@@ -402,7 +405,7 @@ export function templateView(req: Pick<ScaffoldRequest, 'name' | 'library' | 'te
 }
 
 /** The pilot folders per kind that a template's layout names (rendered with the view), checked. */
-export function layoutFolders(template: Asset, view: Record<string, unknown>): { folders: Record<string, string>; problems: string[] } {
+export function layoutFolders(template: Asset, view: Record<string, unknown>, budget?: RenderBudget): { folders: Record<string, string>; problems: string[] } {
   const folders: Record<string, string> = {};
   const problems: string[] = [];
   for (const kind of kindsInLayout) {
@@ -417,7 +420,7 @@ export function layoutFolders(template: Asset, view: Record<string, unknown>): {
     }
     let rendered: string;
     try {
-      rendered = renderMustache(raw, view, `${template.manifest ?? template.path}: layout.${kind}`).text;
+      rendered = renderMustache(raw, view, `${template.manifest ?? template.path}: layout.${kind}`, { budget }).text;
     } catch (e) {
       problems.push((e as Error).message);
       continue;
@@ -441,6 +444,27 @@ export function assetRelative(asset: Pick<Asset, 'path' | 'managed'>, file: stri
   return asset.path && file.startsWith(asset.path + '/') ? file.slice(asset.path.length + 1) : file;
 }
 
+/**
+ * The files of an asset that go into a pilot (scaffold, add and update all copy through this): every
+ * file but git metadata, judged by the paths as they land in the pilot. A `.git` entry (under any
+ * name git reads as `.git`) or a folder git takes for a git directory would make `git status` in
+ * the pilot run the library's programs (core.fsmonitor, hooks). `skipped` lists what was left out.
+ */
+export function copiedFiles(asset: Pick<Asset, 'path' | 'managed' | 'files'>): { files: string[]; skipped: string[] } {
+  const meta = gitMetadata(asset.files.map((f) => assetRelative(asset, f))).paths;
+  if (!meta.size) return { files: [...asset.files], skipped: [] };
+  const files: string[] = [];
+  const skipped: string[] = [];
+  for (const f of asset.files) (meta.has(assetRelative(asset, f)) ? skipped : files).push(f);
+  return { files, skipped };
+}
+
+/** The warning for git metadata left out of a pilot. */
+export function skippedGitNote(role: string, asset: Pick<Asset, 'id'>, skipped: readonly string[]): string {
+  const shown = skipped.slice(0, 5).map((f) => `\`${f}\``).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+  return `${role} \`${asset.id}\`: ${shown} not copied: git metadata (a .git entry or a git directory) never goes into a pilot. \`genai-assets validate\` reports it in the library; its owners should remove it.`;
+}
+
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length) as R[];
   let next = 0;
@@ -456,8 +480,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) =
 }
 
 /**
- * Checks that an asset's files can be used: no link (links are never followed) and no
- * path-escape finding in its folder. Returns the problems.
+ * Checks that an asset's files can be used: no link (links are never followed), no
+ * path-escape finding in its folder, and an approval that matches its content where it has
+ * one or the policy asks for one (digest.ts approvalProblem). Returns the problems.
  */
 export function assetFileProblems(catalog: Catalog, asset: Asset, entries: Map<string, LibraryFileEntry>, role: string): string[] {
   const problems: string[] = [];
@@ -465,6 +490,8 @@ export function assetFileProblems(catalog: Catalog, asset: Asset, entries: Map<s
   for (const d of catalog.diagnostics) {
     if (d.code === 'path-escape' && inside(d.file)) problems.push(`${role} \`${asset.id}\` has a path that leads out of the library (${d.file}); it cannot be used until its owners fix it.`);
   }
+  const approval = approvalProblem(catalog, asset, role);
+  if (approval) problems.push(approval);
   for (const f of asset.files) {
     const e = entries.get(f);
     if (e?.type === 'symlink') problems.push(`${role} \`${asset.id}\` holds the link \`${f}\`; links are not followed when scaffolding. Its owners should replace it with a real file.`);
@@ -511,8 +538,9 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   for (const c of req.components) problems.push(...assetFileProblems(catalog, c.asset, entries, 'Component'));
 
   // Layout first: the view tells templates where each component lives.
+  const budget = new RenderBudget();
   const preView = templateView(req);
-  const layout = layoutFolders(template, preView);
+  const layout = layoutFolders(template, preView, budget);
   problems.push(...layout.problems);
   const folders = new Map(req.components.map((c) => [c.asset.id, componentDestination(layout.folders, c.asset)]));
   const view = templateView(req, folders);
@@ -521,16 +549,18 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   const files: PlannedFile[] = [];
   const pathView = separatorFreeView(view);
   // The template's files, rendered.
-  const templateFiles = template.files.filter((f) => f !== template.manifest);
+  const templateCopied = copiedFiles(template);
+  if (templateCopied.skipped.length) warnings.push(skippedGitNote('Template', template, templateCopied.skipped));
+  const templateFiles = templateCopied.files.filter((f) => f !== template.manifest);
   const rendered = await mapLimited(templateFiles, 8, async (f): Promise<PlannedFile | undefined> => {
     const rel = assetRelative(template, f);
-    const path = renderTemplatePath(rel, pathView, f, problems, warnings);
+    const path = renderTemplatePath(rel, pathView, f, problems, warnings, budget);
     if (path === undefined) return undefined;
     const bytes = await req.source.read(f);
     const text = looksBinary(bytes) ? undefined : decodeUtf8(bytes);
     if (text === undefined) return { path, data: bytes, origin: 'template' };
     try {
-      const r = renderMustache(text, view, f, { html: isMarkupFile(path) });
+      const r = renderMustache(text, view, f, { html: isMarkupFile(path), budget });
       for (const n of r.unknownNames) warnings.push(`Template file \`${rel}\` uses \`{{${n}}}\`, which is neither a parameter nor a built-in (${builtinNames.join(', ')}); it rendered as nothing.`);
       return { path, data: new TextEncoder().encode(r.text), origin: 'template' };
     } catch (e) {
@@ -550,7 +580,9 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   const locked: LockedComponent[] = [];
   for (const c of req.components) {
     const dest = folders.get(c.asset.id)!;
-    const own = await mapLimited(c.asset.files, 8, async (f) => {
+    const copied = copiedFiles(c.asset);
+    if (copied.skipped.length) warnings.push(skippedGitNote('Component', c.asset, copied.skipped));
+    const own = await mapLimited(copied.files, 8, async (f) => {
       const rel = assetRelative(c.asset, f);
       const data = await req.source.read(f);
       return { path: dest ? `${dest}/${rel}` : rel, data, origin: 'component' as const, component: c.asset.id };
@@ -588,6 +620,8 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   files.push({ path: pilotFileName, data: new TextEncoder().encode(serializePilotManifest(manifest)), origin: 'pilot' });
   files.push({ path: lockFileName, data: new TextEncoder().encode(serializeLockFile(lock)), origin: 'pilot' });
   problems.push(...collisions(files));
+  // Files from different sources (template and components) could still add up to a git directory.
+  for (const d of gitMetadata(files.map((f) => f.path)).directories) problems.push(`The pilot would hold a git directory at \`${d || '.'}\` (HEAD with config, objects/ or refs/), made of the template's and components' files; git could run programs from it, so it is refused. The template's owners should rename those files.`);
   if (problems.length) throw new ScaffoldError([...new Set(problems)]);
   return { files, manifest, lock, folders, warnings: [...new Set(warnings)] };
 }

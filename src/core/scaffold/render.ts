@@ -1,8 +1,11 @@
 // Template rendering: parameters checked against the template's JSON Schema, logic-less Mustache in contents and names.
 
 import Mustache from 'mustache';
+import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
-import { getAjv } from '../schemas';
+import addFormats from 'ajv-formats';
+import { RE2JS } from 're2js';
+import { maxParameterPatternChars, maxRenderedChars, maxRenderMs, maxRenderSteps, maxSectionDepth } from '../limits';
 import { nearest } from '../yaml/yamlDocument';
 
 /** One parameter of a template, as the schema describes it (for prompts and input boxes). */
@@ -49,6 +52,39 @@ export function parameterSpecs(schema: unknown): ParameterSpec[] {
   });
 }
 
+/** A compiled pattern as ajv uses it (`test`), matched by RE2 in time linear in the text. */
+interface LinearRegExp {
+  test(text: string): boolean;
+  toString(): string;
+}
+
+/**
+ * Compiles a `pattern` of a template's parameters for RE2, which never backtracks; a pattern RE2
+ * cannot run (backreferences, lookaround) or a very long one is refused with a message.
+ */
+function linearRegExp(pattern: string, flags: string): LinearRegExp {
+  if (pattern.length > maxParameterPatternChars) throw new Error(`the pattern \`${pattern.slice(0, 40)}…\` is longer than ${maxParameterPatternChars} characters`);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  } catch (e) {
+    throw new Error(`the pattern \`${pattern}\` cannot be matched in linear time (${(e as Error).message}); write it without backreferences, lookahead or lookbehind`);
+  }
+  return { test: (text) => re.matcher(text).find(), toString: () => `/${pattern}/${flags}` };
+}
+linearRegExp.code = 'linearRegExp';
+
+let parametersAjv: Ajv2020 | undefined;
+
+/** The ajv that checks template parameters: like getAjv, but every pattern runs on RE2 (a library author's regular expressions must not hang scaffold). */
+function getParametersAjv(): Ajv2020 {
+  if (!parametersAjv) {
+    parametersAjv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, validateSchema: true, code: { regExp: linearRegExp } });
+    addFormats(parametersAjv);
+  }
+  return parametersAjv;
+}
+
 const compiledSchemas = new Map<string, ValidateFunction>();
 
 /** Compiles a template's parameters schema (its `$id`/`$schema` dropped so templates never clash). */
@@ -59,7 +95,7 @@ function compileParameters(schema: Record<string, unknown>): ValidateFunction {
   const key = JSON.stringify(clean);
   let v = compiledSchemas.get(key);
   if (!v) {
-    v = getAjv().compile(clean);
+    v = getParametersAjv().compile(clean);
     if (compiledSchemas.size > 200) compiledSchemas.clear();
     compiledSchemas.set(key, v);
   }
@@ -224,6 +260,74 @@ function allNames(tokens: Token[], out: { name: string; at: number }[] = []): { 
   return out;
 }
 
+/** Deepest nesting of sections in `tokens` (counted without recursion, so any depth is measured), and where it first passes `limit`. */
+function sectionDepth(tokens: Token[], limit: number): { depth: number; at: number } {
+  let depth = 0;
+  const stack: [Token[], number][] = [[tokens, 1]];
+  while (stack.length) {
+    const [list, d] = stack.pop()!;
+    for (const t of list) {
+      if ((t[0] !== '#' && t[0] !== '^') || !Array.isArray(t[4])) continue;
+      if (d > limit) return { depth: d, at: t[2] };
+      depth = Math.max(depth, d);
+      stack.push([t[4], d + 1]);
+    }
+  }
+  return { depth, at: -1 };
+}
+
+/**
+ * What one scaffold may spend on rendering, shared by every renderMustache call that is given it
+ * (maxRenderSteps tokens visited, maxRenderedChars characters written, maxRenderMs of wall time).
+ */
+export class RenderBudget {
+  steps = 0;
+  chars = 0;
+  readonly deadline: number;
+
+  constructor(now = Date.now()) {
+    this.deadline = now + maxRenderMs;
+  }
+}
+
+class RenderLimitError extends Error {}
+
+/** Writes `tokens` into `out` (Mustache semantics without lambdas or partials: the view holds data only), within the budget. */
+function renderTokens(tokens: Token[], context: Mustache.Context, escape: (v: unknown) => string, budget: RenderBudget, out: string[]): void {
+  const step = () => {
+    if (++budget.steps > maxRenderSteps) throw new RenderLimitError(`rendering stopped after ${maxRenderSteps.toLocaleString('en-US')} steps: sections repeat too often (sections over lists, nested in each other); nest fewer of them or give shorter lists`);
+    if ((budget.steps & 0x3ff) === 0 && Date.now() > budget.deadline) throw new RenderLimitError(`rendering took longer than ${maxRenderMs / 1000} s; render less`);
+  };
+  const write = (text: string) => {
+    budget.chars += text.length;
+    if (budget.chars > maxRenderedChars) throw new RenderLimitError(`the rendered text passes ${maxRenderedChars / (1024 * 1024)} MiB (all of the template's files together); render less`);
+    out.push(text);
+  };
+  for (const t of tokens) {
+    step();
+    const kind = t[0];
+    if (kind === 'text') write(t[1]);
+    else if (kind === 'name' || kind === '&') {
+      const v: unknown = context.lookup(t[1]);
+      if (v !== null && v !== undefined) write(kind === 'name' ? escape(v) : String(v));
+    } else if (kind === '#') {
+      const v: unknown = context.lookup(t[1]);
+      if (!v) continue;
+      if (Array.isArray(v)) {
+        for (const item of v) {
+          step();
+          renderTokens(t[4] ?? [], context.push(item), escape, budget, out);
+        }
+      } else if (typeof v === 'object' || typeof v === 'string' || typeof v === 'number') renderTokens(t[4] ?? [], context.push(v), escape, budget, out);
+      else renderTokens(t[4] ?? [], context, escape, budget, out);
+    } else if (kind === '^') {
+      const v: unknown = context.lookup(t[1]);
+      if (!v || (Array.isArray(v) && v.length === 0)) renderTokens(t[4] ?? [], context, escape, budget, out);
+    }
+    // '>' (partials) render as nothing: no file is ever read; '!' comments and '=' delimiter changes write nothing.
+  }
+}
+
 export interface RenderResult {
   text: string;
   /** Top-level names the view does not define (rendered as empty). */
@@ -233,9 +337,11 @@ export interface RenderResult {
 /**
  * Renders Mustache text with `view` (made with makeView). HTML escaping is off unless
  * `html`; partials render as nothing (no file is ever read); names that would reach
- * JavaScript functions are refused. Throws TemplateRenderError naming `file` and the line.
+ * JavaScript functions are refused; sections nest at most maxSectionDepth deep, and the
+ * rendering spends at most `budget` (one scaffold shares one; default: a budget of its own).
+ * Throws TemplateRenderError naming `file` and the line.
  */
-export function renderMustache(text: string, view: Record<string, unknown>, file: string, opts: { html?: boolean } = {}): RenderResult {
+export function renderMustache(text: string, view: Record<string, unknown>, file: string, opts: { html?: boolean; budget?: RenderBudget } = {}): RenderResult {
   const writer = new Mustache.Writer();
   let tokens: Token[];
   try {
@@ -253,18 +359,21 @@ export function renderMustache(text: string, view: Record<string, unknown>, file
     const where = at >= 0 ? `${file}:${lineOf(text, at)}` : file;
     throw new TemplateRenderError(`${where}: the template does not parse as Mustache (${(e as Error).message}). Fix the template, or change the delimiters with {{=<% %>=}} where the file needs literal braces.`);
   }
+  const depth = sectionDepth(tokens, maxSectionDepth);
+  if (depth.depth > maxSectionDepth) throw new TemplateRenderError(`${file}:${lineOf(text, depth.at)}: sections are nested more than ${maxSectionDepth} deep here (at most ${maxSectionDepth} are allowed); flatten the template.`);
   for (const { name, at } of allNames(tokens)) {
     if (reachesCode(name)) throw new TemplateRenderError(`${file}:${lineOf(text, at)}: \`{{${name}}}\` names a JavaScript built-in, not a parameter; templates may only use data. Rename it.`);
   }
   const unknownNames = [...new Set(topLevelNames(tokens).map((n) => n.split('.')[0]).filter((n) => n !== '.' && !(n in view)))];
   const escape = opts.html ? (v: unknown) => Mustache.escape(String(v)) : (v: unknown) => String(v);
-  let out: string;
+  const out: string[] = [];
   try {
-    out = writer.render(text, view, {}, { escape });
+    renderTokens(tokens, new Mustache.Context(view), escape, opts.budget ?? new RenderBudget(), out);
   } catch (e) {
+    if (e instanceof RenderLimitError) throw new TemplateRenderError(`${file}: ${e.message}.`);
     throw new TemplateRenderError(`${file}: the template could not be rendered (${(e as Error).message}).`);
   }
-  return { text: out, unknownNames };
+  return { text: out.join(''), unknownNames };
 }
 
 /** True for file names whose contents are HTML or XML (rendered with HTML escaping). */

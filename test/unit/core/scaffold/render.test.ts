@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import Mustache from 'mustache';
 import { checkParameters, coerceParameter, makeView, parameterSpecs, renderMustache, TemplateRenderError } from '../../../../src/core/scaffold/render';
 
 const schema = {
@@ -85,6 +87,47 @@ describe('core/scaffold/render', () => {
     it('renders sections and lists, and partials as nothing (no file is read)', () => {
       assert.equal(renderMustache('{{#list}}[{{id}}]{{/list}}{{#on}}yes{{/on}}{{^off}}no{{/off}}', view, 'f').text, '[a][b]yesno');
       assert.equal(renderMustache('a{{> /etc/passwd}}b', view, 'f').text, 'ab');
+    });
+
+    it('renders as mustache.js does (the budgeted renderer held equal to the library on generated templates)', () => {
+      const names = ['a', 'b', 'list', 'obj', 'obj.x', '.', 'missing'];
+      const leaf = fc.oneof(fc.constantFrom('x', '<&>', '', ' \n'), fc.integer({ min: -2, max: 3 }), fc.boolean(), fc.constant(null));
+      const value = fc.letrec<{ v: unknown }>((tie) => ({
+        v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.record({ x: tie('v'), a: tie('v') }, { requiredKeys: [] })),
+      })).v;
+      const template = fc.letrec<{ t: string }>((tie) => ({
+        t: fc
+          .array(
+            fc.oneof(
+              { depthSize: 'small', withCrossShrink: true },
+              fc.constantFrom('text ', '\n', '  ', '{{! note }}', '{{> part}}'),
+              fc.constantFrom(...names).map((n) => `{{${n}}}`),
+              fc.constantFrom(...names).map((n) => `{{{${n}}}}`),
+              fc.constantFrom(...names).map((n) => `{{&${n}}}`),
+              fc.tuple(fc.constantFrom('#', '^'), fc.constantFrom(...names.filter((n) => n !== '.')), tie('t'), fc.boolean()).map(
+                ([kind, n, body, standalone]) => (standalone ? `{{${kind}${n}}}\n${body}\n{{/${n}}}\n` : `{{${kind}${n}}}${body}{{/${n}}}`),
+              ),
+            ),
+            { maxLength: 6 },
+          )
+          .map((parts) => parts.join('')),
+      })).t;
+      fc.assert(
+        fc.property(template, fc.record({ a: value, b: value, list: value, obj: value }, { requiredKeys: [] }), fc.boolean(), (text, data, html) => {
+          const v = makeView(data as Record<string, unknown>);
+          const escape = html ? (x: unknown) => Mustache.escape(String(x)) : (x: unknown) => String(x);
+          let expected: string;
+          try {
+            expected = new Mustache.Writer().render(text, v, {}, { escape });
+          } catch {
+            // An object as a value has no text (prototype-less views): both refuse.
+            assert.throws(() => renderMustache(text, v, 'f', { html }), TemplateRenderError);
+            return;
+          }
+          assert.equal(renderMustache(text, v, html ? 'f.html' : 'f.txt', { html }).text, expected);
+        }),
+        { numRuns: 2000, seed: 7 },
+      );
     });
 
     it('reports names that are neither parameters nor built-ins', () => {
