@@ -1,4 +1,4 @@
-// ESLint flat config: TypeScript rules plus the layering rule (core and cli never import vscode).
+// ESLint flat config: TypeScript rules plus the layering rules (core and cli never import vscode; core's folders import only earlier ones).
 import tseslint from 'typescript-eslint';
 
 const noVscode = {
@@ -9,22 +9,66 @@ const noVscode = {
     },
   ],
 };
-const noNodeIo = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [
-        { name: 'vscode', message: 'src/core must not depend on VS Code.' },
-        { name: 'fs', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
-        { name: 'node:fs', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
-        { name: 'fs/promises', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
-        { name: 'node:fs/promises', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
-        { name: 'child_process', message: 'src/core runs processes through the ports in src/core/ports.ts.' },
-        { name: 'node:child_process', message: 'src/core runs processes through the ports in src/core/ports.ts.' },
-      ],
-    },
-  ],
+const coreNoNodeIoPaths = [
+  { name: 'vscode', message: 'src/core must not depend on VS Code.' },
+  { name: 'fs', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
+  { name: 'node:fs', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
+  { name: 'fs/promises', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
+  { name: 'node:fs/promises', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
+  { name: 'child_process', message: 'src/core runs processes through the ports in src/core/ports.ts.' },
+  { name: 'node:child_process', message: 'src/core runs processes through the ports in src/core/ports.ts.' },
+];
+
+/*
+ * The order of src/core (docs: HOUSE_STYLE.md, issue 13 item 5). A folder imports only the folders
+ * listed for it, plus the root modules below; nothing in core imports src/node, src/vscode, src/cli.
+ *   root modules  diagnostics, errors, limits, ports, schemas: import no folder of core; any folder may import them
+ *   text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot, and render, editor beside them
+ *   tokens.ts     at the level of formats (it reads ParsedFile): library and later folders may import it
+ * scaffold writes a pilot (its files, pilot.yaml, the lock file, the README section); pilot works on an
+ * existing one (add, update, verify, outdated, history) through scaffold. render and editor import neither.
+ */
+const coreFolders = ['text', 'yaml', 'templates', 'formats', 'library', 'checks', 'scaffold', 'pilot', 'render', 'editor'];
+const basics = ['text', 'yaml', 'templates', 'formats', 'library', 'checks'];
+const coreMayImport = {
+  text: [],
+  yaml: ['text'],
+  templates: ['text', 'yaml'],
+  formats: ['text', 'yaml', 'templates'],
+  library: ['text', 'yaml', 'templates', 'formats', 'tokens'],
+  checks: ['text', 'yaml', 'templates', 'formats', 'tokens', 'library'],
+  scaffold: [...basics, 'tokens'],
+  pilot: [...basics, 'tokens', 'scaffold'],
+  render: [...basics, 'tokens'],
+  editor: [...basics, 'tokens'],
 };
+const outsideCore = {
+  regex: '^(\\.\\./)+(node|vscode|cli|extension)(/|$)',
+  message: 'src/core must not import src/node, src/vscode, src/cli or the extension: pass what it needs through src/core/ports.ts.',
+};
+const order = 'text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot (render, editor beside them)';
+
+/** The import rule for a module of one folder of core (prefix `../`) or a root module of core (prefix `./`). */
+function coreImports(from, allowed, prefix) {
+  const where = from === 'root' ? "src/core's root modules" : from === 'tokens' ? 'src/core/tokens.ts' : `src/core/${from}/`;
+  const forbidden = [...coreFolders, 'tokens'].filter((f) => f !== from && !allowed.includes(f));
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: coreNoNodeIoPaths,
+        patterns: [
+          outsideCore,
+          {
+            regex: `^${prefix.replace(/\./g, '\\.')}(${forbidden.join('|')})(/|$)`,
+            message: `${where} may import only ${allowed.length ? allowed.join(', ') : 'no folder of core'} (and core's root modules); the order is ${order}.`,
+          },
+        ],
+      },
+    ],
+  };
+}
+const noNodeIo = coreImports('root', [], './');
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'samples/**', 'test/fixtures/**'] },
@@ -37,6 +81,15 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports.' }],
     },
   },
-  { files: ['src/core/**/*.ts'], rules: noNodeIo },
+  { files: ['src/core/*.ts'], rules: noNodeIo },
+  { files: ['src/core/tokens.ts'], rules: coreImports('tokens', ['text', 'yaml', 'templates', 'formats'], './') },
+  ...Object.entries(coreMayImport).map(([folder, allowed]) => ({ files: [`src/core/${folder}/**/*.ts`], rules: coreImports(folder, allowed, '../') })),
+  // Remaining loop (issue 13 item 2): loadCatalog and rebuildCatalogWith run runCatalogChecks after building; the pipeline redesign moves that call to the caller.
+  { files: ['src/core/library/load.ts'], rules: coreImports('library', [...coreMayImport.library, 'checks'], '../') },
+  // The multi-step inputs sit below the command table: services.ts imports them, never the other way.
+  {
+    files: ['src/vscode/multiStepInput.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./commands(/|$)', message: 'multiStepInput.ts sits below the command table (commands/services.ts imports it); keep it free of src/vscode/commands.' }] }] },
+  },
   { files: ['src/cli/**/*.ts'], rules: noVscode },
 );

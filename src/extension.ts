@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { Log } from './core/ports';
 import { NodeGit } from './node/git';
 import { registerCommands } from './vscode/commands/table';
-import { QuickInputs } from './vscode/commands/services';
 import type { Services } from './vscode/commands/services';
 import { Config } from './vscode/config';
 import { contextKeys, outputChannelName } from './vscode/constants';
@@ -14,7 +13,7 @@ import { PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/
 import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
 import { registerEditorFeatures } from './vscode/editor/register';
 import { LibraryService } from './vscode/libraryService';
-import { Prompter } from './vscode/multiStepInput';
+import { Prompter, QuickInputs } from './vscode/multiStepInput';
 import { PilotCodeActions, pilotManifestSelector } from './vscode/pilotCodeActions';
 import { PilotService } from './vscode/pilotService';
 import { PlannedDocuments } from './vscode/plannedDocuments';

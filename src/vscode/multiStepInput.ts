@@ -1,7 +1,97 @@
 // Multi-step quick inputs (back button, "Step 2/7" counter) and the Prompter that asks the user, or a test's answerer in place of the user.
 
 import * as vscode from 'vscode';
-import type { QuickInputs } from './commands/services';
+
+/** The quick pick or input box the extension shows right now (tests read and drive it through the API). */
+export class QuickInputs {
+  active: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox | undefined;
+
+  /** Shows a quick pick and resolves with the accepted item, or undefined when it is dismissed. */
+  pick<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    options: { title: string; placeholder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean; onButton?: (item: T, button: vscode.QuickInputButton) => void },
+  ): Promise<T | undefined> {
+    const qp = vscode.window.createQuickPick<T>();
+    qp.title = options.title;
+    qp.placeholder = options.placeholder;
+    qp.items = items;
+    qp.matchOnDescription = options.matchOnDescription ?? false;
+    qp.matchOnDetail = options.matchOnDetail ?? false;
+    return new Promise<T | undefined>((resolve) => {
+      let result: T | undefined;
+      const subs: vscode.Disposable[] = [
+        qp.onDidAccept(() => {
+          result = qp.selectedItems[0] ?? qp.activeItems[0];
+          qp.hide();
+        }),
+        qp.onDidTriggerItemButton((e) => options.onButton?.(e.item, e.button)),
+        qp.onDidHide(() => {
+          subs.forEach((s) => s.dispose());
+          if (this.active === (qp as unknown)) this.active = undefined;
+          qp.dispose();
+          resolve(result);
+        }),
+      ];
+      this.active = qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
+      qp.show();
+    });
+  }
+
+  /** Shows an input box; resolves with the accepted text (validated), or undefined when dismissed. */
+  input(options: {
+    title: string;
+    prompt?: string;
+    placeholder?: string;
+    value?: string;
+    validate?: (value: string) => string | undefined;
+    buttons?: { button: vscode.QuickInputButton; run: () => Promise<string | undefined> }[];
+  }): Promise<string | undefined> {
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    box.prompt = options.prompt;
+    box.placeholder = options.placeholder;
+    box.value = options.value ?? '';
+    box.buttons = (options.buttons ?? []).map((b) => b.button);
+    const check = (v: string): string | undefined => (options.validate ? options.validate(v) : undefined);
+    return new Promise<string | undefined>((resolve) => {
+      let result: string | undefined;
+      let settled = false;
+      const finish = (v: string | undefined): void => {
+        if (settled) return;
+        settled = true;
+        result = v;
+        box.hide();
+      };
+      const subs: vscode.Disposable[] = [
+        box.onDidChangeValue((v) => (box.validationMessage = v ? check(v) : undefined)),
+        box.onDidAccept(() => {
+          const message = check(box.value);
+          box.validationMessage = message;
+          if (!message) finish(box.value);
+        }),
+        box.onDidTriggerButton(async (button) => {
+          const b = options.buttons?.find((x) => x.button === button);
+          if (!b) return;
+          const v = await b.run();
+          if (v !== undefined) {
+            box.value = v;
+            const message = check(v);
+            box.validationMessage = message;
+            if (!message) finish(v);
+          }
+        }),
+        box.onDidHide(() => {
+          subs.forEach((s) => s.dispose());
+          if (this.active === box) this.active = undefined;
+          box.dispose();
+          resolve(result);
+        }),
+      ];
+      this.active = box;
+      box.show();
+    });
+  }
+}
 
 /** What one prompt shows, as a test's answerer sees it. */
 export interface PromptView {

@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main';
 import { folderSource } from '../../src/core/library/load';
 import { applyScaffold } from '../../src/core/scaffold/apply';
 import { planScaffold, resolveComponents, resolveTemplate } from '../../src/core/scaffold/plan';
-import { checkParameters } from '../../src/core/scaffold/render';
+import { checkParameters } from '../../src/core/library/parameters';
 import { nodeFileSystem, nodePathOps } from '../../src/node/fileSystem';
 import { openFolderLibrary } from '../../src/node/openFolder';
 import { sampleLibrary } from '../unit/paths';

@@ -3,7 +3,7 @@
 import * as nodePath from 'node:path';
 import { UserError } from '../../core/errors';
 import { planAdd } from '../../core/pilot/add';
-import { loadPilot } from '../../core/pilot/pilotFile';
+import { loadPilot } from '../../core/scaffold/pilotFile';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';

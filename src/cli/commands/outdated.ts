@@ -2,7 +2,7 @@
 
 import * as nodePath from 'node:path';
 import { needsAttention, outdatedComponents } from '../../core/pilot/outdated';
-import { loadPilot } from '../../core/pilot/pilotFile';
+import { loadPilot } from '../../core/scaffold/pilotFile';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';

@@ -1,7 +1,7 @@
 // genai-assets update PILOT [REF...]: moves components to their wanted versions with a three-way merge per file.
 
 import * as nodePath from 'node:path';
-import { loadPilot } from '../../core/pilot/pilotFile';
+import { loadPilot } from '../../core/scaffold/pilotFile';
 import { planUpdate } from '../../core/pilot/update';
 import type { FileAction } from '../../core/pilot/update';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';

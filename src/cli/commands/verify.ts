@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import { compareDiagnostics } from '../../core/diagnostics';
 import { redactCredentials } from '../../core/library/source';
 import type { Diagnostic } from '../../core/diagnostics';
-import { loadPilot } from '../../core/pilot/pilotFile';
+import { loadPilot } from '../../core/scaffold/pilotFile';
 import { pilotFileChecks, verifyPilot } from '../../core/pilot/verify';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import { openFolderLibrary } from '../../node/openFolder';

@@ -3,7 +3,7 @@
 import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import type { Asset } from '../library/types';
-import { checkParameters } from '../scaffold/render';
+import { checkParameters } from '../library/parameters';
 
 /**
  * One `schema` error on a template's asset.yaml for each thing scaffold would refuse with the

@@ -1,6 +1,6 @@
 // Dotprompt (*.prompt, partials _name.prompt): YAML front matter with Picoschema inputs, and a Handlebars body split into messages by role.
 
-import { checkVariables } from '../checks/variables';
+import { checkVariables } from './variables';
 import { diag } from '../diagnostics';
 import { validatorFor } from '../schemas';
 import { analyzeHandlebars } from '../templates/handlebars';

@@ -2,12 +2,13 @@
 
 import type { Node } from 'yaml';
 import { diag } from '../diagnostics';
-import { checkVariables } from '../checks/variables';
+import { checkVariables } from './variables';
 import { validatorFor } from '../schemas';
 import { analyzeLiteralBraces } from '../templates/literalBraces';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
-import type { InputDecl, InputType, MessagePart, ParsedFile, VariableUse } from './types';
+import type { InputDecl, InputType, MessagePart, ParsedFile } from './types';
+import type { VariableUse } from '../templates/types';
 
 type Obj = Record<string, unknown>;
 

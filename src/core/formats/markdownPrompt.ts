@@ -9,7 +9,8 @@ import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import { splitFrontMatter } from './frontMatter';
 import type { FrontMatterSplit } from './frontMatter';
-import type { ModelUse, ParsedFile, VariableUse } from './types';
+import type { ModelUse, ParsedFile } from './types';
+import type { VariableUse } from '../templates/types';
 
 /** Front matter read and checked against a schema. */
 export interface FrontMatter {

@@ -1,7 +1,7 @@
 // Turns one file's bytes into a ParsedFile: a pure function of (path, content), safe to cache by blob id.
 
 import { createHash } from 'node:crypto';
-import { scanSecrets } from '../checks/secrets';
+import { scanSecrets } from './secrets';
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode, maxTextFileBytes } from '../limits';
 import { decodeUtf8, looksBinary, TextDocument } from '../text/textDocument';
@@ -30,27 +30,6 @@ const parsers: Partial<Record<FormatId, FormatParser>> = {
   promptfoo: parsePromptfoo,
   dotprompt: parseDotprompt,
 };
-
-/** Post-parse passes that run on every text file of a library (e.g. secret scanning). */
-const textPasses: ((file: ParsedFile, doc: TextDocument) => void)[] = [];
-
-/** Registers a format parser (each format module registers itself in formats/registry.ts). */
-export function registerFormat(format: FormatId, parser: FormatParser): void {
-  parsers[format] = parser;
-}
-
-/** Registers a pass that runs over every text file (formats or not). */
-export function registerTextPass(pass: (file: ParsedFile, doc: TextDocument) => void): void {
-  textPasses.push(pass);
-}
-
-/** The format a file will be parsed as; `head` lets plain YAML files be sniffed. */
-export function formatFor(path: string, head?: string): FormatId {
-  const byName = formatOfPath(path);
-  if (byName) return byName;
-  if (head !== undefined && isYamlPath(path)) return sniffYamlFormat(head) ?? 'text';
-  return 'text';
-}
 
 /**
  * Parses a file. Never throws: unreadable, binary, oversized or undecodable content and
@@ -102,13 +81,6 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
     file.diagnostics.push(...scanSecrets(file, doc));
   } catch (e) {
     file.diagnostics.push(diag('unreadable-file', path, zero, `Internal error while scanning this file for secrets: ${(e as Error).message}. Please report it with the file.`));
-  }
-  for (const pass of textPasses) {
-    try {
-      pass(file, doc);
-    } catch {
-      // A failing pass must not hide the parser's findings.
-    }
   }
   file.diagnostics = capPerCode(file.diagnostics, maxDiagnosticsPerCode);
   return file;

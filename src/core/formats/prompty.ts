@@ -3,14 +3,15 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Range } from '../diagnostics';
-import { checkVariables } from '../checks/variables';
+import { checkVariables } from './variables';
 import { analyzeJinja } from '../templates/jinja';
 import type { TemplateAnalysis, TemplateRegion } from '../templates/literalBraces';
 import { analyzeMustache } from '../templates/mustache';
 import type { TextDocument } from '../text/textDocument';
 import type { YamlPath, YamlSource } from '../yaml/yamlDocument';
 import { readFrontMatter } from './markdownPrompt';
-import type { InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile, VariableUse } from './types';
+import type { InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile } from './types';
+import type { VariableUse } from '../templates/types';
 
 type Obj = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 // The common parsed form every format module produces: a pure function of (path, content).
 
 import type { Diagnostic, Range } from '../diagnostics';
+import type { PartialUse, VariableUse } from '../templates/types';
 
 export type FormatId =
   | 'dotprompt'
@@ -34,16 +35,7 @@ export interface InputDecl {
   fullRange?: Range;
 }
 
-/** A top-level variable read by the body ({{name}}, {{name.field}} -> name). */
-export interface VariableUse {
-  name: string;
-  range: Range;
-}
 
-export interface PartialUse {
-  name: string;
-  range: Range;
-}
 
 export interface ModelUse {
   /** The model id as written (e.g. `openai/gpt-4o-mini`, `gpt-4o`, `gemini-2.5-flash`). */

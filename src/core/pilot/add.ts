@@ -6,10 +6,10 @@ import type { Catalog } from '../library/types';
 import type { PilotChanges } from '../scaffold/apply';
 import { assetFileProblems, assetRelative, componentDestination, copiedFiles, layoutFolders, resolveComponents, ScaffoldError, skippedGitNote, templateView } from '../scaffold/plan';
 import type { SelectedComponent } from '../scaffold/plan';
-import { catalogDigest, lockDigest, lockFileName, serializeLockFile, sha256Of } from './lockFile';
-import type { LockedComponent, LockFile } from './lockFile';
-import { editPilotComponents, pilotFileName } from './pilotFile';
-import type { LoadedPilot } from './pilotFile';
+import { catalogDigest, lockDigest, lockFileName, serializeLockFile, sha256Of } from '../scaffold/lockFile';
+import type { LockedComponent, LockFile } from '../scaffold/lockFile';
+import { editPilotComponents, pilotFileName } from '../scaffold/pilotFile';
+import type { LoadedPilot } from '../scaffold/pilotFile';
 import { refreshedReadme } from './update';
 
 export interface AddRequest {

@@ -3,8 +3,8 @@
 import * as semver from 'semver';
 import { indexById, newest, parseReference } from '../library/references';
 import type { Asset, AssetKind, AssetStatus, Catalog, Reference } from '../library/types';
-import type { LockedComponent } from './lockFile';
-import type { PilotManifest } from './pilotFile';
+import type { LockedComponent } from '../scaffold/lockFile';
+import type { PilotManifest } from '../scaffold/pilotFile';
 
 export interface OutdatedRow {
   id: string;

@@ -10,13 +10,13 @@ import type { PilotChanges } from '../scaffold/apply';
 import { assetRelative, copiedFiles, ScaffoldError } from '../scaffold/plan';
 import { decodeUtf8, looksBinary } from '../text/textDocument';
 import type { LibraryHistory } from './history';
-import { catalogDigest, componentFolder, lockDigest, lockFileName, relativeToFolder, serializeLockFile, sha256Of } from './lockFile';
-import type { LockedComponent, LockFile } from './lockFile';
+import { catalogDigest, componentFolder, lockDigest, lockFileName, relativeToFolder, serializeLockFile, sha256Of } from '../scaffold/lockFile';
+import type { LockedComponent, LockFile } from '../scaffold/lockFile';
 import { componentReferences, standingOf } from './outdated';
-import { editPilotComponents, pilotFileName } from './pilotFile';
-import type { LoadedPilot } from './pilotFile';
-import { hasReadmeSection, readmeSection, withReadmeSection } from './readme';
-import type { ReadmeRow } from './readme';
+import { editPilotComponents, pilotFileName } from '../scaffold/pilotFile';
+import type { LoadedPilot } from '../scaffold/pilotFile';
+import { hasReadmeSection, readmeSection, withReadmeSection } from '../scaffold/readme';
+import type { ReadmeRow } from '../scaffold/readme';
 
 export type FileAction =
   | 'unchanged'

@@ -9,11 +9,11 @@ import type { Catalog } from '../library/types';
 import { assetRelative } from '../scaffold/plan';
 import { decodeUtf8, emptyRange, looksBinary, TextDocument } from '../text/textDocument';
 import type { LibraryHistory } from './history';
-import { componentFolder, relativeToFolder, sha256Of } from './lockFile';
+import { componentFolder, relativeToFolder, sha256Of } from '../scaffold/lockFile';
 import { componentReferences, standingOf } from './outdated';
-import type { LoadedPilot } from './pilotFile';
+import type { LoadedPilot } from '../scaffold/pilotFile';
 import { findBaseFiles } from './update';
-import { pilotFileName } from './pilotFile';
+import { pilotFileName } from '../scaffold/pilotFile';
 
 export interface VerifyInput {
   pilot: LoadedPilot;

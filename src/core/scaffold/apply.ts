@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors';
-import { isSafeRelativePath } from '../pilot/lockFile';
+import { isSafeRelativePath } from './lockFile';
 import type { FileSystem, PathOps } from '../ports';
 
 /** One file to write, by path inside the pilot ('/' separated). */

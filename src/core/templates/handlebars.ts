@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { capPerCode, diag } from '../diagnostics';
 import type { Diagnostic, Fix, Range, RelatedInformation } from '../diagnostics';
 import { maxDiagnosticsPerCode, maxNestingDepth, maxTemplateParseChars } from '../limits';
-import type { PartialUse, VariableUse } from '../formats/types';
+import type { PartialUse, VariableUse } from './types';
 import type { TextDocument } from '../text/textDocument';
 import { oversizedTemplate } from './literalBraces';
 

@@ -5,7 +5,7 @@ import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
 import { nearest } from '../yaml/yamlDocument';
-import type { VariableUse } from '../formats/types';
+import type { VariableUse } from './types';
 import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 

@@ -2,7 +2,7 @@
 
 import { capPerCode, diag } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
-import type { VariableUse } from '../formats/types';
+import type { VariableUse } from './types';
 import { maxDiagnosticsPerCode, maxTemplateChars } from '../limits';
 import type { TextDocument } from '../text/textDocument';
 

@@ -4,7 +4,7 @@ import * as mustacheModule from 'mustache';
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
-import type { VariableUse } from '../formats/types';
+import type { VariableUse } from './types';
 import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 

@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { planAdd } from '../../../src/core/pilot/add';
-import { loadPilot } from '../../../src/core/pilot/pilotFile';
+import { loadPilot } from '../../../src/core/scaffold/pilotFile';
 import { nodeFileSystem, nodePathOps, pilotFileReader } from '../../../src/node/fileSystem';
 import { writePilotChanges } from '../../../src/node/pilotWrite';
 import { openFixture } from '../support/pilotLibrary';

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkVariables } from '../../../../src/core/checks/variables';
+import { checkVariables } from '../../../../src/core/formats/variables';
 import type { Diagnostic, Range, TextEdit } from '../../../../src/core/diagnostics';
 import { dotpromptPartialName } from '../../../../src/core/formats/dotprompt';
 import { parseFile } from '../../../../src/core/formats/parseFile';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { planAdd } from '../../../../src/core/pilot/add';
 import type { AddPlan } from '../../../../src/core/pilot/add';
-import { loadPilot } from '../../../../src/core/pilot/pilotFile';
+import { loadPilot } from '../../../../src/core/scaffold/pilotFile';
 import { verifyPilot } from '../../../../src/core/pilot/verify';
 import { applyPilotChanges } from '../../../../src/core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';

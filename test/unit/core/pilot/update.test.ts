@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { loadPilot } from '../../../../src/core/pilot/pilotFile';
+import { loadPilot } from '../../../../src/core/scaffold/pilotFile';
 import { planUpdate } from '../../../../src/core/pilot/update';
 import type { UpdatePlan } from '../../../../src/core/pilot/update';
 import { verifyPilot } from '../../../../src/core/pilot/verify';

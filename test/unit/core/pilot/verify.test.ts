@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
 import { outdatedComponents } from '../../../../src/core/pilot/outdated';
-import { loadPilot } from '../../../../src/core/pilot/pilotFile';
+import { loadPilot } from '../../../../src/core/scaffold/pilotFile';
 import { changedLinesRange, pilotFileChecks, verifyPilot } from '../../../../src/core/pilot/verify';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
 import { openFolderLibrary } from '../../../../src/node/openFolder';

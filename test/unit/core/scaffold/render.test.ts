@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import Mustache from 'mustache';
-import { checkParameters, coerceParameter, makeView, parameterSpecs, renderMustache, TemplateRenderError } from '../../../../src/core/scaffold/render';
+import { checkParameters, coerceParameter, parameterSpecs } from '../../../../src/core/library/parameters';
+import { makeView, renderMustache, TemplateRenderError } from '../../../../src/core/scaffold/render';
 
 const schema = {
   type: 'object',

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { catalogDigest, componentFolder, isSafeRelativePath, parseLockFile, serializeLockFile } from '../../../../src/core/pilot/lockFile';
-import type { LockFile } from '../../../../src/core/pilot/lockFile';
-import { editPilotComponents, parsePilotManifest, serializePilotManifest } from '../../../../src/core/pilot/pilotFile';
-import { readmeSection, withReadmeSection } from '../../../../src/core/pilot/readme';
+import { catalogDigest, componentFolder, isSafeRelativePath, parseLockFile, serializeLockFile } from '../../../../src/core/scaffold/lockFile';
+import type { LockFile } from '../../../../src/core/scaffold/lockFile';
+import { editPilotComponents, parsePilotManifest, serializePilotManifest } from '../../../../src/core/scaffold/pilotFile';
+import { readmeSection, withReadmeSection } from '../../../../src/core/scaffold/readme';
 
 const h = (c: string) => c.repeat(64);
 const lock: LockFile = {
@@ -11,7 +11,7 @@ const lock: LockFile = {
   components: [{ id: 'greet', kind: 'prompt', version: '1.0.0', digest: `sha256:${h('b')}`, files: [{ path: 'prompts/greet/z.prompt', sha256: h('c') }, { path: 'prompts/greet/asset.yaml', sha256: h('d') }] }],
 };
 
-describe('core/pilot/lockFile and pilotFile', () => {
+describe('core/scaffold/lockFile and pilotFile', () => {
   it('serialises the lock in the documented shape (files sorted) and parses it back', () => {
     const text = serializeLockFile(lock);
     assert.ok(text.endsWith('}\n'));

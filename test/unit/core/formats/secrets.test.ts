@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { scanSecrets, shannonEntropy } from '../../../../src/core/checks/secrets';
+import { scanSecrets, shannonEntropy } from '../../../../src/core/formats/secrets';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
 import { parseFile } from '../../../../src/core/formats/parseFile';
 import type { ParsedFile } from '../../../../src/core/formats/types';
@@ -105,7 +105,7 @@ function assertReports(text: string, secret: string, kind: RegExp): void {
   assert.ok(!d.message.includes(secret.slice(0, 5)), `the message repeats more than 4 characters of the secret: ${d.message}`);
 }
 
-describe('core/checks/secrets', () => {
+describe('core/formats/secrets', () => {
   it('finds each provider credential shape with its exact range', () => {
     for (const { kind, token } of shapes) {
       assertReports(`OPENAI_BASE=https://api.example.com\n  key: ${token}\n`, token, kind);

@@ -1,0 +1,57 @@
+// The layering rule of eslint.config.mjs refuses wrong-way imports in src/core and the services/multiStepInput loop.
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** The no-restricted-imports messages ESLint gives for `text` as the file at `rel` (which need not exist). */
+async function refusals(rel: string, text: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: root });
+  const [result] = await eslint.lintText(text, { filePath: path.join(root, rel) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('lint/layering', function () {
+  this.timeout(60000);
+
+  it('refuses core/formats importing core/checks', async () => {
+    const found = await refusals('src/core/formats/layeringProbe.ts', "import { runCatalogChecks } from '../checks/catalogChecks';\nexport const probe = runCatalogChecks;\n");
+    assert.equal(found.length, 1);
+    assert.match(found[0], /src\/core\/formats\/ may import only text, yaml, templates/);
+  });
+
+  it('refuses core importing src/node, from a folder and from a root module', async () => {
+    assert.equal((await refusals('src/core/library/layeringProbe.ts', "import { nodeFileSystem } from '../../node/fileSystem';\nexport const probe = nodeFileSystem;\n")).length, 1);
+    assert.equal((await refusals('src/core/layeringProbe.ts', "import { nodeFileSystem } from '../node/fileSystem';\nexport const probe = nodeFileSystem;\n")).length, 1);
+  });
+
+  it('refuses core/library importing core/pilot, and core/scaffold importing core/pilot', async () => {
+    assert.equal((await refusals('src/core/library/layeringProbe.ts', "import { planAdd } from '../pilot/add';\nexport const probe = planAdd;\n")).length, 1);
+    assert.equal((await refusals('src/core/scaffold/layeringProbe.ts', "import type { OutdatedRow } from '../pilot/outdated';\nexport type Probe = OutdatedRow;\n")).length, 1);
+  });
+
+  it('refuses a type-only import the wrong way (templates importing formats)', async () => {
+    assert.equal((await refusals('src/core/templates/layeringProbe.ts', "import type { ParsedFile } from '../formats/types';\nexport type Probe = ParsedFile;\n")).length, 1);
+  });
+
+  it('refuses multiStepInput.ts importing the command table', async () => {
+    assert.equal((await refusals('src/vscode/multiStepInput.ts', "import type { Services } from './commands/services';\nexport type Probe = Services;\n")).length, 1);
+  });
+
+  it('accepts imports that follow the order', async () => {
+    const right = [
+      "import { parseFile } from '../formats/parseFile';",
+      "import type { Catalog } from '../library/types';",
+      "import { diag } from '../diagnostics';",
+      "import { countTokens } from '../tokens';",
+      "import type { VariableUse } from '../templates/types';",
+      'export const probe = [parseFile, diag, countTokens];',
+      'export type Probe = Catalog | VariableUse;',
+      '',
+    ].join('\n');
+    assert.deepEqual(await refusals('src/core/checks/layeringProbe.ts', right), []);
+    assert.deepEqual(await refusals('src/core/pilot/layeringProbe.ts', "import { assetRelative } from '../scaffold/plan';\nexport const probe = assetRelative;\n"), []);
+  });
+});
