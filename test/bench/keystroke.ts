@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from 'yaml-language-server';
 import { createRequire } from 'node:module';
-import { LiveCatalog as SourceLiveCatalog } from '../../src/core/editor/liveCatalog';
-import { openFolderLibrary as sourceOpenFolderLibrary } from '../../src/node/openFolder';
+import type { LiveCatalog as SourceLiveCatalog } from '../../src/core/editor/liveCatalog';
+import type { openFolderLibrary as sourceOpenFolderLibrary } from '../../src/node/openFolder';
 
 const repo = path.resolve(__dirname, '..', '..');
 const sampleLibrary = path.join(repo, 'samples', 'library');
@@ -144,24 +144,36 @@ export interface KeystrokeResult {
   /** Diagnostics each side reported on the unedited files (a check that both really validate). */
   diagnostics: { ours: number; yls: number };
   path: string;
-  /** With a large library: the same kind of edit (a Dotprompt body) inside it, and its size. */
-  library?: { assets: number; files: number; typicalMs: Timing; openMs: number; file: string };
+  /**
+   * With a large library: opening a Dotprompt prompt in it to its first diagnostics (`openMs`: the folder read, a
+   * LiveCatalog over it, the document's text set, its diagnostics), then the same kind of edit (in its body).
+   */
+  library?: { assets: number; files: number; typicalMs: Timing; openMs: number; firstDiagnostics: number; file: string };
+  /** Every timed keystroke of each figure (the bench pools them over several processes). */
+  samples: Record<string, number[]>;
 }
 
-/** The engine's editor entry points: from a built dist/ (what the extension runs) or from the sources. */
-function engine(dist: string | undefined): { LiveCatalog: typeof SourceLiveCatalog; openFolderLibrary: typeof sourceOpenFolderLibrary } {
-  if (!dist) return { LiveCatalog: SourceLiveCatalog, openFolderLibrary: sourceOpenFolderLibrary };
+/**
+ * The engine's editor entry points: from a built dist/ (what the extension runs) or from the sources. In a
+ * build, each is found by its export name in whichever module of engine.js holds it, so that the bench can
+ * drive an older build (`npm run bench -- --compare REF`) whose modules sat elsewhere.
+ */
+async function engine(dist: string | undefined): Promise<{ LiveCatalog: typeof SourceLiveCatalog; openFolderLibrary: typeof sourceOpenFolderLibrary }> {
+  // The sources are loaded only when no build is given: a build is measured without them.
+  if (!dist) return { LiveCatalog: (await import('../../src/core/editor/liveCatalog')).LiveCatalog, openFolderLibrary: (await import('../../src/node/openFolder')).openFolderLibrary };
   const load = createRequire(__filename);
-  const modules = load(path.join(dist, 'engine.js')) as Record<string, Record<string, unknown>>;
-  return {
-    LiveCatalog: modules['src/core/editor/liveCatalog.ts'].LiveCatalog as typeof SourceLiveCatalog,
-    openFolderLibrary: modules['src/node/openFolder.ts'].openFolderLibrary as typeof sourceOpenFolderLibrary,
+  const modules = Object.values(load(path.join(dist, 'engine.js')) as Record<string, Record<string, unknown>>);
+  const find = <T>(name: string): T => {
+    const found = modules.find((m) => typeof m?.[name] === 'function');
+    if (!found) throw new Error(`${path.join(dist, 'engine.js')} exports no ${name}`);
+    return found[name] as T;
   };
+  return { LiveCatalog: find<typeof SourceLiveCatalog>('LiveCatalog'), openFolderLibrary: find<typeof sourceOpenFolderLibrary>('openFolderLibrary') };
 }
 
 /** Measures both sides on the same files and the same edits. */
 export async function keystrokeBench(runs: number, dist?: string, libraryDir?: string): Promise<KeystrokeResult> {
-  const { LiveCatalog, openFolderLibrary } = engine(dist);
+  const { LiveCatalog, openFolderLibrary } = await engine(dist);
   const typical = readFileSync(path.join(sampleLibrary, typicalPath), 'utf8');
   const large = largeText(typical);
 
@@ -190,28 +202,38 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
 
   const [typicalMs, ylsTypicalMs] = await timeSideBySide(runs, ours(typicalPath, typical), yls(typicalPath, typical));
   const [largeMs, ylsLargeMs] = await timeSideBySide(runs, ours(largePath, large), yls(largePath, large));
+  const samples: Record<string, number[]> = { typicalMs, largeMs, ylsTypicalMs, ylsLargeMs };
   const oursDiags = live.diagnosticsFor(typicalPath).length + live.diagnosticsFor(largePath).length;
   const ylsDiags =
     (await ls.doValidation(TextDocument.create(`file:///library/${typicalPath}`, 'yaml', ++version, typical), false)).length +
     (await ls.doValidation(TextDocument.create(`file:///library/${largePath}`, 'yaml', ++version, large), false)).length;
 
-  // The same path inside a large library (e.g. the generated 10,000 assets): what a keystroke costs there.
+  // The same path inside a large library (e.g. the generated 10,000 assets): opening a prompt there as the editor
+  // does (the folder's catalog, a LiveCatalog over it, the document's text laid over it, its diagnostics), then keystrokes.
   let library: KeystrokeResult['library'];
   if (libraryDir) {
     const t0 = performance.now();
     const big = await openFolderLibrary(libraryDir);
-    const openMs = performance.now() - t0;
-    const liveBig = new LiveCatalog(big);
+    const loadMs = performance.now() - t0;
+    // Which prompt to open is chosen off the clock.
     const prompt = big.assets.find((a) => a.format === 'dotprompt' && a.entryFile && a.managed)!;
     const file = prompt.entryFile!;
     const text = readFileSync(path.join(libraryDir, ...file.split('/')), 'utf8');
+    const t1 = performance.now();
+    const liveBig = new LiveCatalog(big);
+    liveBig.setText(file, text);
+    const firstDiagnostics = liveBig.diagnosticsFor(file).length;
+    const openMs = loadMs + performance.now() - t1;
     const body = text.indexOf('\n---\n') + 5;
     const edit = (n: number) => void liveBig.setText(file, typedAt(text, body, n));
-    library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(timeEdits(Math.min(runs, 20), edit)), openMs: Math.round(openMs), file };
+    const libraryTimes = timeEdits(Math.min(runs, 20), edit);
+    samples.libraryTypicalMs = libraryTimes;
+    library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(libraryTimes), openMs: Math.round(openMs), firstDiagnostics, file };
   }
 
   return {
     library,
+    samples,
     typicalMs: timing(typicalMs),
     largeMs: timing(largeMs),
     ylsTypicalMs: timing(ylsTypicalMs),
