@@ -1,5 +1,7 @@
 // Output formats of validate/verify (compiler-style text, JSON and SARIF 2.1.0), and the escaping of control characters on the way to a terminal.
 
+import * as nodePath from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { diagnosticCodes } from '../core/diagnostics';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics';
 
@@ -61,13 +63,47 @@ export function formatJson(diags: readonly ReportedDiagnostic[], summary: Summar
 
 const sarifLevel = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-/** SARIF 2.1.0 with 1-based regions and our codes as rule ids. */
-export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: string): string {
+/** The one base the relative locations resolve against: the folder the CLI ran in (the repository root in CI). */
+const srcRoot = '%SRCROOT%';
+
+/**
+ * A file as a SARIF artifact location. Inside the working folder: a relative reference (each segment
+ * percent-encoded, so `#`, `?`, `%` and `:` stay part of the path) against SRCROOT, which is how code
+ * scanning expects repository files. Outside it: an absolute `file:` URI, since a relative reference
+ * with `..` would climb out of the base.
+ */
+function sarifArtifact(displayFile: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const abs = nodePath.resolve(cwd, displayFile);
+  const rel = nodePath.relative(cwd, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  return { uri: rel.split(nodePath.sep).map(encodeURIComponent).join('/'), uriBaseId: srcRoot };
+}
+
+/** A folder as an absolute `file:` URI ending in `/` (SARIF's rule for a base URI). */
+function folderUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+const sarifRegion = (r: Diagnostic['range']) => ({
+  startLine: r.start.line + 1,
+  startColumn: r.start.character + 1,
+  endLine: r.end.line + 1,
+  endColumn: r.end.character + 1,
+});
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning and the SARIF Multitool want it: our codes as rule ids (with a
+ * PascalCase name, descriptions, help and a help URI), 1-based regions, file locations relative to
+ * `%SRCROOT%`, which `originalUriBaseIds` defines as the working folder `cwd` (an absolute file URI).
+ */
+export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: string, cwd: string): string {
   const used = [...new Set(diags.map((d) => d.code))].sort();
   const codes = (Object.keys(diagnosticCodes) as DiagnosticCode[]).filter((c) => used.includes(c));
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
+  const root = folderUri(cwd);
   const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
@@ -76,6 +112,7 @@ export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: s
             name: 'genai-assets',
             fullName: 'GenAI Asset Library',
             version: toolVersion,
+            // No informationUri or helpUri until the project has a public home: a link to a name nobody here owns could be claimed by anyone.
             rules: codes.map((code) => ({
               id: code,
               name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
@@ -86,35 +123,21 @@ export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: s
             })),
           },
         },
+        invocations: [{ executionSuccessful: true, workingDirectory: { uri: root } }],
+        originalUriBaseIds: { [srcRoot]: { uri: root } },
         columnKind: 'utf16CodeUnits',
-        originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
         results: diags.map((d) => ({
           ruleId: d.code,
           ruleIndex: ruleIndex.get(d.code),
           level: sarifLevel[d.severity],
           message: { text: d.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(d.displayFile.replace(/\\/g, '/')), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: d.range.start.line + 1,
-                  startColumn: d.range.start.character + 1,
-                  endLine: d.range.end.line + 1,
-                  endColumn: d.range.end.character + 1,
-                },
-              },
-            },
-          ],
+          locations: [{ physicalLocation: { artifactLocation: sarifArtifact(d.displayFile, cwd), region: sarifRegion(d.range) } }],
           ...(d.related
             ? {
                 relatedLocations: d.related.map((r, i) => ({
                   id: i,
                   message: { text: r.message },
-                  physicalLocation: {
-                    artifactLocation: { uri: encodeURI(r.file), uriBaseId: '%SRCROOT%' },
-                    region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1 },
-                  },
+                  physicalLocation: { artifactLocation: sarifArtifact(r.file, cwd), region: sarifRegion(r.range) },
                 })),
               }
             : {}),

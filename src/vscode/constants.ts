@@ -88,6 +88,15 @@ export const submenus = {
   groupBy: 'genaiAssets.catalog.groupBy',
 } as const;
 
+/**
+ * Languages package.json contributes, with the ids Google's Dotprompt extension (google.dotprompt-vscode) and
+ * Microsoft's Prompty extension (ms-toolsai.prompty) use, so that either can be installed beside this one.
+ */
+export const languages = {
+  dotprompt: { id: 'dotprompt', extension: '.prompt', scopeName: 'source.genai-assets.dotprompt' },
+  prompty: { id: 'prompty', extension: '.prompty', scopeName: 'source.genai-assets.prompty' },
+} as const;
+
 export const settingsSection = 'genaiAssets';
 /** Full setting ids (as in package.json). */
 export const settings = {

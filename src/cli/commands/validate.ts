@@ -69,7 +69,7 @@ export async function runValidate(opts: ValidateOptions, io: CliIo, version: str
   }
   const summary = summarise(reported, fileCount);
   if (opts.format === 'json') io.out(formatJson(reported, summary));
-  else if (opts.format === 'sarif') io.out(formatSarif(reported, version));
+  else if (opts.format === 'sarif') io.out(formatSarif(reported, version, io.cwd));
   else io.out(formatText(reported, summary, io.color));
   if (summary.errors > 0) return exitCodes.findings;
   if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {

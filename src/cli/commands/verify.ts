@@ -83,7 +83,7 @@ export async function runVerify(args: VerifyArgs, io: CliIo, version: string, de
   });
   const summary = summarise(reported, fileCount);
   if (args.format === 'json') io.out(formatJson(reported, summary));
-  else if (args.format === 'sarif') io.out(formatSarif(reported, version));
+  else if (args.format === 'sarif') io.out(formatSarif(reported, version, io.cwd));
   else io.out(formatText(reported, summary, io.color));
   if (summary.errors > 0) return exitCodes.findings;
   if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings) {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { category, commandInfo, commands, contextKeys, settings, submenus, viewContainerId, views } from '../../../src/vscode/constants';
+import { category, commandInfo, commands, contextKeys, languages, settings, submenus, viewContainerId, views } from '../../../src/vscode/constants';
 import { repoRoot } from '../paths';
 
 interface CommandContribution {
@@ -31,6 +31,8 @@ interface Pkg {
     submenus: { id: string; label: string }[];
     menus: Record<string, MenuItem[]>;
     configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }> };
+    languages: { id: string; extensions: string[]; configuration: string }[];
+    grammars: { language?: string; scopeName: string; path: string; injectTo?: string[] }[];
   };
 }
 
@@ -114,9 +116,22 @@ describe('package.json contributes vs constants.ts', () => {
     }
   });
 
+  it('declares the languages of constants.ts with their extension, configuration and grammar', () => {
+    assert.deepEqual(c.languages.map((l) => [l.id, l.extensions]), Object.values(languages).map((l) => [l.id, [l.extension]]));
+    for (const l of Object.values(languages)) {
+      const lang = c.languages.find((x) => x.id === l.id)!;
+      assert.ok(fs.existsSync(path.join(repoRoot, lang.configuration)), `${lang.configuration} exists`);
+      const grammar = c.grammars.find((g) => g.language === l.id);
+      assert.equal(grammar?.scopeName, l.scopeName, `grammar of ${l.id}`);
+    }
+    for (const g of c.grammars) assert.ok(fs.existsSync(path.join(repoRoot, g.path)), `${g.path} exists`);
+  });
+
   it('activates late (no "*" or startup event), declares limited trust, and points at the bundle and icon', () => {
     assert.ok(!pkg.activationEvents?.some((e) => e === '*' || e === 'onStartupFinished'));
-    assert.ok(pkg.activationEvents?.every((e) => e.startsWith('workspaceContains:')));
+    const languageEvents = Object.values(languages).map((l) => `onLanguage:${l.id}`);
+    assert.ok(pkg.activationEvents?.every((e) => e.startsWith('workspaceContains:') || languageEvents.includes(e)), 'only file-pattern and our languages\' activation events');
+    for (const e of languageEvents) assert.ok(pkg.activationEvents?.includes(e), `activates on ${e}`);
     assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
     assert.equal(pkg.main, './dist/extension.js');
     assert.ok(pkg.icon && fs.existsSync(path.join(repoRoot, pkg.icon)));
