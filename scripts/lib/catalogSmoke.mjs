@@ -30,7 +30,8 @@ export async function runCatalogSmoke(page, screenshotDir, log = () => {}) {
   const catalog = page.locator('.pane-body .monaco-list-row');
   await page.locator('.pane-header', { hasText: 'Catalog' }).first().waitFor({ timeout: 20_000 });
   await catalog.filter({ hasText: 'Prompts' }).first().waitFor({ timeout: 30_000 });
-  const asset = catalog.filter({ hasText: '· approved' }).first();
+  // An asset row: its description starts with the version (approved ones show only that).
+  const asset = catalog.filter({ hasText: /\b\d+\.\d+\.\d+\b/ }).first();
   await asset.waitFor({ timeout: 10_000 });
   await shot('catalog');
 

@@ -4,6 +4,7 @@ import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnosticCodes } from '../core/diagnostics';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics';
+import { plural } from '../core/text/plural';
 
 /** A diagnostic with its file path made relative to the current directory (for display). */
 export interface ReportedDiagnostic extends Diagnostic {
@@ -26,8 +27,6 @@ export function summarise(diags: readonly Diagnostic[], files: number): Summary 
   }
   return s;
 }
-
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** `file:line:col severity code message` lines (1-based line and column) and a summary line. */
 export function formatText(diags: readonly ReportedDiagnostic[], summary: Summary, color: boolean): string {

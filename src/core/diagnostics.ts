@@ -27,6 +27,8 @@ export interface Fix {
   file?: string;
   /** Fixes that only maintainers should be offered (e.g. recomputing an approval digest). */
   maintainersOnly?: boolean;
+  /** A declare-input fix: whether it declares the input required or optional (the editor puts the one that fits first). */
+  declares?: 'required' | 'optional';
 }
 
 export interface RelatedInformation {

@@ -118,9 +118,7 @@ export interface Git {
   symbolicRef(dir: string, name: string): Promise<string | undefined>;
   /** Checks out `target`: a local branch (created or reset at `startPoint` only when `force`) or a detached commit. */
   checkout(dir: string, target: { branch: string; startPoint?: string } | { detach: string }, opts: { force?: boolean; remote?: string }): Promise<void>;
-  /** Fast-forwards the current branch to `rev`; fails when that is not a fast-forward or would overwrite local changes. */
-  fastForward(dir: string, rev: string, opts: { remote?: string }): Promise<void>;
-  /** Number of commits reachable from HEAD but from no remote branch or tag (work that a move could lose). */
+  /** Number of commits reachable from HEAD but from no remote branch or tag (what a move to the remote leaves behind). */
   localCommitCount(dir: string): Promise<number>;
   /** Discards an interrupted checkout of our own: removes a stale index.lock and resets the tree to HEAD. */
   repairWorkTree(dir: string, opts: { remote?: string }): Promise<void>;

@@ -335,11 +335,6 @@ export class NodeGit implements Git {
     await this.run(args, { cwd: dir, remote: opts.remote, network: opts.remote !== undefined });
   }
 
-  async fastForward(dir: string, rev: string, opts: { remote?: string }): Promise<void> {
-    if (rev.startsWith('-')) throw new GitError(`Refused revision ${rev}.`, 'refused');
-    await this.run(['merge', '--ff-only', '--no-edit', '--progress', rev], { cwd: dir, remote: opts.remote, network: opts.remote !== undefined });
-  }
-
   async localCommitCount(dir: string): Promise<number> {
     const out = await this.run(['rev-list', '--count', 'HEAD', '--not', '--remotes', '--tags'], { cwd: dir });
     return Number.parseInt(out.trim(), 10) || 0;

@@ -4,6 +4,8 @@ import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, Range, Severity } from '../core/diagnostics';
+import { quoteCodeSpans } from '../core/text/markdown';
+import { plural } from '../core/text/plural';
 import { openFolderLibrary } from '../node/openFolder';
 import { Disposable } from './lifecycle';
 
@@ -21,10 +23,11 @@ const deprecated = new Set(['deprecated-reference', 'deprecated-model', 'compone
 
 /**
  * One engine diagnostic as a vscode.Diagnostic: range 1:1, severity, source, and the code
- * linked to its row of the README's table (`codeHelp`).
+ * linked to its row of the README's table (`codeHelp`). Diagnostics are plain text in VS Code,
+ * so the messages' code spans (kept as written by the CLI) show as quotes.
  */
 export function toVscodeDiagnostic(d: Diagnostic, root: string, codeHelp: (code: string) => vscode.Uri | undefined): vscode.Diagnostic {
-  const out = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
+  const out = new vscode.Diagnostic(toRange(d.range), quoteCodeSpans(d.message), toSeverity(d.severity));
   out.source = 'genai-assets';
   const target = codeHelp(d.code);
   out.code = target ? { value: d.code, target } : d.code;
@@ -32,7 +35,7 @@ export function toVscodeDiagnostic(d: Diagnostic, root: string, codeHelp: (code:
   if (deprecated.has(d.code)) out.tags = [vscode.DiagnosticTag.Deprecated];
   if (d.related?.length) {
     out.relatedInformation = d.related.map(
-      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(nodePath.join(root, ...r.file.split('/'))), toRange(r.range)), r.message),
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(nodePath.join(root, ...r.file.split('/'))), toRange(r.range)), quoteCodeSpans(r.message)),
     );
   }
   return out;
@@ -151,7 +154,7 @@ export class WorkspaceValidator extends Disposable {
     this.hasRun = true;
     this.validated.fire();
     this.log.info(
-      `Validate Workspace: ${summary.libraries.length} librar${summary.libraries.length === 1 ? 'y' : 'ies'}, ${summary.files} files: ${summary.errors} errors, ${summary.warnings} warnings, ${summary.infos} infos in ${Math.round(performance.now() - started)} ms.`,
+      `Validate Workspace: ${plural(summary.libraries.length, 'library', 'libraries')}, ${plural(summary.files, 'file')}: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'info')} in ${Math.round(performance.now() - started)} ms.`,
     );
     return summary;
   }

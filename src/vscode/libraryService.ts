@@ -8,12 +8,14 @@ import * as vscode from 'vscode';
 import { GitError, UserError } from '../core/errors';
 import { librarySource, redactCredentials } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
-import { indexById, resolveReference } from '../core/library/references';
+import { evalCoverage } from '../core/library/references';
 import { openGitLibrary } from '../core/library/gitLibrary';
 import { joinInside } from '../core/library/load';
 import type { LibraryCacheDeps } from '../core/library/sync';
+import { ageText } from '../core/library/sync';
 import type { Asset, Catalog } from '../core/library/types';
 import type { Git, Log } from '../core/ports';
+import { plural } from '../core/text/plural';
 import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
 import { NodeGit } from '../node/git';
 import { FileLocker } from '../node/lock';
@@ -95,7 +97,6 @@ class CancellableGit implements Git {
   resolveCommit: Git['resolveCommit'] = (...a) => this.inner.resolveCommit(...a);
   symbolicRef: Git['symbolicRef'] = (...a) => this.inner.symbolicRef(...a);
   checkout: Git['checkout'] = (...a) => (this.check(), this.inner.checkout(...a));
-  fastForward: Git['fastForward'] = (...a) => (this.check(), this.inner.fastForward(...a));
   localCommitCount: Git['localCommitCount'] = (...a) => this.inner.localCommitCount(...a);
   repairWorkTree: Git['repairWorkTree'] = (...a) => this.inner.repairWorkTree(...a);
   lsTree: Git['lsTree'] = (...a) => this.inner.lsTree(...a);
@@ -125,25 +126,6 @@ export function parseLibrarySpec(spec: LibrarySpec, where?: string): LibrarySour
     },
     isAbsolutePath: (p) => nodePath.isAbsolute(p),
   });
-}
-
-/** Eval suites targeting each asset of a catalog (targets resolved against the same catalog). */
-export function evalCoverage(catalog: Catalog): Map<Asset, Asset[]> {
-  const byId = indexById(catalog.assets);
-  const out = new Map<Asset, Asset[]>();
-  for (const evalAsset of catalog.assets) {
-    if (evalAsset.kind !== 'eval') continue;
-    for (const r of evalAsset.references) {
-      if (r.field !== 'targets') continue;
-      if (r.ref.library !== undefined && r.ref.library !== catalog.library.name) continue;
-      const target = resolveReference(r.ref, byId).asset;
-      if (!target) continue;
-      const list = out.get(target) ?? [];
-      if (!list.includes(evalAsset)) list.push(evalAsset);
-      out.set(target, list);
-    }
-  }
-  return out;
 }
 
 /**
@@ -275,7 +257,7 @@ export class LibraryService extends Disposable {
               break;
             }
             opts.progress?.report({ message: `${libraryName(lib)} (${i + 1}/${targets.length})`, increment: targets.length ? 100 / targets.length : 100 });
-            const ok = await this.loadOne(lib, 'always', token);
+            const { ok } = await this.loadOne(lib, 'always', token);
             if (token.isCancellationRequested && lib.source?.kind === 'git') outcome.cancelled = true;
             if (ok) outcome.synced++;
             else outcome.failed++;
@@ -306,8 +288,9 @@ export class LibraryService extends Disposable {
           const st = await fsp.stat(source.path).catch(() => undefined);
           if (!st?.isDirectory()) throw new UserError(`${source.path} is not a folder; give the library's root folder.`);
         }
-        const ok = await this.loadOne(lib, 'if-missing', token ?? new vscode.CancellationTokenSource().token, false);
-        if (!ok) throw new UserError(lib.error ?? `The library could not be loaded; see the "GenAI Assets" log.`);
+        // A sync, not only a clone when missing: a clone left in the cache by an earlier add may be behind, or of a history since rewritten.
+        const loaded = await this.loadOne(lib, 'always', token ?? new vscode.CancellationTokenSource().token, false);
+        if (!loaded.ok) throw new UserError(loaded.reason ?? (token?.isCancellationRequested ? 'Adding was cancelled.' : 'The library could not be loaded; see the "GenAI Assets" log.'));
         const written: LibrarySpec = {};
         if (spec.name) written.name = spec.name;
         if (source.kind === 'git') written.url = spec.url!.trim();
@@ -408,13 +391,17 @@ export class LibraryService extends Disposable {
       if (lib.source) await this.loadOne(lib, 'if-missing', token);
     }
     const assets = next.reduce((n, l) => n + (l.catalog?.assets.length ?? 0), 0);
-    this.log.info(`Loaded ${next.length} librar${next.length === 1 ? 'y' : 'ies'} (${assets} assets) in ${Math.round(performance.now() - started)} ms (${why}).`);
+    this.log.info(`Loaded ${next.length} librar${next.length === 1 ? 'y' : 'ies'} (${plural(assets, 'asset')}) in ${Math.round(performance.now() - started)} ms (${why}).`);
   }
 
-  /** Loads (or syncs) one library into `lib`; returns false when it failed. With `publish` false, the list is not touched. */
-  private async loadOne(lib: LoadedLibrary, mode: 'if-missing' | 'always', token: vscode.CancellationToken, publish = true): Promise<boolean> {
+  /**
+   * Loads (or syncs) one library into `lib`; not ok when it failed (with the reason) or a sync was
+   * cancelled. A sync that failed is not ok even when the last good catalog is still shown. With
+   * `publish` false, the list is not touched.
+   */
+  private async loadOne(lib: LoadedLibrary, mode: 'if-missing' | 'always', token: vscode.CancellationToken, publish = true): Promise<{ ok: boolean; reason?: string }> {
     const source = lib.source;
-    if (!source) return false;
+    if (!source) return { ok: false, reason: lib.error };
     lib.status = mode === 'always' && source.kind === 'git' ? 'syncing' : 'loading';
     if (publish) this.fire();
     const started = performance.now();
@@ -447,24 +434,32 @@ export class LibraryService extends Disposable {
         const stale = !!lastError && (!opened.state.syncedAt || lastError.at > opened.state.syncedAt);
         if (stale && unreachable.has(lastError.failure)) lib.offlineSince ??= lastError.at;
         else if (!stale) lib.offlineSince = undefined;
-        for (const w of opened.warnings) this.log.warn(w.replace(/Run `genai-assets sync`[^.]*\./, 'Run "GenAI Assets: Sync Libraries" when it is reachable.'));
+        // A sync that failed is logged below as an error; its stale-catalog warning would say it twice.
+        if (!(stale && mode === 'always')) for (const w of opened.warnings) this.log.warn(w.replace('Run `genai-assets sync`', 'Run "GenAI Assets: Sync Libraries"'));
         lib.evalsByAsset = evalCoverage(opened.catalog);
         // A cancelled sync is the user's choice, not a failure: the previous commit stays, without an error.
         const cancelled = token.isCancellationRequested && mode === 'always';
         lib.error = stale && !cancelled ? `The last sync failed: ${lastError.message}` : undefined;
         lib.status = 'ready';
+        const ms = Math.round(performance.now() - started);
         if (cancelled) {
           this.log.info(`Sync of ${libraryName(lib)} cancelled; it stays at ${opened.commit.slice(0, 7)}.`);
-          return false;
+          return { ok: false };
         }
-        this.log.info(`${mode === 'always' ? 'Synced' : 'Loaded'} ${libraryName(lib)}: ${opened.catalog.assets.length} assets at ${opened.commit.slice(0, 7)} in ${Math.round(performance.now() - started)} ms.`);
-        return !(stale && mode === 'always');
+        if (stale && mode === 'always') {
+          // The catalog shown stays the last good one.
+          this.log.error(`Sync of ${libraryName(lib)} failed after ${ms} ms: ${lastError.message.replace(/\.?$/, '.')} It stays at ${opened.commit.slice(0, 7)} (${opened.catalog.assets.length} asset${opened.catalog.assets.length === 1 ? '' : 's'}), synced ${ageText(opened.state.syncedAt, new Date())}.`);
+          return { ok: false, reason: lastError.message };
+        }
+        const previous = opened.sync?.changed && opened.sync.previous ? ` (was ${opened.sync.previous.slice(0, 7)})` : '';
+        this.log.info(`${mode === 'always' ? 'Synced' : 'Loaded'} ${libraryName(lib)}: ${plural(opened.catalog.assets.length, 'asset')} at ${opened.commit.slice(0, 7)}${previous} in ${ms} ms.`);
+        return { ok: true };
       }
       lib.evalsByAsset = evalCoverage(lib.catalog);
       lib.error = undefined;
       lib.status = 'ready';
-      this.log.info(`Loaded ${libraryName(lib)}: ${lib.catalog.assets.length} assets in ${Math.round(performance.now() - started)} ms.`);
-      return true;
+      this.log.info(`Loaded ${libraryName(lib)}: ${plural(lib.catalog.assets.length, 'asset')} in ${Math.round(performance.now() - started)} ms.`);
+      return { ok: true };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       lib.error = message;
@@ -472,7 +467,7 @@ export class LibraryService extends Disposable {
       lib.status = lib.catalog ? 'ready' : 'error';
       this.log.error(`${libraryName(lib)}: ${message}`);
       if (!(e instanceof UserError)) this.log.error(e instanceof Error && e.stack ? e.stack : message);
-      return false;
+      return { ok: false, reason: message };
     } finally {
       if (publish) this.fire();
     }

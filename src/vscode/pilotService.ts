@@ -5,6 +5,7 @@ import * as semver from 'semver';
 import * as vscode from 'vscode';
 import type { Diagnostic, Fix } from '../core/diagnostics';
 import { UserError } from '../core/errors';
+import { plural } from '../core/text/plural';
 import { folderSource } from '../core/library/load';
 import type { FileSource } from '../core/library/load';
 import { gitSource } from '../core/library/gitSource';
@@ -369,7 +370,7 @@ export class PilotService extends Disposable {
     }
     this.statuses.set(dir, status);
     if (this.published.has(dir)) await this.publish(status);
-    this.log.info(`Checked pilot ${status.pilot?.manifest.name ?? dir}: ${status.components.length} components, ${status.diagnostics.length} findings${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`);
+    this.log.info(`Checked pilot ${status.pilot?.manifest.name ?? dir}: ${plural(status.components.length, 'component')}, ${plural(status.diagnostics.length, 'finding')}${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`);
     this.changed.fire(status);
     return status;
   }

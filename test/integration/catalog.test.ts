@@ -39,7 +39,7 @@ describe('catalog view', () => {
     assert.match(root[0].item.contextValue ?? '', /^library/);
   });
 
-  it('groups by kind (Prompts, Eval suites, Modules, Templates) and shows every asset with title, "version · status", a kind icon and a context value', async () => {
+  it('groups by kind (Prompts, Eval suites, Modules, Templates) and shows every asset with title, its version (and status unless approved), a kind icon and a context value', async () => {
     const [lib] = await rows(a);
     const groups = await rows(a, lib.node);
     const kinds = ['prompt', 'eval', 'module', 'template'].filter((k) => expected.assets.some((x) => x.kind === k));
@@ -56,7 +56,7 @@ describe('catalog view', () => {
       assert.deepEqual(shown.map((r) => r.label).sort(), assetsOfKind.map((x) => x.title).sort());
       for (const r of shown) {
         const asset = assetsOfKind.find((x) => x.title === r.label)!;
-        assert.equal(r.description, `${asset.version} · ${asset.status}`);
+        assert.equal(r.description, asset.status === 'approved' ? asset.version : `${asset.version} · ${asset.status}`, 'the status in words only when not approved');
         assert.match(r.item.contextValue ?? '', /^asset(;history)?$/);
         assert.equal((r.item.iconPath as vscode.ThemeIcon).id, icons[k]);
         assert.equal(r.item.resourceUri?.scheme, 'genai-assets-asset');
@@ -69,7 +69,7 @@ describe('catalog view', () => {
   it('colours the icon by status and gives a Markdown tooltip with id, owners, tags, model, inputs, eval suites and commit', async () => {
     const shown = await assetRows(a);
     const colours = new Set<string>();
-    for (const r of shown) colours.add(`${r.description!.split(' · ')[1]}=${((r.item.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id}`);
+    for (const r of shown) colours.add(`${new URLSearchParams(r.item.resourceUri!.query).get('status')}=${((r.item.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id}`);
     for (const c of colours) assert.match(c, /^(approved=charts\.green|draft=charts\.yellow|review=charts\.yellow|deprecated=disabledForeground)$/);
     const prompt = expected.assets.find((x) => x.kind === 'prompt' && x.status === 'approved' && x.owners.length && x.inputs.length)!;
     assert.ok(prompt, 'the sample has an approved prompt with owners and inputs');
@@ -102,7 +102,7 @@ describe('catalog view', () => {
     await vscode.commands.executeCommand('genaiAssets.filterByStatus', 'approved');
     let shown = await assetRows(a);
     assert.equal(shown.length, expected.assets.filter((x) => x.status === 'approved').length);
-    assert.ok(shown.every((r) => r.description!.endsWith('· approved')));
+    assert.ok(shown.every((r) => new URLSearchParams(r.item.resourceUri!.query).get('status') === 'approved' && !r.description!.includes(' · ')));
     assert.equal(a.catalogView.description, 'status: approved');
 
     const tag = expected.assets.flatMap((x) => x.tags)[0];
@@ -154,11 +154,15 @@ describe('catalog view', () => {
 
     await vscode.commands.executeCommand('genaiAssets.groupByOwner');
     groups = await rows(a, lib.node);
+    // Owners by display name (`Name <email>` shows Name), the full owner in the tooltip.
     const owners = [...new Set(expected.assets.flatMap((x) => x.owners))].sort((x, y) => x.localeCompare(y));
+    assert.ok(owners.some((o) => o.includes('<')), 'the sample has an owner written Name <email>');
     assert.deepEqual(
       groups.map((g) => g.label).filter((l) => l !== '(no owner)'),
-      owners,
+      owners.map((o) => o.replace(/\s*<[^>]*>$/, '')),
     );
+    const named = groups.find((g) => g.label !== '(no owner)' && owners.find((o) => o.includes('<') && o.startsWith(g.label)))!;
+    assert.match(String(named.item.tooltip), /<[^>]+@[^>]+>$/);
 
     await vscode.commands.executeCommand('genaiAssets.groupByKind');
     groups = await rows(a, lib.node);

@@ -87,15 +87,15 @@ describe('editor intelligence', () => {
   it('typing an undeclared variable into a fixture prompt shows undefined-variable within a second, at its range; fixing it clears it', async () => {
     const uri = vscode.Uri.file(path.join(repoRoot(), 'test', 'fixtures', 'vscode', 'problems-workspace', 'known-problems', 'greeting', 'greeting.prompt'));
     const editor = await vscode.window.showTextDocument(uri);
-    await diagnosticsWhen(uri, has('undefined-variable', '`nmae`'), 'the fixture\'s own undefined-variable on open');
+    await diagnosticsWhen(uri, has('undefined-variable', "'nmae'"), 'the fixture\'s own undefined-variable on open');
     await waitFor('the prompt checked with its library', () => a.editor.lastRunOf(uri));
     const line = 6;
     const end = editor.document.lineAt(line).text.length;
-    const typed = diagnosticsWhen(uri, has('undefined-variable', '`place`'), 'undefined-variable for `place`');
+    const typed = diagnosticsWhen(uri, has('undefined-variable', "'place'"), 'undefined-variable for `place`');
     const t0 = performance.now();
     assert.ok(await editor.edit((b) => b.insert(new vscode.Position(line, end), ' Welcome to {{place}}.')));
     const t1 = await typed;
-    const d = ours(uri).find((x) => x.message.includes('`place`'))!;
+    const d = ours(uri).find((x) => x.message.includes("'place'"))!;
     assert.deepEqual(rangeOf(d), [line, end + 14, line, end + 19]);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(String((d.code as { target: vscode.Uri }).target.fragment), /^L\d+$/, 'the code links to its row of the README table');
@@ -104,10 +104,10 @@ describe('editor intelligence', () => {
     note(`keystroke to undefined-variable in greeting.prompt: ${(t1 - t0).toFixed(0)} ms as the test sees it; ${inside.toFixed(0)} ms from the change event to the diagnostics handed to VS Code (200 ms of it the typing pause)`);
     assert.ok(inside < 1000, `the diagnostics took ${inside.toFixed(0)} ms from the keystroke`);
     // Fixing the name clears it; the fixture's own problem stays.
-    const cleared = diagnosticsWhen(uri, lacks('undefined-variable', '`place`'), 'the cleared diagnostic');
+    const cleared = diagnosticsWhen(uri, lacks('undefined-variable', "'place'"), 'the cleared diagnostic');
     assert.ok(await editor.edit((b) => b.replace(new vscode.Range(line, end + 14, line, end + 19), 'nmae')));
     await cleared;
-    assert.ok(has('undefined-variable', '`nmae`')(ours(uri)));
+    assert.ok(has('undefined-variable', "'nmae'")(ours(uri)));
   });
 
   it('changing a prompt\'s input updates the diagnostics of the eval suite that targets it (not open)', async () => {
@@ -116,13 +116,13 @@ describe('editor intelligence', () => {
     const editor = await vscode.window.showTextDocument(prompt);
     await waitFor('the prompt checked with its library', () => a.editor.lastRunOf(prompt));
     assert.ok(lacks('eval-vars-mismatch')(ours(suite)));
-    const renamed = diagnosticsWhen(suite, has('eval-vars-mismatch', 'does not give `issue`'), 'eval-vars-mismatch on the suite');
+    const renamed = diagnosticsWhen(suite, has('eval-vars-mismatch', "does not give 'issue'"), 'eval-vars-mismatch on the suite');
     const text = editor.document.getText();
     assert.ok(await editor.edit((b) => b.replace(new vscode.Range(new vscode.Position(0, 0), editor.document.positionAt(text.length)), text.replace(/\bticket\b/g, 'issue'))));
     await renamed;
     const found = ours(suite);
-    assert.ok(found.some((d) => d.message.includes('`ticket` is not an input of summarize')), found.map((d) => d.message).join('\n'));
-    const related = found.find((d) => d.message.includes('does not give `issue`'))!.relatedInformation ?? [];
+    assert.ok(found.some((d) => d.message.includes("'ticket' is not an input of summarize")), found.map((d) => d.message).join('\n'));
+    const related = found.find((d) => d.message.includes("does not give 'issue'"))!.relatedInformation ?? [];
     assert.equal(related[0]?.location.uri.fsPath, prompt.fsPath, 'related information points at the prompt');
     // Undoing the rename clears the suite again.
     const back = diagnosticsWhen(suite, lacks('eval-vars-mismatch'), 'the suite clean again');
@@ -141,12 +141,12 @@ describe('editor intelligence', () => {
       await settled(a, 'the git library');
       const uri = vscode.Uri.from({ scheme: 'genai-assets-library', authority: lib.key, path: '/broken/broken.prompt' });
       await vscode.window.showTextDocument(uri);
-      await diagnosticsWhen(uri, has('undefined-variable', '`city`'), 'undefined-variable in the clone\'s prompt');
-      const d = ours(uri).find((x) => x.message.includes('`city`'))!;
+      await diagnosticsWhen(uri, has('undefined-variable', "'city'"), 'undefined-variable in the clone\'s prompt');
+      const d = ours(uri).find((x) => x.message.includes("'city'"))!;
       assert.deepEqual(rangeOf(d), [6, 22, 6, 26]);
       // A read-only document takes no edits: no quick fix is offered.
       const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-      assert.deepEqual(actions.filter((x) => /Declare input/.test(x.title)), []);
+      assert.deepEqual(actions.filter((x) => /^Declare /.test(x.title)), []);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await resetSettings();
@@ -188,7 +188,7 @@ describe('editor intelligence', () => {
   it('quick fixes: declare a missing input, remove an unused one, rename an unknown field', async () => {
     write(lib, 'fixes/p.prompt', '---\nmodel: openai/gpt-4o-mini\nconfg:\n  temperature: 0.2\ninput:\n  schema:\n    topic: string\n    spare: string\n---\nWrite about {{topic}} for {{audience}}.\n');
     const uri = file('fixes/p.prompt');
-    let text = await applyFix(uri, 'undefined-variable', 'Declare input audience');
+    let text = await applyFix(uri, 'undefined-variable', 'Declare as required input audience');
     assert.equal(text, '---\nmodel: openai/gpt-4o-mini\nconfg:\n  temperature: 0.2\ninput:\n  schema:\n    topic: string\n    spare: string\n    audience: string\n---\nWrite about {{topic}} for {{audience}}.\n');
     await diagnosticsWhen(uri, lacks('undefined-variable'), 'undefined-variable gone');
     text = await applyFix(uri, 'unused-variable', 'Remove unused input spare');
@@ -212,6 +212,77 @@ describe('editor intelligence', () => {
     write(lib, 'bare/asset.yaml', 'title: Bare\n');
     text = await applyFix(file('bare/asset.yaml'), 'schema', /^Add the required fields/);
     assert.equal(text, 'title: Bare\nkind: prompt\nversion: 0.1.0\nstatus: draft\n');
+  });
+
+  it('a prompt that eval suites cover: "Declare as optional input" first and preferred, and applying it adds nothing in the suite; the suite offers to add the var (issue 16, item 4)', async () => {
+    const covered = fs.mkdtempSync(path.join(os.tmpdir(), 'genai-covered-'));
+    fs.cpSync(path.join(repoRoot(), 'test', 'fixtures', 'editor', 'eval-covered'), covered, { recursive: true });
+    const at = (rel: string): vscode.Uri => vscode.Uri.file(path.join(covered, ...rel.split('/')));
+    const prompt = at('triage/triage.prompt');
+    const suite = at('triage-evals/promptfooconfig.yaml');
+    /** The quick fixes VS Code shows for the first diagnostic `code` of `uri`, in its order, with the fix-all rows left out. */
+    const shown = async (uri: vscode.Uri, code: string): Promise<vscode.CodeAction[]> => {
+      await diagnosticsWhen(uri, has(code), `${code} in ${path.basename(uri.fsPath)}`);
+      const d = ours(uri).find((x) => codeOf(x) === code)!;
+      const all = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+      return all.filter((x) => !x.title.startsWith('Fix all'));
+    };
+    /** Waits for the check of the document's current version. */
+    const checked = (doc: vscode.TextDocument) => waitFor(`${path.basename(doc.uri.fsPath)} v${doc.version} checked`, () => a.editor.lastRunOf(doc.uri)?.version === doc.version);
+    try {
+      const doc = await vscode.workspace.openTextDocument(prompt);
+      await vscode.window.showTextDocument(doc);
+      const original = doc.getText();
+      await checked(doc);
+      let actions = await shown(prompt, 'undefined-variable');
+      assert.deepEqual(
+        actions.map((x) => [x.title, x.isPreferred ?? false]),
+        [
+          ['Declare as optional input handlerName', true],
+          ['Declare as required input handlerName', false],
+        ],
+      );
+      assert.ok(lacks('eval-vars-mismatch')(ours(suite)), 'the suite is clean to begin with');
+      assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+      assert.match(doc.getText(), /^ {4}handlerName\?: string$/m);
+      await checked(doc);
+      await diagnosticsWhen(prompt, lacks('undefined-variable'), 'undefined-variable gone');
+      assert.deepEqual(ours(suite).map((d) => `${codeOf(d)} ${d.message}`), [], 'no diagnostic in the suite');
+
+      // Declared required instead, each of the suite's three test cases lacks it; its fix adds the var to all three.
+      const editor = await vscode.window.showTextDocument(doc);
+      assert.ok(await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original)));
+      await diagnosticsWhen(prompt, has('undefined-variable'), 'the prompt as it was');
+      actions = await shown(prompt, 'undefined-variable');
+      assert.ok(await vscode.workspace.applyEdit(actions.find((x) => x.title === 'Declare as required input handlerName')!.edit!));
+      await checked(doc);
+      await diagnosticsWhen(suite, (l) => l.filter((d) => codeOf(d) === 'eval-vars-mismatch').length === 3, 'three eval-vars-mismatch in the suite');
+      const suiteDoc = await vscode.workspace.openTextDocument(suite);
+      await vscode.window.showTextDocument(suiteDoc);
+      actions = await shown(suite, 'eval-vars-mismatch');
+      assert.deepEqual(
+        actions.map((x) => [x.title, x.isPreferred ?? false]),
+        [["Add handlerName to the tests' vars", true]],
+      );
+      assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+      assert.equal((suiteDoc.getText().match(/^ +handlerName: ""$/gm) ?? []).length, 2, suiteDoc.getText());
+      assert.match(suiteDoc.getText(), /\{ ticket: My password expired\., handlerName: "" \}/);
+      await diagnosticsWhen(suite, lacks('eval-vars-mismatch'), 'the suite clean again');
+
+      // A prompt no suite covers: the required declaration stays first.
+      await vscode.window.showTextDocument(at('solo/solo.prompt'));
+      actions = await shown(at('solo/solo.prompt'), 'undefined-variable');
+      assert.deepEqual(
+        actions.map((x) => [x.title, x.isPreferred ?? false]),
+        [
+          ['Declare as required input handlerName', true],
+          ['Declare as optional input handlerName', false],
+        ],
+      );
+    } finally {
+      await revertAndCloseAll();
+      fs.rmSync(covered, { recursive: true, force: true });
+    }
   });
 
   it('recomputing an approval digest is offered in maintainer mode only', async () => {
@@ -335,7 +406,7 @@ describe('editor intelligence', () => {
       for (let round = 0; round < 3; round++) {
         const word = `unknownThing${round}`;
         const line = editor.document.lineCount - 2;
-        const shown = diagnosticsWhen(uri, has('undefined-variable', `\`${word}\``), `${word} reported`);
+        const shown = diagnosticsWhen(uri, has('undefined-variable', `'${word}'`), `${word} reported`);
         const t0 = performance.now();
         await editor.edit((b) => b.insert(new vscode.Position(line, 0), `{{${word}}} `));
         figures.push((await shown) - t0);

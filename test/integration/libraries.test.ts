@@ -1,4 +1,4 @@
-// Libraries from git: Add Library (file:// repository made here), Sync, status bar, Show History, a refused ext:: URL, a failing remote, Remove.
+// Libraries from git: Add Library (file:// repository made here), Sync, status bar, Show History, a refused ext:: URL, a failing remote, Remove; a history rewritten at the same URL.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -54,7 +54,7 @@ describe('git libraries', () => {
     const shown = await assetRows(a);
     assert.deepEqual(
       shown.map((r) => [r.label, r.description, r.item.contextValue]),
-      [['Hello', '1.0.0 · approved', 'asset;history']],
+      [['Hello', '1.0.0', 'asset;history']],
     );
     // Opening shows the clone's file read-only (the cache is never edited by accident).
     await vscode.commands.executeCommand('genaiAssets.openAsset', shown[0].node);
@@ -76,7 +76,7 @@ describe('git libraries', () => {
       const s = await assetRows(a);
       return s.length === 2 ? s : undefined;
     });
-    assert.deepEqual(shown.map((r) => `${r.label} ${r.description}`).sort(), ['Farewell 0.2.0 · draft', 'Hello 1.0.0 · approved']);
+    assert.deepEqual(shown.map((r) => `${r.label} ${r.description}`).sort(), ['Farewell 0.2.0 · draft', 'Hello 1.0.0']);
     assert.equal(a.libraries.libraries[0].commit, head);
     assert.match(a.statusBar.text, new RegExp(`^\\$\\(repo\\) ${name} ${head.slice(0, 7)} · \\d+ seconds? ago$`));
     assert.equal(a.statusBar.command, 'genaiAssets.syncLibraries');
@@ -139,5 +139,95 @@ describe('git libraries', () => {
       return r.length === 1 && a.libraries.state === 'ready' ? r : undefined;
     });
     assert.match(root[0].description ?? '', / · sample$/);
+  });
+});
+
+/** The "GenAI Assets" log so far (its file is under the extension's log folder, or beside it, depending on the VS Code version). */
+function logText(logUri: vscode.Uri): string {
+  let text = '';
+  for (const dir of [logUri.fsPath, path.dirname(logUri.fsPath)]) {
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (/GenAI Assets\.log$/.test(f)) text += fs.readFileSync(path.join(dir, f), 'utf8');
+  }
+  return text;
+}
+
+/** Replaces the history of `dir`'s main branch with one unrelated root commit holding a library of `prompts`; returns that commit. */
+function recreate(dir: string, name: string, prompts: string[]): string {
+  git(dir, 'checkout', '-q', '--orphan', 'recreated');
+  git(dir, 'rm', '-rq', '--cached', '.');
+  for (const f of fs.readdirSync(dir)) if (f !== '.git') fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  write(dir, 'library.yaml', `name: ${name}\ndescription: Re-created at the same URL.\npolicy:\n  requireApproval: false\n`);
+  for (const p of prompts) {
+    write(dir, `${p}/asset.yaml`, `kind: prompt\nversion: 2.0.0\nstatus: approved\ntitle: ${p[0].toUpperCase()}${p.slice(1)}\nowners: [test-team]\nentry: ${p}.prompt\n`);
+    write(dir, `${p}/${p}.prompt`, '---\nmodel: openai/gpt-4o-mini\n---\nSay something.\n');
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'Re-create the library');
+  git(dir, 'branch', '-q', '-M', 'recreated', 'main');
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+describe('a git library whose remote history was rewritten', () => {
+  let a: GenAiAssetsApi;
+  let repo: { dir: string; url: string };
+  const name = 'rw-lib';
+  const moved = (): string => `${repo.dir}-moved`;
+
+  before(async () => {
+    a = await api();
+    await resetSettings();
+    await settled(a);
+    repo = makeGitLibrary(name);
+  });
+
+  after(async () => {
+    if (fs.existsSync(moved())) fs.renameSync(moved(), repo.dir);
+    await resetSettings();
+    await waitFor('the sample library to come back', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].origin === 'sample' && a.libraries.libraries[0].status === 'ready');
+    fs.rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('Sync follows the re-created history: the new catalog, the new commit, and a log line that says so', async () => {
+    const added = await vscode.commands.executeCommand<{ added: boolean; assets?: number; error?: string }>('genaiAssets.addLibrary', { name, url: repo.url });
+    assert.deepEqual(added, { added: true, name, assets: 1 });
+    await waitFor('the git library', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].status === 'ready' && a.libraries.libraries[0].configuredName === name);
+    const old = a.libraries.libraries[0].commit!;
+    const head = recreate(repo.dir, name, ['alpha', 'beta']);
+    const outcome = await vscode.commands.executeCommand<{ synced: number; failed: number; cancelled: boolean }>('genaiAssets.syncLibraries');
+    assert.deepEqual(outcome, { synced: 1, failed: 0, cancelled: false }, a.libraries.libraries[0].error);
+    const lib = a.libraries.libraries[0];
+    assert.equal(lib.commit, head);
+    assert.equal(lib.error, undefined);
+    assert.deepEqual((await assetRows(a)).map((r) => r.label).sort(), ['Alpha', 'Beta']);
+    await waitFor('the sync in the log', () => logText(a.logUri).includes(`Synced ${name}: 2 assets at ${head.slice(0, 7)} (was ${old.slice(0, 7)})`));
+  });
+
+  it('Add Library of a URL whose clone is in the cache syncs it: re-added after a rewrite, it shows the new catalog', async () => {
+    const [root] = await rows(a);
+    assert.equal(await vscode.commands.executeCommand('genaiAssets.removeLibrary', root.node), true);
+    await waitFor('the library to go', () => !a.libraries.libraries.some((l) => l.configuredName === name));
+    const head = recreate(repo.dir, name, ['gamma']);
+    const added = await vscode.commands.executeCommand<{ added: boolean; assets?: number; error?: string }>('genaiAssets.addLibrary', { name, url: repo.url });
+    assert.deepEqual(added, { added: true, name, assets: 1 });
+    const lib = await waitFor('the re-added library', () => a.libraries.libraries.find((l) => l.configuredName === name && l.status === 'ready'));
+    assert.equal(lib.commit, head);
+    assert.deepEqual((await assetRows(a)).map((r) => r.label), ['Gamma']);
+  });
+
+  it('Add Library of a URL whose sync fails is a failure with the reason, not "Added library", even with a clone in the cache', async () => {
+    const [root] = await rows(a);
+    assert.equal(await vscode.commands.executeCommand('genaiAssets.removeLibrary', root.node), true);
+    await waitFor('the library to go', () => !a.libraries.libraries.some((l) => l.configuredName === name));
+    fs.renameSync(repo.dir, moved());
+    const added = await vscode.commands.executeCommand<{ added: boolean; error?: string }>('genaiAssets.addLibrary', { name, url: repo.url });
+    assert.equal(added.added, false);
+    assert.match(added.error ?? '', /^Library not added: file:\/\/.*(does not appear to be a git repository|Could not read from remote repository).*Check the URL/);
+    assert.deepEqual(vscode.workspace.getConfiguration('genaiAssets').get('libraries'), []);
+    const log = await waitFor('the failed sync in the log', () => {
+      const t = logText(a.logUri);
+      return t.lastIndexOf(`Sync of ${name} failed`) > t.lastIndexOf(`Added library ${name}`) ? t : undefined;
+    });
+    assert.match(log.slice(log.lastIndexOf(`Sync of ${name} failed`)), /^Sync of rw-lib failed after \d+ ms: file:\/\/.*It stays at [0-9a-f]{7} \(1 asset\), synced \d+ seconds? ago\./);
   });
 });

@@ -231,12 +231,13 @@ describe('pilots', () => {
     assert.equal(a.inputs.active, undefined, 'the quick input is gone');
   });
 
-  it('Pilots view: each pilot with its components, "version · status" and the modified / outdated / deprecated markers', async () => {
+  it('Pilots view: each pilot with its components, short descriptions (the newer version as an arrow, markers in a word) and the details in tooltips', async () => {
     await vscode.commands.executeCommand('genaiAssets.refreshPilots');
     const pilot = a.pilots.getChildren().find((p): p is PilotInfo => p.type === 'pilot' && p.name === 'drifted-pilot');
     assert.ok(pilot, 'drifted-pilot is listed');
     const item = a.pilots.getTreeItem(pilot);
-    assert.equal(item.description, 'starter@^1.0 · 4 components · 4 need attention');
+    assert.equal(item.description, '4 need attention');
+    assert.match(tooltipText(item), /Template: starter@\^1\.0[\s\S]*Components \(4\)/);
     assert.equal(item.contextValue, 'pilot');
     assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const children = a.pilots.getChildren(pilot) as PilotComponentNode[];
@@ -245,11 +246,13 @@ describe('pilots', () => {
       return [ti.label, ti.description, ti.contextValue];
     });
     assert.deepEqual(shown, [
-      ['greet', '1.0.0 · superseded · outdated (1.1.0)', 'pilotComponent;updatable;inLibrary'],
-      ['summarize', '1.4.0 · approved · outdated (2.0.0)', 'pilotComponent;updatable;inLibrary'],
-      ['old-greet', '0.9.0 · deprecated (use greet@^1.1)', 'pilotComponent;updatable;inLibrary'],
-      ['text-utils', '1.2.0 · approved · modified', 'pilotComponent;updatable;inLibrary'],
+      ['greet', '1.0.0 → 1.1.0', 'pilotComponent;updatable;inLibrary'],
+      ['summarize', '1.4.0 → 2.0.0', 'pilotComponent;updatable;inLibrary'],
+      ['old-greet', '0.9.0 · deprecated', 'pilotComponent;updatable;inLibrary'],
+      ['text-utils', '1.2.0 · modified', 'pilotComponent;updatable;inLibrary'],
     ]);
+    assert.match(tooltipText(a.pilots.getTreeItem(children[2])), /Replaced by `greet@\^1\.1`/);
+    assert.match(tooltipText(a.pilots.getTreeItem(children[1])), /Update available: 2\.0\.0/);
     const utils = a.pilots.getTreeItem(children[3]);
     assert.match(tooltipText(utils), /Edited locally: lib\/text-utils\/utils\.py/);
     assert.equal((utils.iconPath as vscode.ThemeIcon).id, 'package');

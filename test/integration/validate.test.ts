@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GenAiAssetsApi } from '../../src/extension';
-import { api, repoRoot, waitFor } from './helpers';
+import { api, repoRoot, tooltipText, waitFor } from './helpers';
 
 describe('Validate Workspace and Pilots', () => {
   let a: GenAiAssetsApi;
@@ -29,7 +29,7 @@ describe('Validate Workspace and Pilots', () => {
     assert.deepEqual([undefinedVar.range.start.line, undefinedVar.range.start.character, undefinedVar.range.end.line, undefinedVar.range.end.character], [6, 15, 6, 19]);
     assert.equal(undefinedVar.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(undefinedVar.source, 'genai-assets');
-    assert.match(undefinedVar.message, /`nmae` is used but not declared/);
+    assert.match(undefinedVar.message, /'nmae' is used but not declared/, 'code spans show as quotes (diagnostics are plain text)');
     const target = (undefinedVar.code as { target: vscode.Uri }).target;
     assert.equal(target.fsPath, path.join(repoRoot(), 'README.md'));
     assert.match(target.fragment, /^L\d+$/);
@@ -55,12 +55,13 @@ describe('Validate Workspace and Pilots', () => {
     );
   });
 
-  it('lists the workspace\'s pilots by their pilot.yaml: name, template and component count', async () => {
+  it('lists the workspace\'s pilots by their pilot.yaml: name and component count (the template in the tooltip)', async () => {
     await vscode.commands.executeCommand('genaiAssets.refreshPilots');
     const pilot = await waitFor('the demo pilot', () => a.pilots.getChildren().find((p) => p.type === 'pilot' && p.name === 'demo-pilot'));
     const item = a.pilots.getTreeItem(pilot);
     assert.equal(item.label, 'demo-pilot');
-    assert.equal(item.description, 'claims-assistant-pilot@^1.1 · 2 components');
+    assert.equal(item.description, '2 components');
+    assert.match(tooltipText(item), /Template: claims-assistant-pilot@\^1\.1/);
     assert.equal(item.contextValue, 'pilot');
     assert.equal(item.command?.command, 'vscode.open');
     assert.equal((item.command?.arguments?.[0] as vscode.Uri).fsPath, path.join(fixture.fsPath, 'pilots', 'demo-pilot', 'pilot.yaml'));

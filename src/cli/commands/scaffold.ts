@@ -7,6 +7,7 @@ import { checkPilotName, planScaffold, resolveComponents, resolveTemplate } from
 import type { SelectedComponent } from '../../core/scaffold/plan';
 import { checkParameters } from '../../core/library/parameters';
 import type { ParameterSpec } from '../../core/library/parameters';
+import { plural } from '../../core/text/plural';
 import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
@@ -125,7 +126,7 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
       `Created pilot ${args.name} in ${shownValue(shown(io, out))} from ${shownValue(`${template.asset.id} ${template.asset.version} (${catalog.library.name}`)}${/^[0-9a-f]{40}/.test(lib.commit) ? ` at ${lib.commit.slice(0, 12)}` : ''}):`,
     ];
     for (const c of components) lines.push(`  ${shownValue(`${c.asset.id} ${c.asset.version} (${c.asset.kind})${reasonText(c)} -> ${plan.folders.get(c.asset.id)}/`)}`);
-    lines.push(`${plan.files.length} files written in ${Date.now() - started} ms. Next: cd ${shown(io, out)} && genai-assets verify .`);
+    lines.push(`${plural(plan.files.length, 'file')} written in ${Date.now() - started} ms. Next: cd ${shown(io, out)} && genai-assets verify .`);
     io.out(lines.join('\n') + '\n');
     return exitCodes.clean;
   } finally {

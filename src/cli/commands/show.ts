@@ -3,6 +3,7 @@
 import { UserError } from '../../core/errors';
 import { indexById, parseReference, referenceTo, resolveReference } from '../../core/library/references';
 import type { Asset, Catalog } from '../../core/library/types';
+import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { shownValue as v } from '../output';
@@ -106,7 +107,7 @@ export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo
   }
   if (asset.kind === 'prompt') lines.push('', `Eval suites: ${evals.length ? evals.map((e) => v(`${e.id}@${e.version}`)).join(', ') : 'none'}`);
   lines.push('', 'Files:', ...asset.files.map((f) => `  ${v(f)}`));
-  lines.push('', `Problems: ${asset.problems.errors} errors, ${asset.problems.warnings} warnings, ${asset.problems.infos} infos`);
+  lines.push('', `Problems: ${plural(asset.problems.errors, 'error')}, ${plural(asset.problems.warnings, 'warning')}, ${plural(asset.problems.infos, 'info')}`);
   for (const d of diags) lines.push(`  ${v(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${v(d.message)}`);
   if (history) {
     lines.push('', 'History:');

@@ -6,6 +6,7 @@ import type { LibrarySource } from '../../core/library/source';
 import { openGitLibrary } from '../../core/library/gitLibrary';
 import { syncLibrary } from '../../core/library/sync';
 import type { Git, Locker } from '../../core/ports';
+import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { defaultCacheDir, engineStamp, libraryFromArgument, libraryFromSpec, nodeCacheDeps, readCliConfig } from '../libraries';
@@ -13,7 +14,8 @@ import { defaultCacheDir, engineStamp, libraryFromArgument, libraryFromSpec, nod
 export const syncHelp = `Usage: genai-assets sync [--library URL] [--ref REF]
 
 Clones git libraries into the cache on first use, then fetches them and moves them to their
-ref (a fast-forward for branches). Without --library, syncs every git library of
+ref. The cache mirrors the remote: a branch whose history was rewritten is followed, and edits
+made in the cache are discarded. Without --library, syncs every git library of
 genai-assets.yaml (or $GENAI_ASSETS_CONFIG).
 
 Options:
@@ -72,7 +74,7 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
       // Sync refreshes the catalog-level index (what list and the catalog read); checks run where diagnostics are shown.
       const opened = await openGitLibrary(cacheDeps, src, { cacheDir, sync: 'never', engine: deps.engine ?? engineStamp(), level: 'catalog' });
       const c = opened.cache;
-      io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${opened.catalog.assets.length} assets, ${c.stores} file${c.stores === 1 ? '' : 's'} parsed, ${c.hits} from the index cache.\n`);
+      io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${plural(opened.catalog.assets.length, 'asset')}, ${plural(c.stores, 'file')} parsed, ${c.hits} from the index cache.\n`);
       for (const w of [...r.warnings, ...opened.warnings]) io.err(`warning: ${w}\n`);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

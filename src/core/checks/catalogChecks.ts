@@ -3,7 +3,7 @@
 import picomatch from 'picomatch';
 import { diag } from '../diagnostics';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
-import type { InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
+import type { EvalTest, InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
 import { approvalRequired, assetDigest } from '../library/digest';
 import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
 import type { Resolution } from '../library/references';
@@ -322,6 +322,23 @@ const typeOk: Record<InputType, (v: unknown) => boolean> = {
   any: () => true,
 };
 
+/** A var name as a YAML key: plain when it can be, else quoted. */
+function yamlKey(name: string): string {
+  return /^[A-Za-z_][\w.-]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** A value for a new var, as flow YAML: the prompt's sample when it has a short one of the right type, else an empty one of the input's type. */
+function sampleValue(input: InputDecl, samples: readonly Record<string, unknown>[] | undefined): string {
+  for (const s of samples ?? []) {
+    const v = s[input.name];
+    if (v === undefined || !typeOk[input.type](v)) continue;
+    const text = JSON.stringify(v);
+    if (text !== undefined && text.length <= 60) return text;
+  }
+  const empty: Record<InputType, string> = { string: '""', number: '0', integer: '0', boolean: 'false', object: '{}', array: '[]', null: 'null', any: '""' };
+  return empty[input.type];
+}
+
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -348,14 +365,25 @@ function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagno
 function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuite']>, prompt: ParsedFile, target: Asset, out: Diagnostic[]): void {
   const inputs = new Map<string, InputDecl>(prompt.inputs!.map((i) => [i.name, i]));
   const related = (i: InputDecl | undefined) => [{ file: prompt.path, range: i?.range ?? zero, message: i ? `\`${i.name}\` is declared here` : `Inputs of ${target.id}` }];
+  const lacking = (test: EvalTest, name: string) => !test.opaqueVars && !suite.defaultVars.includes(name) && !test.vars.some((v) => v.name === name);
+  // One fix per input, shared by its diagnostics: the var added to every test case that lacks it.
+  const addVar = new Map<string, Fix[] | undefined>();
+  const addVarFixes = (input: InputDecl): Fix[] | undefined => {
+    if (addVar.has(input.name)) return addVar.get(input.name);
+    const entry = `${yamlKey(input.name)}: ${sampleValue(input, prompt.samples)}`;
+    const edits = suite.tests.flatMap((t) => (t.newVar && lacking(t, input.name) ? [{ range: t.newVar.range, newText: (t.newVar.header ?? '') + t.newVar.indent + t.newVar.line!.split('${name}').join(entry) }] : []));
+    const fixes = edits.length ? [{ title: `Add \`${input.name}\` to the tests' vars`, edits }] : undefined;
+    addVar.set(input.name, fixes);
+    return fixes;
+  };
   for (const test of suite.tests) {
     if (test.opaqueVars) continue;
-    const given = new Set([...test.vars.map((v) => v.name), ...suite.defaultVars]);
     for (const input of inputs.values()) {
-      if (!input.required || input.default !== undefined || given.has(input.name)) continue;
+      if (!input.required || input.default !== undefined || !lacking(test, input.name)) continue;
       out.push(
         diag('eval-vars-mismatch', file, test.range, `This test case does not give \`${input.name}\`, a required input of ${target.id}@${target.version}; add it under \`vars\`.`, {
           related: related(input),
+          fixes: addVarFixes(input),
         }),
       );
     }

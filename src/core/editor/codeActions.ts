@@ -6,6 +6,11 @@ import { applyEdits } from '../text/edits';
 export interface FixOptions {
   /** Maintainer mode: offer fixes marked maintainersOnly (e.g. recomputing an approval digest). */
   maintainer: boolean;
+  /**
+   * Eval suites target the prompt in this file: declaring an input optional comes first, since a
+   * required one fails every test case that does not give it.
+   */
+  coveredByEvals?: boolean;
 }
 
 /** One quick fix to offer: its edits by library-relative file. */
@@ -18,27 +23,37 @@ export interface FixAction {
   isPreferred: boolean;
 }
 
-/** The fixes of a diagnostic that these options offer. */
+/**
+ * The fixes of a diagnostic that these options offer, in order: of a required and an optional
+ * declaration, the optional one first when eval suites cover the file.
+ */
 export function offeredFixes(d: Diagnostic, opts: FixOptions): Fix[] {
-  return (d.fixes ?? []).filter((f) => f.edits.length > 0 && (opts.maintainer || !f.maintainersOnly));
+  const fixes = (d.fixes ?? []).filter((f) => f.edits.length > 0 && (opts.maintainer || !f.maintainersOnly));
+  if (!opts.coveredByEvals) return fixes;
+  return [...fixes.filter((f) => f.declares === 'optional'), ...fixes.filter((f) => f.declares !== 'optional')];
 }
 
-/** Quick fixes for the given diagnostics, in order; a diagnostic's single fix is marked preferred. */
+/** The fix to apply without asking: a diagnostic's only fix, or the first of its declarations (required, or optional under eval suites). */
+function preferredFix(fixes: readonly Fix[]): Fix | undefined {
+  if (fixes.length === 1) return fixes[0];
+  return fixes.length && fixes.every((f) => f.declares) ? fixes[0] : undefined;
+}
+
+/** Quick fixes for the given diagnostics, in order; a diagnostic's single fix (or first declaration) is marked preferred. */
 export function quickFixes(diagnostics: readonly Diagnostic[], opts: FixOptions): FixAction[] {
   const out: FixAction[] = [];
   for (const d of diagnostics) {
     const fixes = offeredFixes(d, opts);
-    for (const f of fixes) out.push({ title: f.title, diagnostic: d, changes: [{ file: f.file ?? d.file, edits: f.edits }], isPreferred: fixes.length === 1 });
+    const preferred = preferredFix(fixes);
+    for (const f of fixes) out.push({ title: f.title, diagnostic: d, changes: [{ file: f.file ?? d.file, edits: f.edits }], isPreferred: f === preferred });
   }
   return out;
 }
 
-/** The one fix of a diagnostic when it is unambiguous and edits the diagnostic's own file (what "fix all" applies). */
+/** The preferred fix of a diagnostic when it edits the diagnostic's own file (what "fix all" applies). */
 export function unambiguousFix(d: Diagnostic, opts: FixOptions): Fix | undefined {
-  const fixes = offeredFixes(d, opts);
-  if (fixes.length !== 1) return undefined;
-  const f = fixes[0];
-  return f.file === undefined || f.file === d.file ? f : undefined;
+  const f = preferredFix(offeredFixes(d, opts));
+  return f && (f.file === undefined || f.file === d.file) ? f : undefined;
 }
 
 /** Codes that have at least `min` unambiguous fixes among the diagnostics of one file, with their counts. */

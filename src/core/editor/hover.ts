@@ -5,6 +5,8 @@ import type { Position, Range } from '../diagnostics';
 import type { InputDecl, ParsedFile } from '../formats/types';
 import { indexById, parseReference, resolveReference } from '../library/references';
 import type { Asset, Catalog, ModelInfo } from '../library/types';
+import { codeSpan as code, escapeMarkdown as md } from '../text/markdown';
+import { plural } from '../text/plural';
 import type { TextDocument } from '../text/textDocument';
 import { nearest } from '../yaml/yamlDocument';
 import { fieldInfo } from './schemaInfo';
@@ -29,18 +31,6 @@ export interface HoverResult {
   /** Markdown; every library string in it is escaped. */
   markdown: string;
   range: Range;
-}
-
-/** Escapes text for Markdown (nothing from a library may become a link, an image or HTML). */
-export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, '  \n');
-}
-
-/** Inline code for a value (backticks inside are handled by a longer fence). */
-export function code(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${longest ? ' ' : ''}${text}${longest ? ' ' : ''}${fence}`;
 }
 
 function contains(r: Range, p: Position): boolean {
@@ -150,7 +140,7 @@ function variableHover(ctx: EditorFile, name: string, where: 'use' | 'declaratio
   const { file } = ctx;
   if (file.templateLanguage === 'vscode-input') {
     const uses = file.variables?.filter((v) => v.name === name).length ?? 0;
-    return [`**${code(name)}** · input asked for when the prompt runs`, '', `VS Code prompts for it (\`\${input:${md(name)}}\`); used ${uses} time${uses === 1 ? '' : 's'} in this file.`].join('\n');
+    return [`**${code(name)}** · input asked for when the prompt runs`, '', `VS Code prompts for it (${code(`\${input:${name}}`)}); used ${plural(uses, 'time')} in this file.`].join('\n');
   }
   const decl = declarationOf(file, name);
   if (!decl) {

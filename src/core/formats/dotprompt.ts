@@ -89,6 +89,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
       indent: '    ',
       header: `---${eol}input:${eol}  schema:${eol}`,
       line: '${name}: string' + eol + '---' + eol,
+      optionalLine: '${name}?: string' + eol + '---' + eol,
     };
     file.inputInsertion = insertion;
   }

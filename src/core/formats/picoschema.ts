@@ -229,14 +229,15 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
       if (full) decl.fullRange = doc.rangeOf(full[0], full[1]);
       out.inputs.push(decl);
     }
-    out.insertion = mapInsertion(y, doc, propsPath, (indent, last) =>
-      last && !isObject(last) ? '${name}: string' + eol : '${name}:' + eol + indent + '  type: string' + eol,
-    );
+    // A property not listed in `required` is optional: that is the one declaration a new line can make.
+    out.insertion = mapInsertion(y, doc, propsPath, (indent, last) => ({
+      optionalLine: last && !isObject(last) ? '${name}: string' + eol : '${name}:' + eol + indent + '  type: string' + eol,
+    }));
     if (!out.insertion && !('properties' in schema)) {
       const at = blockEnd(y, doc, schemaPath);
       const ind = childIndent(y, doc, schemaPath);
       if (at !== undefined && ind !== undefined) {
-        out.insertion = { range: doc.rangeOf(at, at), indent: ind + '  ', line: '${name}:' + eol + ind + '    type: string' + eol, header: ind + 'properties:' + eol };
+        out.insertion = { range: doc.rangeOf(at, at), indent: ind + '  ', optionalLine: '${name}:' + eol + ind + '    type: string' + eol, header: ind + 'properties:' + eol };
       }
     }
     return out;
@@ -254,7 +255,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
     if (full) decl.fullRange = doc.rangeOf(full[0], full[1]);
     out.inputs.push(decl);
   }
-  out.insertion = mapInsertion(y, doc, schemaPath, () => '${name}: string' + eol);
+  out.insertion = mapInsertion(y, doc, schemaPath, () => picoschemaLines(eol));
   return out;
 }
 
@@ -346,8 +347,15 @@ function childIndent(y: YamlSource, doc: TextDocument, path: YamlPath): string |
   return /^[ \t]*$/.test(ind) ? ind + '  ' : undefined;
 }
 
+type DeclarationLines = Pick<InputInsertion, 'line' | 'optionalLine'>;
+
+/** A Picoschema field, required (`name: string`) or optional (`name?: string`). */
+function picoschemaLines(eol: string): DeclarationLines {
+  return { line: '${name}: string' + eol, optionalLine: '${name}?: string' + eol };
+}
+
 /** Where a new entry goes in the block mapping at `path`: after its last entry, or on the line after its key when empty. */
-function mapInsertion(y: YamlSource, doc: TextDocument, path: YamlPath, line: (indent: string, lastValue: unknown) => string): InputInsertion | undefined {
+function mapInsertion(y: YamlSource, doc: TextDocument, path: YamlPath, lines: (indent: string, lastValue: unknown) => DeclarationLines): InputInsertion | undefined {
   const node = y.node(path);
   const t = doc.text;
   if (isMap(node)) {
@@ -359,7 +367,7 @@ function mapInsertion(y: YamlSource, doc: TextDocument, path: YamlPath, line: (i
     const indent = childIndent(y, doc, path);
     if (!full || indent === undefined) return undefined;
     const lastValue = valueAt(y.value, [...path, lastKey]);
-    return { range: doc.rangeOf(full[1], full[1]), indent, line: line(indent, lastValue) };
+    return { range: doc.rangeOf(full[1], full[1]), indent, ...lines(indent, lastValue) };
   }
   if ((node === undefined || (isScalar(node) && node.value === null)) && y.pair(path)) {
     const pair = y.pair(path) as Pair<Node>;
@@ -367,7 +375,7 @@ function mapInsertion(y: YamlSource, doc: TextDocument, path: YamlPath, line: (i
     const at = nextLineStart(t, ks);
     const indent = childIndent(y, doc, path);
     if (indent === undefined) return undefined;
-    return { range: doc.rangeOf(at, at), indent, line: line(indent, undefined) };
+    return { range: doc.rangeOf(at, at), indent, ...lines(indent, undefined) };
   }
   return undefined;
 }
@@ -377,7 +385,7 @@ function missingSchemaInsertion(y: YamlSource, doc: TextDocument, fmEnd: number,
   const eol = doc.eol;
   if (!hasInput) {
     if (!y.ok) return undefined;
-    return { range: doc.rangeOf(fmEnd, fmEnd), indent: '    ', line: '${name}: string' + eol, header: 'input:' + eol + '  schema:' + eol };
+    return { range: doc.rangeOf(fmEnd, fmEnd), indent: '    ', ...picoschemaLines(eol), header: 'input:' + eol + '  schema:' + eol };
   }
   const inputNode = y.node(['input']);
   if (isMap(inputNode) && inputNode.flow) return undefined;
@@ -385,11 +393,11 @@ function missingSchemaInsertion(y: YamlSource, doc: TextDocument, fmEnd: number,
   if (ind === undefined) return undefined;
   if (y.pair(['input', 'schema'])) {
     // `schema:` with no value: add under it.
-    return mapInsertion(y, doc, ['input', 'schema'], () => '${name}: string' + eol);
+    return mapInsertion(y, doc, ['input', 'schema'], () => picoschemaLines(eol));
   }
   const at = blockEnd(y, doc, ['input']);
   if (at === undefined) return undefined;
-  return { range: doc.rangeOf(at, at), indent: ind + '  ', line: '${name}: string' + eol, header: ind + 'schema:' + eol };
+  return { range: doc.rangeOf(at, at), indent: ind + '  ', ...picoschemaLines(eol), header: ind + 'schema:' + eol };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

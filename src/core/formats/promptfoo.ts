@@ -1,12 +1,14 @@
 // promptfoo eval suites (promptfooconfig.yaml, or an eval asset's entry): prompts, providers, test cases and their vars.
 
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import type { Range } from '../diagnostics';
 import { validatorFor } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { YamlPath } from '../yaml/yamlDocument';
-import type { EvalSuite, EvalTest, ModelUse, ParsedFile } from './types';
+import type { EvalSuite, EvalTest, InputInsertion, ModelUse, ParsedFile } from './types';
+import { afterLine } from '../text/edits';
 
 type Obj = Record<string, unknown>;
 
@@ -106,9 +108,74 @@ function readTests(y: YamlSource, path: YamlPath, tests: unknown): EvalTest[] {
     } else if (t.vars !== undefined && t.vars !== null) {
       test.opaqueVars = true;
     }
+    if (!test.opaqueVars) {
+      const newVar = varInsertion(y, at);
+      if (newVar) test.newVar = newVar;
+    }
     out.push(test);
   });
   return out;
+}
+
+/**
+ * Where a new var goes in the test case at `at`, keeping the file's layout: after the last
+ * var of a block `vars`, inside the braces of a flow one, under an empty `vars:`, or a new
+ * `vars:` after the test's last field. Undefined for a flow-style test case.
+ */
+function varInsertion(y: YamlSource, at: YamlPath): InputInsertion | undefined {
+  const test = y.node(at);
+  if (!isMap(test) || test.flow || !test.items.length) return undefined;
+  const doc = y.text;
+  const t = doc.text;
+  const eol = doc.eol;
+  const vars = y.pair([...at, 'vars']);
+  const vKey = vars?.key as Node | undefined;
+  const value = vars?.value as Node | null | undefined;
+  if (vars && vKey?.range) {
+    if (isMap(value) && value.range) {
+      if (value.flow) {
+        // `vars: { a: 1 }`: before the closing brace.
+        const close = t.lastIndexOf('}', y.start + value.range[1] - 1);
+        if (close < y.start + value.range[0]) return undefined;
+        const at = endOfContent(t, close);
+        return { range: doc.rangeOf(at, at), indent: '', line: value.items.length ? ', ${name}' : '${name}' };
+      }
+      const first = (value.items[0] as Pair).key as Node | undefined;
+      if (!first?.range) return undefined;
+      const end = afterLine(t, y.start + value.range[1]);
+      return { range: doc.rangeOf(end, end), indent: indentOf(t, y.start + first.range[0]), header: lineBreakBefore(t, end, eol), line: '${name}' + eol };
+    }
+    if (value === null || value === undefined || (isScalar(value) && value.value === null)) {
+      // `vars:` with nothing under it.
+      const end = afterLine(t, y.start + vKey.range[1]);
+      return { range: doc.rangeOf(end, end), indent: indentOf(t, y.start + vKey.range[0]) + '  ', header: lineBreakBefore(t, end, eol), line: '${name}' + eol };
+    }
+    return undefined;
+  }
+  const first = (test.items[0] as Pair).key as Node | undefined;
+  if (!first?.range || !test.range) return undefined;
+  const indent = indentOf(t, y.start + first.range[0]);
+  const end = afterLine(t, y.start + test.range[1]);
+  return { range: doc.rangeOf(end, end), indent: indent + '  ', header: lineBreakBefore(t, end, eol) + indent + 'vars:' + eol, line: '${name}' + eol };
+}
+
+/** A line break when `offset` is the end of a text whose last line has none. */
+function lineBreakBefore(t: string, offset: number, eol: string): string {
+  return offset === t.length && offset > 0 && t[offset - 1] !== '\n' && t[offset - 1] !== '\r' ? eol : '';
+}
+
+/** The column of `offset` as spaces (a key after `- ` is indented by the dash too). */
+function indentOf(t: string, offset: number): string {
+  let a = offset;
+  while (a > 0 && t[a - 1] !== '\n' && t[a - 1] !== '\r') a--;
+  return ' '.repeat(offset - a);
+}
+
+/** The offset just after the last non-blank character before `offset` (on the same run of text). */
+function endOfContent(t: string, offset: number): number {
+  let e = offset;
+  while (e > 0 && (t[e - 1] === ' ' || t[e - 1] === '\t')) e--;
+  return e;
 }
 
 /** Every `file://` path the suite names (prompts, providers, tests, vars, assertions); globs are left out. */

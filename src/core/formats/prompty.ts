@@ -12,6 +12,7 @@ import type { YamlPath, YamlSource } from '../yaml/yamlDocument';
 import { readFrontMatter } from './markdownPrompt';
 import type { InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
+import { afterLine } from '../text/edits';
 
 type Obj = Record<string, unknown>;
 
@@ -181,7 +182,7 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
     return {
       inputs: [],
       sample,
-      insertion: { range: doc.rangeOf(0, 0), indent: '  ', header: `---${eol}inputs:${eol}`, line: `- name: \${name}${eol}    kind: string${eol}---${eol}` },
+      insertion: { range: doc.rangeOf(0, 0), indent: '  ', header: `---${eol}inputs:${eol}`, ...declarationLines(true, 'kind', '  ', eol, `---${eol}`) },
     };
   }
   const path: YamlPath | undefined = 'inputs' in v ? ['inputs'] : isObj(v.inputSchema) && 'properties' in v.inputSchema ? ['inputSchema', 'properties'] : undefined;
@@ -197,7 +198,8 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
       const pair = y.pair(['sample', name]);
       result.inputs!.push({ name, type: typeOfValue(val) ?? 'any', required: true, range: y.keyRange(['sample', name]), fullRange: pairRemoval(doc, y, pair) });
     }
-    result.insertion = insertionInMap(doc, y, ['sample'], () => `\${name}: ""${eol}`);
+    // The keys of `sample` are the inputs, every one required: nothing to mark optional here.
+    result.insertion = insertionInMap(doc, y, ['sample'], () => ({ line: `\${name}: ""${eol}` }));
   } else {
     const key = v1 ? 'type' : 'kind';
     result = {
@@ -207,7 +209,7 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
         range: doc.rangeOf(fm.yamlEnd, fm.yamlEnd),
         indent: '  ',
         header: `inputs:${eol}`,
-        line: v1 ? `\${name}:${eol}    ${key}: string${eol}` : `- name: \${name}${eol}    ${key}: string${eol}`,
+        ...declarationLines(!v1, key, '  ', eol),
       },
     };
   }
@@ -248,7 +250,7 @@ function declaredAt(doc: TextDocument, y: YamlSource, path: YamlPath, value: unk
     return {
       inputs,
       sample,
-      insertion: { range: doc.rangeOf(afterLine(doc.text, y.start + last.range[1]), afterLine(doc.text, y.start + last.range[1])), indent, line: `- name: \${name}${eol}${indent}  ${key}: string${eol}` },
+      insertion: { range: doc.rangeOf(afterLine(doc.text, y.start + last.range[1]), afterLine(doc.text, y.start + last.range[1])), indent, ...declarationLines(true, key, indent, eol) },
     };
   }
   if (isObj(value) && isMap(node)) {
@@ -259,7 +261,12 @@ function declaredAt(doc: TextDocument, y: YamlSource, path: YamlPath, value: unk
     }
     const shorthand = entries.length > 0 && entries.every(([, p]) => !isObj(p));
     const key = usesType(entries.map(([, p]) => p)) ? 'type' : 'kind';
-    return { inputs, sample, insertion: insertionInMap(doc, y, path, (indent) => (shorthand ? `\${name}: ""${eol}` : `\${name}:${eol}${indent}  ${key}: string${eol}`)) };
+    // Shorthand entries (`name: example`) cannot say optional: an optional one is written in full beside them.
+    const lines = (indent: string): DeclarationLines => {
+      const full = declarationLines(false, key, indent, eol);
+      return shorthand ? { line: `\${name}: ""${eol}`, optionalLine: full.optionalLine } : full;
+    };
+    return { inputs, sample, insertion: insertionInMap(doc, y, path, lines) };
   }
   if (value === null || value === undefined) {
     // `inputs:` with nothing under it.
@@ -268,13 +275,25 @@ function declaredAt(doc: TextDocument, y: YamlSource, path: YamlPath, value: unk
     const at = afterLine(doc.text, y.start + keyNode.range[1]);
     const indent = leadingIndent(doc.text, y.start + keyNode.range[0]) + '  ';
     const key = v1 ? 'type' : 'kind';
-    return { inputs, sample, insertion: { range: doc.rangeOf(at, at), indent, line: v1 ? `\${name}:${eol}${indent}  ${key}: string${eol}` : `- name: \${name}${eol}${indent}  ${key}: string${eol}` } };
+    return { inputs, sample, insertion: { range: doc.rangeOf(at, at), indent, ...declarationLines(!v1, key, indent, eol) } };
   }
   return { inputs, sample };
 }
 
+type DeclarationLines = Pick<InputInsertion, 'line' | 'optionalLine'>;
+
+/**
+ * A new input, required and optional (`required: false`, in v1 and v2 alike): a v2 list item
+ * (`- name: x`) or a map entry (`x:`), its type under `key` (v2 `kind`, v1 `type`); `tail` closes the front matter when it is new.
+ */
+function declarationLines(listItem: boolean, key: string, indent: string, eol: string, tail = ''): DeclarationLines {
+  const head = listItem ? `- name: \${name}${eol}` : `\${name}:${eol}`;
+  const body = `${indent}  ${key}: string${eol}`;
+  return { line: head + body + tail, optionalLine: head + body + `${indent}  required: false${eol}` + tail };
+}
+
 /** Where a new key goes at the end of a block mapping. */
-function insertionInMap(doc: TextDocument, y: YamlSource, path: YamlPath, line: (indent: string) => string): InputInsertion | undefined {
+function insertionInMap(doc: TextDocument, y: YamlSource, path: YamlPath, lines: (indent: string) => DeclarationLines): InputInsertion | undefined {
   const node = y.node(path);
   if (!isMap(node) || node.flow || !node.items.length) return undefined;
   const firstKey = (node.items[0] as Pair).key as Node | undefined;
@@ -283,7 +302,7 @@ function insertionInMap(doc: TextDocument, y: YamlSource, path: YamlPath, line: 
   if (!firstKey?.range || end === undefined) return undefined;
   const indent = leadingIndent(doc.text, y.start + firstKey.range[0]);
   const at = afterLine(doc.text, y.start + end);
-  return { range: doc.rangeOf(at, at), indent, line: line(indent) };
+  return { range: doc.rangeOf(at, at), indent, ...lines(indent) };
 }
 
 function pairEnd(pair: Pair): number | undefined {
@@ -315,15 +334,6 @@ function lineRemoval(doc: TextDocument, start: number, end: number): Range | und
   while (b < t.length && t[b] !== '\n' && t[b] !== '\r') b++;
   if (!/^[ \t]*(#.*)?$/.test(t.slice(e, b))) return undefined;
   return doc.rangeOf(a, afterLine(t, e));
-}
-
-/** Offset of the start of the line after the one holding `offset` (trailing blanks skipped back first). */
-function afterLine(t: string, offset: number): number {
-  let e = offset;
-  while (e > 0 && /[ \t\r\n]/.test(t[e - 1])) e--;
-  while (e < t.length && t[e] !== '\n' && t[e] !== '\r') e++;
-  if (t[e] === '\r' && t[e + 1] === '\n') return e + 2;
-  return e < t.length ? e + 1 : e;
 }
 
 function leadingIndent(t: string, offset: number): string {

@@ -58,6 +58,8 @@ export interface EvalTest {
   vars: { name: string; value: unknown; range: Range }[];
   /** True when the vars come from a file or generator the engine does not read. */
   opaqueVars?: boolean;
+  /** Where a new var goes in this test case's `vars`: in `line`, `${name}` stands for the whole `name: value`; undefined for flow-style test cases. */
+  newVar?: InputInsertion;
 }
 
 export interface EvalSuite {
@@ -75,8 +77,10 @@ export interface InputInsertion {
   range: Range;
   /** Indentation for the new line. */
   indent: string;
-  /** Template for one declaration: `${name}` is replaced by the input's name. */
-  line: string;
+  /** Template for one required declaration: `${name}` is replaced by the input's name; undefined where every new input is optional (a JSON Schema's properties). */
+  line?: string;
+  /** Template for one optional declaration; undefined where the format cannot mark an input optional. */
+  optionalLine?: string;
   /** Text to add before the first declaration when the inputs block does not exist yet. */
   header?: string;
 }

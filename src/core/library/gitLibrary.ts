@@ -120,7 +120,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
       if (!(e instanceof UserError || ioError) || (failure && hardFailures.includes(failure))) throw e;
       state = await readState(deps, paths);
       if (!(await usable(state))) throw e;
-      warnings.push(staleWarning(src, state!, deps.clock.now(), { message: e.message }));
+      warnings.push(staleWarning(src, state!, deps.clock.now(), { message: e.message, failure }));
     }
   } else if (!good) {
     throw new UserError(

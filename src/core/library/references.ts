@@ -1,7 +1,7 @@
 // References (`id`, `id@range`, `library:id@range`): parsing and resolution against a catalog.
 
 import * as semver from 'semver';
-import type { Asset, AssetStatus, Reference } from './types';
+import type { Asset, AssetStatus, Catalog, Reference } from './types';
 
 const refPattern = /^(?:([a-z0-9][a-z0-9._-]*):)?([a-z0-9]+(?:-[a-z0-9]+)*)(?:@(.+))?$/;
 
@@ -110,4 +110,29 @@ export function indexById(assets: readonly Asset[]): Map<string, Asset[]> {
     else m.set(a.id, [a]);
   }
   return m;
+}
+
+/** Eval suites targeting each asset of a catalog (targets resolved against the same catalog). */
+export function evalCoverage(catalog: Catalog): Map<Asset, Asset[]> {
+  const byId = indexById(catalog.assets);
+  const out = new Map<Asset, Asset[]>();
+  for (const evalAsset of catalog.assets) {
+    if (evalAsset.kind !== 'eval') continue;
+    for (const r of evalAsset.references) {
+      if (r.field !== 'targets') continue;
+      if (r.ref.library !== undefined && r.ref.library !== catalog.library.name) continue;
+      const target = resolveReference(r.ref, byId).asset;
+      if (!target) continue;
+      const list = out.get(target) ?? [];
+      if (!list.includes(evalAsset)) list.push(evalAsset);
+      out.set(target, list);
+    }
+  }
+  return out;
+}
+
+/** True when an eval suite of the catalog targets an asset whose entry is `file`: its tests must then give that prompt's required inputs. */
+export function coveredByEvals(catalog: Catalog, file: string): boolean {
+  for (const target of evalCoverage(catalog).keys()) if (target.entryFile === file) return true;
+  return false;
 }

@@ -92,10 +92,15 @@ function displayTime(iso: string | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC') : 'an unknown time';
 }
 
-/** The warning shown when the catalog comes from a cache whose last sync failed. */
-export function staleWarning(src: GitLibrarySource, state: LibraryState, now: Date, failure?: { message: string }): string {
+/** Failures that go away by themselves when the network comes back. */
+const networkFailures: readonly GitFailure[] = ['unreachable', 'timeout'];
+
+/** The warning shown when the catalog comes from a cache whose last sync failed; the advice fits the failure. */
+export function staleWarning(src: GitLibrarySource, state: LibraryState, now: Date, failure?: { message: string; failure?: GitFailure }): string {
   const why = failure?.message ?? state.lastError?.message ?? 'the last sync failed';
-  return `${src.name ? `Library "${src.name}" (${src.display})` : src.display}: ${why.replace(/\.$/, '')}. Showing commit ${shortId(state.commit)} from the last successful sync on ${displayTime(state.syncedAt)} (${ageText(state.syncedAt, now)}); it may be stale. Run \`genai-assets sync\` when the remote is reachable.`;
+  const kind = failure ? failure.failure : state.lastError?.failure;
+  const advice = kind && networkFailures.includes(kind) ? 'Run `genai-assets sync` when the remote is reachable.' : 'Run `genai-assets sync` again once that is fixed.';
+  return `${src.name ? `Library "${src.name}" (${src.display})` : src.display}: ${why.replace(/\.$/, '')}. Showing commit ${shortId(state.commit)} from the last successful sync on ${displayTime(state.syncedAt)} (${ageText(state.syncedAt, now)}); it may be stale. ${advice}`;
 }
 
 export interface SyncResult {
@@ -148,42 +153,21 @@ async function resolveTarget(git: Git, dir: string, src: GitLibrarySource): Prom
   throw new GitError(`${where}: ref "${ref}" is neither a branch, a tag nor a commit of ${src.display}. Check the ref (git ls-remote shows branches and tags).`, 'ref-not-found');
 }
 
-/** Moves an existing clone to the target without losing local work: fast-forward on a branch, checkout otherwise; git refuses to overwrite local changes. */
+/**
+ * Moves an existing clone to the target. The cache mirrors its remote: the local branch is reset
+ * to the target even when it does not fast-forward (history rewritten upstream, or commits made in
+ * the cache), and edits in the work tree give way; nothing in a cache is the user's work.
+ */
 async function moveTo(deps: LibraryCacheDeps, repo: string, target: Target, src: GitLibrarySource): Promise<void> {
   const { git } = deps;
   const remote = src.url;
   const head = await git.resolveCommit(repo, 'HEAD');
-  const headRef = await git.symbolicRef(repo, 'HEAD');
-  const localWork = async (): Promise<void> => {
-    const n = await git.localCommitCount(repo);
-    if (n > 0) {
-      throw new GitError(
-        `The clone of ${src.display} at ${repo} has ${n} local commit${n === 1 ? '' : 's'} on no remote branch or tag; sync left it at ${shortId(head)}. Push or remove them, then sync again.`,
-        'local-changes',
-      );
-    }
-  };
-  try {
-    if (target.branch) {
-      const localRef = `refs/heads/${target.branch}`;
-      if (headRef !== localRef) {
-        await localWork();
-        if (await git.resolveCommit(repo, localRef)) await git.checkout(repo, { branch: target.branch }, { remote });
-        else await git.checkout(repo, { branch: target.branch, startPoint: `refs/remotes/origin/${target.branch}` }, { remote });
-      }
-      if ((await git.resolveCommit(repo, 'HEAD')) !== target.commit) await git.fastForward(repo, target.commit, { remote });
-    } else if (head !== target.commit || headRef !== undefined) {
-      await localWork();
-      await git.checkout(repo, { detach: target.commit }, { remote });
-    }
-  } catch (e) {
-    if (e instanceof GitError && e.failure === 'local-changes' && !/sync left it/.test(e.message)) {
-      throw new GitError(
-        `The clone of ${src.display} at ${repo} has local changes or commits that moving to ${shortId(target.commit)} would overwrite; sync left it at ${shortId(head)}. Commit and push, or discard them (git -C "${repo}" status), then sync again.`,
-        'local-changes',
-      );
-    }
-    throw e;
+  // Commits of HEAD on no remote branch or tag: a rewritten history, or commits made in the cache.
+  const dropped = head && head !== target.commit ? await git.localCommitCount(repo).catch(() => 0) : 0;
+  if (target.branch) await git.checkout(repo, { branch: target.branch, startPoint: target.commit }, { force: true, remote });
+  else await git.checkout(repo, { detach: target.commit }, { force: true, remote });
+  if (dropped > 0) {
+    deps.log.info(`${src.display}: ${shortId(head)} is on no remote branch or tag any more (the remote's history was rewritten, or commits were made in the cache); the cache now follows the remote at ${shortId(target.commit)}.`);
   }
 }
 
@@ -237,9 +221,10 @@ async function freshClone(deps: LibraryCacheDeps, paths: CachePaths, src: GitLib
 
 /**
  * Brings the clone of `src` up to date under the library's lock: the first time a clone
- * (partial when possible) into a temporary folder renamed into place; later a fetch, then a
- * fast-forward (branch) or checkout (tag, commit). The state file moves to the new commit
- * only when all of that succeeded; a failure is recorded in it and rethrown.
+ * (partial when possible) into a temporary folder renamed into place; later a fetch, then the
+ * clone is reset to the ref (a branch follows its remote even when its history was rewritten).
+ * The state file moves to the new commit only when all of that succeeded; a failure is recorded
+ * in it and rethrown.
  */
 export async function syncLibrary(deps: LibraryCacheDeps, src: GitLibrarySource, cacheDir: string, opts: SyncOptions = {}): Promise<SyncResult> {
   const paths = cachePaths(deps.path, cacheDir, src);

@@ -24,3 +24,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   out += doc.text.slice(pos);
   return (doc.hadBom ? '\ufeff' : '') + out;
 }
+
+/** Offset of the start of the line after the one holding `offset` (trailing blanks and line breaks skipped back first). */
+export function afterLine(t: string, offset: number): number {
+  let e = offset;
+  while (e > 0 && /[ \t\r\n]/.test(t[e - 1])) e--;
+  while (e < t.length && t[e] !== '\n' && t[e] !== '\r') e++;
+  if (t[e] === '\r' && t[e + 1] === '\n') return e + 2;
+  return e < t.length ? e + 1 : e;
+}

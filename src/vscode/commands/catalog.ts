@@ -2,8 +2,10 @@
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import { parseOwner } from '../../core/library/owners';
 import { referenceTo } from '../../core/library/references';
 import type { AssetStatus } from '../../core/library/types';
+import { plural } from '../../core/text/plural';
 import { HistoryDocuments } from '../documents';
 import { libraryName } from '../libraryService';
 import type { CatalogFilter, GroupBy } from '../views/catalogTree';
@@ -37,9 +39,12 @@ function filterBy(field: 'tag' | 'status' | 'owner'): CommandFactory {
       if (field === 'status') {
         const counts = new Map<string, number>();
         for (const lib of services.libraries.libraries) for (const a of lib.catalog?.assets ?? []) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
-        items = statusOrder.map((s) => ({ label: s, value: s, description: `${counts.get(s) ?? 0} assets`, picked: s === current }));
+        items = statusOrder.map((s) => ({ label: s, value: s, description: plural(counts.get(s) ?? 0, 'asset'), picked: s === current }));
       } else {
-        items = valuesOf(services, field === 'tag' ? 'tags' : 'owners').map((v) => ({ label: v.value, value: v.value, description: `${v.count} asset${v.count === 1 ? '' : 's'}` }));
+        items = valuesOf(services, field === 'tag' ? 'tags' : 'owners').map((v) => {
+          const owner = field === 'owner' ? parseOwner(v.value) : undefined;
+          return { label: owner?.name ?? v.value, value: v.value, description: [owner?.email, plural(v.count, 'asset')].filter(Boolean).join(' · ') };
+        });
         if (!items.length) {
           void vscode.window.showInformationMessage(`No asset of the loaded libraries names ${field === 'tag' ? 'tags' : 'owners'}.`);
           return tree.filter;

@@ -10,6 +10,7 @@ import { allowedStatuses, checkPilotName, resolveComponents } from '../../core/s
 import type { SelectedComponent } from '../../core/scaffold/plan';
 import { checkParameters, parameterSpecs } from '../../core/library/parameters';
 import type { ParameterSpec } from '../../core/library/parameters';
+import { plural } from '../../core/text/plural';
 import { nodeFileSystem } from '../../node/fileSystem';
 import type { LoadedLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
@@ -388,7 +389,7 @@ export const newPilot: CommandFactory = (services) => async (arg?: unknown) => {
     files: plan.files.map((f) => f.path),
     warnings: plan.warnings,
   };
-  services.log.info(`Created pilot ${state.name} in ${target} from ${template.id} ${template.version}: ${result.components.map((c) => `${c.id} ${c.version}`).join(', ')} (${plan.files.length} files).`);
+  services.log.info(`Created pilot ${state.name} in ${target} from ${template.id} ${template.version}: ${result.components.map((c) => `${c.id} ${c.version}`).join(', ')} (${plural(plan.files.length, 'file')}).`);
   void services.pilots.scan();
   void offerToOpen(services, result).catch((e: unknown) => services.log.error(`Opening ${target}: ${(e as Error).message}`));
   return result;

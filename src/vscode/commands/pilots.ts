@@ -8,6 +8,7 @@ import { newest, parseReference, referenceTo } from '../../core/library/referenc
 import type { Asset, Catalog } from '../../core/library/types';
 import type { FileAction, UpdatePlan } from '../../core/pilot/update';
 import type { SelectedComponent } from '../../core/scaffold/plan';
+import { plural } from '../../core/text/plural';
 import { commands } from '../constants';
 import type { LoadedLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
@@ -15,7 +16,7 @@ import { MultiStepInput } from '../multiStepInput';
 import type { ComponentStatus, PilotStatus } from '../pilotService';
 import { kindIcon } from '../views/catalogTree';
 import type { PilotInfo, PilotTreeNode } from '../views/pilotsTree';
-import { componentDescription } from '../views/pilotsTree';
+import { componentDescription } from '../views/treeText';
 import { assetArgument } from './search';
 import type { CommandFactory, Services } from './services';
 import { showError } from './services';
@@ -274,7 +275,7 @@ export const updatePilot: CommandFactory = (services) => async (arg?: unknown) =
   await services.pilotService.applyChanges(target.dir, p);
   await services.pilotService.check(target.dir, { fresh: true });
   const result: UpdateResult = { updated: p.components.map((c) => c.id), written: p.writes.map((w) => w.path), removed: p.removes, conflicts: p.conflicts, skipped: p.skipped };
-  services.log.info(`Updated ${moves} in ${target.dir}; ${p.writes.length} files written, ${p.removes.length} removed, ${p.conflicts.length} with conflicts.`);
+  services.log.info(`Updated ${moves} in ${target.dir}; ${plural(p.writes.length, 'file')} written, ${p.removes.length} removed, ${p.conflicts.length} with conflicts.`);
   if (p.conflicts.length) {
     for (const c of p.conflicts) await vscode.window.showTextDocument(vscode.Uri.file(nodePath.join(target.dir, ...c.split('/'))), { preview: false, preserveFocus: true });
     void services.prompter.message(

@@ -7,6 +7,7 @@ import { LiveCatalog } from '../../core/editor/liveCatalog';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from '../../core/formats/detect';
 import { loadCatalog } from '../../core/library/load';
 import type { Catalog } from '../../core/library/types';
+import { plural } from '../../core/text/plural';
 import { openFolderLibrary } from '../../node/openFolder';
 import { schemes } from '../constants';
 import { Disposable, toDisposable } from '../lifecycle';
@@ -213,7 +214,7 @@ export class EditorCatalogs extends Disposable {
       const bytes = text !== undefined ? new TextEncoder().encode(text) : await fsp.readFile(nodePath.join(place.root, place.path)).catch(() => new Uint8Array());
       catalog = await loadCatalog({ root: place.root, fallbackName: nodePath.basename(place.root), source: { list: async () => [{ path: place.path, type: 'file' }], read: async () => bytes } });
     }
-    this.log.info(`Live diagnostics: ${place.kind === 'file' ? `${place.path} (alone)` : `library at ${place.root}`}: ${catalog.files.size} files in ${Math.round(performance.now() - started)} ms.`);
+    this.log.info(`Live diagnostics: ${place.kind === 'file' ? `${place.path} (alone)` : `library at ${place.root}`}: ${plural(catalog.files.size, 'file')} in ${Math.round(performance.now() - started)} ms.`);
     return new TrackedRoot(place.key, place.kind, place.root, new LiveCatalog(catalog), place.library);
   }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { applyDiagnosticSettings } from '../../core/editor/diagnosticSettings';
 import { fixableCodes, fixAll, minimalEdit, quickFixes } from '../../core/editor/codeActions';
 import type { Diagnostic, DiagnosticCode } from '../../core/diagnostics';
+import { coveredByEvals } from '../../core/library/references';
 import type { Config } from '../config';
 import { toRange } from '../diagnostics';
 import type { LiveDiagnostics, PublishedFile } from './liveDiagnostics';
@@ -29,7 +30,8 @@ function engineOf(pub: PublishedFile, d: vscode.Diagnostic): Diagnostic | undefi
 
 /**
  * Offers the engine's fixes (SPEC section 4) as quick fixes: one action per fix, preferred when
- * it is the diagnostic's only one; a fix's edits may reach another file of the library.
+ * it is the diagnostic's only one or its first declaration (optional first when eval suites cover
+ * the prompt); a fix's edits may reach another file of the library.
  * Maintainer-only fixes (recompute an approval digest) need `genaiAssets.maintainerMode`.
  */
 export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAction> {
@@ -46,7 +48,7 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
     const pub = this.live.publishedFor(document.uri);
     // Read-only documents (git libraries' files) take no edits.
     if (!pub || document.uri.scheme !== 'file') return [];
-    const opts = { maintainer: this.config.maintainerMode };
+    const opts = { maintainer: this.config.maintainerMode, coveredByEvals: coveredByEvals(pub.root.live.catalog, pub.path) };
     const out: vscode.CodeAction[] = [];
     const wants = (kind: vscode.CodeActionKind): boolean => !context.only || context.only.contains(kind) || kind.contains(context.only);
     if (wants(vscode.CodeActionKind.QuickFix)) {
@@ -95,6 +97,7 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
     const text = doc.getText();
     const result = fixAll(text, pub.engine, {
       maintainer: this.config.maintainerMode,
+      coveredByEvals: coveredByEvals(pub.root.live.catalog, pub.path),
       codes: action.codes,
       recheck: (t) => applyDiagnosticSettings(pub.root.live.parseAlone(pub.path, t).diagnostics, settings),
     });

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../core/diagnostics';
 import type { ParsedFile } from '../../core/formats/types';
 import { parseFile } from '../../core/formats/parseFile';
 import type { Catalog } from '../../core/library/types';
+import { quoteCodeSpans } from '../../core/text/markdown';
 import { Config } from '../config';
 import { toRange, toVscodeDiagnostic } from '../diagnostics';
 import type { WorkspaceValidator } from '../diagnostics';
@@ -258,7 +259,7 @@ export class LiveDiagnostics extends Disposable {
     return engine.map((d) => {
       const v = toVscodeDiagnostic(d, folder, help);
       // Related files of a git library open as its read-only documents.
-      if (root && d.related?.length) v.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(root.uriOf(r.file), toRange(r.range)), r.message));
+      if (root && d.related?.length) v.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(root.uriOf(r.file), toRange(r.range)), quoteCodeSpans(r.message)));
       return v;
     });
   }

@@ -2,13 +2,15 @@
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
-import { referenceTo } from '../../core/library/references';
 import type { Asset, AssetKind, AssetStatus } from '../../core/library/types';
+import { ownerName } from '../../core/library/owners';
 import { ageText } from '../../core/library/sync';
+import { plural } from '../../core/text/plural';
 import { commands, schemes, treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { LibraryService, LoadedLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
+import { assetDescription, assetTooltipMarkdown, ownerGroupLabel } from './treeText';
 
 export type GroupBy = 'kind' | 'tag' | 'owner';
 
@@ -59,7 +61,7 @@ export function describeView(filter: CatalogFilter, groupBy: GroupBy): string | 
   if (filter.text) parts.push(`"${filter.text}"`);
   if (filter.tag) parts.push(`tag: ${filter.tag}`);
   if (filter.status) parts.push(`status: ${filter.status}`);
-  if (filter.owner) parts.push(`owner: ${filter.owner}`);
+  if (filter.owner) parts.push(`owner: ${ownerName(filter.owner)}`);
   if (groupBy !== 'kind') parts.push(`by ${groupBy}`);
   return parts.length ? parts.join(' · ') : undefined;
 }
@@ -122,7 +124,7 @@ function statusLabel(lib: LoadedLibrary, now: Date): string {
   const parts: string[] = [];
   if (lib.status === 'syncing') parts.push('syncing...');
   else if (lib.status === 'loading' && !lib.catalog) parts.push('loading...');
-  if (lib.catalog) parts.push(`${lib.catalog.assets.length} asset${lib.catalog.assets.length === 1 ? '' : 's'}`);
+  if (lib.catalog) parts.push(plural(lib.catalog.assets.length, 'asset'));
   if (lib.commit) parts.push(lib.commit.slice(0, 7));
   if (lib.offlineSince) parts.push(`offline since ${new Date(lib.offlineSince).toLocaleTimeString()}`);
   else if (lib.syncedAt && lib.status !== 'syncing') parts.push(`synced ${ageText(lib.syncedAt, now)}`);
@@ -155,39 +157,9 @@ function libraryTooltip(lib: LoadedLibrary): vscode.MarkdownString {
   return md;
 }
 
-/** The Markdown tooltip of an asset: description, id, owners, tags, model, inputs, eval suites targeting it, library commit. Library text is escaped. */
+/** The Markdown tooltip of an asset (see assetTooltipMarkdown). */
 export function assetTooltip(asset: Asset, lib: LoadedLibrary): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
-  md.appendMarkdown('**');
-  md.appendText(asset.title);
-  md.appendMarkdown('** ');
-  md.appendText(`${asset.version} · ${asset.status}${asset.managed ? '' : ' (unmanaged)'}`);
-  md.appendMarkdown('\n\n');
-  if (asset.description) {
-    md.appendText(asset.description);
-    md.appendMarkdown('\n\n');
-  }
-  const row = (label: string, value: string | undefined, code = false): void => {
-    if (!value) return;
-    md.appendMarkdown(`${label}: `);
-    if (code) md.appendMarkdown('`' + value.replace(/`/g, "'") + '`');
-    else md.appendText(value);
-    md.appendMarkdown('  \n');
-  };
-  row('Id', asset.id, true);
-  row('Reference', referenceTo(asset), true);
-  row('Kind', `${asset.kind} (${asset.format})`);
-  row('Owners', asset.owners.join(', '));
-  row('Tags', asset.tags.join(', '));
-  row('Model', asset.model, true);
-  row('Inputs', asset.inputs.map((i) => `${i.name}${i.required ? '' : '?'}: ${i.type}`).join(', '));
-  const evals = lib.evalsByAsset.get(asset) ?? [];
-  if (asset.kind === 'prompt') row('Eval suites', evals.length ? evals.map((e) => `${e.id}@${e.version}`).join(', ') : 'none target it');
-  if (asset.replacedBy) row('Replaced by', asset.replacedBy, true);
-  const p = asset.problems;
-  if (p.errors || p.warnings) row('Problems', `${p.errors} error${p.errors === 1 ? '' : 's'}, ${p.warnings} warning${p.warnings === 1 ? '' : 's'}`);
-  row('Library', `${libraryName(lib)}${asset.commit ?? lib.commit ? ` @ ${(asset.commit ?? lib.commit)!.slice(0, 12)}` : ''}`);
-  return md;
+  return new vscode.MarkdownString(assetTooltipMarkdown(asset, lib.evalsByAsset.get(asset) ?? [], libraryName(lib), lib.commit));
 }
 
 /** Status decoration of asset rows: the label's colour by status, and the error count as a badge. */
@@ -207,7 +179,7 @@ export class AssetDecorations implements vscode.FileDecorationProvider {
     if (errors > 0) {
       d.badge = errors > 99 ? '99' : String(errors);
       d.color = new vscode.ThemeColor('list.errorForeground');
-      d.tooltip = `${errors} error${errors === 1 ? '' : 's'}`;
+      d.tooltip = plural(errors, 'error');
     }
     return d.badge || d.color || d.tooltip ? d : undefined;
   }
@@ -351,8 +323,9 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   private groupItem(node: GroupNode): vscode.TreeItem {
-    const label = node.groupBy === 'kind' ? kindLabels[node.key as AssetKind] : node.key || (node.groupBy === 'tag' ? '(no tag)' : '(no owner)');
+    const label = node.groupBy === 'kind' ? kindLabels[node.key as AssetKind] : node.groupBy === 'owner' ? ownerGroupLabel(node.key) : node.key || '(no tag)';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+    if (node.groupBy === 'owner' && node.key && label !== node.key) item.tooltip = node.key;
     item.id = `lib/${node.parent.library.key}/${node.groupBy}:${node.key}`;
     item.description = String(node.assets.length);
     item.iconPath = new vscode.ThemeIcon(node.groupBy === 'kind' ? kindIcons[node.key as AssetKind] : node.groupBy === 'tag' ? 'tag' : 'person');
@@ -364,7 +337,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     const { asset, library } = node;
     const item = new vscode.TreeItem(asset.title, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `lib/${library.key}/${node.parent.groupBy}:${node.parent.key}/${asset.id}@${asset.version}/${asset.path}`;
-    item.description = `${asset.version} · ${asset.status}`;
+    item.description = assetDescription(asset);
     item.iconPath = new vscode.ThemeIcon(kindIcons[asset.kind], new vscode.ThemeColor(statusColors[asset.status]));
     item.resourceUri = vscode.Uri.from({
       scheme: schemes.asset,

@@ -1,15 +1,16 @@
 // The Pilots view: pilot folders of the workspace (found by their pilot.yaml) and their components with version, status and markers.
 
 import * as nodePath from 'node:path';
-import * as semver from 'semver';
 import * as vscode from 'vscode';
 import { parseFile } from '../../core/formats/parseFile';
 import { assetRelative } from '../../core/scaffold/plan';
+import { plural } from '../../core/text/plural';
 import { treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { LibraryService } from '../libraryService';
 import type { ComponentStatus, PilotService, PilotStatus } from '../pilotService';
 import { kindIcon } from './catalogTree';
+import { componentDescription, componentTooltipMarkdown, needsAttention, pilotDescription } from './treeText';
 
 /** One pilot as read from its pilot.yaml. */
 export interface PilotInfo {
@@ -50,31 +51,6 @@ export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
   if (typeof doc.template === 'string') info.template = doc.template;
   if (lib && typeof lib.name === 'string') info.library = lib.name;
   return info;
-}
-
-/** Markers of a component: what needs attention, in words. */
-export function componentMarkers(c: ComponentStatus): string[] {
-  const out: string[] = [];
-  if (c.modifiedFiles.length) out.push('modified');
-  if (c.outdated) {
-    const better = [c.wanted, c.latest].filter((v): v is string => v !== null && (!c.version || !semver.valid(c.version) || semver.gt(v, c.version)));
-    out.push(better.length ? `outdated (${better[better.length - 1]})` : 'outdated');
-  }
-  if (c.deprecated) out.push(c.replacedBy ? `deprecated (use ${c.replacedBy})` : 'deprecated');
-  else if (c.notAllowed) out.push(c.standing === 'withdrawn' ? 'withdrawn' : 'not allowed');
-  return out;
-}
-
-/** "version · status", then the markers: `1.0.0 · approved · modified · outdated (1.1.0)`. */
-export function componentDescription(c: ComponentStatus): string {
-  if (c.standing === 'not installed') return 'not installed';
-  const status = c.standing === 'deprecated' || c.standing === 'withdrawn' ? undefined : c.standing;
-  return [c.version ?? '?', status, ...componentMarkers(c)].filter(Boolean).join(' · ');
-}
-
-/** True when a component needs the user's attention. */
-export function needsAttention(c: ComponentStatus): boolean {
-  return componentMarkers(c).length > 0 || c.standing === 'not installed';
 }
 
 /**
@@ -242,11 +218,9 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(p.name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = p.manifest.toString();
     const attention = status?.pilot ? status.components.filter(needsAttention).length : 0;
-    const countText = `${count} component${count === 1 ? '' : 's'}`;
-    const parts = [p.template, countText, attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : undefined].filter(Boolean);
-    item.description = parts.join(' · ');
+    item.description = pilotDescription(count, attention);
     const warn = p.errors > 0 || !!status?.problem;
-    item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'rocket', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'rocket', warn || attention ? new vscode.ThemeColor('list.warningForeground') : undefined);
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**');
     md.appendText(p.name);
@@ -261,9 +235,10 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       md.appendMarkdown('  \nTemplate: ');
       md.appendText(p.template);
     }
-    md.appendMarkdown('  \nComponents: ');
+    md.appendMarkdown(`  \nComponents (${count}): `);
     md.appendText(p.components.length ? p.components.join(', ') : 'none');
-    if (p.errors) md.appendMarkdown(`  \n${p.errors} error${p.errors === 1 ? '' : 's'} in pilot.yaml (run Verify Pilot)`);
+    if (attention) md.appendMarkdown(`  \n${pilotDescription(count, attention)}`);
+    if (p.errors) md.appendMarkdown(`  \n${plural(p.errors, 'error')} in pilot.yaml (run Verify Pilot)`);
     if (status?.problem) {
       md.appendMarkdown('\n\n$(warning) ');
       md.appendText(status.problem);
@@ -291,32 +266,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
             ? 'charts.blue'
             : undefined;
     item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', color ? new vscode.ThemeColor(color) : undefined);
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown('`');
-    md.appendText(c.id);
-    md.appendMarkdown('`');
-    if (c.kind) md.appendText(` (${c.kind})`);
-    md.appendMarkdown('\n\n');
-    if (c.reference) {
-      md.appendMarkdown('Reference: ');
-      md.appendText(c.reference);
-      md.appendMarkdown('  \n');
-    }
-    if (c.standing === 'not installed') md.appendText('Listed in pilot.yaml but not installed (pilot.lock.json has no entry).');
-    else {
-      md.appendText(`Locked: ${c.version ?? '?'} (${c.standing})`);
-      md.appendMarkdown('  \n');
-      md.appendText(`Wanted: ${c.wanted ?? '-'} · Latest: ${c.latest ?? '-'}`);
-    }
-    if (c.modifiedFiles.length) {
-      md.appendMarkdown('  \n');
-      md.appendText(`Edited locally: ${c.modifiedFiles.join(', ')}`);
-    }
-    if (c.replacedBy) {
-      md.appendMarkdown('  \n');
-      md.appendText(`Replaced by ${c.replacedBy}`);
-    }
-    item.tooltip = md;
+    item.tooltip = new vscode.MarkdownString(componentTooltipMarkdown(c));
     const file = this.mainFile(node);
     if (file) {
       item.resourceUri = file;

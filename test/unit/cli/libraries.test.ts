@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runList } from '../../../src/cli/commands/list';
 import { runSync } from '../../../src/cli/commands/sync';
+import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { cliLibraries, defaultCacheDir, formatHistory, libraryHistory, openLibrary, readCliConfig } from '../../../src/cli/libraries';
 import { UserError } from '../../../src/core/errors';
@@ -172,6 +173,45 @@ describe('CLI libraries', function () {
       const later = io(cwd);
       await cliLibraries(url, { cacheDir, git: testGit }, later);
       assert.match(later.stderr, /^warning: .*the last successful sync on/);
+      daemon = await GitDaemon.start(base, daemon.port);
+    });
+
+    it('sync and list --sync follow a rewritten history (exit 0, the new commit); with the server gone sync exits 2 with the reason', async () => {
+      const cwd = tempDir('cwd');
+      const env = { GENAI_ASSETS_CACHE_DIR: tempDir('cache') };
+      const run = async (args: string[]): Promise<TestIo & { code: number }> => {
+        const t = io(cwd, env);
+        return Object.assign(t, { code: await main(args, t) });
+      };
+      const first = await run(['sync', '--library', url]);
+      assert.equal(first.code, 0, first.stderr);
+      const old = git(work, 'rev-parse', 'HEAD');
+      // Re-created at the same URL: an unrelated root commit, force-pushed.
+      const rewritten = tempDir('rewritten');
+      const root = makeRepo(rewritten, generateLibrary(5, { name: 'acme' }), 'Re-created library');
+      git(rewritten, 'push', '-q', '--force', url, 'HEAD:main');
+      const synced = await run(['sync', '--library', url]);
+      assert.equal(synced.code, 0, synced.stderr);
+      assert.match(synced.stdout, new RegExp(`: updated from ${old.slice(0, 12)} at ${root.slice(0, 12)} \\(main\\); 6 assets`));
+      assert.doesNotMatch(synced.stderr, /error|warning/);
+
+      const third = tempDir('rewritten');
+      const again = makeRepo(third, generateLibrary(2, { name: 'acme' }), 'Third history');
+      git(third, 'push', '-q', '--force', url, 'HEAD:main');
+      const listed = await run(['list', '--json', '--sync', '--library', url]);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.equal(listed.stderr, '');
+      assert.deepEqual((JSON.parse(listed.stdout) as { assets: { id: string }[] }).assets.map((a) => a.id), ['e00000', 'p00000', 'p00001']);
+
+      await daemon.stop();
+      const down = await run(['sync', '--library', url]);
+      assert.equal(down.code, 2);
+      assert.match(down.stderr, /^error: git:\/\/127\.0\.0\.1:\d+\/lib\.git: Could not reach /);
+      assert.equal(down.stdout, '');
+      const offline = await run(['list', '--json', '--sync', '--library', url]);
+      assert.equal(offline.code, 0, offline.stderr);
+      assert.equal((JSON.parse(offline.stdout) as { assets: unknown[] }).assets.length, 3, 'the last good catalog');
+      assert.match(offline.stderr, new RegExp(`^warning: .*Could not reach .*Showing commit ${again.slice(0, 12)} .*Run \`genai-assets sync\` when the remote is reachable\\.\n$`));
       daemon = await GitDaemon.start(base, daemon.port);
     });
 

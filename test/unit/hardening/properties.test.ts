@@ -71,7 +71,7 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         assert.equal(rangeText(withUse, undef[0]), name, `${file.path}: the range names the variable`);
         const declare = undef[0].fixes?.[0];
         if (!declare) return; // GitHub Models prompts declare no inputs: nothing to offer
-        assert.match(declare.title, /^Declare input/, `${file.path}: a Declare fix`);
+        assert.match(declare.title, /^Declare (as required |optional )?input/, `${file.path}: a Declare fix`);
         const declared = applyEdits(withUse, declare.edits);
         const after = parseFile(file.path, Buffer.from(declared)).diagnostics;
         assert.deepEqual(summary(after), file.baseline, `${file.path} + ${name}, declared: back to clean`);

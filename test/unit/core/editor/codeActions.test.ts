@@ -99,7 +99,7 @@ describe('core/editor/codeActions', () => {
       const same = after.filter((d) => d.code === action.diagnostic.code && d.message === action.diagnostic.message);
       assert.deepEqual(same, [], `${action.title} clears ${action.diagnostic.code}`);
     }
-    assert.deepEqual(quickFixes(diags, { maintainer: false }).map((a) => a.title).sort(), ['Declare input `b`', 'Remove unused input `unused`', 'Rename `confg` to `config`']);
+    assert.deepEqual(quickFixes(diags, { maintainer: false }).map((a) => a.title).sort(), ['Declare as optional input `b`', 'Declare as required input `b`', 'Remove unused input `unused`', 'Rename `confg` to `config`']);
   });
 
   it('minimalEdit keeps the common start and end, and never splits a CRLF or a surrogate pair', () => {

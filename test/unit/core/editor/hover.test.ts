@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../../../../src/core/diagnostics';
-import { hoverAt, md } from '../../../../src/core/editor/hover';
+import { hoverAt } from '../../../../src/core/editor/hover';
+import { escapeMarkdown as md } from '../../../../src/core/text/markdown';
 import type { EditorFile } from '../../../../src/core/editor/hover';
 import { LiveCatalog } from '../../../../src/core/editor/liveCatalog';
+import { parseFile } from '../../../../src/core/formats/parseFile';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
 import { fixturesDir } from '../../paths';
@@ -107,5 +109,17 @@ describe('core/editor/hover', () => {
 
   it('md escapes what Markdown would read as syntax', () => {
     assert.equal(md('a [b](c) <d> *e* `f`'), 'a \\[b\\]\\(c\\) \\<d\\> \\*e\\* \\`f\\`');
+  });
+});
+
+describe('core/editor/hover: VS Code input variables', () => {
+  it('shows `${input:name}` as a code span with the name as written (no backslash before a hyphen)', () => {
+    const text = '---\ndescription: x\n---\nSummarise ${input:claim-summary} for the adjuster.\n';
+    const doc = new TextDocument(text);
+    const file = parseFile('summary.prompt.md', Buffer.from(text));
+    const h = hoverAt({ file, doc }, doc.positionAt(text.indexOf('claim-summary') + 2));
+    assert.ok(h, 'a hover');
+    assert.ok(h.markdown.includes('(`${input:claim-summary}`)'), h.markdown);
+    assert.match(h.markdown, /used 1 time in this file/);
   });
 });

@@ -49,6 +49,8 @@ describe('core/formats/promptfoo', () => {
           { name: 'ticket', value: 'I was charged twice.', range: r(22, 6, 22, 12) },
           { name: 'priority', value: 2, range: r(23, 6, 23, 14) },
         ],
+        // A new var goes after `priority`, at its indentation.
+        newVar: { range: r(24, 0, 24, 0), indent: '      ', header: '', line: '${name}\n' },
       },
       { range: r(29, 4, 29, 8), vars: [], opaqueVars: true },
       { range: r(32, 4, 32, 25), vars: [], opaqueVars: true },

@@ -366,34 +366,92 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     assert.deepEqual(leftovers(paths.dir), []);
   });
 
-  it('never throws local work away: a conflicting edit stops the move, a harmless one is kept', async () => {
+  it('follows a remote whose history was rewritten (an unrelated root force-pushed): the clone, the catalog and the state move to it', async () => {
+    const w = track(await world(3));
+    const d = deps();
+    const src = gitSrc(w.url, undefined, 'acme');
+    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine, level: 'catalog' });
+    assert.equal(good.catalog.assets.filter((a) => a.kind === 'prompt').length, 3);
+    const paths = cachePaths(d.path, w.cacheDir, src);
+
+    // The library is re-created at the same URL: a new root commit, force-pushed to main.
+    const rewritten = tempDir('rewritten');
+    const root = makeRepo(rewritten, generateLibrary(5, { name: 'recreated' }), 'Re-created library');
+    git(rewritten, 'push', '-q', '--force', w.url, 'HEAD:refs/heads/main');
+
+    const r = await syncLibrary(d, src, w.cacheDir);
+    assert.deepEqual([r.commit, r.previous, r.changed, r.cloned], [root, good.commit, true, false]);
+    assert.equal(git(paths.repo, 'rev-parse', 'HEAD'), root, 'the clone follows the new history');
+    assert.equal(git(paths.repo, 'symbolic-ref', 'HEAD'), 'refs/heads/main');
+    const state = await readState(d, paths);
+    assert.deepEqual([state?.commit, state?.lastError, state?.pending], [root, undefined, undefined]);
+    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine, level: 'catalog' });
+    assert.deepEqual(opened.warnings, []);
+    assert.equal(opened.commit, root);
+    assert.equal(opened.catalog.library.name, 'recreated');
+    assert.equal(opened.catalog.assets.filter((a) => a.kind === 'prompt').length, 5);
+    assert.ok(opened.catalog.assets.every((a) => a.commit === root));
+
+    // Rewritten again, through a sync-first open (what the extension's Sync and the CLI's --sync do).
+    const third = tempDir('rewritten');
+    const again = makeRepo(third, generateLibrary(2, { name: 'third' }), 'Third history');
+    git(third, 'push', '-q', '--force', w.url, 'HEAD:refs/heads/main');
+    const synced = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine, level: 'catalog' });
+    assert.deepEqual(synced.warnings, []);
+    assert.deepEqual([synced.commit, synced.sync?.commit, synced.catalog.library.name], [again, again, 'third']);
+    assert.equal(synced.catalog.assets.filter((a) => a.kind === 'prompt').length, 2);
+  });
+
+  it('treats the cache as a mirror: local commits and edits in the clone give way to the remote', async () => {
     const w = track(await world(2));
     const d = deps();
     const src = gitSrc(w.url);
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const repo = cachePaths(d.path, w.cacheDir, src).repo;
     const edited = path.join(repo, assetFolder(0), 'asset.yaml');
-    writeFileSync(edited, 'my local edit\n');
-    writeFileSync(path.join(repo, 'notes.txt'), 'untracked\n');
-    push(w, promptAsset(0, 4), 'Upstream change to the same file');
-    await assert.rejects(syncLibrary(d, src, w.cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'local-changes' && /has local changes or commits .* sync left it at/.test(e.message));
-    assert.equal(readFileSync(edited, 'utf8'), 'my local edit\n');
-    const served = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
-    assert.equal(served.commit, good.commit);
-    assert.match(served.warnings.join('\n'), /local changes/);
+    writeFileSync(edited, 'an edit in the cache\n');
+    const pushed = push(w, promptAsset(0, 4), 'Upstream change to the same file');
+    const r = await syncLibrary(d, src, w.cacheDir);
+    assert.equal(r.commit, pushed);
+    assert.match(readFileSync(edited, 'utf8'), /version: 1\.0\.4/);
 
-    // The edit undone, a local edit elsewhere and a local commit.
-    git(repo, 'checkout', '--', `${assetFolder(0)}/asset.yaml`);
-    writeFileSync(path.join(repo, assetFolder(1), 'asset.yaml'), 'kept\n');
-    const ok = await syncLibrary(d, src, w.cacheDir);
-    assert.equal(ok.commit, git(w.work, 'rev-parse', 'HEAD'));
-    assert.equal(readFileSync(path.join(repo, assetFolder(1), 'asset.yaml'), 'utf8'), 'kept\n');
-    assert.equal(readFileSync(path.join(repo, 'notes.txt'), 'utf8'), 'untracked\n');
-    git(repo, 'checkout', '--', '.');
-    git(repo, 'commit', '-q', '--allow-empty', '-m', 'Local commit');
-    push(w, promptAsset(1, 7), 'Upstream again');
-    await assert.rejects(syncLibrary(d, src, w.cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'local-changes');
-    assert.equal(git(repo, 'log', '-1', '--format=%s'), 'Local commit');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'A commit made in the cache');
+    const next = push(w, promptAsset(1, 7), 'Upstream again');
+    const r2 = await syncLibrary(d, src, w.cacheDir);
+    assert.equal(r2.commit, next);
+    assert.equal(git(repo, 'rev-parse', 'HEAD'), next);
+    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    assert.deepEqual(opened.warnings, []);
+    assert.equal(opened.catalog.assets.find((a) => a.id === 'p00001')?.version, '1.0.7');
+  });
+
+  it('a sync that really fails (server gone) after a rewrite is a failure with its reason; the last good catalog stays, the advice fits the reason', async () => {
+    const w = track(await world(3));
+    const d = deps();
+    const src = gitSrc(w.url, undefined, 'acme');
+    await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const rewritten = tempDir('rewritten');
+    const root = makeRepo(rewritten, generateLibrary(4, { name: 'recreated' }), 'Re-created library');
+    git(rewritten, 'push', '-q', '--force', w.url, 'HEAD:refs/heads/main');
+    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    assert.equal(good.commit, root);
+    await w.daemon.stop();
+
+    await assert.rejects(syncLibrary(d, src, w.cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'unreachable' && /Could not reach git:\/\/127\.0\.0\.1/.test(e.message));
+    const stale = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    assert.equal(stale.commit, root, 'the last good commit stays');
+    assert.equal(stale.catalog.library.name, 'recreated');
+    assert.equal(stale.catalog.assets.filter((a) => a.kind === 'prompt').length, 4);
+    assert.equal(stale.warnings.length, 1);
+    assert.match(stale.warnings[0], /^Library "acme" \(git:.*\): Could not reach .*Showing commit [0-9a-f]{12} .*it may be stale\. Run `genai-assets sync` when the remote is reachable\.$/);
+    // A failure that is not the network's does not tell the user to wait for the network.
+    const paths = cachePaths(d.path, w.cacheDir, src);
+    const state = JSON.parse(readFileSync(paths.state, 'utf8'));
+    writeFileSync(paths.state, JSON.stringify({ ...state, lastError: { failure: 'auth', message: 'Authentication to the remote failed.', at: state.lastError.at } }));
+    const auth = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    assert.equal(auth.warnings.length, 1);
+    assert.doesNotMatch(auth.warnings[0], /reachable/);
+    assert.match(auth.warnings[0], /Authentication to the remote failed\. Showing commit .*Run `genai-assets sync` again once that is fixed\.$/);
   });
 
   it('repairs a work tree left half-moved by an interrupted sync', async () => {
