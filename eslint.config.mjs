@@ -22,7 +22,7 @@ const coreNoNodeIoPaths = [
 /*
  * The order of src/core (docs: HOUSE_STYLE.md, issue 13 item 5). A folder imports only the folders
  * listed for it, plus the root modules below; nothing in core imports src/node, src/vscode, src/cli.
- *   root modules  diagnostics, errors, limits, ports, schemas: import no folder of core; any folder may import them
+ *   root modules  diagnostics, errors, guards, hash, limits, ports, schemas: import no folder of core; any folder may import them
  *   text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot, and render, editor beside them
  *   tokens.ts     at the level of formats (it reads ParsedFile): library and later folders may import it
  * scaffold writes a pilot (its files, pilot.yaml, the lock file, the README section); pilot works on an

@@ -4,13 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import { UserError } from '../core/errors';
-import { lockFileName, sha256Of } from '../core/scaffold/lockFile';
+import { lockFileName } from '../core/scaffold/lockFile';
 import { pilotFileName } from '../core/scaffold/pilotFile';
 import type { Locker } from '../core/ports';
 import type { PilotChanges } from '../core/scaffold/apply';
 import { checkPilotChanges } from '../core/scaffold/apply';
 import { nodeFileSystem, nodePathOps } from './fileSystem';
 import { FileLocker } from './lock';
+import { sha256Hex } from '../core/hash';
 
 /** Our folder inside a pilot: the lock, the journal of a switch under way, its staging folder. */
 export const pilotStateFolder = '.genai-assets';
@@ -67,7 +68,7 @@ function abs(dir: string, rel: string): string {
 /** sha256 of a regular file, null when there is none (anything else at the path is an error for the caller). */
 async function hashOf(path: string): Promise<string | null> {
   try {
-    return sha256Of(await fsp.readFile(path));
+    return sha256Hex(await fsp.readFile(path));
   } catch (e) {
     if (isMissing(e)) return null;
     throw e;
@@ -212,7 +213,7 @@ export async function commitPilotChanges(dir: string, changes: PilotChanges): Pr
     const n = i++;
     await writeSynced(nodePath.join(stagingDir, 'new', String(n)), w.data);
     const before = st ? await hashOf(target) : null;
-    entries.push({ path: w.path, op: 'write', before, after: sha256Of(w.data), staged: `new/${n}`, ...(before !== null ? { backup: `old/${n}` } : {}) });
+    entries.push({ path: w.path, op: 'write', before, after: sha256Hex(w.data), staged: `new/${n}`, ...(before !== null ? { backup: `old/${n}` } : {}) });
   }
   for (const r of changes.removes) {
     const before = await hashOf(abs(dir, r));
@@ -224,7 +225,7 @@ export async function commitPilotChanges(dir: string, changes: PilotChanges): Pr
   const lockEntry = entries.findIndex((e) => e.path === lockFileName);
   if (lockEntry >= 0) entries.push(...entries.splice(lockEntry, 1));
   const lockWrite = changes.writes.find((w) => w.path === lockFileName);
-  const journal: Journal = { version: 1, staging, lock: lockWrite ? { path: lockFileName, sha256: sha256Of(lockWrite.data) } : null, entries };
+  const journal: Journal = { version: 1, staging, lock: lockWrite ? { path: lockFileName, sha256: sha256Hex(lockWrite.data) } : null, entries };
 
   // The journal goes in whole (written, flushed, renamed) before the first target is touched.
   const temp = nodePath.join(state, `${journalName}.${randomBytes(4).toString('hex')}.tmp`);

@@ -1,11 +1,11 @@
 // The libraries of this window: which ones (settings, workspace, sample), loading and syncing them, catalogs in memory, change events.
 
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { GitError, UserError } from '../core/errors';
+import { sha256Hex } from '../core/hash';
 import { librarySource, redactCredentials } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { evalCoverage } from '../core/library/references';
@@ -108,7 +108,7 @@ class CancellableGit implements Git {
 }
 
 function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return sha256Hex(text).slice(0, 12);
 }
 
 function expandHome(p: string): string {
@@ -188,6 +188,11 @@ export class LibraryService extends Disposable {
   get state(): CatalogState {
     if (!this.loaded || (this.running > 0 && this.list.length === 0)) return 'loading';
     return this.list.length === 0 ? 'empty' : 'ready';
+  }
+
+  /** True when the sample library is all this window shows (no library of the settings or the workspace). */
+  get onlySample(): boolean {
+    return this.list.length > 0 && this.list.every((l) => l.origin === 'sample');
   }
 
   /** The folder of the bundled sample library. */

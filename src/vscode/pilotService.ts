@@ -16,7 +16,7 @@ import { planAdd } from '../core/pilot/add';
 import type { AddPlan } from '../core/pilot/add';
 import { gitLibraryHistory } from '../core/pilot/history';
 import type { LibraryHistory } from '../core/pilot/history';
-import { catalogDigest, sha256Of } from '../core/scaffold/lockFile';
+import { catalogDigest } from '../core/scaffold/lockFile';
 import { outdatedComponents } from '../core/pilot/outdated';
 import type { OutdatedRow } from '../core/pilot/outdated';
 import { loadPilot } from '../core/scaffold/pilotFile';
@@ -40,6 +40,7 @@ import { toVscodeDiagnostic } from './diagnostics';
 import { Disposable } from './lifecycle';
 import type { LibraryService, LoadedLibrary } from './libraryService';
 import { libraryName, parseLibrarySpec } from './libraryService';
+import { sha256Hex } from '../core/hash';
 
 /** A library opened for pilot work: its catalog, files, commit and history. */
 export interface PilotLibrary {
@@ -333,7 +334,7 @@ export class PilotService extends Disposable {
       const seen = new Map<string, string | undefined>();
       const readPilotFile = async (p: string): Promise<Uint8Array | undefined> => {
         const bytes = await read(p);
-        seen.set(p, bytes ? sha256Of(bytes) : undefined);
+        seen.set(p, bytes ? sha256Hex(bytes) : undefined);
         return bytes;
       };
       lib = await this.libraryFor(pilot);

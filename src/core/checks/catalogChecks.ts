@@ -2,6 +2,7 @@
 
 import picomatch from 'picomatch';
 import { diag } from '../diagnostics';
+import { isObj } from '../guards';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { EvalTest, InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
 import { approvalRequired, assetDigest } from '../library/digest';
@@ -11,8 +12,7 @@ import type { Asset, Catalog, LibraryInfo, ModelInfo, Reference } from '../libra
 import { nearest, nearestIn } from '../yaml/yamlDocument';
 import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 import { templateParameterDiagnostics } from './templateParameters';
-
-const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+import { emptyRange } from '../text/textDocument';
 
 /**
  * True for the files whose findings a (scoped) run computes; with the assets and files the
@@ -130,7 +130,7 @@ export function filesAffectedBy(before: Catalog, after: Catalog, changed: readon
 
 function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
   const f = asset.manifest ? catalog.files.get(asset.manifest) : undefined;
-  return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? zero;
+  return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? emptyRange;
 }
 
 function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
@@ -145,7 +145,7 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
       if (other) {
         if (!inScope(a.manifest)) continue;
         out.push(
-          diag('duplicate-id', a.manifest!, manifestRange(catalog, a, 'id#value') === zero ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'), `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`, {
+          diag('duplicate-id', a.manifest!, manifestRange(catalog, a, 'id#value') === emptyRange ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'), `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`, {
             related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
           }),
         );
@@ -316,7 +316,7 @@ const typeOk: Record<InputType, (v: unknown) => boolean> = {
   number: (v) => typeof v === 'number',
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   boolean: (v) => typeof v === 'boolean',
-  object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  object: isObj,
   array: (v) => Array.isArray(v),
   null: (v) => v === null,
   any: () => true,
@@ -364,7 +364,7 @@ function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagno
 
 function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuite']>, prompt: ParsedFile, target: Asset, out: Diagnostic[]): void {
   const inputs = new Map<string, InputDecl>(prompt.inputs!.map((i) => [i.name, i]));
-  const related = (i: InputDecl | undefined) => [{ file: prompt.path, range: i?.range ?? zero, message: i ? `\`${i.name}\` is declared here` : `Inputs of ${target.id}` }];
+  const related = (i: InputDecl | undefined) => [{ file: prompt.path, range: i?.range ?? emptyRange, message: i ? `\`${i.name}\` is declared here` : `Inputs of ${target.id}` }];
   const lacking = (test: EvalTest, name: string) => !test.opaqueVars && !suite.defaultVars.includes(name) && !test.vars.some((v) => v.name === name);
   // One fix per input, shared by its diagnostics: the var added to every test case that lacks it.
   const addVar = new Map<string, Fix[] | undefined>();
@@ -455,7 +455,7 @@ function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope, sc
         reported.add(key);
         out.push(
           diag('circular-partial', f.path, use.range, `Partial \`${use.name}\` includes this file again (${[f.path, ...path.map((p) => p.path)].join(' -> ')}); break the cycle.`, {
-            related: [{ file: target.path, range: zero, message: 'The partial of the cycle' }],
+            related: [{ file: target.path, range: emptyRange, message: 'The partial of the cycle' }],
           }),
         );
       }
@@ -641,7 +641,7 @@ function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope)
     const tokens = countTokens(text);
     const over = limits.filter((l) => tokens > l.budget);
     if (!over.length) continue;
-    const range = f.models?.[0]?.range ?? zero;
+    const range = f.models?.[0]?.range ?? emptyRange;
     out.push(diag('token-budget', f.path, range, `The rendered prompt is about ${tokens} tokens, over ${over.map((o) => o.what).join(' and ')}; shorten it or split it.`));
   }
 }

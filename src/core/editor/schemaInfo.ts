@@ -3,20 +3,17 @@
 import { schemaOf } from '../schemas';
 import type { SchemaName } from '../schemas';
 import type { YamlPath } from './yamlContext';
+import { isObj } from '../guards';
 
 type Schema = Record<string, unknown>;
-
-function isSchema(x: unknown): x is Schema {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** Follows a local `$ref` (`#/$defs/name`) within the root schema. */
 function deref(root: Schema, s: Schema, depth = 0): Schema {
   const ref = s.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/') || depth > 8) return s;
   let cur: unknown = root;
-  for (const seg of ref.slice(2).split('/')) cur = isSchema(cur) ? cur[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  if (!isSchema(cur)) return s;
+  for (const seg of ref.slice(2).split('/')) cur = isObj(cur) ? cur[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  if (!isObj(cur)) return s;
   // Keywords next to $ref (a description, say) win over the target's.
   const { $ref: _ref, ...rest } = s;
   void _ref;
@@ -26,7 +23,7 @@ function deref(root: Schema, s: Schema, depth = 0): Schema {
 /** The alternatives a schema stands for (anyOf/oneOf/allOf branches, flattened), dereferenced. */
 function alternatives(root: Schema, s: Schema, depth = 0): Schema[] {
   const d = deref(root, s);
-  const branches = [d.anyOf, d.oneOf, d.allOf].filter(Array.isArray).flat().filter(isSchema);
+  const branches = [d.anyOf, d.oneOf, d.allOf].filter(Array.isArray).flat().filter(isObj);
   if (!branches.length || depth > 4) return [d];
   return [d, ...branches.flatMap((b) => alternatives(root, b, depth + 1))];
 }
@@ -39,19 +36,19 @@ export function schemasAt(name: SchemaName, path: YamlPath): Schema[] {
     const next: Schema[] = [];
     for (const s of current) {
       if (typeof seg === 'number') {
-        if (isSchema(s.items)) next.push(...alternatives(root, s.items));
+        if (isObj(s.items)) next.push(...alternatives(root, s.items));
         continue;
       }
-      const props = isSchema(s.properties) ? s.properties : {};
-      if (isSchema(props[seg])) {
+      const props = isObj(s.properties) ? s.properties : {};
+      if (isObj(props[seg])) {
         next.push(...alternatives(root, props[seg] as Schema));
         continue;
       }
       let matched = false;
-      if (isSchema(s.patternProperties)) {
+      if (isObj(s.patternProperties)) {
         for (const [pattern, sub] of Object.entries(s.patternProperties)) {
           try {
-            if (isSchema(sub) && new RegExp(pattern, 'u').test(seg)) {
+            if (isObj(sub) && new RegExp(pattern, 'u').test(seg)) {
               next.push(...alternatives(root, sub));
               matched = true;
             }
@@ -60,7 +57,7 @@ export function schemasAt(name: SchemaName, path: YamlPath): Schema[] {
           }
         }
       }
-      if (!matched && isSchema(s.additionalProperties)) next.push(...alternatives(root, s.additionalProperties));
+      if (!matched && isObj(s.additionalProperties)) next.push(...alternatives(root, s.additionalProperties));
     }
     current = next;
     if (!current.length) break;
@@ -95,9 +92,9 @@ export function fieldsAt(name: SchemaName, path: YamlPath): SchemaField[] {
   const out = new Map<string, SchemaField>();
   for (const s of schemasAt(name, path)) {
     const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
-    if (!isSchema(s.properties)) continue;
+    if (!isObj(s.properties)) continue;
     for (const [field, raw] of Object.entries(s.properties)) {
-      if (!isSchema(raw) || out.has(field)) continue;
+      if (!isObj(raw) || out.has(field)) continue;
       const d = deref(root, raw);
       const f: SchemaField = { name: field, types: typesOf(root, d), required: required.has(field) };
       const description = describeSchema(root, d);

@@ -2,7 +2,7 @@
 
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { maxTextFileBytes, maxYamlBytes } from '../limits';
-import { decodeUtf8, looksBinary, TextDocument } from '../text/textDocument';
+import { decodeUtf8, looksBinary, TextDocument, emptyRange } from '../text/textDocument';
 import { tooDeepAt, YamlSource } from '../yaml/yamlDocument';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from './detect';
 import { dotpromptPartialName, readMeta as readDotpromptMeta } from './dotprompt';
@@ -12,16 +12,12 @@ import { firstHeading } from './markdownPrompt';
 import { describeProperty, isJsonSchema, picoschemaField, scalarTypes, splitDescription, wildcard } from './picoschema';
 import { isV1, kindToType, readMeta as readPromptyMeta, templateFormat, typeOfValue } from './prompty';
 import type { FormatId, InputDecl, ModelUse, ParsedFile } from './types';
+import { isObj } from '../guards';
 
 type Obj = Record<string, unknown>;
 
-const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 /** An alias (`*name`) outside quotes: such YAML is read by the full parser, which bounds alias expansion. */
 const aliasPattern = /(^|[\s[{,:-])\*[^\s,\]}]/;
-
-function isObj(x: unknown): x is Obj {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /**
  * The value of the YAML in [start, end) of `doc`, as the full parser (YamlSource) would give it:
@@ -135,14 +131,14 @@ function dotpromptInputs(root: Obj): InputDecl[] | undefined {
     const props = isObj(schema.properties) ? schema.properties : {};
     const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
     for (const [key, value] of Object.entries(props)) {
-      const decl: InputDecl = { name: key, type: 'any', required: required.includes(key), range: zero };
+      const decl: InputDecl = { name: key, type: 'any', required: required.includes(key), range: emptyRange };
       describeProperty(decl, value, defaults);
       out.push(decl);
     }
     return out;
   }
   for (const key of Object.keys(schema)) {
-    if (key !== wildcard) out.push(picoschemaField(key, schema[key], defaults, zero));
+    if (key !== wildcard) out.push(picoschemaField(key, schema[key], defaults, emptyRange));
   }
   return out;
 }
@@ -210,7 +206,7 @@ function promptyInputs(present: boolean, v: Obj): { inputs?: InputDecl[]; sample
       const kind = p ? (p.kind ?? p.type) : undefined;
       const example = p ? (p.default ?? p.example ?? p.sample) : shorthand;
       const type = (typeof kind === 'string' ? (kindToType[kind.toLowerCase()] ?? 'any') : undefined) ?? typeOfValue(example) ?? 'any';
-      const decl: InputDecl = { name, type, required: p && typeof p.required === 'boolean' ? p.required : p?.default === undefined, range: zero };
+      const decl: InputDecl = { name, type, required: p && typeof p.required === 'boolean' ? p.required : p?.default === undefined, range: emptyRange };
       if (p && typeof p.description === 'string') decl.description = p.description;
       if (p && p.default !== undefined) decl.default = p.default;
       inputs.push(decl);
@@ -223,7 +219,7 @@ function promptyInputs(present: boolean, v: Obj): { inputs?: InputDecl[]; sample
     }
     void v1;
   } else if (v1Sample) {
-    inputs = Object.entries(v1Sample).map(([name, val]) => ({ name, type: typeOfValue(val) ?? 'any', required: true, range: zero }));
+    inputs = Object.entries(v1Sample).map(([name, val]) => ({ name, type: typeOfValue(val) ?? 'any', required: true, range: emptyRange }));
   }
   if (v1Sample) for (const [k, val] of Object.entries(v1Sample)) sample[k] = val;
   return { inputs, sample };
@@ -254,7 +250,7 @@ function readGhModels(file: ParsedFile, doc: TextDocument): void {
         } else seen.set(name, { types: new Set([testDataType(val)]), rows: 1 });
       }
     }
-    file.inputs = [...seen].map(([name, { types, rows }]) => ({ name, type: types.size === 1 ? ([...types][0] as InputDecl['type']) : 'any', required: rows === objects, range: zero }));
+    file.inputs = [...seen].map(([name, { types, rows }]) => ({ name, type: types.size === 1 ? ([...types][0] as InputDecl['type']) : 'any', required: rows === objects, range: emptyRange }));
   }
 }
 
@@ -312,5 +308,5 @@ function promptfooProviders(providers: unknown): ModelUse[] {
 }
 
 function model(id: string, parameters: string[]): ModelUse {
-  return { id, range: zero, parameters: parameters.map((name) => ({ name, range: zero })) };
+  return { id, range: emptyRange, parameters: parameters.map((name) => ({ name, range: emptyRange })) };
 }

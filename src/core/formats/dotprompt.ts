@@ -11,6 +11,7 @@ import { splitFrontMatter } from './frontMatter';
 import { declaredInputs, picoschemaToJsonSchema } from './picoschema';
 import type { DeclaredInputs } from './picoschema';
 import type { InputInsertion, MessagePart, ModelUse, ParsedFile } from './types';
+import { isObj } from '../guards';
 
 /** Helpers Dotprompt registers on top of the Handlebars built-ins. */
 export const dotpromptHelpers: readonly string[] = ['json', 'role', 'history', 'section', 'media', 'ifEquals', 'unlessEquals'];
@@ -61,22 +62,22 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
     if (y.ok) {
       const value = y.value ?? {};
       file.diagnostics.push(...y.validate(validatorFor('dotprompt'), { value, what: 'the front matter' }));
-      if (isObject(value)) {
+      if (isObj(value)) {
         readMeta(file, value);
         if (typeof value.model === 'string' && value.model) {
           const model: ModelUse = {
             id: value.model,
             range: y.valueRange(['model']),
-            parameters: isObject(value.config) ? y.keys(['config']).map((k) => ({ name: k.key, range: k.range })) : [],
+            parameters: isObj(value.config) ? y.keys(['config']).map((k) => ({ name: k.key, range: k.range })) : [],
           };
           file.models.push(model);
         }
         const input = value.input;
-        if (isObject(input) && isObject(input.default)) file.samples = [input.default];
+        if (isObj(input) && isObj(input.default)) file.samples = [input.default];
         declared = declaredInputs(y, doc, fm.yamlEnd);
         file.diagnostics.push(...declared.diagnostics);
         const output = value.output;
-        if (isObject(output) && output.schema !== undefined) {
+        if (isObj(output) && output.schema !== undefined) {
           for (const p of picoschemaToJsonSchema(output.schema).problems) {
             file.diagnostics.push(diag('schema', file.path, y.keyRange(['output', 'schema', ...p.path]), `${p.message}.`));
           }
@@ -154,6 +155,3 @@ function splitMessages(doc: TextDocument, bodyStart: number, tags: TemplateTag[]
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}

@@ -9,12 +9,9 @@ import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { InputDecl, InputType, MessagePart, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
+import { isObj } from '../guards';
 
 type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /**
  * Parses a GitHub Models prompt into `file`. The inputs are implied by the `testData` rows:

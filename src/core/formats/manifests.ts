@@ -1,6 +1,5 @@
 // library.yaml, asset.yaml and pilot.yaml: parse with positions and check against their schemas.
 
-import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Range } from '../diagnostics';
@@ -10,6 +9,7 @@ import type { TextDocument } from '../text/textDocument';
 import { canonicalJson } from './canonicalJson';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { ParsedFile } from './types';
+import { sha256Hex } from '../hash';
 
 const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1.0', status: 'draft' };
 
@@ -91,9 +91,6 @@ export function approvalSpan(y: YamlSource, doc: TextDocument): [number, number]
   return [a, b];
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /**
  * Dotted paths (`path` and `path#value`) by parent path and key: the manifests of a library use the same

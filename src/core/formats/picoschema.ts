@@ -8,6 +8,7 @@ import type { TextDocument } from '../text/textDocument';
 import { valueAt } from '../yaml/yamlDocument';
 import type { YamlPath, YamlSource } from '../yaml/yamlDocument';
 import type { InputDecl, InputInsertion, InputType } from './types';
+import { isObj } from '../guards';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -37,8 +38,8 @@ export interface PicoschemaOptions {
 
 /** True when a schema value is already JSON Schema (a JSON `type` or a `properties` mapping at its top). */
 export function isJsonSchema(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  return (typeof value.type === 'string' && jsonTypes.has(value.type)) || isObject(value.properties);
+  if (!isObj(value)) return false;
+  return (typeof value.type === 'string' && jsonTypes.has(value.type)) || isObj(value.properties);
 }
 
 /** The parts of a Picoschema property key: `name?(type, description)`. */
@@ -87,7 +88,7 @@ interface Ctx {
 
 function pico(value: unknown, path: YamlPath, ctx: Ctx): JsonSchema {
   if (typeof value === 'string') return typeString(value, path, ctx);
-  if (isObject(value)) return objectSchema(value, path, ctx);
+  if (isObj(value)) return objectSchema(value, path, ctx);
   ctx.problems.push({
     path,
     message: `Picoschema expects a type name (such as \`string\`) or nested fields here, not ${describe(value)}`,
@@ -183,12 +184,12 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
   const out: DeclaredInputs = { openEnded: false, diagnostics: [] };
   const eol = doc.eol;
   const root = y.value;
-  const input = isObject(root) ? root.input : undefined;
-  const defaults = isObject(input) && isObject(input.default) ? input.default : {};
+  const input = isObj(root) ? root.input : undefined;
+  const defaults = isObj(input) && isObj(input.default) ? input.default : {};
   const schemaPath: YamlPath = ['input', 'schema'];
 
-  if (!isObject(input) || !('schema' in input) || input.schema === null || input.schema === undefined) {
-    out.insertion = missingSchemaInsertion(y, doc, fmEnd, isObject(input) || (isObject(root) && 'input' in root));
+  if (!isObj(input) || !('schema' in input) || input.schema === null || input.schema === undefined) {
+    out.insertion = missingSchemaInsertion(y, doc, fmEnd, isObj(input) || (isObj(root) && 'input' in root));
     return out;
   }
   const schema = input.schema;
@@ -198,7 +199,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
     if (scalarTypes.has(type) || /\[\]$/.test(type)) out.inputs = [];
     return out;
   }
-  if (!isObject(schema)) return out;
+  if (!isObj(schema)) return out;
 
   const result = picoschemaToJsonSchema(schema);
   for (const p of result.problems) {
@@ -211,10 +212,10 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
       out.inputs = [];
       return out;
     }
-    const props = isObject(schema.properties) ? schema.properties : {};
+    const props = isObj(schema.properties) ? schema.properties : {};
     const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
     const ap = schema.additionalProperties;
-    out.openEnded = ap === true || isObject(ap);
+    out.openEnded = ap === true || isObj(ap);
     const propsPath = [...schemaPath, 'properties'];
     out.inputs = [];
     for (const [key, value] of Object.entries(props)) {
@@ -231,7 +232,7 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
     }
     // A property not listed in `required` is optional: that is the one declaration a new line can make.
     out.insertion = mapInsertion(y, doc, propsPath, (indent, last) => ({
-      optionalLine: last && !isObject(last) ? '${name}: string' + eol : '${name}:' + eol + indent + '  type: string' + eol,
+      optionalLine: last && !isObj(last) ? '${name}: string' + eol : '${name}:' + eol + indent + '  type: string' + eol,
     }));
     if (!out.insertion && !('properties' in schema)) {
       const at = blockEnd(y, doc, schemaPath);
@@ -400,10 +401,6 @@ function missingSchemaInsertion(y: YamlSource, doc: TextDocument, fmEnd: number,
   return { range: doc.rangeOf(at, at), indent: ind + '  ', ...picoschemaLines(eol), header: ind + 'schema:' + eol };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function describe(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
@@ -421,7 +418,7 @@ export function picoschemaField(key: string, value: unknown, defaults: Record<st
     const [t, d] = splitDescription(value);
     decl.type = inputType(t);
     if (d) decl.description = d;
-  } else if (isObject(value)) decl.type = 'object';
+  } else if (isObj(value)) decl.type = 'object';
   if (k.name in defaults) decl.default = defaults[k.name];
   return decl;
 }
@@ -432,7 +429,7 @@ export function describeProperty(decl: InputDecl, value: unknown, defaults: Reco
     const [t, d] = splitDescription(value);
     decl.type = inputType(t);
     if (d) decl.description = d;
-  } else if (isObject(value)) {
+  } else if (isObj(value)) {
     decl.type = jsonInputType(value);
     if (typeof value.description === 'string') decl.description = value.description;
   }

@@ -9,12 +9,9 @@ import { YamlSource } from '../yaml/yamlDocument';
 import type { YamlPath } from '../yaml/yamlDocument';
 import type { EvalSuite, EvalTest, InputInsertion, ModelUse, ParsedFile } from './types';
 import { afterLine } from '../text/edits';
+import { isObj } from '../guards';
 
 type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
 
 /** Parses a promptfoo configuration into `file.evalSuite` (and `file.models`, `file.links`). */
 export function parsePromptfoo(file: ParsedFile, doc: TextDocument): void {

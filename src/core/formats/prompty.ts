@@ -13,6 +13,7 @@ import { readFrontMatter } from './markdownPrompt';
 import type { InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
 import { afterLine } from '../text/edits';
+import { isObj } from '../guards';
 
 type Obj = Record<string, unknown>;
 
@@ -71,10 +72,6 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument): void {
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
   // A body that was not analysed (too large) may use inputs unseen.
   if (file.inputs) file.diagnostics.push(...checkVariables(file).filter((d) => !analysis?.incomplete || d.code !== 'unused-variable'));
-}
-
-function isObj(x: unknown): x is Obj {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
 /** The older format: `sample`, top-level authors/tags/version, or model.configuration/parameters/api. */

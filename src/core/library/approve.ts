@@ -3,12 +3,14 @@
 import { isMap, isNode, isPair, isScalar, visit } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { UserError } from '../errors';
-import { approvalDigestContent, approvalSpan, parseManifest, sha256Hex } from '../formats/manifests';
+import { approvalDigestContent, approvalSpan, parseManifest } from '../formats/manifests';
+import { sha256Hex } from '../hash';
 import type { ParsedFile } from '../formats/types';
 import { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import { assetDigest } from './digest';
 import type { Asset } from './types';
+import { isObj } from '../guards';
 
 export interface ApprovalResult {
   /** The new text of asset.yaml (BOM kept when the file had one). */
@@ -29,7 +31,7 @@ export function writeApproval(manifestText: string, asset: Pick<Asset, 'path' | 
   const doc = new TextDocument(manifestText);
   const y = new YamlSource(doc, name, 0, doc.text.length);
   const root = y.doc?.contents;
-  if (!y.ok || !isMap(root) || !isRecord(y.value)) throw new UserError(`${name} does not parse as a YAML mapping, so no approval can be written into it; fix it first (genai-assets validate).`);
+  if (!y.ok || !isMap(root) || !isObj(y.value)) throw new UserError(`${name} does not parse as a YAML mapping, so no approval can be written into it; fix it first (genai-assets validate).`);
   const pair = approvalPair(root);
   const shared = pair ? anchorsUsedOutside(root, pair) : [];
   if (shared.length) {
@@ -42,9 +44,9 @@ export function writeApproval(manifestText: string, asset: Pick<Asset, 'path' | 
   // Prove the edit: every other field as before, and the approval exactly as meant.
   const check = new YamlSource(new TextDocument(text), name, 0, text.length);
   const before = approvalDigestContent(y.value);
-  const ap = isRecord(check.value) ? check.value.approval : undefined;
-  const kept = check.ok && isRecord(check.value) && approvalDigestContent(check.value) === before;
-  if (!kept || !isRecord(ap) || ap.by !== by || ap.date !== date || ap.digest !== digest || Object.keys(ap).length !== 3) {
+  const ap = isObj(check.value) ? check.value.approval : undefined;
+  const kept = check.ok && isObj(check.value) && approvalDigestContent(check.value) === before;
+  if (!kept || !isObj(ap) || ap.by !== by || ap.date !== date || ap.digest !== digest || Object.keys(ap).length !== 3) {
     throw new UserError(
       `${name} is laid out in a way the approval cannot be written into without changing other content (nothing was written). Add it by hand as a top-level key:\napproval:\n  by: ${JSON.stringify(by)}\n  date: ${JSON.stringify(date)}\n  digest: ${digest}`,
     );
@@ -136,10 +138,6 @@ function anchorsUsedOutside(root: YAMLMap, pair: Pair): string[] {
     }
   }
   return [...used];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function yamlString(s: string): string {

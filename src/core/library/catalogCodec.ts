@@ -1,10 +1,8 @@
 // The compact index-cache entry of a catalog-level file: only the fields the catalog is built from, positions and empty fields left out.
 
-import type { Range } from '../diagnostics';
 import type { FormatId, InputDecl, ModelUse, ParsedFile, TemplateLanguage } from '../formats/types';
 import type { IndexEntryCodec } from './indexCache';
-
-const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+import { emptyRange } from '../text/textDocument';
 
 /** Stored form: [format, size, text, meta, document, partialName, templateLanguage, inputs, models, providers]; 0 stands for absent. */
 type Stored = [FormatId, number, 0 | 1, ParsedFile['meta'] | 0, unknown, string | 0, TemplateLanguage | 0, StoredInput[] | 0, StoredModel[] | 0, StoredModel[] | 0];
@@ -20,7 +18,7 @@ function models(list: ModelUse[] | undefined): StoredModel[] | 0 {
 }
 
 function unmodels(list: StoredModel[]): ModelUse[] {
-  return list.map(([id, params]) => ({ id, range: zero, parameters: params.map((name) => ({ name, range: zero })) }));
+  return list.map(([id, params]) => ({ id, range: emptyRange, parameters: params.map((name) => ({ name, range: emptyRange })) }));
 }
 
 /** The meta of a manifest, from its document (as parseManifest and parseCatalogEntry read it). */
@@ -70,7 +68,7 @@ export const catalogCodec: IndexEntryCodec = {
     if (language !== 0) f.templateLanguage = language;
     if (inputs !== 0) {
       f.inputs = inputs.map((i) => {
-        const decl: InputDecl = { name: i[0], type: i[1], required: i[2] === 1, range: zero };
+        const decl: InputDecl = { name: i[0], type: i[1], required: i[2] === 1, range: emptyRange };
         if (i[3] !== 0) decl.description = i[3];
         if (i.length === 5) decl.default = i[4];
         return decl;

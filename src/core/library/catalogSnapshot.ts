@@ -1,10 +1,10 @@
 // The catalog-level catalog of one commit, stored whole and compactly: a string table and a list of small integers, read back in a few native calls.
 
 import { createHash } from 'node:crypto';
-import type { Range } from '../diagnostics';
 import type { InputDecl } from '../formats/types';
 import type { FileSystem, PathOps } from '../ports';
 import type { Asset, AssetReference, Catalog, LibraryInfo, Reference } from './types';
+import { emptyRange } from '../text/textDocument';
 
 const magic = 'genai-assets-catalog';
 /** Bumped whenever the stored layout, the Asset shape or the LibraryInfo shape changes (5: policy.requireApproval). */
@@ -16,7 +16,6 @@ const maxDeltas = 16;
 /** ...or once its deltas would hold more bytes than this share of its base. */
 const maxDeltaShare = 0.25;
 /** The position of everything read back (frozen: it is shared). */
-const zero: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) });
 /** The integers are stored little-endian; a big-endian machine swaps them on the way in and out. */
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -234,10 +233,10 @@ function decodeAssets(s: string[], n: Uint32Array, commit: string | undefined): 
     const desc = n[p + 3];
     const dflt = n[p + 4];
     // One literal each (a property added afterwards costs a backing store).
-    if (desc !== 0 && dflt !== 0) inputs[k] = Object.freeze({ name, type, required, range: zero, description: str(desc), default: JSON.parse(str(dflt)) as unknown });
-    else if (desc !== 0) inputs[k] = Object.freeze({ name, type, required, range: zero, description: str(desc) });
-    else if (dflt !== 0) inputs[k] = Object.freeze({ name, type, required, range: zero, default: JSON.parse(str(dflt)) as unknown });
-    else inputs[k] = Object.freeze({ name, type, required, range: zero });
+    if (desc !== 0 && dflt !== 0) inputs[k] = Object.freeze({ name, type, required, range: emptyRange, description: str(desc), default: JSON.parse(str(dflt)) as unknown });
+    else if (desc !== 0) inputs[k] = Object.freeze({ name, type, required, range: emptyRange, description: str(desc) });
+    else if (dflt !== 0) inputs[k] = Object.freeze({ name, type, required, range: emptyRange, default: JSON.parse(str(dflt)) as unknown });
+    else inputs[k] = Object.freeze({ name, type, required, range: emptyRange });
   }
   const inputLists = readLists((i) => {
     const input = inputs[i];
@@ -291,7 +290,7 @@ function decodeAssets(s: string[], n: Uint32Array, commit: string | undefined): 
         else if (range !== 0) ref = { raw, id: refId, range: str(range) };
         else if (library !== 0) ref = { raw, id: refId, library: str(library) };
         else ref = { raw, id: refId };
-        references[k] = { field: str(n[p]) as AssetReference['field'], ref, rangeInManifest: zero };
+        references[k] = { field: str(n[p]) as AssetReference['field'], ref, rangeInManifest: emptyRange };
       }
     }
     const problems = { errors: 0, warnings: 0, infos: 0 };

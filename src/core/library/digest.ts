@@ -1,8 +1,8 @@
 // The approval digest: sha256 over an asset's files (asset.yaml by its parsed content, the approval excluded), and whether an approval holds.
 
-import { createHash } from 'node:crypto';
 import type { ParsedFile } from '../formats/types';
 import type { Asset, Catalog } from './types';
+import { sha256Hex } from '../hash';
 
 /**
  * `sha256:<hex>` over the sorted list of `path-in-folder NUL sha256 LF` lines of every file of
@@ -23,9 +23,7 @@ export function assetDigest(asset: Pick<Asset, 'path' | 'files' | 'manifest'>, f
     lines.push(`${p.startsWith(prefix) ? p.slice(prefix.length) : p}\0${hash}\n`);
   }
   lines.sort();
-  const h = createHash('sha256');
-  for (const l of lines) h.update(l);
-  return `sha256:${h.digest('hex')}`;
+  return `sha256:${sha256Hex(lines.join(''))}`;
 }
 
 /** Whether the library's policy asks `asset` for an approval: an `approved` managed asset, unless policy.requireApproval is false. */

@@ -1,10 +1,10 @@
 // The persisted index cache: parsed files keyed by path and content key (git blob id), versioned and checksummed.
 
-import { createHash } from 'node:crypto';
 import type { ParsedFile } from '../formats/types';
 import type { FileSystem, Log, PathOps } from '../ports';
 import { silentLog } from '../ports';
 import type { ParsedFileCache } from './load';
+import { sha256Hex } from '../hash';
 
 /** Bumped whenever the stored layout or the ParsedFile shape changes. */
 export const indexCacheVersion = 1;
@@ -112,7 +112,7 @@ export class IndexCache implements ParsedFileCache {
     const body = text.slice(nl + 1);
     // The checksum covers the body's bytes as written (hashing them saves encoding the text again).
     const nlByte = bytes.indexOf(10);
-    if (createHash('sha256').update(bytes.subarray(nlByte + 1)).digest('hex') !== header.checksum) return reject('corrupt (checksum mismatch)');
+    if (sha256Hex(bytes.subarray(nlByte + 1)) !== header.checksum) return reject('corrupt (checksum mismatch)');
     const cache = new IndexCache(file, engine, 'loaded', undefined, codec);
     const lines = body ? body.split('\n') : [];
     if (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -180,7 +180,7 @@ export class IndexCache implements ParsedFileCache {
       lines.push(`${JSON.stringify([p, e.key])}\t${e.json}\n`);
     }
     const body = lines.join('');
-    const header: Header = { format: magic, version: indexCacheVersion, engine: this.engine, codec: this.codec.name, count: lines.length, checksum: createHash('sha256').update(body).digest('hex') };
+    const header: Header = { format: magic, version: indexCacheVersion, engine: this.engine, codec: this.codec.name, count: lines.length, checksum: sha256Hex(body) };
     await fs.mkdir(path.dirname(this.file));
     const temp = `${this.file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
     try {

@@ -13,6 +13,7 @@ import type { FileReader, PathOps } from '../ports';
 import { parseReference } from './references';
 import { defaultPolicy } from './types';
 import type { Asset, AssetKind, AssetReference, AssetStatus, Catalog, LibraryInfo, ModelInfo, Policy } from './types';
+import { emptyRange } from '../text/textDocument';
 
 export interface LibraryFileEntry {
   /** Library-relative path, '/' separated. */
@@ -54,7 +55,8 @@ export interface ParsedFileCache {
   set(path: string, key: string, file: ParsedFile): void;
 }
 
-const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** The range of the diagnostics this module makes; its own object, as loadDiagnostics tells them apart by identity. */
+const zero: Range = { ...emptyRange };
 const skippedDirs = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 /** A FileSource over a plain folder, walked through the FileReader port (links are never followed out). */

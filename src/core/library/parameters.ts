@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { maxParameterPatternChars } from '../limits';
 import { nearest } from '../yaml/yamlDocument';
+import { isObj } from '../guards';
 
 /** One parameter of a template, as the schema describes it (for prompts and input boxes). */
 export interface ParameterSpec {
@@ -30,16 +31,12 @@ export interface ParameterCheck {
   errors: string[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** The parameters a template declares, in schema order. */
 export function parameterSpecs(schema: unknown): ParameterSpec[] {
-  if (!isObject(schema) || !isObject(schema.properties)) return [];
+  if (!isObj(schema) || !isObj(schema.properties)) return [];
   const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
   return Object.entries(schema.properties).map(([name, raw]) => {
-    const s = isObject(raw) ? raw : {};
+    const s = isObj(raw) ? raw : {};
     const spec: ParameterSpec = { name, required: required.includes(name), schema: s };
     if (typeof s.type === 'string' || Array.isArray(s.type)) spec.type = s.type as string | string[];
     if (typeof s.title === 'string') spec.title = s.title;
@@ -135,13 +132,13 @@ export function coerceParameter(spec: ParameterSpec | undefined, raw: string): u
           // not JSON: a comma-separated list below
         }
       }
-      const itemSpec = isObject(spec?.schema.items) ? ({ name: '', required: false, schema: spec.schema.items, type: spec.schema.items.type } as ParameterSpec) : undefined;
+      const itemSpec = isObj(spec?.schema.items) ? ({ name: '', required: false, schema: spec.schema.items, type: spec.schema.items.type } as ParameterSpec) : undefined;
       return t === '' ? [] : t.split(',').map((s) => coerceParameter(itemSpec, s.trim()));
     }
     if (ty === 'object' && t.startsWith('{')) {
       try {
         const v: unknown = JSON.parse(t);
-        if (isObject(v)) return v;
+        if (isObj(v)) return v;
       } catch {
         // left as a string: the schema says what is wrong
       }
@@ -163,7 +160,7 @@ export function checkParameters(schema: unknown, given: Record<string, unknown>,
     const names = Object.keys(given);
     return { values: {}, missing: [], errors: names.length ? [`${what} takes no parameters, but ${names.map((n) => `\`${n}\``).join(', ')} ${names.length === 1 ? 'was' : 'were'} given; remove ${names.length === 1 ? 'it' : 'them'}.`] : [] };
   }
-  if (!isObject(schema)) return { values: {}, missing: [], errors: [`The parameters of ${what} are not a JSON Schema object; its owners must fix its asset.yaml.`] };
+  if (!isObj(schema)) return { values: {}, missing: [], errors: [`The parameters of ${what} are not a JSON Schema object; its owners must fix its asset.yaml.`] };
   let validate: ValidateFunction;
   try {
     validate = compileParameters(schema);

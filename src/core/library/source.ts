@@ -1,7 +1,7 @@
 // Library sources: folder or git URL; URL validation (refused transports), normalisation, cache folder names, redaction.
 
-import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
+import { sha256Hex } from '../hash';
 
 /** The protocols git may use for a library (git's own names, as in `protocol.<name>.allow`). */
 export type GitProtocol = 'https' | 'ssh' | 'git' | 'file';
@@ -178,7 +178,7 @@ function trimRepoPath(p: string): string {
 
 /** `<stem>-<hash>`: readable, and unique per normalised URL. */
 export function folderNameFor(key: string): string {
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const hash = sha256Hex(key).slice(0, 16);
   const last = key.replace(/[?#].*$/, '').split(/[/:]/).filter(Boolean).pop() ?? 'library';
   const stem = last.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 40) || 'library';
   return `${stem}-${hash}`;

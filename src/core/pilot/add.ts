@@ -6,11 +6,12 @@ import type { Catalog } from '../library/types';
 import type { PilotChanges } from '../scaffold/apply';
 import { assetFileProblems, assetRelative, componentDestination, copiedFiles, layoutFolders, resolveComponents, ScaffoldError, skippedGitNote, templateView } from '../scaffold/plan';
 import type { SelectedComponent } from '../scaffold/plan';
-import { catalogDigest, lockDigest, lockFileName, serializeLockFile, sha256Of } from '../scaffold/lockFile';
+import { catalogDigest, lockDigest, lockFileName, serializeLockFile } from '../scaffold/lockFile';
 import type { LockedComponent, LockFile } from '../scaffold/lockFile';
 import { editPilotComponents, pilotFileName } from '../scaffold/pilotFile';
 import type { LoadedPilot } from '../scaffold/pilotFile';
 import { refreshedReadme } from './update';
+import { sha256Hex } from '../hash';
 
 export interface AddRequest {
   pilot: LoadedPilot;
@@ -87,9 +88,9 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
       const data = await req.source.read(f);
       const path = dest ? `${dest}/${rel}` : rel;
       writes.push({ path, data });
-      files.push({ path, sha256: sha256Of(data) });
+      files.push({ path, sha256: sha256Hex(data) });
     }
-    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Of(files.map((f) => `${f.path}\0${f.sha256}\n`).sort().join(''))}`;
+    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Hex(files.map((f) => `${f.path}\0${f.sha256}\n`).sort().join(''))}`;
     locked.push({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, digest, files });
   }
   const lock: LockFile = { library, template: pilot.lock.template, components: [...pilot.lock.components, ...locked] };
@@ -99,7 +100,7 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
   const readme = await refreshedReadme(
     async (p) => {
       const bytes = await req.readPilotFile(p);
-      if (!basis.has(p)) basis.set(p, bytes ? sha256Of(bytes) : null);
+      if (!basis.has(p)) basis.set(p, bytes ? sha256Hex(bytes) : null);
       return bytes;
     },
     lock,

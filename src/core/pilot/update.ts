@@ -10,13 +10,14 @@ import type { PilotChanges } from '../scaffold/apply';
 import { assetRelative, copiedFiles, ScaffoldError } from '../scaffold/plan';
 import { decodeUtf8, looksBinary } from '../text/textDocument';
 import type { LibraryHistory } from './history';
-import { catalogDigest, componentFolder, lockDigest, lockFileName, relativeToFolder, serializeLockFile, sha256Of } from '../scaffold/lockFile';
+import { catalogDigest, componentFolder, lockDigest, lockFileName, relativeToFolder, serializeLockFile } from '../scaffold/lockFile';
 import type { LockedComponent, LockFile } from '../scaffold/lockFile';
 import { componentReferences, standingOf } from './outdated';
 import { editPilotComponents, pilotFileName } from '../scaffold/pilotFile';
 import type { LoadedPilot } from '../scaffold/pilotFile';
 import { hasReadmeSection, readmeSection, withReadmeSection } from '../scaffold/readme';
 import type { ReadmeRow } from '../scaffold/readme';
+import { sha256Hex } from '../hash';
 
 export type FileAction =
   | 'unchanged'
@@ -160,7 +161,7 @@ export async function findBaseFiles(history: LibraryHistory, lock: LockFile, c: 
         let ok = true;
         for (const [rel, sha] of want) {
           const bytes = await src.read(at(rel));
-          if (sha256Of(bytes) !== sha) {
+          if (sha256Hex(bytes) !== sha) {
             ok = false;
             break;
           }
@@ -274,7 +275,7 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
   ]);
   const readPilotFile = async (p: string) => {
     const bytes = await req.readPilotFile(p);
-    if (!basis.has(p)) basis.set(p, bytes ? sha256Of(bytes) : null);
+    if (!basis.has(p)) basis.set(p, bytes ? sha256Hex(bytes) : null);
     return bytes;
   };
 
@@ -299,7 +300,7 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
       const T = theirs.get(rel);
       const O = await readPilotFile(path);
       const sha = lockedSha.get(rel);
-      const pristine = O !== undefined && sha !== undefined && sha256Of(O) === sha;
+      const pristine = O !== undefined && sha !== undefined && sha256Hex(O) === sha;
       const change: FileChange = { path, action: 'unchanged' };
       if (O !== undefined) change.before = O;
       const merge = async (B: Uint8Array | undefined, Ov: Uint8Array, Tv: Uint8Array) => {
@@ -328,7 +329,7 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
       };
       if (sha !== undefined && T !== undefined) {
         if (O === undefined) {
-          if (sha256Of(T) === sha) {
+          if (sha256Hex(T) === sha) {
             change.action = 'kept-deleted';
             change.note = 'deleted locally and unchanged upstream: left deleted';
           } else {
@@ -343,7 +344,7 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
           change.action = 'replaced';
           change.after = T;
           writes.push({ path, data: T });
-        } else if (sha256Of(T) === sha) {
+        } else if (sha256Hex(T) === sha) {
           change.action = 'kept-local';
           change.after = O;
         } else {
@@ -376,8 +377,8 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
       files.push(change);
     }
     updates.push({ id: c.id, kind: c.kind, from: c.version, to: to.version, baseFound: !!base, files });
-    const digest = lockDigest(to, catalog.files) ?? `sha256:${sha256Of([...theirs].map(([r, b]) => `${r}\0${sha256Of(b)}\n`).sort().join(''))}`;
-    newLocked.set(c.id, { id: c.id, kind: to.kind, version: to.version, digest, files: [...theirs].map(([rel, b]) => ({ path: at(rel), sha256: sha256Of(b) })) });
+    const digest = lockDigest(to, catalog.files) ?? `sha256:${sha256Hex([...theirs].map(([r, b]) => `${r}\0${sha256Hex(b)}\n`).sort().join(''))}`;
+    newLocked.set(c.id, { id: c.id, kind: to.kind, version: to.version, digest, files: [...theirs].map(([rel, b]) => ({ path: at(rel), sha256: sha256Hex(b) })) });
   }
 
   if (unresolved.length) {

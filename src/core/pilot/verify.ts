@@ -9,11 +9,12 @@ import type { Catalog } from '../library/types';
 import { assetRelative } from '../scaffold/plan';
 import { decodeUtf8, emptyRange, looksBinary, TextDocument } from '../text/textDocument';
 import type { LibraryHistory } from './history';
-import { componentFolder, relativeToFolder, sha256Of } from '../scaffold/lockFile';
+import { componentFolder, relativeToFolder } from '../scaffold/lockFile';
 import { componentReferences, standingOf } from './outdated';
 import type { LoadedPilot } from '../scaffold/pilotFile';
 import { findBaseFiles } from './update';
 import { pilotFileName } from '../scaffold/pilotFile';
+import { sha256Hex } from '../hash';
 
 export interface VerifyInput {
   pilot: LoadedPilot;
@@ -99,13 +100,13 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
         out.push(diag('component-modified', pilotFileName, where, `\`${f.path}\` of \`${c.id}\` ${c.version} was deleted from the pilot. Restore it (\`genai-assets update . ${c.id}\` brings back the library's copy), or remove the component.`));
         continue;
       }
-      if (sha256Of(bytes) === f.sha256) continue;
+      if (sha256Hex(bytes) === f.sha256) continue;
       let range: Range = emptyRange;
       const text = looksBinary(bytes) ? undefined : decodeUtf8(bytes);
       if (text !== undefined) {
         let original: string | undefined;
         const orig = await lockedCopy(relativeToFolder(folder, f.path));
-        if (orig && sha256Of(orig) === f.sha256) original = decodeUtf8(orig);
+        if (orig && sha256Hex(orig) === f.sha256) original = decodeUtf8(orig);
         range = changedLinesRange(text, original);
       }
       out.push(

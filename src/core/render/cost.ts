@@ -8,6 +8,7 @@ import { countTokens } from '../tokens';
 import { frontMatterOf, messageText } from './render';
 import type { RenderedMessage } from './render';
 import { parse as parseYaml } from 'yaml';
+import { isObj } from '../guards';
 
 /** Tokens that the chat format adds around each message, and to prime the reply (OpenAI's published count). */
 export const tokensPerMessage = 3;
@@ -65,16 +66,16 @@ export function promptMaxOutputTokens(file: ParsedFile, text: string): number | 
   if (file.format === 'gh-models') {
     try {
       const parsed: unknown = text.length > maxYamlBytes ? undefined : parseYaml(text, { maxAliasCount: maxYamlAliasCount, logLevel: 'error' });
-      if (isObject(parsed)) v = parsed;
+      if (isObj(parsed)) v = parsed;
     } catch {
       return undefined;
     }
   } else v = frontMatterOf(text);
-  const model = isObject(v.model) ? v.model : {};
-  const options = isObject(model.options) ? model.options : {};
+  const model = isObj(v.model) ? v.model : {};
+  const options = isObj(model.options) ? model.options : {};
   const places = [v.config, v.modelParameters, options, options.additionalProperties, model.parameters];
   for (const place of places) {
-    if (!isObject(place)) continue;
+    if (!isObj(place)) continue;
     for (const [k, val] of Object.entries(place)) {
       if (normaliseParameter(k) === 'maxtokens' && typeof val === 'number' && Number.isFinite(val) && val > 0) return Math.floor(val);
     }
@@ -147,6 +148,3 @@ export function outputBasisText(c: ModelCost): string {
   return 'output not priced (no max output tokens known)';
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}

@@ -9,6 +9,7 @@ import { maxYamlAliasCount, maxYamlBytes } from '../limits';
 import { TextDocument } from '../text/textDocument';
 import { renderDotprompt } from './dotprompt';
 import type { DotpromptMessage } from './dotprompt';
+import { isObj } from '../guards';
 
 export type RenderedPart = { kind: 'text'; text: string } | { kind: 'media'; url: string; contentType?: string } | { kind: 'section'; name: string };
 
@@ -129,7 +130,7 @@ export function frontMatterOf(text: string): Record<string, unknown> {
   if (!fm.present || fm.unterminated || fm.yamlEnd - fm.yamlStart > maxYamlBytes) return {};
   try {
     const v: unknown = parseYaml(doc.text.slice(fm.yamlStart, fm.yamlEnd), { maxAliasCount: maxYamlAliasCount, logLevel: 'error' });
-    return isObject(v) ? v : {};
+    return isObj(v) ? v : {};
   } catch {
     return {};
   }
@@ -142,12 +143,12 @@ export function frontMatterOf(text: string): Record<string, unknown> {
 export function defaultValues(file: ParsedFile, text: string): Record<string, unknown> {
   if (file.format === 'dotprompt') {
     const input = frontMatterOf(text).input;
-    return isObject(input) && isObject(input.default) ? { ...input.default } : {};
+    return isObj(input) && isObj(input.default) ? { ...input.default } : {};
   }
   if (file.format === 'prompty') {
     const out: Record<string, unknown> = {};
     const sample = frontMatterOf(text).sample;
-    if (isObject(sample)) Object.assign(out, sample);
+    if (isObj(sample)) Object.assign(out, sample);
     for (const i of file.inputs ?? []) if (i.default !== undefined) out[i.name] = i.default;
     return out;
   }
@@ -214,6 +215,3 @@ export function replaceVscodeInputs(template: string, values: Record<string, unk
   return template.replace(/\$\{input:([\p{L}\p{N}_.-]+)(?::[^}\r\n]*)?\}/gu, (all, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? valueText(values[name]) : all));
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}

@@ -1,11 +1,12 @@
 // pilot.lock.json: what a pilot was resolved to (library commit, template, components and the sha256 of every file written).
 
-import { createHash } from 'node:crypto';
 import type { ParsedFile } from '../formats/types';
 import { assetDigest } from '../library/digest';
 import { maxLockComponents, maxLockFiles, maxLockFilesPerComponent, maxNestingDepth } from '../limits';
 import type { Asset, AssetKind, Catalog } from '../library/types';
 import { validatorFor } from '../schemas';
+import { isObj } from '../guards';
+import { sha256Hex } from '../hash';
 
 export const lockFileName = 'pilot.lock.json';
 
@@ -91,12 +92,12 @@ const restoreLockAdvice = 'Restore the lock file from version control (it is wri
 
 /** The first count limit (components, files of one component, files in all) that a parsed lock goes over. */
 function overCountLimits(value: unknown): string | undefined {
-  const components = isRecord(value) && Array.isArray(value.components) ? (value.components as unknown[]) : [];
+  const components = isObj(value) && Array.isArray(value.components) ? (value.components as unknown[]) : [];
   if (components.length > maxLockComponents) return `${lockFileName} lists ${components.length} components, over the limit of ${maxLockComponents} for one pilot.`;
   let total = 0;
   for (let i = 0; i < components.length; i++) {
     const c = components[i];
-    if (!isRecord(c) || !Array.isArray(c.files)) continue;
+    if (!isObj(c) || !Array.isArray(c.files)) continue;
     const files = c.files as unknown[];
     if (files.length > maxLockFilesPerComponent) {
       const name = typeof c.id === 'string' && c.id.length <= 100 ? `\`${c.id}\`` : `number ${i + 1}`;
@@ -135,19 +136,10 @@ function structureProblem(text: string): string | undefined {
   return values > maxLockValues ? `${lockFileName} holds more than ${maxLockValues} values, more than a lock of ${maxLockComponents} components and ${maxLockFiles} files can.` : undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** True for a relative '/'-separated path with no empty, `.` or `..` segments and no drive or backslash. */
 export function isSafeRelativePath(p: string): boolean {
   if (!p || p.startsWith('/') || p.includes('\\') || /^[a-zA-Z]:/.test(p) || p.includes('\0')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
-}
-
-/** Lowercase hex sha256 of bytes or text (UTF-8). */
-export function sha256Of(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -156,9 +148,7 @@ export function sha256Of(data: Uint8Array | string): string {
  */
 export function catalogDigest(catalog: Pick<Catalog, 'files'>): string {
   const lines = [...catalog.files.values()].map((f) => `${f.path}\0${f.sha256}\n`).sort();
-  const h = createHash('sha256');
-  for (const l of lines) h.update(l);
-  return `sha256:${h.digest('hex')}`;
+  return `sha256:${sha256Hex(lines.join(''))}`;
 }
 
 /** The digest of an asset as locked: its approval digest form, from the catalog's parsed files. */

@@ -6,8 +6,9 @@ import { parseFile } from '../formats/parseFile';
 import type { ParsedFile } from '../formats/types';
 import { maxLockBytes } from '../limits';
 import type { FileReader, PathOps } from '../ports';
-import { lockFileName, parseLockFile, sha256Of } from './lockFile';
+import { lockFileName, parseLockFile } from './lockFile';
 import type { LockFile } from './lockFile';
+import { sha256Hex } from '../hash';
 
 export const pilotFileName = 'pilot.yaml';
 
@@ -114,5 +115,5 @@ export async function loadPilot(fs: FileReader, path: PathOps, dir: string): Pro
   if (lockBytes.length > maxLockBytes) throw new UserError(lockTooLarge(lockPath, lockBytes.length));
   const { lock, problems } = parseLockFile(decode(lockBytes));
   if (!lock) throw new UserError(`${lockPath}: ${problems.join(' ')}`);
-  return { dir, manifest, manifestFile: file, manifestText: decode(bytes), lock, sha256: { manifest: sha256Of(bytes), lock: sha256Of(lockBytes) } };
+  return { dir, manifest, manifestFile: file, manifestText: decode(bytes), lock, sha256: { manifest: sha256Hex(bytes), lock: sha256Hex(lockBytes) } };
 }

@@ -7,7 +7,7 @@ import { gitMetadata, isGitName } from '../library/gitMetadata';
 import type { FileSource, LibraryFileEntry } from '../library/load';
 import { indexById, newest, parseReference, referenceTo } from '../library/references';
 import type { Asset, AssetKind, AssetStatus, Catalog } from '../library/types';
-import { catalogDigest, lockDigest, serializeLockFile, sha256Of } from './lockFile';
+import { catalogDigest, lockDigest, serializeLockFile } from './lockFile';
 import type { LockedComponent, LockFile } from './lockFile';
 import { lockFileName } from './lockFile';
 import { pilotFileName, serializePilotManifest } from './pilotFile';
@@ -17,6 +17,7 @@ import type { ReadmeRow } from './readme';
 import { decodeUtf8, looksBinary } from '../text/textDocument';
 import { nearest } from '../yaml/yamlDocument';
 import { builtinNames, isMarkupFile, makeView, RenderBudget, renderMustache, TemplateRenderError } from './render';
+import { sha256Hex } from '../hash';
 
 /** A refusal with every reason found (one per line in the message). */
 export class ScaffoldError extends UserError {
@@ -588,8 +589,8 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
       return { path: dest ? `${dest}/${rel}` : rel, data, origin: 'component' as const, component: c.asset.id };
     });
     files.push(...own);
-    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Of(own.map((o) => `${o.path}\0${sha256Of(o.data)}\n`).sort().join(''))}`;
-    locked.push({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, digest, files: own.map((o) => ({ path: o.path, sha256: sha256Of(o.data) })) });
+    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Hex(own.map((o) => `${o.path}\0${sha256Hex(o.data)}\n`).sort().join(''))}`;
+    locked.push({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, digest, files: own.map((o) => ({ path: o.path, sha256: sha256Hex(o.data) })) });
   }
 
   const manifest: PilotManifest = {

@@ -118,7 +118,8 @@ function position(line: number, character: number): Position {
   return (row[character] ??= Object.freeze({ line, character }) as Position);
 }
 
-export const emptyRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** The range at the start of a file, for whatever has no position of its own; shared and frozen. */
+export const emptyRange: Range = Object.freeze({ start: Object.freeze({ line: 0, character: 0 }), end: Object.freeze({ line: 0, character: 0 }) });
 
 let utf8Decoder: InstanceType<typeof TextDecoder> | undefined;
 
