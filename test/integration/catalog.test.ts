@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { Catalog } from '../../src/core/library/types';
 import { openFolderLibrary } from '../../src/node/openFolder';
 import type { GenAiAssetsApi } from '../../src/extension';
-import { api, assetRows, repoRoot, rows, settled, tooltipText, waitFor } from './helpers';
+import type { PromptView } from '../../src/vscode/multiStepInput';
+import { api, assetRows, repoRoot, resetSettings, rows, settled, tooltipText, waitFor } from './helpers';
 
 describe('catalog view', () => {
   let a: GenAiAssetsApi;
@@ -20,6 +21,9 @@ describe('catalog view', () => {
     await settled(a, 'the sample library to load once the catalog is shown');
   });
 
+  /** The sample library's row (below the notice that it is the sample). */
+  const libraryRow = async () => (await rows(a)).find((r) => r.node.type === 'library')!;
+
   afterEach(async () => {
     await vscode.commands.executeCommand('genaiAssets.clearFilter');
     await vscode.commands.executeCommand('genaiAssets.groupByKind');
@@ -31,7 +35,7 @@ describe('catalog view', () => {
       a.libraries.libraries.map((l) => [l.origin, l.root]),
       [['sample', path.join(repoRoot(), 'samples', 'library')]],
     );
-    const root = await rows(a);
+    const root = (await rows(a)).filter((r) => r.node.type === 'library');
     assert.equal(root.length, 1);
     assert.equal(root[0].label, expected.library.name);
     assert.equal(root[0].description, `${expected.assets.length} assets · sample`);
@@ -40,7 +44,7 @@ describe('catalog view', () => {
   });
 
   it('groups by kind (Prompts, Eval suites, Modules, Templates) and shows every asset with title, its version (and status unless approved), a kind icon and a context value', async () => {
-    const [lib] = await rows(a);
+    const lib = await libraryRow();
     const groups = await rows(a, lib.node);
     const kinds = ['prompt', 'eval', 'module', 'template'].filter((k) => expected.assets.some((x) => x.kind === k));
     const labels: Record<string, string> = { prompt: 'Prompts', eval: 'Eval suites', module: 'Modules', template: 'Templates' };
@@ -125,7 +129,7 @@ describe('catalog view', () => {
     assert.equal(a.catalogView.description, `"${target.id}"`);
 
     await vscode.commands.executeCommand('genaiAssets.filterByText', 'no-asset-has-this-word');
-    const [lib] = await rows(a);
+    const lib = await libraryRow();
     const children = await rows(a, lib.node);
     assert.equal(children.length, 1);
     assert.equal(children[0].label, 'No asset matches the filter. Click to clear it.');
@@ -138,7 +142,7 @@ describe('catalog view', () => {
 
   it('groups by tag and by owner (an asset under each of its tags; untagged ones last), then back by kind', async () => {
     await vscode.commands.executeCommand('genaiAssets.groupByTag');
-    const [lib] = await rows(a);
+    const lib = await libraryRow();
     let groups = await rows(a, lib.node);
     const tags = [...new Set(expected.assets.flatMap((x) => x.tags))].sort((x, y) => x.localeCompare(y));
     const untagged = expected.assets.some((x) => !x.tags.length);
@@ -168,5 +172,42 @@ describe('catalog view', () => {
     groups = await rows(a, lib.node);
     assert.equal(groups[0].label, 'Prompts');
     await waitFor('the description to clear', () => a.catalogView.description === undefined);
+  });
+  it('says at the top that the sample library is shown, with Add Library, and so does New Pilot; both go once a real library is configured', async () => {
+    assert.match(a.catalogView.message ?? '', /^Sample library: fictional assets/);
+    const [notice, lib] = await rows(a);
+    assert.equal(notice.label, "Sample library — add your organisation's library");
+    assert.equal(notice.item.command?.command, 'genaiAssets.addLibrary');
+    assert.equal(lib.label, expected.library.name);
+
+    // New Pilot: the template step says its templates come from the sample library.
+    const seen: PromptView[] = [];
+    a.prompter.answerWith((v) => {
+      seen.push(v);
+      return 'cancel';
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand('genaiAssets.newPilot'), undefined);
+    } finally {
+      a.prompter.answerWith(undefined);
+    }
+    assert.equal(seen[0]?.kind, 'pick');
+    assert.match(seen[0].placeholder ?? '', /sample library/i);
+    assert.ok(seen[0].items?.length && seen[0].items.every((i) => /sample library/i.test(i.detail ?? '')), JSON.stringify(seen[0].items));
+
+    // A real library configured: the notice and the message are gone.
+    try {
+      const library = path.join(repoRoot(), 'test', 'fixtures', 'vscode', 'pilot-library');
+      await vscode.workspace.getConfiguration('genaiAssets').update('libraries', [{ path: library }], vscode.ConfigurationTarget.Global);
+      const root = await waitFor('the configured library as the only root', async () => {
+        const r = await rows(a);
+        return r.length === 1 && a.libraries.libraries[0]?.origin === 'settings' && a.libraries.libraries[0].status === 'ready' ? r : undefined;
+      });
+      assert.equal(root[0].node.type, 'library');
+      assert.ok(!a.catalogView.message, `no message: ${a.catalogView.message}`);
+    } finally {
+      await resetSettings();
+      await waitFor('the sample library back', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].origin === 'sample' && a.libraries.libraries[0].status === 'ready');
+    }
   });
 });

@@ -16,7 +16,7 @@ import type { LoadedLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { MultiStepInput } from '../multiStepInput';
 import type { InputStep } from '../multiStepInput';
-import { AssetNode, kindIcon } from '../views/catalogTree';
+import { AssetNode, kindIcon, sampleNotice } from '../views/catalogTree';
 import type { CommandFactory, Services } from './services';
 
 const title = 'New Pilot from Approved Components';
@@ -110,7 +110,9 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
 
   const pickTemplate: InputStep = async (input) => {
     const active = templates.find((t) => t.asset === state.template);
-    const [item] = await input.showQuickPick({ title, step: 1, totalSteps: total(), items: templates, activeItem: active, placeholder: 'Template of the pilot', matchOnDescription: true, matchOnDetail: true });
+    // Templates of the bundled sample only: say so before anything is scaffolded from a fictional library.
+    const placeholder = templates.length && templates.every((t) => t.library.origin === 'sample') ? sampleNotice.wizard : 'Template of the pilot';
+    const [item] = await input.showQuickPick({ title, step: 1, totalSteps: total(), items: templates, activeItem: active, placeholder, matchOnDescription: true, matchOnDetail: true });
     if (item.asset !== state.template) {
       Object.assign(state, { library: item.library, catalog: item.library.catalog, template: item.asset, prompts: [], evals: [], evalsFor: undefined, modules: [], params: {}, specs: parameterSpecs(item.asset.parameters) });
     }
@@ -328,7 +330,7 @@ function templateItems(services: Services): TemplateItem[] {
       items.push({
         label: `$(${kindIcon('template')}) ${asset.title}`,
         description: `${asset.id} · ${asset.version}${libs.length > 1 ? ` · ${libraryName(library)}` : ''}`,
-        detail: asset.description || undefined,
+        detail: library.origin === 'sample' ? `$(warning) Sample library (fictional)${asset.description ? ` · ${asset.description}` : ''}` : asset.description || undefined,
         library,
         asset,
       });

@@ -6,7 +6,7 @@ import type { Asset, AssetKind, AssetStatus } from '../../core/library/types';
 import { ownerName } from '../../core/library/owners';
 import { ageText } from '../../core/library/sync';
 import { plural } from '../../core/text/plural';
-import { commands, schemes, treeItemContext } from '../constants';
+import { commandInfo, commands, schemes, treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { LibraryService, LoadedLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
@@ -34,6 +34,16 @@ const statusColors: Record<AssetStatus, string> = {
   draft: 'charts.yellow',
   deprecated: 'disabledForeground',
 };
+
+/** What the Catalog and New Pilot say while the sample library is all there is. */
+export const sampleNotice = {
+  /** The view's message (TreeView.message: plain text at the top of the Catalog). */
+  message: "Sample library: fictional assets of an example insurer, for a look around. Build pilots from your organisation's library.",
+  /** The Catalog's first row, which runs Add Library. */
+  row: "Sample library — add your organisation's library",
+  /** New Pilot: the template step's placeholder, and the detail of each sample template. */
+  wizard: "Sample library (fictional): add your organisation's library to build a real pilot",
+} as const;
 
 export function kindIcon(kind: AssetKind): string {
   return kindIcons[kind];
@@ -230,7 +240,12 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   getChildren(node?: CatalogNode): CatalogNode[] {
-    if (!node) return this.service.libraries.map((l) => new LibraryNode(l));
+    if (!node) {
+      const libraries = this.service.libraries.map((l): CatalogNode => new LibraryNode(l));
+      if (!this.service.onlySample) return libraries;
+      const add = { command: commands.addLibrary, title: commandInfo.addLibrary.title };
+      return [new MessageNode(undefined, sampleNotice.row, sampleNotice.message, add, new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))), ...libraries];
+    }
     switch (node.type) {
       case 'library':
         return this.libraryChildren(node);

@@ -1,10 +1,10 @@
-// Creates the Catalog and Pilots tree views, loads on first sight, and keeps the view description and context keys current.
+// Creates the Catalog and Pilots tree views, loads on first sight, and keeps the view description, the sample library's notice and context keys current.
 
 import * as vscode from 'vscode';
 import { contextKeys, views } from '../constants';
 import type { LibraryService } from '../libraryService';
 import type { CatalogNode, CatalogTreeProvider } from './catalogTree';
-import { AssetDecorations, describeView, isFilterActive } from './catalogTree';
+import { AssetDecorations, describeView, isFilterActive, sampleNotice } from './catalogTree';
 import type { PilotsTreeProvider, PilotTreeNode } from './pilotsTree';
 
 export interface RegisteredViews {
@@ -23,6 +23,7 @@ export function registerViews(libraries: LibraryService, catalog: CatalogTreePro
     const state = libraries.state;
     if (state !== lastState) void vscode.commands.executeCommand('setContext', contextKeys.catalogState, (lastState = state));
     void vscode.commands.executeCommand('setContext', contextKeys.syncing, libraries.isSyncing);
+    catalogView.message = libraries.onlySample ? sampleNotice.message : undefined;
   };
   const updateFilter = (): void => {
     catalogView.description = describeView(catalog.filter, catalog.groupBy);
