@@ -99,7 +99,7 @@ describe('hardening: git failures (real git)', function () {
     let env: Record<string, string>;
     before(async function () {
       if (!haveOpenssl()) {
-        // .ci/run installs openssl; a developer machine without it skips these cases.
+        // npm test installs openssl (scripts/prerequisites.mjs); a bare mocha run on a machine without it skips these cases.
         this.skip();
       }
       w = world();

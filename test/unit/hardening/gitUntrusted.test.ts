@@ -176,6 +176,7 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
     });
 
     it('never show in the CLI’s messages nor in the cache (state.json), on a refused and on an unreachable server', async function () {
+      // npm test installs openssl (scripts/prerequisites.mjs); a bare mocha run on a machine without it skips this case.
       if (!haveOpenssl()) this.skip();
       const work = tempDir('work');
       makeRepo(work, generateLibrary(2));
@@ -213,6 +214,7 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
     const idleMs = 1500;
     const cap = 30_000;
     before(async function () {
+      // npm test installs openssl (scripts/prerequisites.mjs); a bare mocha run on a machine without it skips this case.
       if (!haveOpenssl()) this.skip();
       const work = tempDir('work');
       makeRepo(work, generateLibrary(2));
