@@ -33,8 +33,6 @@ const common = {
  */
 const vendorChunks = {
   yaml: ['yaml'],
-  // Apart from yaml: the catalog level reads YAML with js-yaml alone (`list` after a commit need not compile yaml).
-  jsyaml: ['js-yaml'],
   ajv: ['ajv/dist/2020', 'ajv-formats'],
   // RE2 for template parameter patterns: loaded only when a template's schema has one.
   re2js: ['re2js'],

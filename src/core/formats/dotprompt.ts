@@ -10,7 +10,7 @@ import { YamlSource } from '../yaml/yamlDocument';
 import { splitFrontMatter } from './frontMatter';
 import { declaredInputs, picoschemaToJsonSchema } from './picoschema';
 import type { DeclaredInputs } from './picoschema';
-import type { InputInsertion, MessagePart, ModelUse, ParsedFile } from './types';
+import type { CatalogLevel, InputInsertion, MessagePart, ModelUse, ParsedFile } from './types';
 import { isObj } from '../guards';
 
 /** Helpers Dotprompt registers on top of the Handlebars built-ins. */
@@ -31,7 +31,8 @@ export function dotpromptPartialName(path: string): string | undefined {
 }
 
 /** Parses a Dotprompt file into `file`: front matter, inputs, models, body analysis and variable checks. */
-export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
+export function parseDotprompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
+  const full = level === 'full';
   file.templateLanguage = 'handlebars';
   const partialName = dotpromptPartialName(file.path);
   if (partialName) file.partialName = partialName;
@@ -61,7 +62,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
     file.diagnostics.push(...y.diagnostics);
     if (y.ok) {
       const value = y.value ?? {};
-      file.diagnostics.push(...y.validate(validatorFor('dotprompt'), { value, what: 'the front matter' }));
+      if (full) file.diagnostics.push(...y.validate(validatorFor('dotprompt'), { value, what: 'the front matter' }));
       if (isObj(value)) {
         readMeta(file, value);
         if (typeof value.model === 'string' && value.model) {
@@ -77,7 +78,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
         declared = declaredInputs(y, doc, fm.yamlEnd);
         file.diagnostics.push(...declared.diagnostics);
         const output = value.output;
-        if (isObj(output) && output.schema !== undefined) {
+        if (full && isObj(output) && output.schema !== undefined) {
           for (const p of picoschemaToJsonSchema(output.schema).problems) {
             file.diagnostics.push(diag('schema', file.path, y.keyRange(['output', 'schema', ...p.path]), `${p.message}.`));
           }
@@ -95,6 +96,8 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
     file.inputInsertion = insertion;
   }
 
+  if (declared?.inputs) file.inputs = declared.inputs;
+  if (!full) return;
   const bodyStart = fm.present ? fm.bodyStart : 0;
   const hb = analyzeHandlebars(doc, { file: file.path, start: bodyStart, end: doc.text.length, helpers: dotpromptHelpers });
   file.diagnostics.push(...hb.diagnostics);
@@ -105,7 +108,6 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument): void {
 
   if (declared?.insertion) file.inputInsertion = declared.insertion;
   if (declared?.inputs) {
-    file.inputs = declared.inputs;
     let found = checkVariables(file);
     // `(*)` / additionalProperties: any name may be passed.
     if (declared.openEnded) found = found.filter((d) => d.code !== 'undefined-variable');

@@ -7,7 +7,7 @@ import { validatorFor } from '../schemas';
 import { analyzeLiteralBraces } from '../templates/literalBraces';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
-import type { InputDecl, InputType, MessagePart, ParsedFile } from './types';
+import type { CatalogLevel, InputDecl, InputType, MessagePart, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
 import { isObj } from '../guards';
 
@@ -18,12 +18,13 @@ type Obj = Record<string, unknown>;
  * a placeholder that no row fills is an undefined variable; without test data nothing is
  * reported, and keys a row carries for evaluators (`expected`) are never "unused".
  */
-export function parseGhModels(file: ParsedFile, doc: TextDocument): void {
+export function parseGhModels(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
+  const full = level === 'full';
   const y = new YamlSource(doc, file.path, 0, doc.text.length);
   file.diagnostics.push(...y.diagnostics);
   if (!y.ok) return;
   const value = y.value ?? {};
-  file.diagnostics.push(...y.validate(validatorFor('gh-models'), { value, what: 'the prompt file' }));
+  if (full) file.diagnostics.push(...y.validate(validatorFor('gh-models'), { value, what: 'the prompt file' }));
   if (!isObj(value)) return;
   const v = value;
   file.templateLanguage = 'literal-braces';
@@ -38,7 +39,7 @@ export function parseGhModels(file: ParsedFile, doc: TextDocument): void {
 
   const messages: MessagePart[] = [];
   const variables: VariableUse[] = [];
-  if (Array.isArray(v.messages)) {
+  if (full && Array.isArray(v.messages)) {
     v.messages.forEach((m, i) => {
       if (!isObj(m) || typeof m.content !== 'string') return;
       messages.push({ role: typeof m.role === 'string' ? m.role.toLowerCase() : 'user', template: m.content });
@@ -49,17 +50,18 @@ export function parseGhModels(file: ParsedFile, doc: TextDocument): void {
       file.diagnostics.push(...found.diagnostics);
     });
   }
-  file.messages = messages;
-  file.variables = variables;
-
-  checkResponseFormat(file, y, v);
+  if (full) {
+    file.messages = messages;
+    file.variables = variables;
+    checkResponseFormat(file, y, v);
+  }
 
   if (Array.isArray(v.testData) && v.testData.length) {
     const rows = v.testData.filter(isObj);
     file.samples = rows;
     file.inputs = testDataInputs(y, v.testData);
     // testData rows also carry values for evaluators (expected, ...): an unused key is not a problem.
-    file.diagnostics.push(...checkVariables(file).filter((d) => d.code !== 'unused-variable'));
+    if (full) file.diagnostics.push(...checkVariables(file).filter((d) => d.code !== 'unused-variable'));
   }
 }
 

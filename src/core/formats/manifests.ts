@@ -8,7 +8,7 @@ import type { SchemaName } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
 import { canonicalJson } from './canonicalJson';
 import { YamlSource } from '../yaml/yamlDocument';
-import type { ParsedFile } from './types';
+import type { CatalogLevel, ParsedFile } from './types';
 import { sha256Hex } from '../hash';
 
 const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1.0', status: 'draft' };
@@ -18,20 +18,21 @@ const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1
  * set, must be the hash of the text's UTF-8 bytes (BOM included when the text had one), as
  * parseFile sets it: the approval digest reuses it.
  */
-export function parseManifest(file: ParsedFile, doc: TextDocument): YamlSource {
+export function parseManifest(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): YamlSource {
+  const full = level === 'full';
   const schema: SchemaName = file.format === 'library-manifest' ? 'library' : file.format === 'asset-manifest' ? 'asset' : 'pilot';
   const y = new YamlSource(doc, file.path, 0, doc.text.length);
   file.diagnostics.push(...y.diagnostics);
   if (!y.ok) return y;
   const value = y.value ?? {};
   file.document = value;
-  file.ranges = collectRanges(y);
+  if (full) file.ranges = collectRanges(y);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    file.diagnostics.push(...y.validate(validatorFor(schema), { value, what: 'the manifest' }));
+    if (full) file.diagnostics.push(...y.validate(validatorFor(schema), { value, what: 'the manifest' }));
     return y;
   }
-  const diags = y.validate(validatorFor(schema), { value, what: 'the manifest' });
-  if (file.format === 'asset-manifest') {
+  const diags = full ? y.validate(validatorFor(schema), { value, what: 'the manifest' }) : [];
+  if (full && file.format === 'asset-manifest') {
     const missing = Object.keys(requiredSkeleton).filter((k) => !(k in (value as Record<string, unknown>)));
     if (missing.length) {
       const end = doc.positionAt(doc.text.length);

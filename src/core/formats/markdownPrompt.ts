@@ -9,7 +9,7 @@ import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import { splitFrontMatter } from './frontMatter';
 import type { FrontMatterSplit } from './frontMatter';
-import type { ModelUse, ParsedFile } from './types';
+import type { CatalogLevel, ModelUse, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
 
 /** Front matter read and checked against a schema. */
@@ -24,7 +24,7 @@ export interface FrontMatter {
  * Reads `---` front matter into `file.diagnostics` (YAML syntax, duplicate keys, an
  * unterminated block, schema errors and unknown fields). An empty block counts as `{}`.
  */
-export function readFrontMatter(file: ParsedFile, doc: TextDocument, schema: SchemaName): FrontMatter {
+export function readFrontMatter(file: ParsedFile, doc: TextDocument, schema: SchemaName, level: CatalogLevel = 'full'): FrontMatter {
   const split = splitFrontMatter(doc);
   if (!split.present) return { split };
   if (split.unterminated) {
@@ -38,7 +38,7 @@ export function readFrontMatter(file: ParsedFile, doc: TextDocument, schema: Sch
   file.diagnostics.push(...yaml.diagnostics);
   if (!yaml.ok) return { split, yaml };
   const raw = yaml.value ?? {};
-  file.diagnostics.push(...yaml.validate(validatorFor(schema), { value: raw, what: 'the front matter' }));
+  if (level === 'full') file.diagnostics.push(...yaml.validate(validatorFor(schema), { value: raw, what: 'the front matter' }));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { split, yaml };
   return { split, yaml, value: raw as Record<string, unknown> };
 }
@@ -93,10 +93,10 @@ const schemaOfFormat: Record<string, SchemaName> = {
 };
 
 /** Parses a VS Code prompt, agent or instructions file, or a SKILL.md, into `file`. */
-export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument): void {
+export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
   const schema = schemaOfFormat[file.format] ?? 'vscode-prompt';
   const isSkill = file.format === 'skill';
-  const fm = readFrontMatter(file, doc, schema);
+  const fm = readFrontMatter(file, doc, schema, level);
   const v = fm.value ?? {};
   const bodyStart = !fm.split.present ? 0 : fm.split.unterminated ? fm.split.yamlStart : fm.split.bodyStart;
 
@@ -119,9 +119,10 @@ export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument): void {
   if (typeof metadata.version === 'string' || typeof metadata.version === 'number') file.meta.version = String(metadata.version);
 
   file.models = modelsAt(fm.yaml, v.model, ['model']);
+  file.templateLanguage = 'vscode-input';
+  if (level !== 'full') return;
   const body = doc.text.slice(bodyStart);
   // Skills converted from prompt files keep their `${input:...}` placeholders: report them everywhere.
-  file.templateLanguage = 'vscode-input';
   file.variables = vscodeInputs(doc, bodyStart, doc.text.length);
   if (body.trim()) file.messages = [{ role: file.format === 'vscode-prompt' ? 'user' : 'system', template: body.replace(/^\s*\n/, '').replace(/\s+$/, '') }];
 }

@@ -11,16 +11,20 @@ import { parseManifest } from './manifests';
 import { parseMarkdownPrompt } from './markdownPrompt';
 import { parsePromptfoo } from './promptfoo';
 import { parsePrompty } from './prompty';
-import type { FormatId, ParsedFile } from './types';
+import type { CatalogLevel, FormatId, InputDecl, ModelUse, ParsedFile } from './types';
 import { sha256Hex } from '../hash';
 
-/** A format module: fills in `file` from the document. It may throw; the caller turns that into a diagnostic. */
-export type FormatParser = (file: ParsedFile, doc: TextDocument) => void;
+/**
+ * A format module: fills in `file` from the document. At the `catalog` level it may skip what
+ * the catalog does not read (schema validation, template analysis, test cases). It may throw;
+ * the caller turns that into a diagnostic.
+ */
+export type FormatParser = (file: ParsedFile, doc: TextDocument, level: CatalogLevel) => void;
 
 const parsers: Partial<Record<FormatId, FormatParser>> = {
-  'library-manifest': (f, d) => void parseManifest(f, d),
-  'asset-manifest': (f, d) => void parseManifest(f, d),
-  'pilot-manifest': (f, d) => void parseManifest(f, d),
+  'library-manifest': (f, d, l) => void parseManifest(f, d, l),
+  'asset-manifest': (f, d, l) => void parseManifest(f, d, l),
+  'pilot-manifest': (f, d, l) => void parseManifest(f, d, l),
   prompty: parsePrompty,
   'vscode-prompt': parseMarkdownPrompt,
   'vscode-agent': parseMarkdownPrompt,
@@ -32,14 +36,16 @@ const parsers: Partial<Record<FormatId, FormatParser>> = {
 };
 
 /**
- * Parses a file. Never throws: unreadable, binary, oversized or undecodable content and
- * parser failures become diagnostics on the file.
+ * Parses a file at a level (default `full`). Never throws: unreadable, binary, oversized or
+ * undecodable content and parser failures become diagnostics on the file. The `catalog` level
+ * gives `catalogProjection` of what the same parser reads, with no diagnostics.
  */
-export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId): ParsedFile {
+export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId, level: CatalogLevel = 'full'): ParsedFile {
+  const full = level === 'full';
   const file: ParsedFile = {
     path,
     format: formatHint ?? formatOfPath(path) ?? 'text',
-    sha256: sha256Hex(bytes),
+    sha256: full ? sha256Hex(bytes) : '',
     size: bytes.length,
     text: false,
     diagnostics: [],
@@ -47,7 +53,7 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
   };
   const recognised = file.format !== 'text';
   if (bytes.length > maxTextFileBytes) {
-    if (recognised) {
+    if (recognised && full) {
       file.diagnostics.push(
         diag('unreadable-file', path, emptyRange, `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`),
       );
@@ -55,12 +61,12 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
     return file;
   }
   if (looksBinary(bytes)) {
-    if (recognised) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file holds binary data, not text; a recognised asset file must be UTF-8 text.'));
+    if (recognised && full) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file holds binary data, not text; a recognised asset file must be UTF-8 text.'));
     return file;
   }
   const text = decodeUtf8(bytes);
   if (text === undefined) {
-    if (recognised) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file is not valid UTF-8; save it as UTF-8.'));
+    if (recognised && full) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file is not valid UTF-8; save it as UTF-8.'));
     return file;
   }
   file.text = true;
@@ -69,13 +75,14 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
   const parser = parsers[file.format];
   if (parser) {
     try {
-      parser(file, doc);
+      parser(file, doc, level);
     } catch (e) {
       file.diagnostics.push(
         diag('unreadable-file', path, emptyRange, `Internal error while checking this ${file.format} file: ${(e as Error).message}. Please report it with the file.`),
       );
     }
   }
+  if (!full) return catalogProjection(file);
   try {
     file.diagnostics.push(...scanSecrets(file, doc));
   } catch (e) {
@@ -83,4 +90,31 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
   }
   file.diagnostics = capPerCode(file.diagnostics, maxDiagnosticsPerCode);
   return file;
+}
+
+/**
+ * What the catalog is built from, and all a `catalog`-level parse keeps: format, size, meta,
+ * manifest document, partial name, template language, inputs, models, eval providers and
+ * samples, with zero ranges and no diagnostics (the snapshot stores exactly this).
+ */
+export function catalogProjection(f: ParsedFile): ParsedFile {
+  const out: ParsedFile = { path: f.path, format: f.format, sha256: '', size: f.size, text: f.text, diagnostics: [], meta: f.meta };
+  if (f.document !== undefined) out.document = f.document;
+  if (f.partialName !== undefined) out.partialName = f.partialName;
+  if (f.templateLanguage !== undefined) out.templateLanguage = f.templateLanguage;
+  if (f.inputs) {
+    out.inputs = f.inputs.map((i) => {
+      const decl: InputDecl = { name: i.name, type: i.type, required: i.required, range: emptyRange };
+      if (i.description !== undefined) decl.description = i.description;
+      if (i.default !== undefined) decl.default = i.default;
+      return decl;
+    });
+  }
+  const zeroModel = (m: ModelUse): ModelUse => ({ id: m.id, range: emptyRange, parameters: m.parameters.map((p) => ({ name: p.name, range: emptyRange })) });
+  if (f.evalSuite) {
+    out.evalSuite = { prompts: [], providers: f.evalSuite.providers.map(zeroModel), tests: [], defaultVars: [] };
+    out.models = out.evalSuite.providers;
+  } else if (f.models) out.models = f.models.map(zeroModel);
+  if (f.samples) out.samples = f.samples;
+  return out;
 }

@@ -7,26 +7,31 @@ import { validatorFor } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { YamlPath } from '../yaml/yamlDocument';
-import type { EvalSuite, EvalTest, InputInsertion, ModelUse, ParsedFile } from './types';
+import type { CatalogLevel, EvalSuite, EvalTest, InputInsertion, ModelUse, ParsedFile } from './types';
 import { afterLine } from '../text/edits';
 import { isObj } from '../guards';
 
 type Obj = Record<string, unknown>;
 
 /** Parses a promptfoo configuration into `file.evalSuite` (and `file.models`, `file.links`). */
-export function parsePromptfoo(file: ParsedFile, doc: TextDocument): void {
+export function parsePromptfoo(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
+  const full = level === 'full';
   const y = new YamlSource(doc, file.path, 0, doc.text.length);
   file.diagnostics.push(...y.diagnostics);
   if (!y.ok) return;
   const value = y.value ?? {};
-  file.diagnostics.push(...y.validate(validatorFor('promptfoo'), { value, what: 'the eval suite' }));
+  if (full) file.diagnostics.push(...y.validate(validatorFor('promptfoo'), { value, what: 'the eval suite' }));
   if (!isObj(value)) return;
   const v = value;
   if (typeof v.description === 'string') file.meta.description = v.description;
   file.templateLanguage = 'none';
 
-  const suite: EvalSuite = { prompts: readPrompts(y, v.prompts), providers: [], tests: [], defaultVars: [] };
+  const suite: EvalSuite = { prompts: [], providers: [], tests: [], defaultVars: [] };
   suite.providers.push(...readProviders(y, ['providers'], v.providers), ...readProviders(y, ['targets'], v.targets));
+  file.evalSuite = suite;
+  file.models = suite.providers;
+  if (!full) return;
+  suite.prompts = readPrompts(y, v.prompts);
 
   if (isObj(v.defaultTest) && isObj(v.defaultTest.vars)) suite.defaultVars.push(...Object.keys(v.defaultTest.vars));
   suite.tests.push(...readTests(y, ['tests'], v.tests));
@@ -40,8 +45,6 @@ export function parsePromptfoo(file: ParsedFile, doc: TextDocument): void {
       suite.tests.push(...readTests(y, ['scenarios', i, 'tests'], s.tests));
     });
   }
-  file.evalSuite = suite;
-  file.models = suite.providers;
   file.links = fileLinks(y);
 }
 

@@ -10,7 +10,7 @@ import { analyzeMustache } from '../templates/mustache';
 import type { TextDocument } from '../text/textDocument';
 import type { YamlPath, YamlSource } from '../yaml/yamlDocument';
 import { readFrontMatter } from './markdownPrompt';
-import type { InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile } from './types';
+import type { CatalogLevel, InputDecl, InputInsertion, InputType, MessagePart, ModelUse, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
 import { afterLine } from '../text/edits';
 import { isObj } from '../guards';
@@ -21,8 +21,9 @@ type Obj = Record<string, unknown>;
 const roleLine = /^\s*#?\s*(system|user|assistant|developer|function)(\[(?:\s*\w+\s*=\s*"?[^"\]]*"?\s*,?)*\])?\s*:\s*$/i;
 
 /** Parses a .prompty file into `file`. */
-export function parsePrompty(file: ParsedFile, doc: TextDocument): void {
-  const fm = readFrontMatter(file, doc, 'prompty');
+export function parsePrompty(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
+  const full = level === 'full';
+  const fm = readFrontMatter(file, doc, 'prompty', level);
   const v: Obj = fm.value ?? {};
   const y = fm.yaml;
   const frontMatterOk = !fm.split.present || fm.value !== undefined;
@@ -37,14 +38,14 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument): void {
   let analysis: TemplateAnalysis | undefined;
   if (format === 'mustache') {
     file.templateLanguage = 'mustache';
-    analysis = analyzeMustache(region);
+    if (full) analysis = analyzeMustache(region);
   } else if (format === 'jinja2' || format === 'jinja' || format === 'nunjucks') {
     file.templateLanguage = 'jinja2';
-    analysis = analyzeJinja(region);
+    if (full) analysis = analyzeJinja(region);
   } else {
     file.templateLanguage = 'none';
   }
-  file.messages = splitMessages(doc.text.slice(bodyStart));
+  if (full) file.messages = splitMessages(doc.text.slice(bodyStart));
   const variables: VariableUse[] = analysis ? [...analysis.variables] : [];
   if (analysis) file.diagnostics.push(...analysis.diagnostics);
 
@@ -71,7 +72,7 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument): void {
   if (declared.insertion) file.inputInsertion = declared.insertion;
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
   // A body that was not analysed (too large) may use inputs unseen.
-  if (file.inputs) file.diagnostics.push(...checkVariables(file).filter((d) => !analysis?.incomplete || d.code !== 'unused-variable'));
+  if (full && file.inputs) file.diagnostics.push(...checkVariables(file).filter((d) => !analysis?.incomplete || d.code !== 'unused-variable'));
 }
 
 /** The older format: `sample`, top-level authors/tags/version, or model.configuration/parameters/api. */

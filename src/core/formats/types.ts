@@ -17,6 +17,13 @@ export type FormatId =
   | 'pilot-manifest'
   | 'text';
 
+/**
+ * How much of a file a parse reads. `full`: everything, with positions and diagnostics.
+ * `catalog`: only what the catalog is built from (see `catalogProjection`), read by the same
+ * code with the costly parts skipped (schema validation, template analysis, test cases).
+ */
+export type CatalogLevel = 'full' | 'catalog';
+
 /** The template language of a prompt body. */
 export type TemplateLanguage = 'handlebars' | 'jinja2' | 'mustache' | 'literal-braces' | 'vscode-input' | 'none';
 

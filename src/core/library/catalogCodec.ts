@@ -21,7 +21,7 @@ function unmodels(list: StoredModel[]): ModelUse[] {
   return list.map(([id, params]) => ({ id, range: emptyRange, parameters: params.map((name) => ({ name, range: emptyRange })) }));
 }
 
-/** The meta of a manifest, from its document (as parseManifest and parseCatalogEntry read it). */
+/** The meta of a manifest, from its document (as parseManifest reads it). */
 function manifestMeta(doc: unknown): ParsedFile['meta'] {
   const meta: ParsedFile['meta'] = {};
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return meta;
@@ -36,7 +36,7 @@ function manifestMeta(doc: unknown): ParsedFile['meta'] {
 
 /**
  * Entries of the catalog-level index cache (catalog.v1.cache). A file read by
- * parseCatalogEntry comes back field for field, with zero ranges; the providers of an eval
+ * parseFile at the catalog level comes back field for field, with zero ranges; the providers of an eval
  * suite come back as its `evalSuite` (with no tests) and as its models.
  */
 export const catalogCodec: IndexEntryCodec = {

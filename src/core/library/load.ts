@@ -5,9 +5,8 @@ import type { Diagnostic, Range } from '../diagnostics';
 import { runCatalogChecks } from '../checks/catalogChecks';
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import { gitMetadata } from './gitMetadata';
-import { parseCatalogEntry } from '../formats/catalogEntry';
 import { parseFile } from '../formats/parseFile';
-import type { FormatId, ParsedFile } from '../formats/types';
+import type { CatalogLevel, FormatId, ParsedFile } from '../formats/types';
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
 import type { FileReader, PathOps } from '../ports';
 import { parseReference } from './references';
@@ -124,7 +123,7 @@ export interface LoadOptions {
   onParse?: (path: string) => void;
   /**
    * `full` (default): every file parsed with positions, every check run. `catalog`: only what
-   * the catalog is built from (parseCatalogEntry: no positions, no diagnostics, no cross-file
+   * the catalog is built from (catalogProjection: no positions, no diagnostics, no cross-file
    * checks); files of an asset that no format reads are listed but not read.
    */
   level?: CatalogLevel;
@@ -132,8 +131,7 @@ export interface LoadOptions {
   parser?: FileParser;
 }
 
-/** How much of a library a load reads: see LoadOptions.level. */
-export type CatalogLevel = 'full' | 'catalog';
+export type { CatalogLevel } from '../formats/types';
 
 /** Parses file contents at a level, possibly off the main thread (src/node/parsePool.ts). */
 export interface FileParser {
@@ -150,7 +148,7 @@ export interface FileParser {
 
 /** Parses in the calling thread. */
 export function parseAtLevel(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): ParsedFile {
-  return level === 'catalog' ? parseCatalogEntry(path, bytes, hint) : parseFile(path, bytes, hint);
+  return parseFile(path, bytes, hint, level);
 }
 
 function dirOf(p: string): string {

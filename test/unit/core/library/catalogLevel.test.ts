@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeCacheDeps } from '../../../../src/cli/libraries';
-import { parseCatalogEntry } from '../../../../src/core/formats/catalogEntry';
+import { parseFile } from '../../../../src/core/formats/parseFile';
 import { formatOfPath, isYamlPath } from '../../../../src/core/formats/detect';
 import { catalogCodec } from '../../../../src/core/library/catalogCodec';
 import { loadCatalogSnapshot, saveCatalogSnapshot } from '../../../../src/core/library/catalogSnapshot';
@@ -110,7 +110,7 @@ describe('the catalog level', function () {
     let n = 0;
     for (const [rel, text] of Object.entries(files)) {
       if (!formatOfPath(rel) && !isYamlPath(rel)) continue;
-      const f = parseCatalogEntry(rel, new TextEncoder().encode(text));
+      const f = parseFile(rel, new TextEncoder().encode(text), undefined, 'catalog');
       delete f.samples; // not part of the catalog, not stored
       assert.deepEqual(catalogCodec.decode(catalogCodec.encode(f), rel), f, rel);
       n++;

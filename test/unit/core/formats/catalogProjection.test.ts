@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseCatalogEntry, yamlValue } from '../../../../src/core/formats/catalogEntry';
 import { formatOfPath, isYamlPath } from '../../../../src/core/formats/detect';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { catalogProjection, parseFile } from '../../../../src/core/formats/parseFile';
 import type { FormatId, ParsedFile } from '../../../../src/core/formats/types';
-import { TextDocument } from '../../../../src/core/text/textDocument';
 import { generateBenchLibrary } from '../../../bench/generate';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
 
@@ -39,25 +37,26 @@ function walk(dir: string, out: string[] = []): string[] {
 
 function sameAnswers(rel: string, bytes: Uint8Array, hint?: FormatId): void {
   const full = parseFile(rel, bytes, hint);
-  const light = parseCatalogEntry(rel, bytes, hint);
+  const light = parseFile(rel, bytes, hint, 'catalog');
   assert.deepEqual(catalogView(light), catalogView(full), `${rel}${hint ? ` (as ${hint})` : ''}`);
   assert.deepEqual(light.diagnostics, []);
+  assert.deepEqual(light, catalogProjection(full), `${rel}: the catalog level is the projection of the full parse`);
 }
 
-describe('parseCatalogEntry', () => {
+describe('parseFile at the catalog level', () => {
   for (const [label, root] of [
     ['the sample library', sampleLibrary],
     ['the test fixtures', fixturesDir],
     ['the shared corpus', corpusDir],
   ] as const) {
-    it(`reads what parseFile reads for the catalog, on every file of ${label}`, () => {
+    it(`reads what the full parse reads for the catalog, on every file of ${label}`, () => {
       const files = walk(root);
       assert.ok(files.length > 0 || !existsSync(root));
       for (const abs of files) sameAnswers(path.relative(root, abs).split(path.sep).join('/'), readFileSync(abs));
     });
   }
 
-  it('reads what parseFile reads on a generated library (every format, planted problems included)', () => {
+  it('reads what the full parse reads on a generated library (every format, planted problems included)', () => {
     const files = generateBenchLibrary(300);
     for (const [rel, text] of Object.entries(files)) {
       if (!formatOfPath(rel) && !isYamlPath(rel)) continue;
@@ -68,14 +67,14 @@ describe('parseCatalogEntry', () => {
   it('reads a plain YAML eval entry as promptfoo when told to, like parseFile', () => {
     const text = 'description: Checks\nproviders:\n  - openai:gpt-4o-mini\n  - id: anthropic:messages:claude-sonnet-4\n    config: { temperature: 0 }\ntests: []\n';
     sameAnswers('evals/x/suite.yaml', new TextEncoder().encode(text), 'promptfoo');
-    const f = parseCatalogEntry('evals/x/suite.yaml', new TextEncoder().encode(text), 'promptfoo');
+    const f = parseFile('evals/x/suite.yaml', new TextEncoder().encode(text), 'promptfoo', 'catalog');
     assert.deepEqual(
       f.evalSuite?.providers.map((p) => p.id),
       ['openai:gpt-4o-mini', 'anthropic:messages:claude-sonnet-4'],
     );
   });
 
-  it('agrees with parseFile on broken, binary and unusual files', () => {
+  it('agrees with the full parse on broken, binary and unusual files', () => {
     const cases: [string, string | Uint8Array][] = [
       ['a/asset.yaml', 'id: a\nkind: [prompt\n'],
       ['a/asset.yaml', 'id: a\nid: b\nkind: prompt\n'],
@@ -104,18 +103,7 @@ describe('parseCatalogEntry', () => {
   it('never throws on any text', () => {
     const samples = ['---\n', '---\n---\n', '---\n: :\n---', '\uFEFF---\nname: x\n---', 'model: {', '- [', '{{#each}}', '*a', '&a [*a]'];
     for (const format of ['x.prompt', 'x.prompty', 'x.prompt.yml', 'x.prompt.md', 'asset.yaml', 'promptfooconfig.yaml', 'SKILL.md']) {
-      for (const s of samples) assert.doesNotThrow(() => parseCatalogEntry(`a/${format}`, new TextEncoder().encode(s)));
-    }
-  });
-});
-
-describe('yamlValue', () => {
-  it('gives the full parser\'s value and verdict, also where js-yaml refuses or aliases appear', () => {
-    for (const src of ['a: 1\n', 'a: [1\n', 'a: &x 1\nb: *x\n', 'a: 1\na: 2\n', '', '---\na: 1\n---\nb: 2\n', 'k: "unterminated\n', 'x: !!binary aGk=\n']) {
-      const doc = new TextDocument(src);
-      const got = yamlValue(doc, 'f.yaml', 0, doc.text.length);
-      const full = parseFile('f/asset.yaml', new TextEncoder().encode(src));
-      assert.deepEqual(got.ok ? (got.value ?? {}) : undefined, full.document, JSON.stringify(src));
+      for (const s of samples) assert.doesNotThrow(() => parseFile(`a/${format}`, new TextEncoder().encode(s), undefined, 'catalog'));
     }
   });
 });
