@@ -98,11 +98,11 @@ function modulesOf(re) {
     .sort();
 }
 
-/** Every module of the engine (src/core, src/node), by '/'-separated path: what dist/engine.js holds. */
-const engineModules = modulesOf(/^(core|node)\//);
+/** Every module of the engine (src/core, src/node, src/app), by '/'-separated path: what dist/engine.js holds. */
+const engineModules = modulesOf(/^(core|node|app)\//);
 
 /** The modules of the CLI's split build (see lazyModules): the engine and src/cli. */
-const cliModules = modulesOf(/^(core|node|cli)\//);
+const cliModules = modulesOf(/^(core|node|app|cli)\//);
 
 /** The value exports of each module (type-only exports are gone after esbuild's TypeScript pass). */
 async function moduleExports(modules) {
@@ -159,9 +159,15 @@ function lazyEngine(exportsByModule) {
  */
 const warmModules = new Set(
   [
+    'app/engineStamp',
+    'app/openLibrary',
+    'cli/command',
+    // The command table reads each command's object: the command modules are small (their imports are stand-ins).
+    ...fs.readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => `cli/commands/${f.slice(0, -3)}`),
     'cli/io',
     'cli/libraries',
-    'cli/commands/list',
+    'cli/output',
+    'cli/version',
     'core/library/catalogCodec',
     'core/library/catalogSnapshot',
     'core/library/gitLibrary',
@@ -242,21 +248,6 @@ const exportsByModule = new Map(engineModules.map((m) => [m, allExports.get(m)])
 const splitModules = cliModules.filter((m) => m !== 'src/cli/main.ts' && m !== 'src/node/parseWorker.ts');
 const splitExports = new Map(splitModules.map((m) => [m, allExports.get(m)]));
 
-/**
- * yaml reads `process.env.LOG_TOKENS` for every token and `LOG_STREAM` for every document (debug
- * switches): each read of process.env is a call into the runtime, a sixth of the time of parsing a
- * small file. The bundled copy has the switches off.
- */
-const yamlDebugSwitchesOff = {
-  name: 'yaml-debug-switches-off',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (args) => ({
-      loader: 'js',
-      contents: fs.readFileSync(args.path, 'utf8').replace(/node_process\.env\.LOG_(TOKENS|STREAM)/g, 'false'),
-    }));
-  },
-};
-
 // dist/cli/ holds one file per module: files of modules that moved (into warm.js, or out of the tree) must not stay behind.
 if (!watch) fs.rmSync(`${outdir}/cli`, { recursive: true, force: true });
 
@@ -300,7 +291,10 @@ const entries = [
     ...common,
     stdin: { contents: specs.map((s) => `exports[${JSON.stringify(s)}] = require(${JSON.stringify(s)});`).join('\n'), resolveDir: '.', sourcefile: `vendor-${chunk}.js` },
     outfile: `${outdir}/vendor/${chunk}.js`,
-    plugins: [yamlDebugSwitchesOff],
+    // yaml's ES module build (its `default` export condition): the same parser without the Node build's debug
+    // switches, read from process.env at every token (a quarter of the time of parsing a small file). The path
+    // is inside the package: package.json pins yaml to an exact version.
+    alias: { yaml: './node_modules/yaml/browser/index.js' },
   })),
 ];
 

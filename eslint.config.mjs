@@ -1,14 +1,25 @@
-// ESLint flat config: TypeScript rules plus the layering rules (core and cli never import vscode; core's folders import only earlier ones).
+// ESLint flat config: TypeScript rules plus the layering rules (core -> node -> app -> cli | vscode; core's folders import only earlier ones).
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [{ name: 'vscode', message: 'src/core and src/cli must not depend on VS Code; put editor code in src/vscode.' }],
-    },
-  ],
-};
+/*
+ * Outside core the order is node -> app -> (cli, vscode): src/node implements core's ports, src/app opens
+ * libraries and pilots with them for both clients, and the two clients import app, never each other.
+ * `above` are the folders of src (and the extension) that the layer `where` must not import.
+ */
+function notAbove(where, above, message) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'vscode', message: `${where} must not depend on VS Code; put editor code in src/vscode.` }],
+        patterns: [{ regex: `^(\\.\\./)+(${above.join('|')})(/|$)`, message }],
+      },
+    ],
+  };
+}
+const nodeRules = notAbove('src/node', ['app', 'vscode', 'cli', 'extension'], 'src/node implements the ports of src/core: it must not import src/app, src/vscode, src/cli or the extension.');
+const appRules = notAbove('src/app', ['vscode', 'cli', 'extension'], 'src/app is the application layer under the CLI and the extension: it must not import src/vscode, src/cli or the extension.');
+const cliRules = notAbove('src/cli', ['vscode', 'extension'], 'src/cli must not import the editor layer (src/vscode, the extension); share code through src/app.');
 const coreNoNodeIoPaths = [
   { name: 'vscode', message: 'src/core must not depend on VS Code.' },
   { name: 'fs', message: 'src/core reaches files through the ports in src/core/ports.ts.' },
@@ -21,7 +32,7 @@ const coreNoNodeIoPaths = [
 
 /*
  * The order of src/core (docs: HOUSE_STYLE.md, issue 13 item 5). A folder imports only the folders
- * listed for it, plus the root modules below; nothing in core imports src/node, src/vscode, src/cli.
+ * listed for it, plus the root modules below; nothing in core imports src/node, src/app, src/vscode, src/cli.
  *   root modules  diagnostics, errors, guards, hash, limits, ports, schemas: import no folder of core; any folder may import them
  *   text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot, and render, editor beside them
  *   tokens.ts     at the level of formats (it reads ParsedFile): library and later folders may import it
@@ -43,8 +54,8 @@ const coreMayImport = {
   editor: [...basics, 'tokens'],
 };
 const outsideCore = {
-  regex: '^(\\.\\./)+(node|vscode|cli|extension)(/|$)',
-  message: 'src/core must not import src/node, src/vscode, src/cli or the extension: pass what it needs through src/core/ports.ts.',
+  regex: '^(\\.\\./)+(node|app|vscode|cli|extension)(/|$)',
+  message: 'src/core must not import src/node, src/app, src/vscode, src/cli or the extension: pass what it needs through src/core/ports.ts.',
 };
 const order = 'text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot (render, editor beside them)';
 
@@ -84,12 +95,12 @@ export default tseslint.config(
   { files: ['src/core/*.ts'], rules: noNodeIo },
   { files: ['src/core/tokens.ts'], rules: coreImports('tokens', ['text', 'yaml', 'templates', 'formats'], './') },
   ...Object.entries(coreMayImport).map(([folder, allowed]) => ({ files: [`src/core/${folder}/**/*.ts`], rules: coreImports(folder, allowed, '../') })),
-  // Remaining loop (issue 13 item 2): loadCatalog and rebuildCatalogWith run runCatalogChecks after building; the pipeline redesign moves that call to the caller.
-  { files: ['src/core/library/load.ts'], rules: coreImports('library', [...coreMayImport.library, 'checks'], '../') },
   // The multi-step inputs sit below the command table: services.ts imports them, never the other way.
   {
     files: ['src/vscode/multiStepInput.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./commands(/|$)', message: 'multiStepInput.ts sits below the command table (commands/services.ts imports it); keep it free of src/vscode/commands.' }] }] },
   },
-  { files: ['src/cli/**/*.ts'], rules: noVscode },
+  { files: ['src/node/**/*.ts'], rules: nodeRules },
+  { files: ['src/app/**/*.ts'], rules: appRules },
+  { files: ['src/cli/**/*.ts'], rules: cliRules },
 );

@@ -7,7 +7,8 @@ import { registerCommands } from './vscode/commands/table';
 import type { Services } from './vscode/commands/services';
 import { Config } from './vscode/config';
 import { contextKeys, outputChannelName } from './vscode/constants';
-import { WorkspaceValidator } from './vscode/diagnostics';
+import { CatalogStore } from './vscode/catalogStore';
+import { DiagnosticsPublisher } from './vscode/diagnostics';
 import { HistoryDocuments, LibraryDocuments } from './vscode/documents';
 import { PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
 import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
@@ -59,23 +60,24 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const config = new Config();
     const git = new NodeGit();
     const libraries = new LibraryService(context, config, log, coreLog);
+    const catalogs = new CatalogStore(libraries, log);
+    const diagnostics = new DiagnosticsPublisher(context.extensionUri, catalogs, config, log);
     const catalog = new CatalogTreeProvider(libraries);
-    const validator = new WorkspaceValidator(context.extensionUri, log);
-    const pilotService = new PilotService(libraries, git, validator, log);
+    const pilotService = new PilotService(libraries, catalogs, git, diagnostics, log);
     const pilots = new PilotsTreeProvider(log, pilotService, libraries);
     // History documents are served only for the repositories of this window's libraries (never for a folder a URI names).
     const history = new HistoryDocuments(git, (dir) => libraries.libraries.some((l) => l.history?.dir === dir));
     const statusBar = new LibraryStatusBar(libraries);
     const { catalogView, disposables } = registerViews(libraries, catalog, pilots);
     const inputs = new QuickInputs();
-    const prompts = new PromptSources(libraries, context.extensionPath);
+    const prompts = new PromptSources(libraries, catalogs, context.extensionPath);
     const preview = new PreviewPanels(context.extensionUri, prompts, git, log);
     const prompter = new Prompter(inputs);
     const planned = new PlannedDocuments();
-    const services: Services = { context, config, log, git, libraries, catalog, catalogView, pilots, validator, history, inputs, prompts, preview, prompter, pilotService, planned };
-    context.subscriptions.push(libraries, catalog, pilots, validator, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
+    const services: Services = { context, config, log, git, libraries, catalogs, catalog, catalogView, pilots, diagnostics, history, inputs, prompts, preview, prompter, pilotService, planned };
+    context.subscriptions.push(libraries, catalogs, diagnostics, catalog, pilots, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
     context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotManifestSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
-    const editorFeatures = registerEditorFeatures(libraries, validator, config, log);
+    const editorFeatures = registerEditorFeatures(libraries, catalogs, diagnostics, config, log);
     context.subscriptions.push(...editorFeatures.disposables);
     const codeLens = new PromptCodeLensProvider(prompts);
     context.subscriptions.push(prompts, preview, codeLens, vscode.languages.registerCodeLensProvider(promptDocumentSelector, codeLens));
@@ -88,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const version = String((context.extension.packageJSON as { version?: string }).version);
     const activationMs = performance.now() - started;
     log.info(`GenAI Assets ${version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no git on workspace content'}).`);
-    return { version, activationMs, logUri: context.logUri, libraries, catalog, catalogView, pilots, statusBar: statusBar.item, diagnostics: validator.collection, inputs, preview, pilotService, prompter, editor: editorFeatures.live };
+    return { version, activationMs, logUri: context.logUri, libraries, catalog, catalogView, pilots, statusBar: statusBar.item, diagnostics: diagnostics.collection, inputs, preview, pilotService, prompter, editor: editorFeatures.live };
   } catch (e) {
     // VS Code only logs activation failures; say it where the user looks.
     const message = e instanceof Error ? e.message : String(e);

@@ -1,30 +1,21 @@
-// The CLI's libraries: genai-assets.yaml, the cache folder, and opening a folder or git URL (cloned and cached) as a catalog.
+// The CLI's libraries: genai-assets.yaml, the cache folder, and which libraries a command works on (opened by src/app).
 
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as nodePath from 'node:path';
 import { diag } from '../core/diagnostics';
 import { UserError } from '../core/errors';
-import { folderSource } from '../core/library/load';
-import type { CatalogLevel, FileParser, FileSource } from '../core/library/load';
-import { libraryArgument, librarySource } from '../core/library/source';
+import type { CatalogLevel, FileParser } from '../core/library/load';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
-import { openGitLibrary } from '../core/library/gitLibrary';
-import type { OpenedGitLibrary } from '../core/library/gitLibrary';
-import type { LibraryCacheDeps } from '../core/library/sync';
-import type { Catalog } from '../core/library/types';
-import type { CliIo } from './io';
-import type { Git, GitLogEntry, Locker, Log } from '../core/ports';
-import { silentLog } from '../core/ports';
+import type { Git, Log } from '../core/ports';
 import { validatorFor } from '../core/schemas';
 import { TextDocument } from '../core/text/textDocument';
 import { YamlSource } from '../core/yaml/yamlDocument';
-import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
-import { NodeGit } from '../node/git';
-import { FileLocker } from '../node/lock';
-import { openFolderLibrary } from '../node/openFolder';
-
-export type Env = Record<string, string | undefined>;
+import { nodeFileSystem } from '../node/fileSystem';
+import { findLibraryRoot } from '../node/openFolder';
+import { ParsePool } from '../node/parsePool';
+import { libraryFromArgument, libraryFromSpec, openLibrary } from '../app/openLibrary';
+import type { Env, OpenedLibrary } from '../app/openLibrary';
+import type { CliIo } from './io';
 
 /** The cache folder: `$GENAI_ASSETS_CACHE_DIR`, else the platform's user cache folder (`~/.cache/genai-assets` on Linux). */
 export function defaultCacheDir(env: Env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
@@ -101,123 +92,6 @@ export async function readCliConfig(cwd: string, env: Env): Promise<CliConfig | 
 }
 
 /**
- * Identifies this build of the parsers, so an index cache or snapshot written by another build
- * is rebuilt: the size and time of build-stamp.json, which every build of the CLI writes next to
- * its modules (dist/cli/); run from the sources, of this module's own file.
- */
-export function engineStamp(file?: string): string {
-  for (const f of file ? [file] : [nodePath.join(__dirname, 'build-stamp.json'), __filename]) {
-    try {
-      const s = statSync(f);
-      return `cli:${s.size}:${Math.round(s.mtimeMs)}`;
-    } catch {
-      // not there: the next candidate
-    }
-  }
-  return 'cli:unknown';
-}
-
-/** Parses a `--library` value: a git URL when written as one (validated, refused transports throw), else a folder. */
-export function libraryFromArgument(value: string, cwd: string, ref?: string): LibrarySource {
-  return libraryArgument(value, { resolvePath: (p) => nodePath.resolve(cwd, p), isAbsolutePath: (p) => nodePath.isAbsolute(p), ref });
-}
-
-/** A configured library as a source (validated). */
-export function libraryFromSpec(spec: LibrarySpec, cwd: string): LibrarySource {
-  return librarySource(spec, { resolvePath: (p) => nodePath.resolve(cwd, p), isAbsolutePath: (p) => nodePath.isAbsolute(p) });
-}
-
-export interface OpenLibraryOptions {
-  cacheDir: string;
-  /** never: the cache only; if-missing: clone on first use; always: sync first (falls back to the cache with a warning when offline). */
-  sync: 'never' | 'if-missing' | 'always';
-  log?: Log;
-  /** For resolving relative folders (default process.cwd()). */
-  cwd?: string;
-  /** Environment of git (default process.env). */
-  env?: Env;
-  /** Injected implementations (tests use them with short timeouts). */
-  git?: Git;
-  locker?: Locker;
-  engine?: string;
-  onParse?: (path: string) => void;
-  /** How much to read: `catalog` for commands that show no diagnostics (list, sync); default `full`. */
-  level?: CatalogLevel;
-  parser?: FileParser;
-}
-
-export interface OpenedLibrary {
-  catalog: Catalog;
-  /** Problems to print on stderr (e.g. "offline: showing the cache of ... synced 3 hours ago"). */
-  warnings: string[];
-  /** The library's commit (git libraries). */
-  commit?: string;
-  /** Where the catalog's files are read from (the commit's blobs for git libraries). */
-  source: FileSource;
-  library: LibrarySource;
-  /** Cache details of a git library. */
-  git?: OpenedGitLibrary;
-}
-
-/** The Node dependencies of the library cache. */
-export function nodeCacheDeps(opts: { log?: Log; env?: Env; git?: Git; locker?: Locker } = {}): LibraryCacheDeps {
-  return {
-    fs: nodeFileSystem,
-    path: nodePathOps,
-    git: opts.git ?? new NodeGit({ env: opts.env }),
-    locker: opts.locker ?? new FileLocker(),
-    clock: { now: () => new Date() },
-    log: opts.log ?? silentLog,
-  };
-}
-
-/**
- * Opens a library given as a spec (`{ name, url | path, ref }`) or an already parsed source.
- * Folders are read as they are; git URLs are cloned into `cacheDir` on first use (with
- * `sync: 'if-missing'`) and read from the cache afterwards.
- */
-export async function openLibrary(spec: LibrarySpec | LibrarySource, opts: OpenLibraryOptions): Promise<OpenedLibrary> {
-  const cwd = opts.cwd ?? process.cwd();
-  const library = 'kind' in spec ? spec : libraryFromSpec(spec, cwd);
-  if (library.kind === 'folder') {
-    const root = nodePath.resolve(cwd, library.path);
-    const catalog = await openFolderLibrary(root, { onParse: opts.onParse, level: opts.level, parser: opts.parser });
-    if (library.name && !catalog.library.hasManifest) catalog.library.name = library.name;
-    return { catalog, warnings: [], source: folderSource(nodeFileSystem, nodePathOps, root), library };
-  }
-  const deps = nodeCacheDeps(opts);
-  const opened = await openGitLibrary(deps, library, { cacheDir: opts.cacheDir, sync: opts.sync, engine: opts.engine ?? engineStamp(), onParse: opts.onParse, level: opts.level, parser: opts.parser });
-  if (library.name && !opened.catalog.library.hasManifest) opened.catalog.library.name = library.name;
-  return { catalog: opened.catalog, warnings: opened.warnings, commit: opened.commit, source: opened.source, library, git: opened };
-}
-
-/**
- * The history of a file or folder of a library (`git log` of that path), newest first: from
- * the clone at the library's commit for git libraries, from the enclosing work tree for a
- * folder inside one; empty for a folder outside git.
- */
-export async function libraryHistory(lib: OpenedLibrary, path: string, opts: { max?: number; git?: Git; env?: Env } = {}): Promise<GitLogEntry[]> {
-  const git = opts.git ?? new NodeGit({ env: opts.env });
-  const max = opts.max ?? 10;
-  const rel = path.replace(/^\/+/, '');
-  if (lib.git) return git.log(lib.git.paths.repo, lib.git.commit, rel, max);
-  const root = lib.catalog.root;
-  if (!(await git.workTreeRoot(root))) return [];
-  try {
-    return await git.log(root, 'HEAD', rel, max);
-  } catch {
-    return []; // a repository without commits yet
-  }
-}
-
-/** `show`'s history block: one line per commit (short id, date, author, subject). */
-export function formatHistory(entries: GitLogEntry[]): string {
-  if (!entries.length) return 'History: none (not in a git repository, or no commits yet).\n';
-  const lines = entries.map((e) => `  ${e.commit.slice(0, 10)}  ${e.date.slice(0, 10)}  ${e.author}  ${e.subject}`);
-  return `History:\n${lines.join('\n')}\n`;
-}
-
-/**
  * The libraries a command works on: `--library` (folder or URL), else those of
  * genai-assets.yaml / $GENAI_ASSETS_CONFIG; undefined when neither is given (the caller then
  * uses the library around the current folder). A git URL is cloned on first use and read
@@ -237,7 +111,7 @@ export async function cliLibraries(
     sources = config.libraries.map((l) => libraryFromSpec(l, nodePath.dirname(config.file)));
   }
   const cacheDir = opts.cacheDir ?? defaultCacheDir(io.env);
-  const log: Log = { info() {}, warn: (m) => io.err(`warning: ${m}\n`), error: (m) => io.err(`error: ${m}\n`) };
+  const log = stderrLog(io);
   const out: OpenedLibrary[] = [];
   for (const src of sources) {
     const opened = await openLibrary(src, { cacheDir, sync: opts.sync ? 'always' : 'if-missing', log, cwd: io.cwd, env: io.env, git: opts.git, level: opts.level, parser: opts.parser });
@@ -245,4 +119,26 @@ export async function cliLibraries(
     out.push(opened);
   }
   return out;
+}
+
+/**
+ * The libraries of list, show and approve: those of cliLibraries, else the library around the
+ * current folder. Parsing spreads over worker threads when a library has many files to read
+ * (idle workers never hold the process).
+ */
+export async function commandLibraries(library: string | undefined, opts: { sync: boolean; level?: CatalogLevel }, io: CliIo): Promise<OpenedLibrary[]> {
+  const parser = new ParsePool();
+  const opened = await cliLibraries(library, { sync: opts.sync, level: opts.level, parser }, io);
+  if (opened) return opened;
+  const { root } = await findLibraryRoot(io.cwd);
+  return (await cliLibraries(root, { sync: false, level: opts.level, parser }, io)) ?? [];
+}
+
+/** The log of library work on stderr: warnings and errors (with `info`, progress lines too). */
+export function stderrLog(io: CliIo, opts: { info?: boolean } = {}): Log {
+  return {
+    info: opts.info ? (m) => io.err(`${m}\n`) : () => undefined,
+    warn: (m) => io.err(`warning: ${m}\n`),
+    error: (m) => io.err(`error: ${m}\n`),
+  };
 }

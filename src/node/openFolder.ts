@@ -2,32 +2,49 @@
 
 import * as nodePath from 'node:path';
 import { promises as fsp } from 'node:fs';
+import { runCatalogChecks } from '../core/checks/catalogChecks';
+import { inThread } from '../core/checks/fileChecks';
 import { UserError } from '../core/errors';
 import { folderSource, loadCatalog } from '../core/library/load';
-import type { CatalogLevel, FileParser, FileSource, ParsedFileCache } from '../core/library/load';
+import type { CatalogLevel, FileParser, FileSource, LoadOptions, ParsedFileCache } from '../core/library/load';
 import type { Catalog } from '../core/library/types';
 import type { FileReader } from '../core/ports';
 import { nodeFileSystem, nodePathOps } from './fileSystem';
+import { openFolderSnapshot } from './folderSnapshot';
+import type { FolderSnapshotSettings } from './folderSnapshot';
 
-/** Loads the library rooted at `root` (a folder). */
+/** Loads the library rooted at `root` (a folder); `name` is its name when library.yaml gives none (default: the folder's name). */
 export async function openFolderLibrary(
   root: string,
-  opts: { cache?: ParsedFileCache; source?: FileSource; commit?: string; onParse?: (p: string) => void; level?: CatalogLevel; parser?: FileParser; reader?: FileReader } = {},
+  opts: {
+    name?: string;
+    cache?: ParsedFileCache;
+    source?: FileSource;
+    commit?: string;
+    onParse?: (p: string) => void;
+    level?: CatalogLevel;
+    parser?: FileParser;
+    reader?: FileReader;
+    /** Keeps the folder's catalog (parsed files at the full level) in the cache folder between opens; `cache` and `commit` are then not used. */
+    snapshot?: FolderSnapshotSettings;
+  } = {},
 ): Promise<Catalog> {
   const abs = nodePath.resolve(root);
   const st = await fsp.stat(abs).catch(() => undefined);
   if (!st) throw new UserError(`Library folder ${root} does not exist; check the path.`);
   if (!st.isDirectory()) throw new UserError(`${root} is not a folder; give the library's root folder.`);
-  return loadCatalog({
+  const load: LoadOptions = {
     root: abs,
     source: opts.source ?? folderSource(opts.reader ?? nodeFileSystem, nodePathOps, abs),
     cache: opts.cache,
     commit: opts.commit,
-    fallbackName: nodePath.basename(abs),
+    fallbackName: opts.name ?? nodePath.basename(abs),
     onParse: opts.onParse,
     level: opts.level,
-    parser: opts.parser,
-  });
+    parser: opts.parser ?? inThread,
+    checks: runCatalogChecks,
+  };
+  return opts.snapshot ? (await openFolderSnapshot(opts.snapshot, load)).catalog : loadCatalog(load);
 }
 
 /**

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
-import { parseAtLevel } from '../core/library/load';
+import { parseAndCheck } from '../core/checks/fileChecks';
 import type { CatalogLevel, FileParser, LocatedJob } from '../core/library/load';
 import type { ChunkResult, ParseJob, ParseResult } from './parseWorker';
 
@@ -179,7 +179,7 @@ export class ParsePool implements FileParser {
 
   private inline(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): ParsedFile {
     this.counts.inline++;
-    return parseAtLevel(path, bytes, level, hint);
+    return parseAndCheck(path, bytes, hint, level);
   }
 
   private start(): Slot[] | undefined {

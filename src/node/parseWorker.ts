@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
-import { parseAtLevel } from '../core/library/load';
+import { parseAndCheck } from '../core/checks/fileChecks';
 import type { CatalogLevel, FileLocation, LocatedJob } from '../core/library/load';
 import type { GitBlobReader } from '../core/ports';
 import { NodeGit } from './git';
@@ -60,7 +60,7 @@ async function runChunk(c: ChunkJob): Promise<ChunkResult> {
     const b = bytes[i];
     if (!b) return null;
     try {
-      return parseAtLevel(j.path, b, c.level, j.hint);
+      return parseAndCheck(j.path, b, j.hint, c.level);
     } catch {
       return null;
     }
@@ -78,7 +78,7 @@ parentPort?.on('message', (batch: ParseJob[] | ChunkJob) => {
   }
   const out: ParseResult[] = batch.map((job) => {
     try {
-      return { id: job.id, file: parseAtLevel(job.path, job.bytes, job.level, job.hint) };
+      return { id: job.id, file: parseAndCheck(job.path, job.bytes, job.hint, job.level) };
     } catch (e) {
       return { id: job.id, error: (e as Error).message };
     }

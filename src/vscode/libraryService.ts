@@ -9,17 +9,15 @@ import { sha256Hex } from '../core/hash';
 import { librarySource, redactCredentials } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { evalCoverage } from '../core/library/references';
-import { openGitLibrary } from '../core/library/gitLibrary';
 import { joinInside } from '../core/library/load';
-import type { LibraryCacheDeps } from '../core/library/sync';
 import { ageText } from '../core/library/sync';
 import type { Asset, Catalog } from '../core/library/types';
 import type { Git, Log } from '../core/ports';
 import { plural } from '../core/text/plural';
-import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
 import { NodeGit } from '../node/git';
-import { FileLocker } from '../node/lock';
-import { openFolderLibrary } from '../node/openFolder';
+import { engineStamp } from '../app/engineStamp';
+import { libraryRepository, openLibrary } from '../app/openLibrary';
+import type { OpenedLibrary } from '../app/openLibrary';
 import { Config } from './config';
 import { Disposable, toDisposable } from './lifecycle';
 import { gitMayRunOn } from './trust';
@@ -48,6 +46,8 @@ export interface LoadedLibrary {
   /** Index in `genaiAssets.libraries` (settings libraries only). */
   readonly settingsIndex?: number;
   status: LibraryStatus;
+  /** The library as last opened; `catalog`, `root` and `commit` are its. */
+  opened?: OpenedLibrary;
   catalog?: Catalog;
   /** Folder holding the library's files on disk (the clone's work tree for git libraries). */
   root?: string;
@@ -142,8 +142,6 @@ export class LibraryService extends Disposable {
   /** Fires whenever a library's status or catalog changes, or the list of libraries changes. */
   readonly onDidChange = this.changed.event;
   private readonly git: Git;
-  private stamp: string | undefined;
-  private readonly watchers: vscode.Disposable[] = [];
   private autoSyncTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -162,7 +160,6 @@ export class LibraryService extends Disposable {
     );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.loaded && void this.reload('the workspace folders changed')));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.loaded && void this.reload('the workspace is now trusted')));
-    this._register(toDisposable(() => this.disposeWatchers()));
     this._register(toDisposable(() => this.autoSyncTimer && clearInterval(this.autoSyncTimer)));
   }
 
@@ -220,6 +217,16 @@ export class LibraryService extends Disposable {
     return this.loaded;
   }
 
+  /** Reads one library again (its files changed on disk); no network unless its clone is missing. */
+  async reloadLibrary(key: string): Promise<void> {
+    await this.enqueue({
+      run: async () => {
+        const current = this.list.find((l) => l.key === key);
+        if (current) await this.loadOne(current, 'if-missing', new vscode.CancellationTokenSource().token);
+      },
+    });
+  }
+
   findLibrary(key: string): LoadedLibrary | undefined {
     return this.list.find((l) => l.key === key);
   }
@@ -246,7 +253,6 @@ export class LibraryService extends Disposable {
         if (!this.loaded) {
           // First use is a sync: plan the list and sync it directly (no separate load).
           this.list = await this.plan();
-          this.watchFolders();
           this.loaded = Promise.resolve();
           this.scheduleAutoSync();
         }
@@ -386,10 +392,9 @@ export class LibraryService extends Disposable {
     // Keep what is already shown for unchanged libraries until their new load is done.
     for (const lib of next) {
       const old = previous.get(lib.key);
-      if (old?.catalog && !lib.error) Object.assign(lib, { catalog: old.catalog, root: old.root, commit: old.commit, syncedAt: old.syncedAt, offlineSince: old.offlineSince, history: old.history, evalsByAsset: old.evalsByAsset, status: 'ready' });
+      if (old?.catalog && !lib.error) Object.assign(lib, { opened: old.opened, catalog: old.catalog, root: old.root, commit: old.commit, syncedAt: old.syncedAt, offlineSince: old.offlineSince, history: old.history, evalsByAsset: old.evalsByAsset, status: 'ready' });
     }
     this.list = next;
-    this.watchFolders();
     this.fire();
     const token = new vscode.CancellationTokenSource().token;
     for (const lib of next) {
@@ -411,32 +416,22 @@ export class LibraryService extends Disposable {
     if (publish) this.fire();
     const started = performance.now();
     try {
-      if (source.kind === 'folder') {
-        const catalog = await openFolderLibrary(source.path);
-        if (lib.configuredName && !catalog.library.hasManifest && lib.origin === 'settings') catalog.library.name = lib.configuredName;
-        lib.catalog = catalog;
-        lib.root = catalog.root;
-        lib.warnings = [];
-        lib.history = await this.folderHistory(lib, catalog.root);
+      // A configured name is the catalog's name when library.yaml gives none (src/app applies it).
+      const opened = await openLibrary(source, { cacheDir: this.cacheDir, sync: mode, git: new CancellableGit(this.git, token), log: this.coreLog, engine: this.engineStamp() });
+      lib.opened = opened;
+      lib.catalog = opened.catalog;
+      lib.root = opened.root;
+      lib.warnings = opened.warnings;
+      if (!opened.git) {
+        lib.history = await this.folderHistory(lib, opened.root);
       } else {
-        const deps: LibraryCacheDeps = {
-          fs: nodeFileSystem,
-          path: nodePathOps,
-          git: new CancellableGit(this.git, token),
-          locker: new FileLocker(),
-          clock: { now: () => new Date() },
-          log: this.coreLog,
-        };
-        const opened = await openGitLibrary(deps, source, { cacheDir: this.cacheDir, sync: mode, engine: await this.engineStamp() });
-        if (source.name && !opened.catalog.library.hasManifest) opened.catalog.library.name = source.name;
-        lib.catalog = opened.catalog;
-        lib.root = opened.paths.repo;
-        lib.commit = opened.commit;
-        lib.syncedAt = opened.state.syncedAt;
-        lib.warnings = opened.warnings;
-        lib.history = { dir: opened.paths.repo, rev: opened.commit, prefix: '' };
-        const lastError = opened.state.lastError;
-        const stale = !!lastError && (!opened.state.syncedAt || lastError.at > opened.state.syncedAt);
+        const { state, sync } = opened.git;
+        const commit = opened.commit!;
+        lib.commit = commit;
+        lib.syncedAt = state.syncedAt;
+        lib.history = { dir: opened.root, rev: commit, prefix: '' };
+        const lastError = state.lastError;
+        const stale = !!lastError && (!state.syncedAt || lastError.at > state.syncedAt);
         if (stale && unreachable.has(lastError.failure)) lib.offlineSince ??= lastError.at;
         else if (!stale) lib.offlineSince = undefined;
         // A sync that failed is logged below as an error; its stale-catalog warning would say it twice.
@@ -448,16 +443,16 @@ export class LibraryService extends Disposable {
         lib.status = 'ready';
         const ms = Math.round(performance.now() - started);
         if (cancelled) {
-          this.log.info(`Sync of ${libraryName(lib)} cancelled; it stays at ${opened.commit.slice(0, 7)}.`);
+          this.log.info(`Sync of ${libraryName(lib)} cancelled; it stays at ${commit.slice(0, 7)}.`);
           return { ok: false };
         }
         if (stale && mode === 'always') {
           // The catalog shown stays the last good one.
-          this.log.error(`Sync of ${libraryName(lib)} failed after ${ms} ms: ${lastError.message.replace(/\.?$/, '.')} It stays at ${opened.commit.slice(0, 7)} (${opened.catalog.assets.length} asset${opened.catalog.assets.length === 1 ? '' : 's'}), synced ${ageText(opened.state.syncedAt, new Date())}.`);
+          this.log.error(`Sync of ${libraryName(lib)} failed after ${ms} ms: ${lastError.message.replace(/\.?$/, '.')} It stays at ${commit.slice(0, 7)} (${opened.catalog.assets.length} asset${opened.catalog.assets.length === 1 ? '' : 's'}), synced ${ageText(state.syncedAt, new Date())}.`);
           return { ok: false, reason: lastError.message };
         }
-        const previous = opened.sync?.changed && opened.sync.previous ? ` (was ${opened.sync.previous.slice(0, 7)})` : '';
-        this.log.info(`${mode === 'always' ? 'Synced' : 'Loaded'} ${libraryName(lib)}: ${plural(opened.catalog.assets.length, 'asset')} at ${opened.commit.slice(0, 7)}${previous} in ${ms} ms.`);
+        const previous = sync?.changed && sync.previous ? ` (was ${sync.previous.slice(0, 7)})` : '';
+        this.log.info(`${mode === 'always' ? 'Synced' : 'Loaded'} ${libraryName(lib)}: ${plural(opened.catalog.assets.length, 'asset')} at ${commit.slice(0, 7)}${previous} in ${ms} ms.`);
         return { ok: true };
       }
       lib.evalsByAsset = evalCoverage(lib.catalog);
@@ -481,46 +476,13 @@ export class LibraryService extends Disposable {
   /** The repository holding a folder library; never for workspace content in an untrusted workspace. */
   private async folderHistory(lib: LoadedLibrary, root: string): Promise<HistoryRoot | undefined> {
     if (!gitMayRunOn(lib.origin, vscode.workspace.isTrusted)) return undefined;
-    const top = await this.git.workTreeRoot(root).catch(() => undefined);
-    if (!top) return undefined;
-    const realRoot = await fsp.realpath(root).catch(() => root);
-    const prefix = nodePath.relative(top, realRoot).split(nodePath.sep).join('/');
-    if (prefix.startsWith('..')) return undefined;
-    return { dir: top, rev: 'HEAD', prefix };
+    const repo = await libraryRepository(this.git, root);
+    return repo && { dir: repo.dir, rev: 'HEAD', prefix: repo.prefix };
   }
 
-  /** Identifies this build of the parsers (version and bundle time), so an index cache written by another build is rebuilt. */
-  private async engineStamp(): Promise<string> {
-    if (this.stamp) return this.stamp;
-    const version = String((this.context.extension.packageJSON as { version?: string }).version ?? '0');
-    const st = await fsp.stat(__filename).catch(() => undefined);
-    this.stamp = `vscode:${version}:${st ? `${st.size}:${Math.round(st.mtimeMs)}` : 'unknown'}`;
-    return this.stamp;
-  }
-
-  /** Reloads a workspace library shortly after its files change (it is the user's own work). */
-  private watchFolders(): void {
-    this.disposeWatchers();
-    for (const lib of this.list) {
-      if (lib.origin !== 'workspace' || lib.source?.kind !== 'folder') continue;
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(lib.source.path), '**/*'));
-      let timer: NodeJS.Timeout | undefined;
-      const changed = (): void => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => {
-          const current = this.list.find((l) => l.key === lib.key);
-          if (current) void this.enqueue({ run: () => this.loadOne(current, 'if-missing', new vscode.CancellationTokenSource().token) });
-        }, 800);
-      };
-      watcher.onDidChange(changed);
-      watcher.onDidCreate(changed);
-      watcher.onDidDelete(changed);
-      this.watchers.push(watcher, toDisposable(() => timer && clearTimeout(timer)));
-    }
-  }
-
-  private disposeWatchers(): void {
-    for (const w of this.watchers.splice(0)) w.dispose();
+  /** The parsers' build (the extension's version and bundle), so an index cache written by another build is rebuilt. */
+  private engineStamp(): string {
+    return engineStamp('vscode', String((this.context.extension.packageJSON as { version?: string }).version ?? '0'));
   }
 
   private scheduleAutoSync(): void {

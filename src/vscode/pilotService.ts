@@ -6,20 +6,14 @@ import * as vscode from 'vscode';
 import type { Diagnostic, Fix } from '../core/diagnostics';
 import { UserError } from '../core/errors';
 import { plural } from '../core/text/plural';
-import { folderSource } from '../core/library/load';
-import type { FileSource } from '../core/library/load';
-import { gitSource } from '../core/library/gitSource';
 import { parseReference } from '../core/library/references';
-import { looksLikeGitUrl, redactCredentials } from '../core/library/source';
+import { redactCredentials } from '../core/library/source';
+import type { LibrarySource } from '../core/library/source';
 import type { Asset, AssetKind, Catalog } from '../core/library/types';
 import { planAdd } from '../core/pilot/add';
 import type { AddPlan } from '../core/pilot/add';
-import { gitLibraryHistory } from '../core/pilot/history';
-import type { LibraryHistory } from '../core/pilot/history';
-import { catalogDigest } from '../core/scaffold/lockFile';
 import { outdatedComponents } from '../core/pilot/outdated';
 import type { OutdatedRow } from '../core/pilot/outdated';
-import { loadPilot } from '../core/scaffold/pilotFile';
 import type { LoadedPilot } from '../core/scaffold/pilotFile';
 import { planUpdate } from '../core/pilot/update';
 import type { UpdatePlan } from '../core/pilot/update';
@@ -30,31 +24,19 @@ import type { PilotChanges } from '../core/scaffold/apply';
 import { planScaffold } from '../core/scaffold/plan';
 import type { ScaffoldPlan, SelectedComponent } from '../core/scaffold/plan';
 import { nodeFileSystem, nodePathOps, pilotFileReader, realPathOrSelf } from '../node/fileSystem';
-import { urlForRecord } from '../core/library/source';
 import { GitFileMerger } from '../node/mergeFile';
-import { openFolderLibrary } from '../node/openFolder';
-import { recoverPilot, writePilotChanges } from '../node/pilotWrite';
+import { writePilotChanges } from '../node/pilotWrite';
 import type { PilotWriteOptions } from '../node/pilotWrite';
-import type { WorkspaceValidator } from './diagnostics';
+import { libraryRepository, openFolder, openedFolder } from '../app/openLibrary';
+import { openPilot, pilotLibraryOf, recordedLibrary, recordedLocation } from '../app/pilotLibrary';
+import type { PilotLibrary } from '../app/pilotLibrary';
+import type { CatalogStore } from './catalogStore';
+import type { DiagnosticsPublisher } from './diagnostics';
 import { toVscodeDiagnostic } from './diagnostics';
 import { Disposable } from './lifecycle';
 import type { LibraryService, LoadedLibrary } from './libraryService';
-import { libraryName, parseLibrarySpec } from './libraryService';
+import { libraryName } from './libraryService';
 import { sha256Hex } from '../core/hash';
-
-/** A library opened for pilot work: its catalog, files, commit and history. */
-export interface PilotLibrary {
-  catalog: Catalog;
-  source: FileSource;
-  /** Full commit id, or the catalog digest (`sha256:`) for a folder outside git. */
-  commit: string;
-  history?: LibraryHistory;
-  /** The library of the Catalog view it is (undefined: opened only for this pilot, from the folder pilot.yaml names). */
-  loaded?: LoadedLibrary;
-  /** The library's folder on disk. */
-  root: string;
-  close(): void;
-}
 
 /** Where a component stands: the library status of its locked version, or what keeps it from having one. */
 export type ComponentStanding = OutdatedRow['status'] | 'not installed' | 'unknown';
@@ -129,7 +111,6 @@ export class PilotService extends Disposable {
   private readonly running = new Map<string, Promise<PilotStatus>>();
   /** Component references of pilot.yaml as the Pilots view read them (shown when the lock cannot be read). */
   private readonly listed = new Map<string, readonly string[]>();
-  private readonly folderCatalogs = new Map<string, Promise<Catalog>>();
   /** Pilots whose diagnostics are in the Problems panel (Verify Pilot ran), with the URIs published. */
   private readonly published = new Map<string, Map<string, Published[]>>();
   private readonly changed = this._register(new vscode.EventEmitter<PilotStatus>());
@@ -138,8 +119,9 @@ export class PilotService extends Disposable {
 
   constructor(
     private readonly libraries: LibraryService,
+    private readonly catalogs: CatalogStore,
     private readonly git: Git,
-    private readonly validator: WorkspaceValidator,
+    private readonly diagnostics: DiagnosticsPublisher,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
@@ -169,75 +151,20 @@ export class PilotService extends Disposable {
     return this.statuses.get(dir);
   }
 
-  /** Forgets libraries opened only for pilots (they are read again on the next check). */
-  invalidateLibraries(): void {
-    this.folderCatalogs.clear();
-  }
-
   /** Opens a library of the Catalog view for pilot work (files, commit and history). */
   async openLoaded(lib: LoadedLibrary): Promise<PilotLibrary> {
-    const catalog = lib.catalog;
-    if (!catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
-    if (lib.source?.kind === 'git' && lib.commit) {
-      const src = gitSource(this.git, lib.root, lib.commit);
-      const history = gitLibraryHistory(this.git, lib.root, { head: lib.commit, remote: lib.source.url });
-      return {
-        catalog,
-        source: src,
-        commit: lib.commit,
-        history,
-        loaded: lib,
-        root: lib.root,
-        close: () => {
-          src.close();
-          history.close();
-        },
-      };
-    }
-    const opened = await this.folderLibrary(catalog, lib.history ? { dir: lib.history.dir, prefix: lib.history.prefix } : undefined);
-    return { ...opened, loaded: lib };
-  }
-
-  /** A folder library: its files, and its git history and commit when its folder is committed in a repository. */
-  private async folderLibrary(catalog: Catalog, repo: { dir: string; prefix: string } | undefined): Promise<PilotLibrary> {
-    const source = folderSource(nodeFileSystem, nodePathOps, catalog.root);
-    const base = { catalog, source, root: catalog.root };
-    const head = repo ? await this.git.resolveCommit(repo.dir, 'HEAD').catch(() => undefined) : undefined;
-    if (!repo || !head) return { ...base, commit: catalogDigest(catalog), close: () => undefined };
-    const history = gitLibraryHistory(this.git, repo.dir, { head, prefix: repo.prefix });
-    let committed = false;
-    try {
-      const strip = repo.prefix ? `${repo.prefix}/` : '';
-      const inCommit = new Set((await this.git.lsTree(repo.dir, head)).filter((e) => e.type === 'blob' && e.path.startsWith(strip)).map((e) => e.path.slice(strip.length)));
-      const files = await source.list();
-      committed = files.length > 0 && files.every((f) => inCommit.has(f.path));
-    } catch {
-      committed = false;
-    }
-    // HEAD names the library's version only when every file of the folder is in it.
-    return { ...base, commit: committed ? head : catalogDigest(catalog), history, close: () => history.close() };
+    if (!lib.opened || !lib.catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
+    // A folder library's repository is the one its history comes from (none where git may not run); a git library's reads get a reader of their own.
+    const repository = lib.history && lib.source?.kind === 'folder' ? { dir: lib.history.dir, prefix: lib.history.prefix } : undefined;
+    return pilotLibraryOf(lib.opened, this.git, { repository, ownReader: true });
   }
 
   /** Opens a folder named by a pilot that is not a library of the Catalog view. */
   private async openFolder(root: string): Promise<PilotLibrary> {
-    let p = this.folderCatalogs.get(root);
-    if (!p) {
-      p = openFolderLibrary(root);
-      p.catch(() => this.folderCatalogs.delete(root));
-      this.folderCatalogs.set(root, p);
-    }
-    const catalog = await p;
+    const opened = openedFolder(await this.catalogs.baseAt(root));
     // git never runs on workspace content in Restricted Mode, nor on a folder that workspace content (a pilot.yaml) names.
-    const mayRunGit = vscode.workspace.isTrusted;
-    let repo: { dir: string; prefix: string } | undefined;
-    if (mayRunGit) {
-      const top = await this.git.workTreeRoot(root).catch(() => undefined);
-      if (top) {
-        const prefix = nodePath.relative(await realPathOrSelf(top), root).split(nodePath.sep).join('/');
-        if (!prefix.startsWith('..')) repo = { dir: top, prefix };
-      }
-    }
-    return this.folderLibrary(catalog, repo);
+    const repository = vscode.workspace.isTrusted ? await libraryRepository(this.git, root) : undefined;
+    return pilotLibraryOf(opened, this.git, { repository });
   }
 
   /**
@@ -247,39 +174,37 @@ export class PilotService extends Disposable {
   async libraryFor(pilot: Pick<LoadedPilot, 'dir' | 'manifest'> & { lock?: LoadedPilot['lock'] }): Promise<PilotLibrary> {
     await this.libraries.ensureLoaded();
     const { name } = pilot.manifest.library;
-    const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
     const ready = this.libraries.libraries.filter((l) => l.catalog && l.root);
-    if (url && !looksLikeGitUrl(url)) {
-      const real = await realPathOrSelf(nodePath.resolve(pilot.dir, url));
+    let recorded: LibrarySource | undefined;
+    try {
+      recorded = recordedLibrary(pilot);
+    } catch {
+      // A URL the engine refuses names no library of this window: the name may still find one.
+      recorded = undefined;
+    }
+    if (recorded?.kind === 'folder') {
+      const real = await realPathOrSelf(recorded.path);
       for (const l of ready) {
         if (l.source?.kind === 'folder' && (await realPathOrSelf(l.catalog!.root)) === real) return this.openLoaded(l);
       }
       return this.openFolder(real);
     }
-    if (url) {
-      let key: string | undefined;
-      try {
-        const src = parseLibrarySpec({ url });
-        key = src.kind === 'git' ? src.key : undefined;
-      } catch {
-        key = undefined;
-      }
+    if (recorded?.kind === 'git') {
+      const key = recorded.key;
       const same = ready.find((l) => l.source?.kind === 'git' && l.source.key === key);
       if (same) return this.openLoaded(same);
     }
     const named = ready.find((l) => l.catalog!.library.name === name);
     if (named) return this.openLoaded(named);
+    const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
     throw new UserError(
       `The library \`${name || '(unnamed)'}\`${url ? ` (${redactCredentials(url)})` : ''} that ${nodePath.join(pilot.dir, 'pilot.yaml')} names is not one of this window's libraries. Add it with "GenAI Assets: Add Library..." and try again.`,
     );
   }
 
-  /** Where the library of a new pilot at `target` is recorded in its pilot.yaml: the git URL, or the folder relative to the pilot. */
-  async recordedUrl(lib: PilotLibrary, target: string): Promise<{ url: string; ref?: string }> {
-    const src = lib.loaded?.source;
-    if (src?.kind === 'git') return { url: urlForRecord(src.url), ref: src.ref };
-    const rel = nodePath.relative(await realPathOrSelf(target), await realPathOrSelf(lib.root)).split(nodePath.sep).join('/');
-    return { url: rel === '' ? '.' : rel };
+  /** The library of the Catalog view a pilot library is (undefined: opened only for the pilot, from the folder pilot.yaml names). */
+  private loadedOf(lib: PilotLibrary): LoadedLibrary | undefined {
+    return this.libraries.libraries.find((l) => l.opened === lib.opened);
   }
 
   /**
@@ -308,9 +233,7 @@ export class PilotService extends Disposable {
     const status: PilotStatus = { dir, components: [], diagnostics: [] };
     let lib: PilotLibrary | undefined;
     try {
-      // An update killed mid-way is completed (or undone) before the pilot is read.
-      await recoverPilot(dir, this.writeOptions());
-      const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+      const pilot = await openPilot(dir, this.writeOptions());
       status.pilot = pilot;
       status.components = pilot.lock.components.map((c) => ({
         id: c.id,
@@ -338,8 +261,8 @@ export class PilotService extends Disposable {
         return bytes;
       };
       lib = await this.libraryFor(pilot);
-      const { catalog } = lib;
-      status.library = { name: catalog.library.name, loaded: lib.loaded, catalog, root: lib.root };
+      const { catalog, root } = lib.opened;
+      status.library = { name: catalog.library.name, loaded: this.loadedOf(lib), catalog, root };
       const source = lib.source;
       const diags = await verifyPilot({ pilot, catalog, readPilotFile, readLibraryFile: (p) => source.read(p), history: lib.history });
       const rows = new Map(outdatedComponents(pilot, catalog).map((r) => [r.id, r]));
@@ -361,7 +284,7 @@ export class PilotService extends Disposable {
         if (c.deprecated && c.asset?.replacedBy) c.replacedBy = c.asset.replacedBy;
       }
       status.diagnostics = diags;
-      if (opts.ownFiles) status.diagnostics = [...pilotFileChecks(await openFolderLibrary(dir)), ...diags];
+      if (opts.ownFiles) status.diagnostics = [...pilotFileChecks((await openFolder(dir)).catalog), ...diags];
     } catch (e) {
       status.problem = e instanceof Error ? e.message : String(e);
       if (!status.pilot && opts.listed) status.components = listedComponents(opts.listed);
@@ -385,12 +308,12 @@ export class PilotService extends Disposable {
 
   /** Replaces the pilot's diagnostics in the collection (range 1:1, codes linked to the README's table). */
   private async publish(status: PilotStatus): Promise<void> {
-    const codeHelp = await this.validator.codeHelp();
+    const codeHelp = await this.diagnostics.codeHelp();
     const before = this.published.get(status.dir) ?? new Map<string, Published[]>();
     for (const uri of before.keys()) this.collection.delete(vscode.Uri.parse(uri));
     const next = new Map<string, Published[]>();
     // The diagnostics settings (disabled codes, severity overrides) apply here as in Validate Workspace.
-    for (const d of this.validator.adjust(status.diagnostics)) {
+    for (const d of this.diagnostics.adjusted(status.diagnostics)) {
       const uri = vscode.Uri.file(nodePath.join(status.dir, ...d.file.split('/')));
       const list = next.get(uri.toString()) ?? [];
       list.push({ diagnostic: toVscodeDiagnostic(d, status.dir, codeHelp), fixes: d.fixes ?? [], core: d });
@@ -412,13 +335,12 @@ export class PilotService extends Disposable {
 
   /** Plans moving components of a pilot to their wanted versions (all outdated ones when `refs` is empty). */
   async planUpdate(dir: string, refs: readonly string[]): Promise<{ pilot: LoadedPilot; plan: UpdatePlan; library: string }> {
-    await recoverPilot(dir, this.writeOptions());
-    const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+    const pilot = await openPilot(dir, this.writeOptions());
     const lib = await this.libraryFor(pilot);
     try {
       const plan = await planUpdate({
         pilot,
-        catalog: lib.catalog,
+        catalog: lib.opened.catalog,
         source: lib.source,
         commit: lib.commit,
         history: lib.history,
@@ -427,7 +349,7 @@ export class PilotService extends Disposable {
         merger: new GitFileMerger(),
         refs,
       });
-      return { pilot, plan, library: lib.catalog.library.name };
+      return { pilot, plan, library: lib.opened.catalog.library.name };
     } finally {
       lib.close();
     }
@@ -435,13 +357,12 @@ export class PilotService extends Disposable {
 
   /** Plans adding components (with their dependencies) to a pilot. */
   async planAdd(dir: string, refs: readonly string[], includeEvals = true): Promise<{ pilot: LoadedPilot; plan: AddPlan }> {
-    await recoverPilot(dir, this.writeOptions());
-    const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
+    const pilot = await openPilot(dir, this.writeOptions());
     const lib = await this.libraryFor(pilot);
     try {
       const plan = await planAdd({
         pilot,
-        catalog: lib.catalog,
+        catalog: lib.opened.catalog,
         source: lib.source,
         commit: lib.commit,
         refs,
@@ -474,14 +395,15 @@ export class PilotService extends Disposable {
     req: { name: string; template: Asset; templateReference: string; components: readonly SelectedComponent[]; parameters: Record<string, unknown>; target: string },
     onProgress?: (message: string, increment?: number) => void,
   ): Promise<ScaffoldPlan> {
-    const opened = await this.openLoaded(lib);
+    const pilotLib = await this.openLoaded(lib);
     try {
-      const recorded = await this.recordedUrl(opened, req.target);
+      const { catalog } = pilotLib.opened;
+      const recorded = await recordedLocation(pilotLib.opened, req.target);
       onProgress?.('Rendering the template and copying the components...');
       const plan = await planScaffold({
-        catalog: opened.catalog,
-        source: opened.source,
-        library: { name: opened.catalog.library.name, url: recorded.url, ref: recorded.ref, commit: opened.commit },
+        catalog,
+        source: pilotLib.source,
+        library: { name: catalog.library.name, url: recorded.url, ref: recorded.ref, commit: pilotLib.commit },
         name: req.name,
         template: req.template,
         templateReference: req.templateReference,
@@ -500,7 +422,7 @@ export class PilotService extends Disposable {
       });
       return plan;
     } finally {
-      opened.close();
+      pilotLib.close();
     }
   }
 }

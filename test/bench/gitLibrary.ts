@@ -15,6 +15,7 @@ import { FileLocker } from '../../src/node/lock';
 import { openFolderLibrary } from '../../src/node/openFolder';
 import { cleanupTemp, commitAll, git, GitDaemon, makeBare, makeRepo, tempDir, testGitEnv, writeFiles } from '../unit/support/gitServer';
 import { generateLibrary, promptAsset } from '../unit/support/libraryGen';
+import { fullStages } from '../unit/stages';
 
 const n = Number(process.argv[2] ?? 10_000);
 const rows: [string, string][] = [];
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       parses = 0;
       await timed(
         label,
-        () => openGitLibrary(deps, src, { cacheDir, sync: 'never', engine, onParse }),
+        () => openGitLibrary(deps, src, { ...fullStages, cacheDir, sync: 'never', engine, onParse }),
         (o) => `${o.catalog.assets.length} assets, ${parses} files parsed, ${o.cache.hits} from the cache`,
       );
     };

@@ -1,8 +1,10 @@
 // Typing figures: one re-validation after a one-character edit, through the editor's path (LiveCatalog.setText), against yaml-language-server's doValidation.
 // Run alone: npx tsx test/bench/keystroke.ts [--runs N] [--dist DIR] [--library DIR]   (prints one JSON line)
-// With --dist, our side runs the built engine (DIR/engine.js, as the extension does); otherwise the TypeScript sources.
+// With --dist, our side runs a build (DIR/benchEngine.js, bundled by run.ts as the extension bundle is, or DIR/engine.js
+// of older builds); otherwise the TypeScript sources.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from 'yaml-language-server';
@@ -145,27 +147,30 @@ export interface KeystrokeResult {
   diagnostics: { ours: number; yls: number };
   path: string;
   /**
-   * With a large library: opening a Dotprompt prompt in it to its first diagnostics (`openMs`: the folder read, a
-   * LiveCatalog over it, the document's text set, its diagnostics), then the same kind of edit (in its body).
+   * With a large library: opening a Dotprompt prompt in it to its first diagnostics (`openMs`: the folder's second
+   * open, its snapshot warm, a LiveCatalog over it, the document's text set, its diagnostics), then the same kind of
+   * edit (in its body). `snapshot`: whether the build kept a snapshot (older builds read the folder again).
    */
-  library?: { assets: number; files: number; typicalMs: Timing; openMs: number; firstDiagnostics: number; file: string };
+  library?: { assets: number; files: number; typicalMs: Timing; openMs: number; firstDiagnostics: number; file: string; snapshot: boolean };
   /** Every timed keystroke of each figure (the bench pools them over several processes). */
   samples: Record<string, number[]>;
 }
 
 /**
- * The engine's editor entry points: from a built dist/ (what the extension runs) or from the sources. In a
- * build, each is found by its export name in whichever module of engine.js holds it, so that the bench can
- * drive an older build (`npm run bench -- --compare REF`) whose modules sat elsewhere.
+ * The engine's editor entry points: from a build or from the sources. DIR/benchEngine.js exports them; in the
+ * engine.js of older builds each is found by its export name in whichever module holds it, so that the bench
+ * can drive an older build (`npm run bench -- --compare REF`) whose modules sat elsewhere.
  */
 async function engine(dist: string | undefined): Promise<{ LiveCatalog: typeof SourceLiveCatalog; openFolderLibrary: typeof sourceOpenFolderLibrary }> {
   // The sources are loaded only when no build is given: a build is measured without them.
   if (!dist) return { LiveCatalog: (await import('../../src/core/editor/liveCatalog')).LiveCatalog, openFolderLibrary: (await import('../../src/node/openFolder')).openFolderLibrary };
-  const load = createRequire(__filename);
-  const modules = Object.values(load(path.join(dist, 'engine.js')) as Record<string, Record<string, unknown>>);
+  const file = [path.join(dist, 'benchEngine.js'), path.join(dist, 'engine.js')].find((f) => existsSync(f));
+  if (!file) throw new Error(`${dist} holds neither benchEngine.js nor engine.js`);
+  const built = createRequire(__filename)(file) as Record<string, Record<string, unknown>>;
+  const modules = [built, ...Object.values(built)];
   const find = <T>(name: string): T => {
     const found = modules.find((m) => typeof m?.[name] === 'function');
-    if (!found) throw new Error(`${path.join(dist, 'engine.js')} exports no ${name}`);
+    if (!found) throw new Error(`${file} exports no ${name}`);
     return found[name] as T;
   };
   return { LiveCatalog: find<typeof SourceLiveCatalog>('LiveCatalog'), openFolderLibrary: find<typeof sourceOpenFolderLibrary>('openFolderLibrary') };
@@ -212,8 +217,17 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
   // does (the folder's catalog, a LiveCatalog over it, the document's text laid over it, its diagnostics), then keystrokes.
   let library: KeystrokeResult['library'];
   if (libraryDir) {
+    // The editor opens a folder through its snapshot in the cache folder (parsed files kept by stat between opens): the
+    // first open, untimed, writes it; the second is timed. A build without snapshots ignores the setting (it reads the
+    // folder again), so the same call measures older builds (--compare).
+    const cacheRoot = process.env.GENAI_ASSETS_CACHE_DIR ?? os.tmpdir();
+    mkdirSync(cacheRoot, { recursive: true });
+    const cacheDir = mkdtempSync(path.join(cacheRoot, 'keystroke-'));
+    const opts = { snapshot: { cacheDir, engine: 'keystroke-bench' } };
+    await openFolderLibrary(libraryDir, opts);
+    const snapshot = existsSync(path.join(cacheDir, 'folders'));
     const t0 = performance.now();
-    const big = await openFolderLibrary(libraryDir);
+    const big = await openFolderLibrary(libraryDir, opts);
     const loadMs = performance.now() - t0;
     // Which prompt to open is chosen off the clock.
     const prompt = big.assets.find((a) => a.format === 'dotprompt' && a.entryFile && a.managed)!;
@@ -228,7 +242,8 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
     const edit = (n: number) => void liveBig.setText(file, typedAt(text, body, n));
     const libraryTimes = timeEdits(Math.min(runs, 20), edit);
     samples.libraryTypicalMs = libraryTimes;
-    library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(libraryTimes), openMs: Math.round(openMs), firstDiagnostics, file };
+    library = { assets: big.assets.length, files: big.files.size, typicalMs: timing(libraryTimes), openMs: Math.round(openMs), firstDiagnostics, file, snapshot };
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 
   return {
@@ -241,7 +256,7 @@ export async function keystrokeBench(runs: number, dist?: string, libraryDir?: s
     typicalLines: typical.split('\n').length - 1,
     largeLines: large.split('\n').length - 1,
     diagnostics: { ours: oursDiags, yls: ylsDiags },
-    path: `LiveCatalog.setText (src/core/editor/liveCatalog.ts${dist ? ', built engine.js' : ', sources'}) over the sample library`,
+    path: `LiveCatalog.setText (src/core/editor/liveCatalog.ts${dist ? ', built' : ', sources'}) over the sample library`,
   };
 }
 

@@ -5,8 +5,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 import { assetFiles, changedAssets, generateBenchLibrary, onePercentChange } from './generate';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -254,6 +257,22 @@ function buildShipped(b: Build): void {
   } else cpSync(path.join(b.tree, 'dist'), b.dist, { recursive: true });
 }
 
+/**
+ * The editor's engine for keystroke.ts, from a build that ships it inside dist/extension.js: LiveCatalog and
+ * openFolderLibrary bundled into DIST/benchEngine.js with the options of the tree's own bundles (its esbuild.mjs
+ * exports them). Older builds ship dist/engine.js, which keystroke.ts loads instead.
+ */
+async function bundleEditorEngine(b: Build): Promise<void> {
+  if (existsSync(path.join(b.dist, 'engine.js'))) return;
+  const { bundleOptions } = (await import(pathToFileURL(path.join(b.tree, 'esbuild.mjs')).href)) as { bundleOptions: (production: boolean) => object };
+  const esbuild = createRequire(path.join(b.tree, 'package.json'))('esbuild') as { build: (options: BuildOptions) => Promise<unknown> };
+  await esbuild.build({
+    ...bundleOptions(true),
+    stdin: { contents: "export { LiveCatalog } from './src/core/editor/liveCatalog';\nexport { openFolderLibrary } from './src/node/openFolder';\n", resolveDir: b.tree, loader: 'ts', sourcefile: 'benchEngine.ts' },
+    outfile: path.join(b.dist, 'benchEngine.js'),
+  });
+}
+
 /** Packages the tree's VSIX with the options of its `package` script, the output moved aside; records its size. */
 function packageVsix(b: Build, script: string | undefined): void {
   const vsix = path.join(scratch, `${b.side}.vsix`);
@@ -343,13 +362,17 @@ async function main(): Promise<void> {
     }
   }
   buildShipped(current);
+  if (!onlyList) for (const b of builds) await bundleEditorEngine(b);
   const cliOf = (b: Build): string => path.join(b.dist, 'cli.js');
 
   // Activation: require the extension bundle in a fresh process with a stub vscode module.
-  await alternate('activation', onlyList ? 0 : quick ? 7 : 15, ['activation.requireMs'], async (b) => {
+  await alternate('activation', onlyList ? 0 : quick ? 7 : 15, ['activation.requireMs', 'activation.activateMs'], async (b) => {
     const r = await node([path.join(__dirname, 'activation.cjs'), path.join(b.dist, 'extension.js')], { env: b.env });
     expectExit(r, [0], 'activation');
-    record(b, 'activation.requireMs', (JSON.parse(r.stdout) as { requireMs: number }).requireMs);
+    const a = JSON.parse(r.stdout) as { requireMs: number; activateMs: number | null; activateError?: string };
+    record(b, 'activation.requireMs', a.requireMs);
+    if (a.activateMs !== null) record(b, 'activation.activateMs', a.activateMs);
+    else b.missing['activation.activateMs'] = `activate() threw: ${a.activateError}`;
   });
   for (const b of builds) {
     const size = (figure: string, f: string): void => {
@@ -357,10 +380,10 @@ async function main(): Promise<void> {
       else b.missing[figure] = `no dist/${f}`;
     };
     size('activation.bundleBytes', 'extension.js');
-    size('activation.engineBytes', 'engine.js');
+    // Builds up to the single extension bundle kept the engine and the libraries it loads in files of their own.
+    if (existsSync(path.join(b.dist, 'engine.js'))) size('activation.engineBytes', 'engine.js');
     const vendorDir = path.join(b.dist, 'vendor');
     if (existsSync(vendorDir)) b.values['activation.vendorBytes'] = readdirSync(vendorDir).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(path.join(vendorDir, f)).size, 0);
-    else b.missing['activation.vendorBytes'] = 'no dist/vendor/';
   }
 
   // The library: N assets as a git repository, cloned over file://.
@@ -563,10 +586,11 @@ function report(b: Build, context: { assets: number; files: number; changedAsset
     vsix: { bytes: m('vsix.bytes'), ...(b.notes.vsix ? { note: b.notes.vsix } : {}) },
     activation: {
       requireMs: m('activation.requireMs'),
+      activateMs: m('activation.activateMs'),
       bundleBytes: m('activation.bundleBytes'),
       engineBytes: m('activation.engineBytes'),
       vendorBytes: m('activation.vendorBytes'),
-      spread: sp('activation.requireMs'),
+      spread: sp('activation.requireMs', 'activation.activateMs'),
     },
     index: {
       ...context,
@@ -629,6 +653,7 @@ const figureOrder = [
   'keystroke.library.openMs',
   'keystroke.libraryTypicalMs',
   'activation.requireMs',
+  'activation.activateMs',
   'activation.bundleBytes',
   'activation.engineBytes',
   'activation.vendorBytes',
@@ -735,8 +760,9 @@ function table(r: Record<string, unknown>): string {
     add(`opening a prompt in the ${k.library.assets}-asset library (to its diagnostics)`, k.spread['library.openMs']);
     add(`typing: ours, a prompt in the ${k.library.assets}-asset library`, k.spread.libraryTypicalMs);
   }
-  const a = r.activation as { spread: Record<string, Spread | null>; bundleBytes: number; engineBytes: number };
+  const a = r.activation as { spread: Record<string, Spread | null>; bundleBytes: number; engineBytes: number | null };
   add('activation: require dist/extension.js', a.spread.requireMs);
+  add('activation: activate() (stub vscode)', a.spread.activateMs);
   const sc = r.scaffold as { spread: Record<string, Spread | null>; components: number; files: number };
   add(`scaffold: ${sc.components} components, ${sc.files} files (CLI)`, sc.spread.ms);
   const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
@@ -744,7 +770,7 @@ function table(r: Record<string, unknown>): string {
   const extra = [
     `library: ${i.assets} assets, ${i.files} files; clone ${(i.cloneMs / 1000).toFixed(1)} s; sync after the 1% commit ${(i.syncAfterChangeMs / 1000).toFixed(1)} s; index cache ${(i.indexCacheBytes / 1048576).toFixed(1)} MB`,
     `validate peak memory: ${i.validatePeakRssMb} MB`,
-    `bundles: extension.js ${kb(a.bundleBytes)}, engine.js ${kb(a.engineBytes)}; VSIX ${v.bytes === null ? 'not built (--no-build)' : kb(v.bytes)}`,
+    `bundles: extension.js ${kb(a.bundleBytes)}${a.engineBytes === null ? '' : `, engine.js ${kb(a.engineBytes)}`}; VSIX ${v.bytes === null ? 'not built (--no-build)' : kb(v.bytes)}`,
     `machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; load average ${m.loadAverage.start.join(' ')} at the start, ${m.loadAverage.end.join(' ')} at the end`,
   ];
   const t = (r.targets as Target[]).map((x) => `  ${x.met ? 'met ' : 'MISS'}  ${x.figure}: ${x.value} (target ${x.target})`);

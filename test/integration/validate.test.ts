@@ -1,6 +1,7 @@
 // Validate Workspace on the fixture workspace with known problems (Problems panel contents), and the Pilots view.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GenAiAssetsApi } from '../../src/extension';
@@ -53,6 +54,22 @@ describe('Validate Workspace and Pilots', () => {
       codes.filter((c) => c === 'undefined-variable'),
       ['undefined-variable'],
     );
+  });
+
+  it('keeps its results current without a second run: a manifest added on disk shows its problems, and they go with it', async () => {
+    await vscode.commands.executeCommand('genaiAssets.validateWorkspace');
+    const dir = path.join(fixture.fsPath, 'known-problems', 'added-by-validate-test');
+    const manifest = vscode.Uri.file(path.join(dir, 'asset.yaml'));
+    const ours = () => vscode.languages.getDiagnostics(manifest).filter((d) => d.source === 'genai-assets');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(manifest.fsPath, 'kind: prompt\nversion: 1.0.0\nstatus: approved\nentry: missing.prompt\n');
+      const found = await waitFor('the added manifest\'s problems in the Problems panel', () => (ours().length ? ours() : undefined));
+      assert.ok(found.some((d) => typeof d.code === 'object' && d.code.value === 'approved-without-owners'), found.map((d) => d.message).join('\n'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await waitFor('the problems gone with the file', () => ours().length === 0);
   });
 
   it('lists the workspace\'s pilots by their pilot.yaml: name and component count (the template in the tooltip)', async () => {

@@ -5,12 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
-import { corpusDir, repoRoot } from './paths';
+import { corpusDir, repoRoot, testCacheDir } from './paths';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd: repoRoot, env: {}, color: false };
+  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd: repoRoot, env: { GENAI_ASSETS_CACHE_DIR: testCacheDir }, color: false };
   return { code: await main(args, io), out, err };
 }
 

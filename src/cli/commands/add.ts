@@ -4,30 +4,37 @@ import * as nodePath from 'node:path';
 import { UserError } from '../../core/errors';
 import { planAdd } from '../../core/pilot/add';
 import { loadPilot } from '../../core/scaffold/pilotFile';
-import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import { nodeFileSystem, nodePathOps, pilotFileReader } from '../../node/fileSystem';
+import { commitPilotChanges, withPilotLock } from '../../node/pilotWrite';
+import { openPilot } from '../../app/pilotLibrary';
+import { defineCommand, helpText } from '../command';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { pilotFileReader } from '../../node/fileSystem';
-import { commitPilotChanges, recoverPilot, withPilotLock } from '../../node/pilotWrite';
-import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
-import type { PilotCliDeps } from './pilotLibrary';
+import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from '../pilots';
+import type { PilotCliDeps } from '../pilots';
 
-export const addHelp = `Usage: genai-assets add PILOT_DIR REF... [--no-evals] [--offline] [--library DIR|URL]
-
-Adds components to a pilot: each reference resolves to the newest allowed version in its
+export const addCommand = defineCommand({
+  name: 'add',
+  synopsis: 'add PILOT REF...',
+  summary: 'add components (and their dependencies) to a pilot',
+  usage: 'add PILOT_DIR REF... [--no-evals] [--offline] [--library DIR|URL]',
+  description: `Adds components to a pilot: each reference resolves to the newest allowed version in its
 range, its dependsOn are added too (components already in the pilot stay at their versions
 and must satisfy the ranges), and the eval suites that target added prompts come along
 unless --no-evals. Files go under the template's layout; pilot.yaml, pilot.lock.json and the
-README's components section are updated.
-
-Options:
-  --no-evals         do not add the eval suites that target the added prompts
-  --offline          use the cached clone of a git library without syncing it
-  --library DIR|URL  read this library instead of the one pilot.yaml records
-  -h, --help         show this help
-
-Exit codes: 0 added, 2 refused (nothing written) or usage error.
-`;
+README's components section are updated.`,
+  options: {
+    'no-evals': { type: 'flag', help: 'do not add the eval suites that target the added prompts' },
+    offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
+    library: { type: 'string', value: 'DIR|URL', help: 'read this library instead of the one pilot.yaml records' },
+  },
+  positionals: { min: 1, problem: 'add needs a pilot folder and at least one reference.' },
+  footer: 'Exit codes: 0 added, 2 refused (nothing written) or usage error.\n',
+  run({ options: o, positionals }, io) {
+    const [pilot, ...refs] = positionals;
+    return runAdd({ pilot, refs, noEvals: o['no-evals'], offline: o.offline, library: o.library }, io);
+  },
+});
 
 export interface AddArgs {
   pilot: string;
@@ -40,11 +47,10 @@ export interface AddArgs {
 /** Runs `genai-assets add`; returns the exit code. */
 export async function runAdd(args: AddArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const refs = args.refs.flatMap((r) => r.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (!refs.length) throw new UserError(`add needs at least one reference.\n\n${addHelp}`);
+  if (!refs.length) throw new UserError(`add needs at least one reference.\n\n${helpText(addCommand)}`);
   const dir = nodePath.resolve(io.cwd, args.pilot);
   const writeOpts = pilotWriteOptions(deps, io);
-  await recoverPilot(dir, writeOpts);
-  const lib = await openLibraryForPilot(libraryOfPilot(await loadPilot(nodeFileSystem, nodePathOps, dir), args.library, io), dir, io, deps, { offline: args.offline });
+  const lib = await openLibraryForPilot(libraryOfPilot(await openPilot(dir, writeOpts), args.library, io), io, deps, { offline: args.offline });
   let pilot;
   let plan;
   try {
@@ -56,7 +62,7 @@ export async function runAdd(args: AddArgs, io: CliIo, deps: PilotCliDeps = {}):
         const planned = await planAdd({
           pilot: current,
           catalog: lib.opened.catalog,
-          source: lib.opened.source,
+          source: lib.source,
           commit: lib.commit,
           refs,
           includeEvals: !args.noEvals,

@@ -3,22 +3,36 @@
 import type { Asset, Catalog } from '../../core/library/types';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
+import { defineCommand } from '../command';
+import { commandLibraries } from '../libraries';
 import { shownValue } from '../output';
 
-export const listHelp = `Usage: genai-assets list [--library DIR|URL] [--kind K] [--status S] [--tag T] [--json]
-
-Lists the assets of a library (default: --library, else the libraries of genai-assets.yaml,
-else the library around the current folder).
-
-Options:
-  --library DIR|URL  the library: a folder, or a git URL (cloned on first use)
-  --kind K           prompt, eval, module or template
-  --status S         draft, review, approved or deprecated
-  --tag T            only assets with this tag
-  --json             print { "assets": [ { id, kind, format, version, status, title, description, owners, tags, path, entry } ] }
-  --sync             sync a git library before listing
-  -h, --help         show this help
-`;
+export const listCommand = defineCommand({
+  name: 'list',
+  synopsis: 'list',
+  summary: "list a library's assets",
+  usage: 'list [--library DIR|URL] [--kind K] [--status S] [--tag T] [--json]',
+  description: `Lists the assets of a library (default: --library, else the libraries of genai-assets.yaml,
+else the library around the current folder).`,
+  options: {
+    library: { type: 'string', value: 'DIR|URL', help: 'the library: a folder, or a git URL (cloned on first use)' },
+    kind: { type: 'string', value: 'K', help: 'prompt, eval, module or template', choices: ['prompt', 'eval', 'module', 'template'] },
+    status: { type: 'string', value: 'S', help: 'draft, review, approved or deprecated', choices: ['draft', 'review', 'approved', 'deprecated'] },
+    tag: { type: 'string', value: 'T', help: 'only assets with this tag' },
+    json: { type: 'flag', help: 'print { "assets": [ { id, kind, format, version, status, title, description, owners, tags, path, entry } ] }' },
+    sync: { type: 'flag', help: 'sync a git library before listing' },
+  },
+  async run({ options }, io) {
+    // The list shows no diagnostics: read the catalog level only (no positions, no checks).
+    const opened = await commandLibraries(options.library, { sync: options.sync, level: 'catalog' }, io);
+    return runList(
+      opened.map((o) => o.catalog),
+      { kind: options.kind, status: options.status, tag: options.tag },
+      options.json,
+      io,
+    );
+  },
+});
 
 export interface ListFilter {
   kind?: string;

@@ -2,29 +2,31 @@
 
 import * as nodePath from 'node:path';
 import { needsAttention, outdatedComponents } from '../../core/pilot/outdated';
-import { loadPilot } from '../../core/scaffold/pilotFile';
-import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import { openPilot } from '../../app/pilotLibrary';
+import { defineCommand } from '../command';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
-import { recoverPilot } from '../../node/pilotWrite';
-import type { PilotCliDeps } from './pilotLibrary';
+import { libraryOfPilot, openLibraryForPilot, pilotWriteOptions } from '../pilots';
+import type { PilotCliDeps } from '../pilots';
 
-export const outdatedHelp = `Usage: genai-assets outdated [PILOT_DIR] [--json] [--offline] [--library DIR|URL]
-
-Lists the components of a pilot (default: the current folder) with their versions:
+export const outdatedCommand = defineCommand({
+  name: 'outdated',
+  synopsis: 'outdated [PILOT]',
+  summary: "list a pilot's components with current, wanted and latest versions",
+  usage: 'outdated [PILOT_DIR] [--json] [--offline] [--library DIR|URL]',
+  description: `Lists the components of a pilot (default: the current folder) with their versions:
 current (locked), wanted (newest allowed within the range in pilot.yaml), latest (newest
 allowed of any range) and the status of the current version in the library ('superseded'
-when the library moved on to a newer version, 'withdrawn' when it has none). \`genai-assets update\` moves components to wanted.
-
-Options:
-  --json             print { "components": [ { id, kind, current, wanted, latest, status } ] }
-  --offline          use the cached clone of a git library without syncing it
-  --library DIR|URL  read this library instead of the one pilot.yaml records
-  -h, --help         show this help
-
-Exit codes: 0 listed (outdated components are not an error), 2 usage or I/O error.
-`;
+when the library moved on to a newer version, 'withdrawn' when it has none). \`genai-assets update\` moves components to wanted.`,
+  options: {
+    json: { type: 'flag', help: 'print { "components": [ { id, kind, current, wanted, latest, status } ] }' },
+    offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
+    library: { type: 'string', value: 'DIR|URL', help: 'read this library instead of the one pilot.yaml records' },
+  },
+  positionals: { max: 1, problem: 'outdated takes one pilot folder.' },
+  footer: 'Exit codes: 0 listed (outdated components are not an error), 2 usage or I/O error.\n',
+  run: ({ options: o, positionals }, io) => runOutdated({ pilot: positionals[0] ?? '.', json: o.json, offline: o.offline, library: o.library }, io),
+});
 
 export interface OutdatedArgs {
   pilot: string;
@@ -36,10 +38,8 @@ export interface OutdatedArgs {
 /** Runs `genai-assets outdated`; returns the exit code. */
 export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
-  // An update killed mid-way is completed (or undone) before the pilot is read.
-  await recoverPilot(dir, pilotWriteOptions(deps, io));
-  const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
-  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), dir, io, deps, { offline: args.offline });
+  const pilot = await openPilot(dir, pilotWriteOptions(deps, io));
+  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), io, deps, { offline: args.offline });
   lib.close();
   const { catalog } = lib.opened;
   const rows = outdatedComponents(pilot, catalog);

@@ -12,34 +12,39 @@ import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { shownValue } from '../output';
-import { libraryForScaffold, openLibraryForPilot, shown } from './pilotLibrary';
-import type { PilotCliDeps } from './pilotLibrary';
+import { recordedLocation } from '../../app/pilotLibrary';
+import { defineCommand, helpText } from '../command';
+import { libraryForScaffold, openLibraryForPilot, shown } from '../pilots';
+import type { PilotCliDeps } from '../pilots';
 
-export const scaffoldHelp = `Usage: genai-assets scaffold --library DIR|URL --template REF --name NAME --out DIR
-                            [--with REF,...] [--set KEY=VALUE ...] [--no-evals] [--ref REF] [--offline]
-
-Creates a pilot in a new (or empty) folder from a template and components of a library.
+export const scaffoldCommand = defineCommand({
+  name: 'scaffold',
+  synopsis: 'scaffold',
+  summary: 'create a pilot from a template and approved components',
+  usage: `scaffold --library DIR|URL --template REF --name NAME --out DIR
+                            [--with REF,...] [--set KEY=VALUE ...] [--no-evals] [--ref REF] [--offline]`,
+  description: `Creates a pilot in a new (or empty) folder from a template and components of a library.
 Every reference resolves to the newest version its range allows whose status the library's
 policy.scaffoldStatuses allows (default: approved); dependsOn is followed, and the eval suites
 that target the chosen prompts are added. The template's files are rendered with Mustache
 (its parameters are checked against its JSON Schema), the components are copied under the
 template's layout (default genai-assets/<kind>/<id>/), and pilot.yaml, pilot.lock.json and a
-README section listing the components are written. Nothing is written unless all of it is.
-
-Options:
-  --library DIR|URL  the library: a folder or a git URL (default: the one library of genai-assets.yaml)
-  --ref REF          branch, tag or commit of a git library
-  --template REF     the template, e.g. claims-assistant-pilot@^1.1
-  --name NAME        the pilot's name (kebab-case)
-  --with REF,...     components: prompts, eval suites, modules (repeatable, comma-separated)
-  --set KEY=VALUE    a template parameter (repeatable); required ones not given are asked for
-  --no-evals         do not add the eval suites that target the chosen prompts
-  --out DIR          the folder to create (must not exist, or be empty)
-  --offline          use the cached clone of a git library without syncing it
-  -h, --help         show this help
-
-Exit codes: 0 created; 2 refused (nothing written) or usage error.
-`;
+README section listing the components are written. Nothing is written unless all of it is.`,
+  options: {
+    library: { type: 'string', value: 'DIR|URL', help: 'the library: a folder or a git URL (default: the one library of genai-assets.yaml)' },
+    ref: { type: 'string', value: 'REF', help: 'branch, tag or commit of a git library' },
+    template: { type: 'string', value: 'REF', help: 'the template, e.g. claims-assistant-pilot@^1.1' },
+    name: { type: 'string', value: 'NAME', help: "the pilot's name (kebab-case)" },
+    with: { type: 'strings', value: 'REF,...', help: 'components: prompts, eval suites, modules (repeatable, comma-separated)' },
+    set: { type: 'strings', value: 'KEY=VALUE', help: 'a template parameter (repeatable); required ones not given are asked for' },
+    'no-evals': { type: 'flag', help: 'do not add the eval suites that target the chosen prompts' },
+    out: { type: 'string', value: 'DIR', help: 'the folder to create (must not exist, or be empty)' },
+    offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
+  },
+  footer: 'Exit codes: 0 created; 2 refused (nothing written) or usage error.\n',
+  run: ({ options: o }, io) =>
+    runScaffold({ library: o.library, ref: o.ref, template: o.template, name: o.name, with: o.with, set: o.set, out: o.out, noEvals: o['no-evals'], offline: o.offline }, io),
+});
 
 export interface ScaffoldArgs {
   library?: string;
@@ -79,7 +84,7 @@ function reasonText(c: SelectedComponent): string {
 /** Runs `genai-assets scaffold`; returns the exit code. Refusals throw UserErrors (exit 2). */
 export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const missingArgs = (['template', 'name', 'out'] as const).filter((k) => !args[k]);
-  if (missingArgs.length) throw new UserError(`scaffold needs ${missingArgs.map((k) => `--${k}`).join(', ')}.\n\n${scaffoldHelp}`);
+  if (missingArgs.length) throw new UserError(`scaffold needs ${missingArgs.map((k) => `--${k}`).join(', ')}.\n\n${helpText(scaffoldCommand)}`);
   const nameProblem = checkPilotName(args.name!);
   if (nameProblem) throw new UserError(nameProblem);
   const out = nodePath.resolve(io.cwd, args.out!);
@@ -87,7 +92,7 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
   await checkScaffoldTarget(nodeFileSystem, out);
   const started = Date.now();
   const src = await libraryForScaffold(args.library, args.ref, io);
-  const lib = await openLibraryForPilot(src, out, io, deps, { offline: args.offline });
+  const lib = await openLibraryForPilot(src, io, deps, { offline: args.offline });
   try {
     const { catalog } = lib.opened;
     const template = resolveTemplate(catalog, args.template!);
@@ -110,8 +115,8 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
 
     const plan = await planScaffold({
       catalog,
-      source: lib.opened.source,
-      library: { name: catalog.library.name, url: lib.url, ref: src.kind === 'git' ? src.ref : undefined, commit: lib.commit },
+      source: lib.source,
+      library: { name: catalog.library.name, ...(await recordedLocation(lib.opened, out)), commit: lib.commit },
       name: args.name!,
       template: template.asset,
       templateReference: template.reference,

@@ -6,18 +6,35 @@ import type { Asset, Catalog } from '../../core/library/types';
 import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
+import { libraryHistory } from '../../app/openLibrary';
+import { defineCommand } from '../command';
+import { commandLibraries } from '../libraries';
 import { shownValue as v } from '../output';
 import { listedAsset } from './list';
 
-export const showHelp = `Usage: genai-assets show REF [--library DIR|URL] [--json]
-
-Shows one asset: REF is id, id@range (e.g. summarize-ticket@^1.2) or library:id@range.
-
-Options:
-  --library DIR|URL  the library (default as for list)
-  --json             print the asset as JSON
-  -h, --help         show this help
-`;
+export const showCommand = defineCommand({
+  name: 'show',
+  synopsis: 'show REF',
+  summary: 'show one asset',
+  usage: 'show REF [--library DIR|URL] [--json]',
+  description: 'Shows one asset: REF is id, id@range (e.g. summarize-ticket@^1.2) or library:id@range.',
+  options: {
+    library: { type: 'string', value: 'DIR|URL', help: 'the library (default as for list)' },
+    json: { type: 'flag', help: 'print the asset as JSON' },
+    sync: { type: 'flag', help: 'sync a git library first' },
+  },
+  positionals: { min: 1, max: 1, problem: 'show takes exactly one reference.' },
+  async run({ options, positionals }, io) {
+    const opened = await commandLibraries(options.library, { sync: options.sync }, io);
+    const { asset, catalog } = findAsset(
+      opened.map((o) => o.catalog),
+      positionals[0],
+    );
+    const lib = opened.find((o) => o.catalog === catalog)!;
+    const history = await libraryHistory(lib, asset.path, { env: io.env }).catch(() => []);
+    return runShow(catalog, asset, options.json, io, history);
+  },
+});
 
 export interface HistoryEntry {
   commit: string;

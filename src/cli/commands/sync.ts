@@ -3,29 +3,33 @@
 import * as nodePath from 'node:path';
 import { UserError } from '../../core/errors';
 import type { LibrarySource } from '../../core/library/source';
-import { openGitLibrary } from '../../core/library/gitLibrary';
 import { syncLibrary } from '../../core/library/sync';
 import type { Git, Locker } from '../../core/ports';
 import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { defaultCacheDir, engineStamp, libraryFromArgument, libraryFromSpec, nodeCacheDeps, readCliConfig } from '../libraries';
+import { libraryFromArgument, libraryFromSpec, nodeCacheDeps, openLibrary } from '../../app/openLibrary';
+import { defineCommand } from '../command';
+import { defaultCacheDir, readCliConfig, stderrLog } from '../libraries';
 
-export const syncHelp = `Usage: genai-assets sync [--library URL] [--ref REF]
-
-Clones git libraries into the cache on first use, then fetches them and moves them to their
+export const syncCommand = defineCommand({
+  name: 'sync',
+  synopsis: 'sync',
+  summary: 'clone or update the configured git libraries',
+  usage: 'sync [--library URL] [--ref REF]',
+  description: `Clones git libraries into the cache on first use, then fetches them and moves them to their
 ref. The cache mirrors the remote: a branch whose history was rewritten is followed, and edits
 made in the cache are discarded. Without --library, syncs every git library of
-genai-assets.yaml (or $GENAI_ASSETS_CONFIG).
-
-Options:
-  --library URL   a git URL: https:, ssh:, git:, file: or user@host:path
-  --ref REF       branch, tag or commit (default: the remote's default branch)
-  -h, --help      show this help
-
-The cache is $GENAI_ASSETS_CACHE_DIR (default: ~/.cache/genai-assets on Linux).
+genai-assets.yaml (or $GENAI_ASSETS_CONFIG).`,
+  options: {
+    library: { type: 'string', value: 'URL', help: 'a git URL: https:, ssh:, git:, file: or user@host:path' },
+    ref: { type: 'string', value: 'REF', help: "branch, tag or commit (default: the remote's default branch)" },
+  },
+  footer: `The cache is $GENAI_ASSETS_CACHE_DIR (default: ~/.cache/genai-assets on Linux).
 Exit codes: 0 all synced; 2 a URL was refused, a remote was unreachable or a clone failed.
-`;
+`,
+  run: ({ options }, io) => runSync({ library: options.library, ref: options.ref }, io),
+});
 
 export interface SyncArgs {
   library?: string;
@@ -56,12 +60,8 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
     return exitCodes.usage;
   }
   const cacheDir = deps.cacheDir ?? defaultCacheDir(io.env);
-  const cacheDeps = nodeCacheDeps({
-    env: io.env,
-    git: deps.git,
-    locker: deps.locker,
-    log: { info: (m) => io.err(`${m}\n`), warn: (m) => io.err(`warning: ${m}\n`), error: (m) => io.err(`error: ${m}\n`) },
-  });
+  const log = stderrLog(io, { info: true });
+  const cacheDeps = nodeCacheDeps({ env: io.env, git: deps.git, locker: deps.locker, log });
   let failed = 0;
   for (const src of sources) {
     if (src.kind === 'folder') {
@@ -72,8 +72,8 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
       const r = await syncLibrary(cacheDeps, src, cacheDir);
       const what = r.cloned ? 'cloned' : r.changed ? `updated from ${r.previous?.slice(0, 12) ?? '(none)'}` : 'up to date';
       // Sync refreshes the catalog-level index (what list and the catalog read); checks run where diagnostics are shown.
-      const opened = await openGitLibrary(cacheDeps, src, { cacheDir, sync: 'never', engine: deps.engine ?? engineStamp(), level: 'catalog' });
-      const c = opened.cache;
+      const opened = await openLibrary(src, { cacheDir, sync: 'never', git: cacheDeps.git, locker: cacheDeps.locker, log, engine: deps.engine, level: 'catalog' });
+      const c = opened.git!.cache;
       io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${plural(opened.catalog.assets.length, 'asset')}, ${plural(c.stores, 'file')} parsed, ${c.hits} from the index cache.\n`);
       for (const w of [...r.warnings, ...opened.warnings]) io.err(`warning: ${w}\n`);
     } catch (e) {

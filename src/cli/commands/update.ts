@@ -4,17 +4,22 @@ import * as nodePath from 'node:path';
 import { loadPilot } from '../../core/scaffold/pilotFile';
 import { planUpdate } from '../../core/pilot/update';
 import type { FileAction } from '../../core/pilot/update';
-import { nodeFileSystem, nodePathOps } from '../../node/fileSystem';
+import { nodeFileSystem, nodePathOps, pilotFileReader } from '../../node/fileSystem';
+import { commitPilotChanges, withPilotLock } from '../../node/pilotWrite';
+import { openPilot } from '../../app/pilotLibrary';
+import type { PilotLibrary } from '../../app/pilotLibrary';
+import { defineCommand } from '../command';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
-import { pilotFileReader } from '../../node/fileSystem';
-import { commitPilotChanges, recoverPilot, withPilotLock } from '../../node/pilotWrite';
-import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotWriteOptions } from './pilotLibrary';
-import type { PilotCliDeps, PilotLibrary } from './pilotLibrary';
+import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotWriteOptions } from '../pilots';
+import type { PilotCliDeps } from '../pilots';
 
-export const updateHelp = `Usage: genai-assets update [PILOT_DIR] [REF...] [--dry-run] [--offline] [--library DIR|URL]
-
-Moves components of a pilot (default: the current folder) to their wanted version: the newest
+export const updateCommand = defineCommand({
+  name: 'update',
+  synopsis: 'update [PILOT]',
+  summary: 'move components to their wanted versions, file by file (three-way merge)',
+  usage: 'update [PILOT_DIR] [REF...] [--dry-run] [--offline] [--library DIR|URL]',
+  description: `Moves components of a pilot (default: the current folder) to their wanted version: the newest
 allowed within the range in pilot.yaml. Name components to update only those (\`id\`), or to
 change their range (\`id@^2.0\`, written to pilot.yaml); with none, every outdated one moves.
 
@@ -29,16 +34,19 @@ still has conflict markers from an earlier update is not merged again: resolve i
 
 The pilot is written as a whole or not at all (staged in .genai-assets/, switched in with a
 journal that the next command completes if this one is killed), under a lock on the pilot:
-an add or update running meanwhile is waited for.
-
-Options:
-  --dry-run          show what would change, write nothing
-  --offline          use the cached clone of a git library without syncing it
-  --library DIR|URL  read this library instead of the one pilot.yaml records
-  -h, --help         show this help
-
-Exit codes: 0 updated (or nothing to do), 1 conflicts to resolve, 2 usage or I/O error.
-`;
+an add or update running meanwhile is waited for.`,
+  options: {
+    'dry-run': { type: 'flag', help: 'show what would change, write nothing' },
+    offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
+    library: { type: 'string', value: 'DIR|URL', help: 'read this library instead of the one pilot.yaml records' },
+  },
+  positionals: {},
+  footer: 'Exit codes: 0 updated (or nothing to do), 1 conflicts to resolve, 2 usage or I/O error.\n',
+  run({ options: o, positionals }, io) {
+    const [pilot, ...refs] = positionals;
+    return runUpdate({ pilot: pilot ?? '.', refs, dryRun: o['dry-run'], offline: o.offline, library: o.library }, io);
+  },
+});
 
 export interface UpdateArgs {
   pilot: string;
@@ -65,8 +73,7 @@ const verbs: Record<FileAction, string> = {
 export async function runUpdate(args: UpdateArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
   const writeOpts = pilotWriteOptions(deps, io);
-  await recoverPilot(dir, writeOpts);
-  const lib = await openLibraryForPilot(libraryOfPilot(await loadPilot(nodeFileSystem, nodePathOps, dir), args.library, io), dir, io, deps, { offline: args.offline });
+  const lib = await openLibraryForPilot(libraryOfPilot(await openPilot(dir, writeOpts), args.library, io), io, deps, { offline: args.offline });
   try {
     // Read, plan and write under the pilot's lock: an add or update running meanwhile waits, and loses nothing.
     return await withPilotLock(dir, () => updateLocked(dir, args, io, deps, lib), writeOpts);
@@ -80,7 +87,7 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
   const plan = await planUpdate({
     pilot,
     catalog: lib.opened.catalog,
-    source: lib.opened.source,
+    source: lib.source,
     commit: lib.commit,
     history: lib.history,
     readPilotFile: pilotFileReader(dir),

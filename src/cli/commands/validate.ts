@@ -2,40 +2,46 @@
 
 import * as nodePath from 'node:path';
 import { compareDiagnostics } from '../../core/diagnostics';
-import type { Diagnostic } from '../../core/diagnostics';
 import type { FileParser } from '../../core/library/load';
 import { UserError } from '../../core/errors';
 import { SyncReadFileSystem } from '../../node/fileSystem';
-import { findLibraryRoot, openFolderLibrary } from '../../node/openFolder';
+import { findLibraryRoot } from '../../node/openFolder';
+import { ParsePool } from '../../node/parsePool';
+import { openFolder } from '../../app/openLibrary';
+import { defineCommand } from '../command';
 import type { CliIo } from '../io';
-import { exitCodes } from '../io';
-import { formatJson, formatSarif, formatText, summarise } from '../output';
 import type { ReportedDiagnostic } from '../output';
+import { diagnosticFormats, printDiagnostics, reportedDiagnostic } from '../report';
+import type { DiagnosticFormat } from '../report';
 
 export interface ValidateOptions {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: DiagnosticFormat;
   maxWarnings?: number;
   /** Parses the library's files (e.g. on worker threads); default: in this thread. */
   parser?: FileParser;
 }
 
-export const validateHelp = `Usage: genai-assets validate [PATH...] [--format text|json|sarif] [--max-warnings N]
-
-Checks libraries and files: every PATH is a library folder (with or without library.yaml)
+export const validateCommand = defineCommand({
+  name: 'validate',
+  synopsis: 'validate [PATH...]',
+  summary: 'check libraries and files (text, json or sarif output)',
+  usage: 'validate [PATH...] [--format text|json|sarif] [--max-warnings N]',
+  description: `Checks libraries and files: every PATH is a library folder (with or without library.yaml)
 or files inside one (the library around them is loaded so that references resolve).
-Default PATH: the current folder.
-
-Options:
-  --format F         text (default; file:line:col severity code message), json or sarif (SARIF 2.1.0)
-  --max-warnings N   exit 1 when there are more than N warnings
-  -h, --help         show this help
-
-Exit codes: 0 clean, 1 errors found (or too many warnings), 2 usage or I/O error.
-`;
+Default PATH: the current folder.`,
+  options: {
+    format: { type: 'string', value: 'F', help: 'text (default; file:line:col severity code message), json or sarif (SARIF 2.1.0)', choices: diagnosticFormats },
+    'max-warnings': { type: 'count', value: 'N', help: 'exit 1 when there are more than N warnings' },
+  },
+  positionals: {},
+  footer: 'Exit codes: 0 clean, 1 errors found (or too many warnings), 2 usage or I/O error.\n',
+  run: ({ options, positionals }, io) =>
+    runValidate({ paths: positionals, format: options.format ?? 'text', maxWarnings: options['max-warnings'], parser: new ParsePool() }, io),
+});
 
 /** Validates and prints; returns the exit code. */
-export async function runValidate(opts: ValidateOptions, io: CliIo, version: string): Promise<number> {
+export async function runValidate(opts: ValidateOptions, io: CliIo): Promise<number> {
   const targets = opts.paths.length ? opts.paths : ['.'];
   // Group targets by library root, so each library loads once.
   const groups = new Map<string, { all: boolean; files: Set<string>; dirs: Set<string> }>();
@@ -52,29 +58,14 @@ export async function runValidate(opts: ValidateOptions, io: CliIo, version: str
   const reported: ReportedDiagnostic[] = [];
   let fileCount = 0;
   for (const [root, g] of groups) {
-    const catalog = await openFolderLibrary(root, { parser: opts.parser, reader: new SyncReadFileSystem() });
+    const { catalog } = await openFolder(root, { parser: opts.parser, reader: new SyncReadFileSystem() });
     const inScope = (p: string) => g.all || g.files.has(p) || [...g.dirs].some((d) => p === d || p.startsWith(d + '/'));
     const display = (p: string) => nodePath.relative(io.cwd, nodePath.join(root, ...p.split('/'))) || p;
     for (const p of catalog.files.keys()) if (inScope(p)) fileCount++;
     for (const f of g.files) {
       if (!catalog.files.has(f)) throw new UserError(`${display(f)} is not a file the engine recognises (prompt, eval suite or manifest formats; see \`genai-assets --help\`).`);
     }
-    const diags: Diagnostic[] = catalog.diagnostics.filter((d) => inScope(d.file)).sort(compareDiagnostics);
-    for (const d of diags) {
-      const r: ReportedDiagnostic = { ...d, displayFile: display(d.file) };
-      if (d.related) r.related = d.related.map((x) => ({ ...x, file: display(x.file) }));
-      if (d.fixes) r.fixes = d.fixes.map((x) => (x.file ? { ...x, file: display(x.file) } : x));
-      reported.push(r);
-    }
+    for (const d of catalog.diagnostics.filter((x) => inScope(x.file)).sort(compareDiagnostics)) reported.push(reportedDiagnostic(d, display));
   }
-  const summary = summarise(reported, fileCount);
-  if (opts.format === 'json') io.out(formatJson(reported, summary));
-  else if (opts.format === 'sarif') io.out(formatSarif(reported, version, io.cwd));
-  else io.out(formatText(reported, summary, io.color));
-  if (summary.errors > 0) return exitCodes.findings;
-  if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
-    if (opts.format === 'text') io.err(`Too many warnings: ${summary.warnings} (--max-warnings ${opts.maxWarnings}).\n`);
-    return exitCodes.findings;
-  }
-  return exitCodes.clean;
+  return printDiagnostics(reported, fileCount, opts, io);
 }

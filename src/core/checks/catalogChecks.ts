@@ -6,13 +6,13 @@ import { isObj } from '../guards';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { EvalTest, InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
 import { approvalRequired, assetDigest } from '../library/digest';
-import { indexById, newest, referenceTo, resolveReference, isValidRange } from '../library/references';
-import type { Resolution } from '../library/references';
-import type { Asset, Catalog, LibraryInfo, ModelInfo, Reference } from '../library/types';
+import { newest, referenceTo, resolveReference, isValidRange } from '../library/references';
+import type { Asset, Catalog, ModelInfo } from '../library/types';
 import { nearest, nearestIn } from '../yaml/yamlDocument';
 import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
 import { templateParameterDiagnostics } from './templateParameters';
 import { emptyRange } from '../text/textDocument';
+import { CheckIndex } from './checkIndex';
 
 /**
  * True for the files whose findings a (scoped) run computes; with the assets and files the
@@ -20,52 +20,52 @@ import { emptyRange } from '../text/textDocument';
  */
 type InScope = ((file: string | undefined) => boolean) & { assets: readonly Asset[]; files: Iterable<ParsedFile> };
 
-/** Resolutions by reference (id and range) of each index: several checks resolve the same references, and many assets share targets. */
-const resolutions = new WeakMap<Map<string, Asset[]>, Map<string, Resolution>>();
-
-/** resolveReference(ref, byId), computed once per id and range for an index. */
-function resolve(ref: Reference, byId: Map<string, Asset[]>): Resolution {
-  let known = resolutions.get(byId);
-  if (!known) resolutions.set(byId, (known = new Map()));
-  const key = ref.range === undefined ? ref.id : `${ref.id}@${ref.range}`;
-  let r = known.get(key);
-  if (!r) known.set(key, (r = resolveReference(ref, byId)));
-  return r;
-}
-
 /**
  * Runs every cross-file check over a loaded catalog. With `scope`, only the findings that land
  * on those files (library-relative paths) are computed: the result equals the full run's
  * findings filtered to the scope, for a fraction of the work (the editor's typing path).
+ * `index` is an index of the catalog's assets kept by the caller (one is made otherwise).
  */
-export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>): Diagnostic[] {
+export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>, index?: CheckIndex): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const byId = indexById(catalog.assets);
+  const idx = index?.assets === catalog.assets ? index : new CheckIndex(catalog.assets);
   const has = scope ? (f: string | undefined) => f !== undefined && scope.has(f) : () => true;
-  // A scoped run goes through the assets whose manifest or entry is in scope and the files in scope (in catalog order).
+  // A scoped run goes through the assets whose manifest or entry is in scope (in catalog order) and the files in scope.
   const inScope: InScope = Object.assign(has, {
-    assets: scope ? catalog.assets.filter((a) => has(a.manifest) || has(a.entryFile)) : catalog.assets,
-    files: scope ? [...catalog.files.values()].filter((f) => scope.has(f.path)) : { [Symbol.iterator]: () => catalog.files.values() },
+    assets: scope ? idx.holding(scope) : catalog.assets,
+    files: scope ? [...scope].flatMap((p) => catalog.files.get(p) ?? []) : { [Symbol.iterator]: () => catalog.files.values() },
   });
   const scoped = scope !== undefined;
-  checkIds(catalog, byId, out, inScope, scoped);
+  checkIds(catalog, idx.byId, out, inScope, scoped);
   checkEntries(catalog, out, inScope);
   checkLinks(catalog, out, inScope);
-  checkReferences(catalog, byId, out, inScope);
-  checkEvalVars(catalog, byId, out, inScope);
+  checkReferences(catalog, idx, out, inScope);
+  checkEvalVars(catalog, idx, out, inScope);
   checkPartials(catalog, out, inScope, scoped);
-  checkPolicy(catalog, byId, out, inScope, scoped);
-  checkModels(catalog, out, inScope);
+  checkPolicy(catalog, idx, out, inScope, scoped);
+  checkModels(catalog, idx, out, inScope);
   checkTokenBudget(catalog, out, inScope);
   checkApprovals(catalog, out, inScope);
   out.push(...templateParameterDiagnostics(inScope.assets, (a) => manifestRange(catalog, a, 'parameters')));
   return out;
 }
 
+/** An edit of some files of a catalog, as the checks see it. */
+export interface FileEdit {
+  /** The paths changed. */
+  paths: readonly string[];
+  /** The parsed form each changed path had before (undefined: it was not among the files). */
+  before: ReadonlyMap<string, ParsedFile | undefined>;
+  /** The assets owning a changed file, before and after the edit (every other asset is the same in both). */
+  assetsBefore: readonly Asset[];
+  assetsAfter: readonly Asset[];
+}
+
 /**
- * The files whose cross-file findings may differ between `before` and `after`, two catalogs
- * that differ only in the files at `changed`; 'all' when the change reaches every file (the
- * library manifest, or files added or removed). What each check reads:
+ * The files whose cross-file findings may differ after `edit`, which gave `catalog` (the same
+ * files listed, the same assets but those owning a changed file); 'all' when the change reaches
+ * every file (the library manifest). `index` is an index of the catalog's assets kept by the
+ * caller (one is made otherwise). What each check reads:
  * - a file's own findings (entry, links, models, token budget) read the file and library.yaml;
  * - an asset's manifest findings (id, references, policy, approval) read its own files, the
  *   assets it references, the assets sharing its id and the eval suites targeting it, and
@@ -73,26 +73,20 @@ export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>):
  * - an eval suite's findings read the entry files of the prompts it targets;
  * - partial findings read every Dotprompt file.
  */
-export function filesAffectedBy(before: Catalog, after: Catalog, changed: readonly string[]): Set<string> | 'all' {
+export function filesAffectedBy(catalog: Catalog, edit: FileEdit, index?: CheckIndex): Set<string> | 'all' {
+  const changed = edit.paths;
   if (changed.some((p) => p === 'library.yaml' || p === 'library.yml')) return 'all';
-  if (before.files.size !== after.files.size || before.assets.length !== after.assets.length) return 'all';
-  for (const p of after.files.keys()) if (!before.files.has(p)) return 'all';
+  const idx = index?.assets === catalog.assets ? index : new CheckIndex(catalog.assets);
   const out = new Set<string>(changed);
   const ids = new Set<string>();
   const add = (a: Asset): void => {
     if (a.manifest) out.add(a.manifest);
     if (a.entryFile) out.add(a.entryFile);
   };
-  const changedSet = new Set(changed);
-  const owns = (a: Asset): boolean => {
-    for (const p of a.files) if (changedSet.has(p)) return true;
-    return false;
-  };
-  // The ids of the assets that own a changed file, before and after (every other asset is the same in both).
+  // The ids of the assets that own a changed file, before and after.
   const idsOf: [string[], string[]] = [[], []];
-  [before, after].forEach((c, side) => {
-    for (const a of c.assets) {
-      if (!owns(a)) continue;
+  [edit.assetsBefore, edit.assetsAfter].forEach((owners, side) => {
+    for (const a of owners) {
       add(a);
       ids.add(a.id);
       idsOf[side].push(a.id);
@@ -100,30 +94,21 @@ export function filesAffectedBy(before: Catalog, after: Catalog, changed: readon
       for (const r of a.references) ids.add(r.ref.id);
     }
   });
-  for (const c of [before, after]) {
-    for (const a of c.assets) {
-      if (ids.has(a.id)) {
-        add(a);
-        continue;
-      }
-      for (const r of a.references) {
-        if (ids.has(r.ref.id)) {
-          add(a);
-          break;
-        }
-      }
-    }
+  // The assets with those ids and those naming them (the owners' earlier forms were added above).
+  for (const id of ids) {
+    for (const a of idx.byId.get(id) ?? []) add(a);
+    for (const a of idx.referrersOf(id)) add(a);
   }
   // Unknown references suggest the nearest id: a new or vanished id reaches every reference.
   const [was, now] = idsOf.map((l) => l.sort());
   const sameIds = was.length === now.length && was.every((id, i) => id === now[i]);
-  if (!sameIds) for (const a of after.assets) if (a.references.length) add(a);
+  if (!sameIds) for (const a of catalog.assets) if (a.references.length) add(a);
   // Partials resolve by name across every Dotprompt file (any of them can be included by its name): when what a
   // changed file includes, or the name it is included by, changes, every file that uses partials is reached.
   const graphOf = (f: ParsedFile | undefined): string =>
     f?.format === 'dotprompt' ? JSON.stringify([f.partialName ?? null, (f.partials ?? []).map((u) => u.name)]) : '';
-  if (changed.some((p) => graphOf(before.files.get(p)) !== graphOf(after.files.get(p)))) {
-    for (const f of after.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
+  if (changed.some((p) => graphOf(edit.before.get(p)) !== graphOf(catalog.files.get(p)))) {
+    for (const f of catalog.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
   }
   return out;
 }
@@ -135,7 +120,7 @@ function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
 
 function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
   // A scoped run reports on in-scope manifests only: the ids of the other assets need no look.
-  const ids = scoped ? new Set(catalog.assets.filter((a) => a.managed && inScope(a.manifest)).map((a) => a.id)) : byId.keys();
+  const ids = scoped ? new Set(inScope.assets.filter((a) => a.managed && inScope(a.manifest)).map((a) => a.id)) : byId.keys();
   for (const id of ids) {
     const list = byId.get(id) ?? [];
     const managed = list.filter((a) => a.managed);
@@ -251,8 +236,9 @@ function hasAnyFile(catalog: Catalog, path: string): boolean {
   return false;
 }
 
-function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
-  const nearestId = nearestIn([...byId.keys()]);
+function checkReferences(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope): void {
+  const byId = idx.byId;
+  const nearestId = nearestIn(idx.ids());
   // Per id: the suggestion for an unknown one, the newest approved version of a known one.
   const suggestions = new Map<string, string | undefined>();
   const approvedOf = new Map<string, Asset | undefined>();
@@ -277,7 +263,7 @@ function checkReferences(catalog: Catalog, byId: Map<string, Asset[]>, out: Diag
         out.push(diag('unsatisfied-version', a.manifest, r.rangeInManifest, `\`${ref.range}\` in \`${ref.raw}\` is not a semver range; write e.g. \`${ref.id}@^1.0\`.`));
         continue;
       }
-      const res = resolve(ref, byId);
+      const res = idx.resolve(ref);
       if (!approvedOf.has(ref.id)) approvedOf.set(ref.id, newest(candidates.filter((c) => c.status === 'approved')));
       const latestApproved = approvedOf.get(ref.id);
       if (!res.asset) {
@@ -345,7 +331,7 @@ function describeValue(v: unknown): string {
   return typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope): void {
+function checkEvalVars(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope): void {
   for (const a of inScope.assets) {
     if (a.kind !== 'eval' || !a.entryFile || !inScope(a.entryFile)) continue;
     const suite = catalog.files.get(a.entryFile)?.evalSuite;
@@ -353,7 +339,7 @@ function checkEvalVars(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagno
     for (const r of a.references) {
       if (r.field !== 'targets') continue;
       if (r.ref.library && r.ref.library !== catalog.library.name) continue;
-      const target = resolve(r.ref, byId).asset;
+      const target = idx.resolve(r.ref).asset;
       if (!target || !target.entryFile) continue;
       const prompt = catalog.files.get(target.entryFile);
       if (!prompt?.inputs) continue;
@@ -412,7 +398,7 @@ function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuit
 }
 
 function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
-  if (scoped && ![...catalog.files.values()].some((f) => f.format === 'dotprompt' && f.partials?.length && inScope(f.path))) return;
+  if (scoped && ![...inScope.files].some((f) => f.format === 'dotprompt' && f.partials?.length && inScope(f.path))) return;
   const byName = new Map<string, ParsedFile[]>();
   for (const f of catalog.files.values()) {
     if (f.format !== 'dotprompt') continue;
@@ -476,22 +462,24 @@ function findCycle(cur: ParsedFile, goal: ParsedFile, resolve: (from: ParsedFile
   return undefined;
 }
 
-function checkPolicy(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
+function checkPolicy(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
   const policy = catalog.library.policy;
   const covered = new Set<Asset>();
   /** Whether an asset satisfies a range, by asset and range (suites share targets). */
   const satisfies = new Map<Asset, Map<string, boolean>>();
   // Coverage is read for approved prompts in scope only: a scoped run follows only the targets naming them.
   const reported = (a: Asset): a is Asset & { manifest: string } => a.managed && a.status === 'approved' && !!a.manifest && inScope(a.manifest);
-  const wanted = scoped ? new Set(catalog.assets.filter((a) => a.kind === 'prompt' && reported(a)).map((a) => a.id)) : undefined;
-  for (const a of policy.requireEvalCoverage && (!wanted || wanted.size) ? catalog.assets : []) {
+  const wanted = scoped ? new Set(inScope.assets.filter((a) => a.kind === 'prompt' && reported(a)).map((a) => a.id)) : undefined;
+  // The suites that may cover them: every asset, or for a scoped run those naming a wanted id.
+  const suites = !policy.requireEvalCoverage ? [] : wanted ? new Set([...wanted].flatMap((id) => idx.referrersOf(id))) : catalog.assets;
+  for (const a of suites) {
     if (a.kind !== 'eval') continue;
     for (const r of a.references) {
       if (r.field !== 'targets' || (wanted && !wanted.has(r.ref.id))) continue;
-      const t = resolve(r.ref, byId).asset;
+      const t = idx.resolve(r.ref).asset;
       if (t) covered.add(t);
       // A suite that targets a range covers every version it satisfies.
-      for (const c of byId.get(r.ref.id) ?? []) {
+      for (const c of idx.byId.get(r.ref.id) ?? []) {
         if (r.ref.range === undefined) {
           covered.add(c);
           continue;
@@ -584,16 +572,11 @@ function modelUses(catalog: Catalog, inScope: InScope): { file: string; use: Mod
   return uses;
 }
 
-/** What checkModels worked out of model ids as written, by the library settings it read them against. */
-const modelsKnown = new WeakMap<LibraryInfo, { byWritten: Map<string, { id: string; allowed: boolean; info?: ModelInfo } | undefined>; supportedBy: Map<ModelInfo, Set<string>> }>();
-
-function checkModels(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
+function checkModels(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope): void {
   const { policy, models } = catalog.library;
   // Thousands of uses name a handful of models: what is known of each id is worked out once per
-  // library settings (kept while they stay the same object: the editor checks again at every keystroke).
-  let memo = modelsKnown.get(catalog.library);
-  if (!memo) modelsKnown.set(catalog.library, (memo = { byWritten: new Map(), supportedBy: new Map() }));
-  const { byWritten, supportedBy } = memo;
+  // library settings (kept by the index while they stay the same object: the editor checks again at every keystroke).
+  const { byWritten, supportedBy } = idx.modelsUnder(catalog.library);
   // Ids typed letter by letter pass through here too: bounded.
   if (byWritten.size > 4096) byWritten.clear();
   for (const { file, use: written } of modelUses(catalog, inScope)) {

@@ -3,6 +3,7 @@
 import * as semver from 'semver';
 import { modelAllowed } from '../checks/catalogChecks';
 import type { Position, Range } from '../diagnostics';
+import { formatModule } from '../formats/registry';
 import type { ParsedFile } from '../formats/types';
 import { indexById, newest, referenceTo } from '../library/references';
 import type { Asset, AssetKind, Catalog } from '../library/types';
@@ -80,11 +81,10 @@ function valueCompletions(ctx: EditorFile, schema: SchemaName, cursor: YamlCurso
   return { items: values.map((v, i) => ({ label: String(v), kind: 'value' as const, sortText: String(i).padStart(3, '0') })), range };
 }
 
-/** `model:` of a prompt's own front matter (Dotprompt, GitHub Models, Prompty's `model.id`). */
+/** A field naming the prompt's own model (`modelFields` of its format: Dotprompt's and GitHub Models' `model`, Prompty's `model` and `model.id`). */
 function promptModelField(format: ParsedFile['format'], path: YamlPath): boolean {
-  if (format === 'dotprompt' || format === 'gh-models') return path.length === 1 && path[0] === 'model';
-  if (format === 'prompty') return (path.length === 1 && path[0] === 'model') || (path.length === 2 && path[0] === 'model' && path[1] === 'id');
-  return false;
+  const fields = formatModule(format)?.yaml?.modelFields ?? [];
+  return fields.some((f) => f.length === path.length && f.every((k, i) => path[i] === k));
 }
 
 function fieldItems(schema: Parameters<typeof fieldsAt>[0], path: YamlPath, siblings: string[], column: number): CompletionItem[] {

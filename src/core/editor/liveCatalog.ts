@@ -1,10 +1,12 @@
 // A catalog that follows the editor: unsaved texts laid over a loaded catalog, re-checked incrementally as they change.
 
+import { CheckIndex } from '../checks/checkIndex';
 import { filesAffectedBy, runCatalogChecks } from '../checks/catalogChecks';
 import type { Diagnostic } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
-import { catalogCheckFindings, parseForCatalog, rebuildCatalogWith } from '../library/load';
-import { reusingEntries } from '../yaml/yamlChunks';
+import { parseAndCheck } from '../checks/fileChecks';
+import { formatHintAmong, formatHintIn, listingOf } from '../library/build';
+import { CatalogBuilder } from '../library/catalogBuilder';
 import type { Catalog } from '../library/types';
 
 /** What one change did: the new catalog, which files' findings may differ, and where the time went. */
@@ -17,7 +19,7 @@ export interface LiveUpdate {
   timing: {
     /** Parsing the changed text (pure, per file). */
     parseMs: number;
-    /** Rebuilding the catalog's assets from the parsed files (no I/O, no parsing). */
+    /** Rebuilding the catalog's assets from the parsed files, and their problem counts (no I/O, no parsing). */
     assembleMs: number;
     /** Cross-file checks: only the affected files' ones unless `affected` is 'all'. */
     checksMs: number;
@@ -27,24 +29,31 @@ export interface LiveUpdate {
 const encoder = new TextEncoder();
 
 /**
- * A loaded catalog (the base, as on disk) with the texts of open editors laid over it.
- * Each change re-parses only the changed file and re-runs only the cross-file checks whose
- * findings the change can reach (`filesAffectedBy`); every other ParsedFile and finding is reused.
+ * A loaded catalog (the base, as on disk) with the texts of open editors laid over it: the
+ * editor's incremental state, all of it here. Each change re-parses only the changed file,
+ * builds again only the assets owning it (a CatalogBuilder: the catalog's files and assets,
+ * changed in place), re-runs only the cross-file checks whose findings the change can reach
+ * (`filesAffectedBy`, over a CheckIndex of the assets kept across edits) and counts again only
+ * the problems of the assets whose findings may differ; every other ParsedFile, asset and
+ * finding is reused. The catalogs it gives share its files and assets: an earlier one follows
+ * later edits, so read `catalog` again after a change rather than keeping one.
  */
 export class LiveCatalog {
   private baseCatalog: Catalog;
   private current: Catalog;
   private readonly overlays = new Map<string, ParsedFile>();
+  /** The catalog as edited, and an index of its assets for the checks; made at the first edit (or format hint). */
+  private edited: { builder: CatalogBuilder; index: CheckIndex } | undefined;
   /** Cross-file findings by file, kept between runs. */
-  private checkFindings = new Map<string, Diagnostic[]>();
-  /** Every finding of the current catalog by file. */
-  private byFile = new Map<string, Diagnostic[]>();
+  private checkFindings: Map<string, Diagnostic[]>;
+  /** The listing's findings by file (links leading out, git metadata): edits do not change them. */
+  private listingFindings: Map<string, Diagnostic[]>;
 
   constructor(base: Catalog) {
     this.baseCatalog = base;
     this.current = base;
     this.checkFindings = groupByFile(checkFindingsOf(base));
-    this.byFile = groupByFile(base.diagnostics);
+    this.listingFindings = groupByFile(listingOf(base).findings);
   }
 
   get catalog(): Catalog {
@@ -70,21 +79,23 @@ export class LiveCatalog {
     return this.current.files.has(path);
   }
 
-  /** Every finding on one file: its parse, the library listing and the cross-file checks. */
+  /** Every finding on one file: the library listing's, its parse's and the cross-file checks'. */
   diagnosticsFor(path: string): Diagnostic[] {
-    return this.byFile.get(path) ?? [];
+    return [...(this.listingFindings.get(path) ?? []), ...(this.current.files.get(path)?.diagnostics ?? []), ...(this.checkFindings.get(path) ?? [])];
   }
 
   /** Files that have at least one finding now. */
   filesWithFindings(): string[] {
-    return [...this.byFile.keys()];
+    const out = new Set(this.listingFindings.keys());
+    for (const f of this.current.files.values()) for (const d of f.diagnostics) out.add(d.file);
+    for (const p of this.checkFindings.keys()) out.add(p);
+    return [...out];
   }
 
   /** Lays the editor's text of `path` over the catalog and re-checks what it reaches. */
   setText(path: string, text: string): LiveUpdate {
     const t0 = performance.now();
-    // YAML entries the edit did not touch are reused from the previous parse (yamlChunks.ts).
-    const parsed = reusingEntries(() => parseForCatalog(this.current, path, encoder.encode(text)));
+    const parsed = this.parseAlone(path, text);
     const parseMs = performance.now() - t0;
     this.overlays.set(path, parsed);
     return this.apply([parsed], [path], parseMs);
@@ -109,64 +120,84 @@ export class LiveCatalog {
    * previews of quick fixes). Only the file's own findings: no cross-file checks.
    */
   parseAlone(path: string, text: string): ParsedFile {
-    return parseForCatalog(this.current, path, encoder.encode(text));
+    // An eval asset's entry is a promptfoo suite whatever its name (the index finds the assets naming the path).
+    return parseAndCheck(path, encoder.encode(text), formatHintAmong(this.state().index.holding([path]), path));
   }
 
   /** Replaces the base (the library was reloaded or synced) and lays the overlays over it again. */
   rebase(base: Catalog): LiveUpdate {
     const t0 = performance.now();
     this.baseCatalog = base;
-    let checksMs = 0;
-    const catalog = this.overlays.size
-      ? rebuildCatalogWith(base, [...this.overlays.values()], {
-          checks: (next) => {
-            const c0 = performance.now();
-            const all = runCatalogChecks(next);
-            checksMs = performance.now() - c0;
-            return all;
-          },
-        })
-      : base;
-    this.current = catalog;
+    this.edited = undefined;
+    this.listingFindings = groupByFile(listingOf(base).findings);
     const previous = this.checkFindings;
-    this.checkFindings = groupByFile(checkFindingsOf(catalog));
-    this.byFile = groupByFile(catalog.diagnostics);
+    let checksMs = 0;
+    if (!this.overlays.size) {
+      this.current = base;
+      this.checkFindings = groupByFile(checkFindingsOf(base));
+    } else {
+      const builder = new CatalogBuilder(base);
+      builder.edit([...this.overlays.values()]);
+      const index = new CheckIndex(builder.assets);
+      this.edited = { builder, index };
+      const catalog = builder.catalog(() => this.allCheckFindings());
+      const c0 = performance.now();
+      this.checkFindings = groupByFile(runCatalogChecks(catalog, undefined, index));
+      checksMs = performance.now() - c0;
+      this.current = catalog;
+      index.replace(builder.countProblems((p) => this.diagnosticsFor(p)));
+    }
     const changed = differences(previous, this.checkFindings, 'all');
-    return { catalog, affected: 'all', changed, timing: { parseMs: 0, assembleMs: performance.now() - t0 - checksMs, checksMs } };
+    return { catalog: this.current, affected: 'all', changed, timing: { parseMs: 0, assembleMs: performance.now() - t0 - checksMs, checksMs } };
+  }
+
+  /** The catalog as edited with its index, made from the base when first needed. */
+  private state(): { builder: CatalogBuilder; index: CheckIndex } {
+    if (!this.edited) {
+      const builder = new CatalogBuilder(this.baseCatalog);
+      this.edited = { builder, index: new CheckIndex(builder.assets) };
+    }
+    return this.edited;
   }
 
   private apply(files: ParsedFile[], paths: string[], parseMs: number, removed?: string[]): LiveUpdate {
-    const before = this.current;
-    let previous = this.checkFindings;
-    let affected: ReadonlySet<string> | 'all' = 'all';
-    let checksMs = 0;
     const t0 = performance.now();
-    const catalog = rebuildCatalogWith(before, files, {
-      removed,
-      checks: (next) => {
-        const c0 = performance.now();
-        affected = filesAffectedBy(before, next, paths);
-        if (affected === 'all') {
-          this.checkFindings = groupByFile(runCatalogChecks(next));
-        } else {
-          const fresh = groupByFile(runCatalogChecks(next, affected));
-          // Only the affected files' lists change: keep their old ones to compare.
-          previous = new Map([...affected].map((f) => [f, this.checkFindings.get(f) ?? []]));
-          for (const f of affected) {
-            const list = fresh.get(f);
-            if (list) this.checkFindings.set(f, list);
-            else this.checkFindings.delete(f);
-          }
-        }
-        checksMs = performance.now() - c0;
-        return [...this.checkFindings.values()].flat();
-      },
-    });
+    const state = this.state();
+    const { builder } = state;
+    const edit = builder.edit(files, removed);
+    // The index follows the assets built again (or is made again with the list).
+    if (edit.assets === 'all') state.index = new CheckIndex(builder.assets);
+    else state.index.replace(edit.assets);
+    const index = state.index;
+    const catalog = builder.catalog(() => this.allCheckFindings());
+    const c0 = performance.now();
+    const affected =
+      edit.assets === 'all' ? 'all' : filesAffectedBy(catalog, { paths, before: edit.previous, assetsBefore: edit.assets.map((r) => r.before), assetsAfter: edit.assets.map((r) => r.after) }, index);
+    let previous = this.checkFindings;
+    if (affected === 'all') {
+      this.checkFindings = groupByFile(runCatalogChecks(catalog, undefined, index));
+    } else {
+      const fresh = groupByFile(runCatalogChecks(catalog, affected, index));
+      // Only the affected files' lists change: keep their old ones to compare.
+      previous = new Map([...affected].map((f) => [f, this.checkFindings.get(f) ?? []]));
+      for (const f of affected) {
+        const list = fresh.get(f);
+        if (list) this.checkFindings.set(f, list);
+        else this.checkFindings.delete(f);
+      }
+    }
+    const checksMs = performance.now() - c0;
     this.current = catalog;
-    this.byFile = groupByFile(catalog.diagnostics);
+    // The problem counts of the assets owning a file whose findings may differ: a changed file (its parse) or an affected one.
+    index.replace(builder.countProblems((p) => this.diagnosticsFor(p), affected === 'all' ? undefined : new Set([...paths, ...affected])));
     const assembleMs = performance.now() - t0 - checksMs;
     const changed = differences(previous, this.checkFindings, affected);
     return { catalog, affected, changed, timing: { parseMs, assembleMs, checksMs } };
+  }
+
+  /** Every cross-file finding of the current catalog. */
+  private allCheckFindings(): Diagnostic[] {
+    return [...this.checkFindings.values()].flat();
   }
 }
 
@@ -187,9 +218,14 @@ function differences(before: Map<string, Diagnostic[]>, after: Map<string, Diagn
   return out;
 }
 
-/** The cross-file findings of a catalog: kept by the loader, or computed again. */
+/** The cross-file findings of a catalog: those of its check stage, or computed again. */
 function checkFindingsOf(catalog: Catalog): readonly Diagnostic[] {
-  return catalogCheckFindings(catalog) ?? runCatalogChecks(catalog);
+  return catalog.checkFindings ?? runCatalogChecks(catalog);
+}
+
+/** Parses and checks a file's new text the way the catalog reads it (an eval asset's entry is a promptfoo suite whatever its name). */
+export function parseForCatalog(catalog: Catalog, path: string, text: string): ParsedFile {
+  return parseAndCheck(path, encoder.encode(text), formatHintIn(catalog, path));
 }
 
 function groupByFile(list: readonly Diagnostic[]): Map<string, Diagnostic[]> {

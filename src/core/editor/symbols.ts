@@ -3,6 +3,7 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Range } from '../diagnostics';
+import { formatModule } from '../formats/registry';
 import type { ParsedFile } from '../formats/types';
 import type { TextDocument } from '../text/textDocument';
 import { bodyStartOf, parseRegion, yamlRegionOf } from './yamlContext';
@@ -158,7 +159,7 @@ function bodySymbols(file: ParsedFile, doc: TextDocument, start: number): Docume
       }
       marks.push(mark);
     }
-  } else if (file.format === 'vscode-prompt' || file.format === 'vscode-agent' || file.format === 'vscode-instructions' || file.format === 'skill') {
+  } else if (formatModule(file.format)?.markdownBody) {
     return headings(doc, start);
   } else return [];
   const end = trimmed(text, start, text.length);

@@ -3,6 +3,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import { splitFrontMatter } from '../formats/frontMatter';
+import { formatModule } from '../formats/registry';
 import type { FormatId } from '../formats/types';
 import type { SchemaName } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
@@ -16,38 +17,22 @@ export interface YamlRegion {
   schema?: SchemaName;
 }
 
-const wholeFile: Partial<Record<FormatId, SchemaName>> = {
-  'library-manifest': 'library',
-  'asset-manifest': 'asset',
-  'pilot-manifest': 'pilot',
-  'gh-models': 'gh-models',
-  promptfoo: 'promptfoo',
-};
-const frontMatter: Partial<Record<FormatId, SchemaName>> = {
-  dotprompt: 'dotprompt',
-  prompty: 'prompty',
-  'vscode-prompt': 'vscode-prompt',
-  'vscode-agent': 'vscode-agent',
-  'vscode-instructions': 'vscode-instructions',
-  skill: 'skill',
-};
-
 /** The YAML region of a file of a format: the whole text for YAML formats, the front matter for prompts; undefined when it has none. */
 export function yamlRegionOf(format: FormatId, doc: TextDocument): YamlRegion | undefined {
-  if (format in wholeFile) return { start: 0, end: doc.text.length, schema: wholeFile[format] };
-  if (format in frontMatter) {
-    const fm = splitFrontMatter(doc, { commentPreamble: format === 'dotprompt' });
-    if (!fm.present || fm.unterminated) return undefined;
-    return { start: fm.yamlStart, end: fm.yamlEnd, schema: frontMatter[format] };
-  }
-  return undefined;
+  const yaml = formatModule(format)?.yaml;
+  if (!yaml) return undefined;
+  if (yaml.in === 'file') return { start: 0, end: doc.text.length, schema: yaml.schema };
+  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble });
+  if (!fm.present || fm.unterminated) return undefined;
+  return { start: fm.yamlStart, end: fm.yamlEnd, schema: yaml.schema };
 }
 
-/** Offset where a front-matter file's body starts (0 without front matter); the YAML formats have no body. */
+/** Offset where a file's body starts: after the front matter (0 without one, or for a format without YAML); undefined for the YAML formats, which have no body. */
 export function bodyStartOf(format: FormatId, doc: TextDocument): number | undefined {
-  if (format in wholeFile) return undefined;
-  if (!(format in frontMatter)) return 0;
-  const fm = splitFrontMatter(doc, { commentPreamble: format === 'dotprompt' });
+  const yaml = formatModule(format)?.yaml;
+  if (!yaml) return 0;
+  if (yaml.in === 'file') return undefined;
+  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble });
   if (!fm.present) return 0;
   return fm.unterminated ? doc.text.length : fm.bodyStart;
 }

@@ -1,32 +1,46 @@
-// Which format a file is, from its path (and, for plain .yml files, a peek at the content).
+// Which format a file is, from its path (and, for plain .yml files, a peek at the content), by the file names the format modules declare.
 
+import { formatModules } from './registry';
 import type { FormatId } from './types';
+
+interface NamePattern {
+  id: FormatId;
+  name: string;
+  caseSensitive?: boolean;
+  folder?: string;
+}
+
+/** Exact names by their lower case, and name endings (lower case), from every registered module. */
+const byName = new Map<string, NamePattern[]>();
+const bySuffix: { suffix: string; id: FormatId }[] = [];
+for (const m of formatModules) {
+  for (const p of m.files) {
+    if ('suffix' in p) bySuffix.push({ suffix: p.suffix.toLowerCase(), id: m.id });
+    else byName.set(p.name.toLowerCase(), [...(byName.get(p.name.toLowerCase()) ?? []), { id: m.id, ...p }]);
+  }
+}
 
 /** The format of a library-relative path, or undefined when it is not a recognised file. */
 export function formatOfPath(path: string): FormatId | undefined {
-  const name = path.slice(path.lastIndexOf('/') + 1);
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
   const lower = name.toLowerCase();
-  if (lower === 'library.yaml' || lower === 'library.yml') return 'library-manifest';
-  if (lower === 'asset.yaml' || lower === 'asset.yml') return 'asset-manifest';
-  if (lower === 'pilot.yaml' || lower === 'pilot.yml') return 'pilot-manifest';
-  if (lower === 'promptfooconfig.yaml' || lower === 'promptfooconfig.yml') return 'promptfoo';
-  if (lower.endsWith('.prompt.yml') || lower.endsWith('.prompt.yaml')) return 'gh-models';
-  if (lower.endsWith('.prompt.md')) return 'vscode-prompt';
-  if (lower.endsWith('.agent.md') || lower.endsWith('.chatmode.md')) return 'vscode-agent';
-  if (lower.endsWith('.instructions.md')) return 'vscode-instructions';
-  if (name === 'SKILL.md') return 'skill';
-  if (lower.endsWith('.prompty')) return 'prompty';
-  if (lower.endsWith('.prompt')) return 'dotprompt';
+  for (const p of byName.get(lower) ?? []) {
+    if (p.caseSensitive && name !== p.name) continue;
+    if (p.folder !== undefined && path.slice(path.lastIndexOf('/', slash - 1) + 1, Math.max(slash, 0)) !== p.folder) continue;
+    return p.id;
+  }
+  for (const s of bySuffix) if (lower.endsWith(s.suffix)) return s.id;
   return undefined;
 }
 
 /**
- * For a `.yml`/`.yaml` file that no name identifies: a GitHub Models prompt has top-level
- * `messages:` and `model:` keys. `head` is the start of the file's text.
+ * For a `.yml`/`.yaml` file that no name identifies: the first module whose `sniff` accepts the
+ * start of the text (GitHub Models: top-level `messages:` and `model:`; promptfoo: `prompts:`
+ * and `tests:` or `providers:`). `head` is the start of the file's text.
  */
 export function sniffYamlFormat(head: string): FormatId | undefined {
-  if (/^messages\s*:/m.test(head) && /^model\s*:/m.test(head)) return 'gh-models';
-  if (/^prompts\s*:/m.test(head) && /^(tests|providers)\s*:/m.test(head)) return 'promptfoo';
+  for (const m of formatModules) if (m.sniff?.(head)) return m.id;
   return undefined;
 }
 

@@ -1,6 +1,5 @@
 // Dotprompt (*.prompt, partials _name.prompt): YAML front matter with Picoschema inputs, and a Handlebars body split into messages by role.
 
-import { checkVariables } from './variables';
 import { diag } from '../diagnostics';
 import { validatorFor } from '../schemas';
 import { analyzeHandlebars } from '../templates/handlebars';
@@ -12,6 +11,17 @@ import { declaredInputs, picoschemaToJsonSchema } from './picoschema';
 import type { DeclaredInputs } from './picoschema';
 import type { CatalogLevel, InputInsertion, MessagePart, ModelUse, ParsedFile } from './types';
 import { isObj } from '../guards';
+import type { FormatModule } from './registry';
+
+/** Dotprompt: `*.prompt`, front matter after an optional `#` comment preamble. */
+export const dotpromptFormat: FormatModule<'dotprompt'> = {
+  id: 'dotprompt',
+  label: 'Dotprompt',
+  files: [{ suffix: '.prompt' }],
+  parse: parseDotprompt,
+  yaml: { in: 'front-matter', schema: 'dotprompt', commentPreamble: true, modelFields: [['model']] },
+  preview: true,
+};
 
 /** Helpers Dotprompt registers on top of the Handlebars built-ins. */
 export const dotpromptHelpers: readonly string[] = ['json', 'role', 'history', 'section', 'media', 'ifEquals', 'unlessEquals'];
@@ -107,14 +117,10 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument, level: Catal
   file.messages = splitMessages(doc, bodyStart, hb.tags);
 
   if (declared?.insertion) file.inputInsertion = declared.insertion;
-  if (declared?.inputs) {
-    let found = checkVariables(file);
-    // `(*)` / additionalProperties: any name may be passed.
-    if (declared.openEnded) found = found.filter((d) => d.code !== 'undefined-variable');
-    // A body that passes its whole context on, or that did not fully parse, may read inputs unseen.
-    if (hb.usesContext || !hb.complete) found = found.filter((d) => d.code !== 'unused-variable');
-    file.diagnostics.push(...found);
-  }
+  // `(*)` / additionalProperties: any name may be passed.
+  if (declared?.openEnded) file.anyInputName = true;
+  // A body that passes its whole context on, or that did not fully parse, may read inputs unseen.
+  if (hb.usesContext || !hb.complete) file.inputsMayBeUnused = true;
 }
 
 export function readMeta(file: ParsedFile, v: Record<string, unknown>): void {

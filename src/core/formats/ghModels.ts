@@ -2,7 +2,6 @@
 
 import type { Node } from 'yaml';
 import { diag } from '../diagnostics';
-import { checkVariables } from './variables';
 import { validatorFor } from '../schemas';
 import { analyzeLiteralBraces } from '../templates/literalBraces';
 import type { TextDocument } from '../text/textDocument';
@@ -10,6 +9,18 @@ import { YamlSource } from '../yaml/yamlDocument';
 import type { CatalogLevel, InputDecl, InputType, MessagePart, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
 import { isObj } from '../guards';
+import type { FormatModule } from './registry';
+
+/** GitHub Models prompts: `*.prompt.yml`/`*.prompt.yaml`, or YAML with top-level `messages:` and `model:`. */
+export const ghModelsFormat: FormatModule<'gh-models'> = {
+  id: 'gh-models',
+  label: 'GitHub Models prompt',
+  files: [{ suffix: '.prompt.yml' }, { suffix: '.prompt.yaml' }],
+  sniff: (head) => /^messages\s*:/m.test(head) && /^model\s*:/m.test(head),
+  parse: parseGhModels,
+  yaml: { in: 'file', schema: 'gh-models', modelFields: [['model']] },
+  preview: true,
+};
 
 type Obj = Record<string, unknown>;
 
@@ -61,7 +72,7 @@ export function parseGhModels(file: ParsedFile, doc: TextDocument, level: Catalo
     file.samples = rows;
     file.inputs = testDataInputs(y, v.testData);
     // testData rows also carry values for evaluators (expected, ...): an unused key is not a problem.
-    if (full) file.diagnostics.push(...checkVariables(file).filter((d) => d.code !== 'unused-variable'));
+    file.inputsMayBeUnused = true;
   }
 }
 

@@ -10,6 +10,34 @@ import { canonicalJson } from './canonicalJson';
 import { YamlSource } from '../yaml/yamlDocument';
 import type { CatalogLevel, ParsedFile } from './types';
 import { sha256Hex } from '../hash';
+import type { FormatModule } from './registry';
+
+/** library.yaml: the library's name, models, policy. */
+export const libraryManifestFormat: FormatModule<'library-manifest'> = {
+  id: 'library-manifest',
+  label: 'Library manifest',
+  files: [{ name: 'library.yaml' }, { name: 'library.yml' }],
+  parse: (f, d, l) => void parseManifest(f, d, l),
+  yaml: { in: 'file', schema: 'library' },
+};
+
+/** asset.yaml: a managed asset's id, version, status and files. */
+export const assetManifestFormat: FormatModule<'asset-manifest'> = {
+  id: 'asset-manifest',
+  label: 'Asset manifest',
+  files: [{ name: 'asset.yaml' }, { name: 'asset.yml' }],
+  parse: (f, d, l) => void parseManifest(f, d, l),
+  yaml: { in: 'file', schema: 'asset' },
+};
+
+/** pilot.yaml: a pilot's template and components. */
+export const pilotManifestFormat: FormatModule<'pilot-manifest'> = {
+  id: 'pilot-manifest',
+  label: 'Pilot manifest',
+  files: [{ name: 'pilot.yaml' }, { name: 'pilot.yml' }],
+  parse: (f, d, l) => void parseManifest(f, d, l),
+  yaml: { in: 'file', schema: 'pilot' },
+};
 
 const requiredSkeleton: Record<string, string> = { kind: 'prompt', version: '0.1.0', status: 'draft' };
 

@@ -11,6 +11,49 @@ import { splitFrontMatter } from './frontMatter';
 import type { FrontMatterSplit } from './frontMatter';
 import type { CatalogLevel, ModelUse, ParsedFile } from './types';
 import type { VariableUse } from '../templates/types';
+import type { FormatModule } from './registry';
+
+/** VS Code prompt files: `*.prompt.md`. */
+export const vscodePromptFormat: FormatModule<'vscode-prompt'> = {
+  id: 'vscode-prompt',
+  label: 'VS Code prompt file',
+  files: [{ suffix: '.prompt.md' }],
+  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'vscode-prompt'),
+  yaml: { in: 'front-matter', schema: 'vscode-prompt' },
+  markdownBody: true,
+  preview: true,
+};
+
+/** VS Code custom agents: `*.agent.md`, and the older `*.chatmode.md`. */
+export const vscodeAgentFormat: FormatModule<'vscode-agent'> = {
+  id: 'vscode-agent',
+  label: 'VS Code agent file',
+  files: [{ suffix: '.agent.md' }, { suffix: '.chatmode.md' }],
+  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'vscode-agent'),
+  yaml: { in: 'front-matter', schema: 'vscode-agent' },
+  markdownBody: true,
+};
+
+/** VS Code instructions files: `*.instructions.md`. */
+export const vscodeInstructionsFormat: FormatModule<'vscode-instructions'> = {
+  id: 'vscode-instructions',
+  label: 'VS Code instructions file',
+  files: [{ suffix: '.instructions.md' }],
+  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'vscode-instructions'),
+  yaml: { in: 'front-matter', schema: 'vscode-instructions' },
+  markdownBody: true,
+};
+
+/** Agent Skills: `SKILL.md` in a skill folder, which names the asset. */
+export const skillFormat: FormatModule<'skill'> = {
+  id: 'skill',
+  label: 'Agent Skill',
+  files: [{ name: 'SKILL.md', caseSensitive: true }],
+  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'skill'),
+  yaml: { in: 'front-matter', schema: 'skill' },
+  markdownBody: true,
+  assetStem: (path) => folderName(path) || 'skill',
+};
 
 /** Front matter read and checked against a schema. */
 export interface FrontMatter {
@@ -85,16 +128,8 @@ export function firstHeading(doc: TextDocument, start: number): string | undefin
   return undefined;
 }
 
-const schemaOfFormat: Record<string, SchemaName> = {
-  'vscode-prompt': 'vscode-prompt',
-  'vscode-agent': 'vscode-agent',
-  'vscode-instructions': 'vscode-instructions',
-  skill: 'skill',
-};
-
-/** Parses a VS Code prompt, agent or instructions file, or a SKILL.md, into `file`. */
-export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
-  const schema = schemaOfFormat[file.format] ?? 'vscode-prompt';
+/** Parses a VS Code prompt, agent or instructions file, or a SKILL.md, into `file`; its front matter follows `schema`. */
+export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel, schema: SchemaName): void {
   const isSkill = file.format === 'skill';
   const fm = readFrontMatter(file, doc, schema, level);
   const v = fm.value ?? {};

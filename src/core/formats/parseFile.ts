@@ -1,39 +1,12 @@
 // Turns one file's bytes into a ParsedFile: a pure function of (path, content), safe to cache by blob id.
 
-import { scanSecrets } from './secrets';
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode, maxTextFileBytes } from '../limits';
 import { decodeUtf8, looksBinary, TextDocument, emptyRange } from '../text/textDocument';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from './detect';
-import { parseDotprompt } from './dotprompt';
-import { parseGhModels } from './ghModels';
-import { parseManifest } from './manifests';
-import { parseMarkdownPrompt } from './markdownPrompt';
-import { parsePromptfoo } from './promptfoo';
-import { parsePrompty } from './prompty';
+import { formatModule } from './registry';
 import type { CatalogLevel, FormatId, InputDecl, ModelUse, ParsedFile } from './types';
 import { sha256Hex } from '../hash';
-
-/**
- * A format module: fills in `file` from the document. At the `catalog` level it may skip what
- * the catalog does not read (schema validation, template analysis, test cases). It may throw;
- * the caller turns that into a diagnostic.
- */
-export type FormatParser = (file: ParsedFile, doc: TextDocument, level: CatalogLevel) => void;
-
-const parsers: Partial<Record<FormatId, FormatParser>> = {
-  'library-manifest': (f, d, l) => void parseManifest(f, d, l),
-  'asset-manifest': (f, d, l) => void parseManifest(f, d, l),
-  'pilot-manifest': (f, d, l) => void parseManifest(f, d, l),
-  prompty: parsePrompty,
-  'vscode-prompt': parseMarkdownPrompt,
-  'vscode-agent': parseMarkdownPrompt,
-  'vscode-instructions': parseMarkdownPrompt,
-  skill: parseMarkdownPrompt,
-  'gh-models': parseGhModels,
-  promptfoo: parsePromptfoo,
-  dotprompt: parseDotprompt,
-};
 
 /**
  * Parses a file at a level (default `full`). Never throws: unreadable, binary, oversized or
@@ -41,6 +14,11 @@ const parsers: Partial<Record<FormatId, FormatParser>> = {
  * gives `catalogProjection` of what the same parser reads, with no diagnostics.
  */
 export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId, level: CatalogLevel = 'full'): ParsedFile {
+  return parseWithText(path, bytes, formatHint, level).file;
+}
+
+/** `parseFile`, and the decoded text when there was one (the file checks read it). */
+export function parseWithText(path: string, bytes: Uint8Array, formatHint?: FormatId, level: CatalogLevel = 'full'): { file: ParsedFile; doc?: TextDocument } {
   const full = level === 'full';
   const file: ParsedFile = {
     path,
@@ -58,21 +36,21 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
         diag('unreadable-file', path, emptyRange, `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`),
       );
     }
-    return file;
+    return { file };
   }
   if (looksBinary(bytes)) {
     if (recognised && full) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file holds binary data, not text; a recognised asset file must be UTF-8 text.'));
-    return file;
+    return { file };
   }
   const text = decodeUtf8(bytes);
   if (text === undefined) {
     if (recognised && full) file.diagnostics.push(diag('unreadable-file', path, emptyRange, 'The file is not valid UTF-8; save it as UTF-8.'));
-    return file;
+    return { file };
   }
   file.text = true;
   const doc = new TextDocument(text);
   if (!formatHint && !recognised && isYamlPath(path)) file.format = sniffYamlFormat(doc.text.slice(0, 4096)) ?? 'text';
-  const parser = parsers[file.format];
+  const parser = formatModule(file.format)?.parse;
   if (parser) {
     try {
       parser(file, doc, level);
@@ -82,14 +60,9 @@ export function parseFile(path: string, bytes: Uint8Array, formatHint?: FormatId
       );
     }
   }
-  if (!full) return catalogProjection(file);
-  try {
-    file.diagnostics.push(...scanSecrets(file, doc));
-  } catch (e) {
-    file.diagnostics.push(diag('unreadable-file', path, emptyRange, `Internal error while scanning this file for secrets: ${(e as Error).message}. Please report it with the file.`));
-  }
+  if (!full) return { file: catalogProjection(file), doc };
   file.diagnostics = capPerCode(file.diagnostics, maxDiagnosticsPerCode);
-  return file;
+  return { file, doc };
 }
 
 /**

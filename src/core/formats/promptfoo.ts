@@ -10,6 +10,22 @@ import type { YamlPath } from '../yaml/yamlDocument';
 import type { CatalogLevel, EvalSuite, EvalTest, InputInsertion, ModelUse, ParsedFile } from './types';
 import { afterLine } from '../text/edits';
 import { isObj } from '../guards';
+import type { FormatModule } from './registry';
+
+/** promptfoo eval suites: `promptfooconfig.yaml`, or YAML with top-level `prompts:` and `tests:` or `providers:`. */
+export const promptfooFormat: FormatModule<'promptfoo'> = {
+  id: 'promptfoo',
+  label: 'promptfoo eval suite',
+  files: [{ name: 'promptfooconfig.yaml' }, { name: 'promptfooconfig.yml' }],
+  sniff: (head) => /^prompts\s*:/m.test(head) && /^(tests|providers)\s*:/m.test(head),
+  parse: parsePromptfoo,
+  yaml: { in: 'file', schema: 'promptfoo' },
+  // A promptfooconfig.yaml is named by its folder.
+  assetStem: (path) => {
+    const segs = path.split('/');
+    return /^promptfooconfig\.ya?ml$/i.test(segs[segs.length - 1]) ? segs[segs.length - 2] || 'promptfoo' : undefined;
+  },
+};
 
 type Obj = Record<string, unknown>;
 

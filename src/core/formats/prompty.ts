@@ -3,7 +3,6 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { Range } from '../diagnostics';
-import { checkVariables } from './variables';
 import { analyzeJinja } from '../templates/jinja';
 import type { TemplateAnalysis, TemplateRegion } from '../templates/literalBraces';
 import { analyzeMustache } from '../templates/mustache';
@@ -14,6 +13,17 @@ import type { CatalogLevel, InputDecl, InputInsertion, InputType, MessagePart, M
 import type { VariableUse } from '../templates/types';
 import { afterLine } from '../text/edits';
 import { isObj } from '../guards';
+import type { FormatModule } from './registry';
+
+/** Prompty: `*.prompty`, front matter and a body of role lines. */
+export const promptyFormat: FormatModule<'prompty'> = {
+  id: 'prompty',
+  label: 'Prompty',
+  files: [{ suffix: '.prompty' }],
+  parse: parsePrompty,
+  yaml: { in: 'front-matter', schema: 'prompty', modelFields: [['model'], ['model', 'id']] },
+  preview: true,
+};
 
 type Obj = Record<string, unknown>;
 
@@ -72,7 +82,7 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument, level: Catalog
   if (declared.insertion) file.inputInsertion = declared.insertion;
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
   // A body that was not analysed (too large) may use inputs unseen.
-  if (full && file.inputs) file.diagnostics.push(...checkVariables(file).filter((d) => !analysis?.incomplete || d.code !== 'unused-variable'));
+  if (analysis?.incomplete) file.inputsMayBeUnused = true;
 }
 
 /** The older format: `sample`, top-level authors/tags/version, or model.configuration/parameters/api. */

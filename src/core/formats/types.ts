@@ -2,20 +2,10 @@
 
 import type { Diagnostic, Range } from '../diagnostics';
 import type { PartialUse, VariableUse } from '../templates/types';
+import type { formatModules } from './registry';
 
-export type FormatId =
-  | 'dotprompt'
-  | 'prompty'
-  | 'gh-models'
-  | 'vscode-prompt'
-  | 'vscode-agent'
-  | 'vscode-instructions'
-  | 'skill'
-  | 'promptfoo'
-  | 'library-manifest'
-  | 'asset-manifest'
-  | 'pilot-manifest'
-  | 'text';
+/** The id of a registered format (registry.ts), or 'text' for any other file. */
+export type FormatId = (typeof formatModules)[number]['id'] | 'text';
 
 /**
  * How much of a file a parse reads. `full`: everything, with positions and diagnostics.
@@ -102,7 +92,7 @@ export interface ParsedFile {
   size: number;
   /** False when the file could not be decoded as text. */
   text: boolean;
-  /** File-local diagnostics: syntax, schema, template checks, variables, secrets. */
+  /** File-local diagnostics: syntax, schema and template findings of the parse, then the file checks (checks/fileChecks.ts: variables, secrets). */
   diagnostics: Diagnostic[];
 
   /** Metadata from front matter or document, when the format has it. */
@@ -119,6 +109,10 @@ export interface ParsedFile {
   /** Where a new input declaration goes (for the declare-input fix). */
   inputInsertion?: InputInsertion;
   variables?: VariableUse[];
+  /** Any input name may be passed (Dotprompt `(*)`): a variable is never undeclared. */
+  anyInputName?: boolean;
+  /** The body may read inputs unseen (it passes its context on, or was not fully analysed; testData keys for evaluators): an input is never unused. */
+  inputsMayBeUnused?: boolean;
   partials?: PartialUse[];
   /** Name under which this file is a partial (Dotprompt `_name.prompt`). */
   partialName?: string;

@@ -18,7 +18,8 @@ export interface CatalogUpdate {
   /** Files of the previous commit a whole read parses (the snapshot's count), for reports. */
   previousReadable?: number;
   root: string;
-  commit: string;
+  /** The new commit; none for a folder (its assets carry none). */
+  commit?: string;
   fallbackName: string;
   parser?: FileParser;
   onParse?: (path: string) => void;

@@ -10,7 +10,7 @@ import { loadCatalogSnapshot, openCatalogSnapshot, saveCatalogChange, saveCatalo
 import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
 import { loadCatalog } from './load';
-import type { CatalogLevel, FileParser } from './load';
+import type { CatalogChecks, CatalogLevel, FileParser } from './load';
 import type { GitLibrarySource } from './source';
 import { cachePaths, readState, staleWarning, syncLibrary, writeState } from './sync';
 import type { CachePaths, LibraryCacheDeps, LibraryState, SyncResult } from './sync';
@@ -27,10 +27,13 @@ export interface OpenGitOptions {
   onParse?: (path: string) => void;
   /** How much to read (LoadOptions.level); each level has its own index cache file. */
   level?: CatalogLevel;
+  /** The per-file and check stages (LoadOptions): a full read needs both. */
   parser?: FileParser;
+  checks?: CatalogChecks;
 }
 
-export interface OpenedGitLibrary {
+/** A git library as read from the cache: its catalog at one commit, and the state of its clone. */
+export interface CachedGitLibrary {
   catalog: Catalog;
   warnings: string[];
   commit: string;
@@ -68,14 +71,14 @@ async function stateFromClone(deps: LibraryCacheDeps, paths: CachePaths, src: Gi
  * good clone exists, that clone's catalog is served with a warning saying since when it is
  * stale; nothing in the cache is deleted.
  */
-export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySource, opts: OpenGitOptions): Promise<OpenedGitLibrary> {
+export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySource, opts: OpenGitOptions): Promise<CachedGitLibrary> {
   const paths = cachePaths(deps.path, opts.cacheDir, src);
   const warnings: string[] = [];
   const level = opts.level ?? 'full';
   const fallbackName = src.name ?? src.folderName.replace(/-[0-9a-f]{16}$/, '');
   const engineKey = { engine: opts.engine, fallbackName };
   /** The catalog whole from the snapshot of the state's commit: every file counts as a cache hit in reports. */
-  const servedWhole = (whole: { catalog: Catalog; files: number }, s: LibraryState, source: GitFileSource, sync?: SyncResult): OpenedGitLibrary => {
+  const servedWhole = (whole: { catalog: Catalog; files: number }, s: LibraryState, source: GitFileSource, sync?: SyncResult): CachedGitLibrary => {
     const cache = IndexCache.empty(paths.catalogIndex, opts.engine, catalogCodec);
     cache.hits = whole.files;
     return { catalog: whole.catalog, warnings, commit: s.commit!, state: s, paths, source, cache, sync, snapshot: 'current' };
@@ -176,6 +179,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
       onParse: opts.onParse,
       level,
       parser: opts.parser,
+      checks: opts.checks,
     });
   } finally {
     source.close();

@@ -96,6 +96,27 @@ export interface Asset {
   commit?: string;
 }
 
+/** A file or link of a library's listing, as a catalog is built from it. */
+export interface ListedEntry {
+  /** Library-relative path, '/' separated. */
+  path: string;
+  type: 'file' | 'symlink';
+  /** For links: the target as written. */
+  linkTarget?: string;
+  /** For links: true when the target lies inside the library (and is a file). */
+  linkInside?: boolean;
+}
+
+/** What a full load built a catalog from besides its parsed files: a rebuild after an edit starts from it. */
+export interface CatalogListing {
+  /** Every listed file and link, in the listing's order. */
+  entries: readonly ListedEntry[];
+  /** Problems found while listing (links leading out, git metadata), also among the catalog's `diagnostics`. */
+  findings: readonly Diagnostic[];
+  /** The library's name when library.yaml gives none. */
+  fallbackName: string;
+}
+
 export interface Catalog {
   /** Absolute root folder of the library. */
   root: string;
@@ -104,7 +125,11 @@ export interface Catalog {
   /** Every parsed file, by library-relative path. */
   files: Map<string, ParsedFile>;
   diagnostics: Diagnostic[];
+  /** The check stage's findings (cross-file checks), also among `diagnostics`; absent where no check ran (catalog level, snapshots). */
+  checkFindings?: Diagnostic[];
   commit?: string;
+  /** What the catalog was built from besides its files; set by a full load (absent at the catalog level and in snapshots). */
+  listing?: CatalogListing;
   /**
    * `catalog` when the library was read at the catalog level (LoadOptions.level): the assets
    * are complete, but no diagnostic was computed and the files carry no positions.

@@ -1,5 +1,6 @@
 // The preview's HTML from plain data: every library string escaped, no markup from the library, a strict content security policy with a nonce.
 
+import { formatLabel } from '../formats/registry';
 import type { GitLogEntry } from '../ports';
 import { formatCount, formatUsd, replyPrimingTokens, tokenizerName, tokensPerMessage } from './cost';
 import type { OutputBasis } from './cost';
@@ -42,21 +43,11 @@ export interface PreviewPage {
   styleUri: string;
 }
 
-const formatNames: Record<string, string> = {
-  dotprompt: 'Dotprompt',
-  prompty: 'Prompty',
-  'gh-models': 'GitHub Models prompt',
-  'vscode-prompt': 'VS Code prompt file',
-  'vscode-agent': 'VS Code agent file',
-  'vscode-instructions': 'VS Code instructions file',
-  skill: 'Agent Skill',
-};
-
 /** Builds the preview's data from a prompt report and the history. */
 export function previewModel(report: PromptReport, history: PreviewHistory): PreviewModel {
   const { file, asset, rendered } = report;
   const title = asset?.title || file.meta.title || file.meta.name || file.path.slice(file.path.lastIndexOf('/') + 1);
-  const format = formatNames[file.format] ?? file.format;
+  const format = formatLabel(file.format);
   const subtitle = [asset ? `${asset.id} ${asset.version}` : undefined, asset?.status, asset ? undefined : 'not in a managed asset', format, file.path].filter(Boolean).join(' · ');
   const meta: { label: string; value: string }[] = [];
   if (asset) {

@@ -4,6 +4,7 @@ import type * as Nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { splitFrontMatter } from '../formats/frontMatter';
 import { splitMessages as splitPromptyMessages } from '../formats/prompty';
+import { formatModules } from '../formats/registry';
 import type { ParsedFile } from '../formats/types';
 import { maxYamlAliasCount, maxYamlBytes } from '../limits';
 import { TextDocument } from '../text/textDocument';
@@ -33,8 +34,8 @@ export interface RenderOptions {
   partial?: (name: string) => string | undefined;
 }
 
-/** Formats that the preview and the CodeLens treat as prompts (agent, instructions and skill files render too, but are not offered). */
-export const promptFormats: ReadonlySet<string> = new Set(['dotprompt', 'prompty', 'gh-models', 'vscode-prompt']);
+/** Formats that the preview and the CodeLens treat as prompts (`preview` in their module; agent, instructions and skill files render too, but are not offered). */
+export const promptFormats: ReadonlySet<string> = new Set(formatModules.filter((m) => m.preview).map((m) => m.id));
 
 /** The text of a message (its text parts; media and sections left out). */
 export function messageText(m: RenderedMessage): string {
@@ -46,7 +47,8 @@ export function messageText(m: RenderedMessage): string {
  * - Dotprompt: Handlebars with Dotprompt's helpers over the whole body, `input.default` under the values, split at role markers;
  * - Prompty: Jinja2 (nunjucks, no autoescaping) or Mustache over the body, input defaults (v1: `sample`) under the values, then split at role lines;
  * - GitHub Models: each message's exact `{{name}}` replaced by the value;
- * - VS Code prompt files and skills: `${input:name}` and `${input:name:placeholder}` replaced by the value.
+ * - VS Code prompt files and skills: `${input:name}` and `${input:name:placeholder}` replaced by the value;
+ * - anything else (repository instructions, a Prompty template format we do not render): the messages as written.
  * Never throws: a template error comes back in `error` with the unrendered messages.
  */
 export function renderPrompt(file: ParsedFile, text: string, values: Record<string, unknown>, options: RenderOptions = {}): RenderedPrompt {
@@ -56,36 +58,29 @@ export function renderPrompt(file: ParsedFile, text: string, values: Record<stri
   const missing = used.filter((n) => merged[n] === undefined);
   let engine = 'none';
   try {
-    switch (file.format) {
-      case 'dotprompt': {
+    // By template language: Handlebars bodies are Dotprompt's, Jinja2 and Mustache bodies Prompty's (split at role lines after rendering).
+    switch (file.templateLanguage) {
+      case 'handlebars': {
         engine = "Handlebars with Dotprompt's helpers";
         const messages = renderDotprompt(text, { input: values }, { defaults, resolvePartial: options.partial });
         return { messages: messages.map(fromDotprompt), engine, missing };
       }
-      case 'prompty': {
+      case 'mustache':
+      case 'jinja2': {
         const body = bodyOf(text, false);
-        let rendered = body;
-        if (file.templateLanguage === 'mustache') {
-          engine = 'Mustache ({{name}} is HTML-escaped, {{{name}}} is not)';
-          rendered = renderMustache(body, merged);
-        } else if (file.templateLanguage === 'jinja2') {
-          engine = 'Jinja2 (nunjucks, no autoescaping)';
-          rendered = renderJinja(body, merged);
-        } else {
-          engine = 'none (the template format is not rendered)';
-        }
+        engine = file.templateLanguage === 'mustache' ? 'Mustache ({{name}} is HTML-escaped, {{{name}}} is not)' : 'Jinja2 (nunjucks, no autoescaping)';
+        const rendered = file.templateLanguage === 'mustache' ? renderMustache(body, merged) : renderJinja(body, merged);
         return { messages: splitPromptyMessages(rendered).map((m) => ({ role: m.role, parts: [{ kind: 'text', text: m.template }] })), engine, missing };
       }
-      case 'gh-models':
+      case 'literal-braces':
         engine = 'literal {{name}} replacement (GitHub Models)';
         return { messages: (file.messages ?? []).map((m) => textMessage(m.role, replaceLiteralBraces(m.template, merged))), engine, missing };
-      case 'vscode-prompt':
-      case 'vscode-agent':
-      case 'vscode-instructions':
-      case 'skill':
+      case 'vscode-input':
         engine = '${input:name} replacement (VS Code prompt files)';
         return { messages: (file.messages ?? []).map((m) => textMessage(m.role, replaceVscodeInputs(m.template, merged))), engine, missing };
       default:
+        // Not a template (repository instructions, a Prompty file of another template format): the messages as written.
+        engine = 'none (the text is sent as written)';
         return { messages: (file.messages ?? []).map((m) => textMessage(m.role, m.template)), engine, missing };
     }
   } catch (e) {

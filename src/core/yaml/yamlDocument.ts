@@ -1,21 +1,27 @@
 // YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
 
 import { distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, isSeq, LineCounter, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { maxDiagnosticsPerCode, maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
 import type { TextDocument } from '../text/textDocument';
-import { chunkedParsing, parseYamlDocument } from './yamlChunks';
 import { parseSimpleYaml } from './yamlFast';
 import type { SimpleYaml } from './yamlFast';
 
-/** Whether YamlSource may read YAML with the fast reader (tests turn it off to compare both ways). */
-export const yamlReading = { fast: true };
-
 export type YamlPath = (string | number)[];
+
+/** How a YamlSource reads its text. */
+export interface YamlSourceOptions {
+  /**
+   * `fast` (the default): the common shape of YAML is read by the fast reader of yamlFast.ts, which
+   * builds the nodes `yaml` builds, and anything else by `yaml`. `yaml`: everything by `yaml` (the
+   * equality tests compare the two).
+   */
+  reader?: 'fast' | 'yaml';
+}
 
 /**
  * A YAML document that sits at [start, end) of a text document (a whole manifest,
@@ -34,6 +40,7 @@ export class YamlSource {
     readonly file: string,
     readonly start: number,
     readonly end: number,
+    options: YamlSourceOptions = {},
   ) {
     const src = text.text.slice(start, end);
     if (src.length > maxYamlBytes) {
@@ -59,13 +66,8 @@ export class YamlSource {
     const stackLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      // The common shape of YAML is read by a fast reader that gives the same nodes (yamlFast.ts); anything else, and
-      // every parse while typing, goes to `yaml`. Large documents are parsed entry by entry, reusing unchanged entries
-      // (yamlChunks.ts): same result, faster re-parses after edits.
-      fast = yamlReading.fast && !chunkedParsing.editing ? parseSimpleYaml(src) : undefined;
-      doc =
-        fast?.doc ??
-        parseYamlDocument(src, { prettyErrors: false, lineCounter: new LineCounter(), keepSourceTokens: false, logLevel: 'error', uniqueKeys: false });
+      fast = options.reader === 'yaml' ? undefined : parseSimpleYaml(src);
+      doc = fast?.doc ?? parseDocument(src, { prettyErrors: false, lineCounter: new LineCounter(), keepSourceTokens: false, logLevel: 'error', uniqueKeys: false });
     } catch (e) {
       this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be parsed: ${(e as Error).message}`));
       this.ok = false;
@@ -319,7 +321,10 @@ const notPlain = new Error('not plain');
 function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } | undefined {
   // With a schema that resolves `<<` as a merge key, doc.toJS merges: leave that to it.
   if (doc.schema.tags.some((t) => t.tag === mergeTag && t.default)) return undefined;
-  const { scalarToJSON, mapToJSON, seqToJSON } = (builtinToJSON ??= { scalarToJSON: Scalar.prototype.toJSON, mapToJSON: YAMLMap.prototype.toJSON, seqToJSON: YAMLSeq.prototype.toJSON });
+  // The library's own toJSON methods: a node with another one is not plain.
+  const scalarToJSON = Scalar.prototype.toJSON;
+  const mapToJSON = YAMLMap.prototype.toJSON;
+  const seqToJSON = YAMLSeq.prototype.toJSON;
   const repeated: Node[] = [];
   const convert = (n: unknown): unknown => {
     if (n === null || n === undefined) return n;
@@ -370,8 +375,6 @@ function isRepeat(items: readonly Pair[], i: number): boolean {
   return false;
 }
 const mergeTag = 'tag:yaml.org,2002:merge';
-/** The library's own toJSON methods (a node with another one is not plain); read on first use, so that loading this module does not load the library. */
-let builtinToJSON: { scalarToJSON: unknown; mapToJSON: unknown; seqToJSON: unknown } | undefined;
 
 /** True for the characters `\s` matches in a regular expression. */
 export function isSpace(c: number): boolean {

@@ -13,7 +13,7 @@ const giveUp = new Error('outside the simple subset');
 const unsupportedChars = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 /** Characters a plain scalar may not start with (flow and block indicators, reserved ones). */
-const indicators = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+const indicators: ReadonlySet<string> = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
 
 const nullPattern = /^(?:~|[Nn]ull|NULL)?$/;
 const boolPattern = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -44,6 +44,7 @@ function resolvePlain(s: string): unknown {
  * uses (YAML 1.2, core schema), made once. Schemas are not changed by reading.
  */
 let sharedSchema: Schema | undefined;
+/** Made on first use, not when the module loads (the extension loads the engine at activation; yaml is loaded when YAML is first read). */
 const documentSchema = (): Schema => (sharedSchema ??= new Document(undefined, { uniqueKeys: false }).schema);
 
 /**
@@ -59,11 +60,8 @@ interface NodeMakers {
   seq(): YAMLSeq;
   pair(key: unknown, value: unknown): Pair;
 }
-let makers: NodeMakers | undefined;
 
-function nodeMakers(): NodeMakers {
-  if (makers) return makers;
-  const schema = documentSchema();
+function nodeMakers(schema: Schema): NodeMakers {
   const byConstructor: NodeMakers = {
     scalar: () => new Scalar(null),
     map: () => new YAMLMap(schema),
@@ -103,10 +101,13 @@ function nodeMakers(): NodeMakers {
     pair: (key, value) => new PairNode(key, value),
   };
   const works = isScalar(fast.scalar()) && isMap(fast.map()) && isSeq(fast.seq()) && isPair(fast.pair(null, null)) && fast.scalar() instanceof Scalar && fast.map().schema === schema;
-  return (makers = works ? fast : byConstructor);
+  return works ? fast : byConstructor;
 }
+let sharedMakers: NodeMakers | undefined;
+/** The node makers, made on first use like the schema (a memo: what they make does not depend on when). */
+const makers = (): NodeMakers => (sharedMakers ??= nodeMakers(documentSchema()));
 
-const simpleEscapes: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0' };
+const simpleEscapes: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0' };
 
 /** What the fast reader gives: the document, its plain value and its repeated keys. */
 export interface SimpleYaml {
@@ -147,7 +148,6 @@ class SimpleReader {
   private readonly indents: number[] = [];
   /** The line the reader is at. */
   private line = 0;
-  private readonly make = nodeMakers();
   private readonly doc: Document.Parsed;
   /** The plain value of the node read last. */
   private v: unknown;
@@ -247,7 +247,7 @@ class SimpleReader {
 
   /** A block mapping whose first key starts at column `col` of `line`; its keys are at that column. */
   private map(line: number, col: number): YAMLMap {
-    const map = this.make.map();
+    const map = makers().map();
     const out: Record<string, unknown> = {};
     const src = this.src;
     let start = -1;
@@ -271,7 +271,7 @@ class SimpleReader {
         if (keyValue !== '<<' && map.items.some((p) => typeof (p.key as Scalar).value === typeof keyValue && String((p.key as Scalar).value) === text && (p.key as Scalar).value !== '<<')) this.repeated.push(key);
         Object.defineProperty(out, name, { value: this.v, writable: true, enumerable: true, configurable: true });
       } else out[name] = this.v;
-      map.items.push(this.make.pair(key, value));
+      map.items.push(makers().pair(key, value));
       end = value.range![2];
       const next = this.nextContent(this.line);
       if (next < 0 || this.indents[next] < col) break;
@@ -288,7 +288,7 @@ class SimpleReader {
    * `inMap`: the sequence is a map value at its key's column (a line at that column ends it).
    */
   private seq(line: number, col: number, inMap: boolean): YAMLSeq {
-    const seq = this.make.seq();
+    const seq = makers().seq();
     const values: unknown[] = [];
     const src = this.src;
     const start = this.starts[line] + col;
@@ -351,7 +351,7 @@ class SimpleReader {
     if (c === 91 /* [ */) [node, close] = this.flowSeq(line, q);
     else if (c === 123 /* { */) {
       if (src.charCodeAt(q + 1) !== 125) throw giveUp;
-      const m = this.make.map();
+      const m = makers().map();
       m.flow = true;
       node = m;
       close = q + 2;
@@ -404,7 +404,7 @@ class SimpleReader {
   private flowSeq(line: number, q: number): [YAMLSeq, number] {
     const src = this.src;
     const eol = this.ends[line];
-    const seq = this.make.seq();
+    const seq = makers().seq();
     seq.flow = true;
     const values: unknown[] = [];
     let p = q + 1;
@@ -511,7 +511,7 @@ class SimpleReader {
 }
 
 function scalar(value: unknown, source: string, type: Scalar.Type, a: number, b: number, c: number): Scalar {
-  const s = (makers ?? nodeMakers()).scalar();
+  const s = makers().scalar();
   s.value = value;
   s.range = [a, b, c];
   (s as { source?: string }).source = source;

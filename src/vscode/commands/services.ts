@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { Git } from '../../core/ports';
 import type { Config } from '../config';
-import type { WorkspaceValidator } from '../diagnostics';
+import type { CatalogStore } from '../catalogStore';
+import type { DiagnosticsPublisher } from '../diagnostics';
 import type { HistoryDocuments } from '../documents';
 import type { LibraryService } from '../libraryService';
 import type { PreviewPanels } from '../preview/previewPanel';
@@ -20,10 +21,13 @@ export interface Services {
   log: vscode.LogOutputChannel;
   git: Git;
   libraries: LibraryService;
+  /** The catalogs of each library root (base as loaded, open documents over it). */
+  catalogs: CatalogStore;
   catalog: CatalogTreeProvider;
   catalogView: vscode.TreeView<unknown>;
   pilots: PilotsTreeProvider;
-  validator: WorkspaceValidator;
+  /** The Problems panel's publisher (Validate Workspace, the diagnostics settings). */
+  diagnostics: DiagnosticsPublisher;
   history: HistoryDocuments;
   inputs: QuickInputs;
   /** Reports of open prompts (CodeLens, preview). */

@@ -12,10 +12,8 @@ import { searchAssets } from './search';
 import type { CommandFactory, Services } from './services';
 import { validateWorkspace } from './validate';
 
-const refreshPilots: CommandFactory = (services) => () => {
-  services.pilotService.invalidateLibraries();
-  return services.pilots.scan();
-};
+// The pilots' libraries need no refresh here: the catalog store reads a library folder again when its files change.
+const refreshPilots: CommandFactory = (services) => () => services.pilots.scan();
 
 /** Every command of package.json, by its key in constants.ts (the type makes a missing one a compile error). */
 export const commandTable: Record<CommandKey, CommandFactory> = {

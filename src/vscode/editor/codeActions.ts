@@ -7,7 +7,7 @@ import type { Diagnostic, DiagnosticCode } from '../../core/diagnostics';
 import { coveredByEvals } from '../../core/library/references';
 import type { Config } from '../config';
 import { toRange } from '../diagnostics';
-import type { LiveDiagnostics, PublishedFile } from './liveDiagnostics';
+import type { DiagnosticsPublisher, PublishedFile } from '../diagnostics';
 
 /** A "fix all" action, resolved (computed) only when VS Code is about to show or apply it. */
 class FixAllAction extends vscode.CodeAction {
@@ -29,7 +29,7 @@ function engineOf(pub: PublishedFile, d: vscode.Diagnostic): Diagnostic | undefi
 }
 
 /**
- * Offers the engine's fixes (SPEC section 4) as quick fixes: one action per fix, preferred when
+ * Offers the engine's fixes as quick fixes: one action per fix, preferred when
  * it is the diagnostic's only one or its first declaration (optional first when eval suites cover
  * the prompt); a fix's edits may reach another file of the library.
  * Maintainer-only fixes (recompute an approval digest) need `genaiAssets.maintainerMode`.
@@ -40,15 +40,15 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, AssetCodeActions.fixAllKind] };
 
   constructor(
-    private readonly live: LiveDiagnostics,
+    private readonly published: DiagnosticsPublisher,
     private readonly config: Config,
   ) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const pub = this.live.publishedFor(document.uri);
+    const pub = this.published.publishedFor(document.uri);
     // Read-only documents (git libraries' files) take no edits.
     if (!pub || document.uri.scheme !== 'file') return [];
-    const opts = { maintainer: this.config.maintainerMode, coveredByEvals: coveredByEvals(pub.root.live.catalog, pub.path) };
+    const opts = { maintainer: this.config.maintainerMode, coveredByEvals: coveredByEvals(pub.entry.live.catalog, pub.path) };
     const out: vscode.CodeAction[] = [];
     const wants = (kind: vscode.CodeActionKind): boolean => !context.only || context.only.contains(kind) || kind.contains(context.only);
     if (wants(vscode.CodeActionKind.QuickFix)) {
@@ -61,7 +61,7 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
           const action = new vscode.CodeAction(fix.title.replace(/`/g, ''), vscode.CodeActionKind.QuickFix);
           const edit = new vscode.WorkspaceEdit();
           for (const change of fix.changes) {
-            const uri = change.file === pub.path ? document.uri : pub.root.uriOf(change.file);
+            const uri = change.file === pub.path ? document.uri : pub.entry.uriOf(change.file);
             for (const e of change.edits) edit.replace(uri, toRange(e.range), e.newText);
           }
           action.edit = edit;
@@ -91,15 +91,15 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
   resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
     if (!(action instanceof FixAllAction)) return action;
     const doc = action.document;
-    const pub = this.live.publishedFor(doc.uri);
+    const pub = this.published.publishedFor(doc.uri);
     if (!pub || doc.isClosed) return action;
     const settings = this.config.diagnosticSettings;
     const text = doc.getText();
     const result = fixAll(text, pub.engine, {
       maintainer: this.config.maintainerMode,
-      coveredByEvals: coveredByEvals(pub.root.live.catalog, pub.path),
+      coveredByEvals: coveredByEvals(pub.entry.live.catalog, pub.path),
       codes: action.codes,
-      recheck: (t) => applyDiagnosticSettings(pub.root.live.parseAlone(pub.path, t).diagnostics, settings),
+      recheck: (t) => applyDiagnosticSettings(pub.entry.live.parseAlone(pub.path, t).diagnostics, settings),
     });
     const change = result && minimalEdit(text, result.text);
     if (change) {

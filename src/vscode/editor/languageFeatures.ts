@@ -11,9 +11,9 @@ import type { Range } from '../../core/diagnostics';
 import type { Catalog } from '../../core/library/types';
 import { TextDocument } from '../../core/text/textDocument';
 import { toRange } from '../diagnostics';
+import type { LoadedEntry } from '../catalogStore';
 import type { LibraryService } from '../libraryService';
 import { libraryFileUri } from '../views/catalogTree';
-import type { TrackedRoot } from './catalogs';
 import type { LiveDiagnostics } from './liveDiagnostics';
 
 /** The Red Hat YAML extension: it reads our yamlValidation contributions and describes the manifests' fields itself. */
@@ -26,10 +26,10 @@ function yamlExtensionPresent(): boolean {
 }
 
 /** A VS Code link (URI with a `#L` line fragment) to a place in a library file. */
-function linkMaker(libraries: LibraryService, root: TrackedRoot | undefined): LinkTo {
+function linkMaker(libraries: LibraryService, entry: LoadedEntry | undefined): LinkTo {
   return (catalog: Catalog | undefined, path: string, range?: Range) => {
     let uri: vscode.Uri | undefined;
-    if (root && catalog === root.live.catalog) uri = root.uriOf(path);
+    if (entry && catalog === entry.live.catalog) uri = entry.uriOf(path);
     else {
       const lib = libraries.libraries.find((l) => l.catalog === catalog);
       uri = lib ? libraryFileUri(lib, path) : undefined;
@@ -40,11 +40,11 @@ function linkMaker(libraries: LibraryService, root: TrackedRoot | undefined): Li
 }
 
 /** What the core features need about a document, or undefined when no library knows it. */
-async function editorFile(live: LiveDiagnostics, libraries: LibraryService, doc: vscode.TextDocument): Promise<{ ctx: EditorFile; root: TrackedRoot } | undefined> {
+async function editorFile(live: LiveDiagnostics, libraries: LibraryService, doc: vscode.TextDocument): Promise<{ ctx: EditorFile; entry: LoadedEntry } | undefined> {
   const found = await live.fileFor(doc);
   if (!found) return undefined;
   const others = libraries.libraries.map((l) => l.catalog).filter((c): c is Catalog => !!c && c !== found.catalog);
-  return { ctx: { file: found.file, doc: new TextDocument(doc.getText()), catalog: found.catalog, libraries: others }, root: found.root };
+  return { ctx: { file: found.file, doc: new TextDocument(doc.getText()), catalog: found.catalog, libraries: others }, entry: found.entry };
 }
 
 export class AssetHovers implements vscode.HoverProvider {
@@ -57,7 +57,7 @@ export class AssetHovers implements vscode.HoverProvider {
     const found = await editorFile(this.live, this.libraries, doc);
     if (!found || token.isCancellationRequested) return undefined;
     const schemaFields = !(schemaContributed.has(found.ctx.file.format) && yamlExtensionPresent());
-    const h = hoverAt(found.ctx, { line: pos.line, character: pos.character }, linkMaker(this.libraries, found.root), { schemaFields });
+    const h = hoverAt(found.ctx, { line: pos.line, character: pos.character }, linkMaker(this.libraries, found.entry), { schemaFields });
     if (!h) return undefined;
     // Untrusted Markdown: no command links, no HTML; library strings are escaped by the core.
     return new vscode.Hover(new vscode.MarkdownString(h.markdown), toRange(h.range));

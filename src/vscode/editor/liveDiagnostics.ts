@@ -1,20 +1,15 @@
-// Live diagnostics: open asset files checked on open, as you type (debounced, stale runs dropped) and on save, with cross-file effects.
+// Live diagnostics: open asset files laid over their library's catalog on open, as you type (debounced, stale runs dropped) and on save.
 
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import { applyDiagnosticSettings, settingsProblems } from '../../core/editor/diagnosticSettings';
-import type { Diagnostic } from '../../core/diagnostics';
 import type { ParsedFile } from '../../core/formats/types';
 import { parseFile } from '../../core/formats/parseFile';
 import type { Catalog } from '../../core/library/types';
-import { quoteCodeSpans } from '../../core/text/markdown';
+import type { CatalogStore, LoadedEntry } from '../catalogStore';
 import { Config } from '../config';
-import { toRange, toVscodeDiagnostic } from '../diagnostics';
-import type { WorkspaceValidator } from '../diagnostics';
+import type { DiagnosticsPublisher } from '../diagnostics';
 import { Disposable, toDisposable } from '../lifecycle';
-import type { LibraryService } from '../libraryService';
-import { belongsToCatalog, EditorCatalogs, readText, worthLoading } from './catalogs';
-import type { Placement, TrackedRoot } from './catalogs';
-import { mayBeAssetFile } from './selector';
+import { belongsToCatalog, mayBeAssetFile, worthLoading } from './selector';
 
 /** Delay between the last keystroke and a check. */
 export const typingDelayMs = 200;
@@ -36,28 +31,30 @@ export interface LiveRun {
   affected: number | 'all';
 }
 
-/** The engine's diagnostics published for one URI (code actions read their fixes here). */
-export interface PublishedFile {
-  root: TrackedRoot;
-  path: string;
-  engine: Diagnostic[];
-  shown: vscode.Diagnostic[];
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+/** Reads a file as text (undefined when it does not exist or is not UTF-8 text). */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  if (uri.scheme !== 'file') return undefined;
+  try {
+    return decoder.decode(await fsp.readFile(uri.fsPath));
+  } catch {
+    // No file on disk (deleted, or never saved): the caller drops the overlay instead.
+    return undefined;
+  }
 }
 
-const encoder = new TextEncoder();
-
 /**
- * Checks every open asset file with the engine and publishes the results in the
- * "genai-assets" collection (the one Validate Workspace fills), laid over what it published.
+ * Lays every open asset document over its entry of the catalog store as the user types; the
+ * store's change reaches the DiagnosticsPublisher, which shows it. Hover, completion, outline and
+ * quick fixes read the parsed document here.
  */
 export class LiveDiagnostics extends Disposable {
-  readonly catalogs: EditorCatalogs;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Map<string, vscode.CancellationTokenSource>();
-  private readonly published = new Map<string, PublishedFile>();
   /** The ParsedFile of each open document's current version (hover, completion and outline read it). */
   private readonly parsed = new Map<string, { version: number; file: ParsedFile }>();
-  private codeHelp: ((code: string) => vscode.Uri | undefined) | undefined;
   private readonly ran = this._register(new vscode.EventEmitter<LiveRun>());
   /** Fires after each check has published its diagnostics. */
   readonly onDidRun = this.ran.event;
@@ -65,14 +62,12 @@ export class LiveDiagnostics extends Disposable {
   private readonly runs = new Map<string, LiveRun>();
 
   constructor(
-    libraries: LibraryService,
-    private readonly validator: WorkspaceValidator,
+    private readonly store: CatalogStore,
+    private readonly publisher: DiagnosticsPublisher,
     private readonly config: Config,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.catalogs = this._register(new EditorCatalogs(libraries, log));
-    validator.adjust = (list) => applyDiagnosticSettings(list, config.diagnosticSettings);
     this._register(vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -82,16 +77,9 @@ export class LiveDiagnostics extends Disposable {
     );
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => this.schedule(doc, 0)));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => void this.closed(doc)));
-    this._register(this.catalogs.onDidRebase((e) => this.rebased(e.root, e.changed)));
-    this._register(validator.onDidValidate(() => this.afterValidation()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!Config.affectsDiagnostics(e)) return;
-        this.reportSettingsProblems();
-        if (this.config.diagnosticsRun === 'off') this.clearLive();
-        else for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
-        // Validate Workspace's results follow the settings too.
-        if (this.validator.hasRun) this.validator.validate().catch((err) => this.log.warn(`Validate Workspace after a settings change failed: ${(err as Error).message}`));
+        if (Config.affectsDiagnostics(e) && this.config.diagnosticsRun !== 'off') for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
       }),
     );
     this._register(
@@ -100,21 +88,9 @@ export class LiveDiagnostics extends Disposable {
         for (const c of this.pending.values()) c.cancel();
       }),
     );
-    // After a sync, the Problems panel's workspace results are brought up to date in the background.
-    let syncing = libraries.isSyncing;
-    this._register(
-      libraries.onDidChange(() => {
-        const now = libraries.isSyncing;
-        if (syncing && !now && this.validator.hasRun) {
-          this.validator.validate().catch((e) => this.log.warn(`Validation after the sync failed: ${(e as Error).message}`));
-        }
-        syncing = now;
-      }),
-    );
     // Documents open before activation: checked once activation is over (the engine loads on first use, not in activate()).
     setTimeout(() => {
       if (this.isDisposed) return;
-      this.reportSettingsProblems();
       for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
     }, 0);
   }
@@ -124,30 +100,25 @@ export class LiveDiagnostics extends Disposable {
     return this.runs.get(uri.toString());
   }
 
-  /** The engine's published diagnostics of a URI, with the root they come from. */
-  publishedFor(uri: vscode.Uri): PublishedFile | undefined {
-    return this.published.get(uri.toString());
-  }
-
   /**
-   * The file, its root and the parsed form of the document's current text: what hover,
+   * The file, its entry and the parsed form of the document's current text: what hover,
    * completion and outline work on. Loads the document's library on first need.
    */
-  async fileFor(doc: vscode.TextDocument): Promise<{ file: ParsedFile; root: TrackedRoot; path: string; catalog: Catalog } | undefined> {
+  async fileFor(doc: vscode.TextDocument): Promise<{ file: ParsedFile; entry: LoadedEntry; path: string; catalog: Catalog } | undefined> {
     if (!mayBeAssetFile(doc.uri)) return undefined;
-    const place = await this.catalogs.place(doc.uri);
+    const place = await this.store.place(doc.uri);
     if (!place) return undefined;
-    const root = this.catalogs.loaded(place.key) ?? ((await worthLoading(place, doc.getText())) ? await this.catalogs.load(place, doc.getText()) : undefined);
-    if (!root) return undefined;
+    const entry = this.store.loaded(place.key) ?? ((await worthLoading(place, doc.getText())) ? await this.store.load(place, doc.getText()) : undefined);
+    if (!entry) return undefined;
     const k = doc.uri.toString();
     const cached = this.parsed.get(k);
     let file = cached && cached.version === doc.version ? cached.file : undefined;
     if (!file) {
-      file = root.live.parseAlone(place.path, doc.getText());
+      file = entry.live.parseAlone(place.path, doc.getText());
       this.parsed.set(k, { version: doc.version, file });
     }
-    if (!belongsToCatalog(root, place.path, doc.getText()) && file.format === 'text') return undefined;
-    return { file, root, path: place.path, catalog: root.live.catalog };
+    if (!belongsToCatalog(entry, place.path, doc.getText()) && file.format === 'text') return undefined;
+    return { file, entry, path: place.path, catalog: entry.live.catalog };
   }
 
   /** Checks a document after `delayMs` (0: at once), dropping a check scheduled or running for an older version. */
@@ -175,30 +146,30 @@ export class LiveDiagnostics extends Disposable {
   private async check(doc: vscode.TextDocument, token: vscode.CancellationToken, receivedAt: number): Promise<void> {
     const started = performance.now();
     const version = doc.version;
-    const place = await this.catalogs.place(doc.uri);
+    const place = await this.store.place(doc.uri);
     if (!place || token.isCancellationRequested || doc.isClosed) return;
-    this.codeHelp ??= await this.validator.codeHelp();
-    let root = this.catalogs.loaded(place.key);
-    if (!root) {
+    await this.publisher.ready();
+    let entry = this.store.loaded(place.key);
+    if (!entry) {
       if (!(await worthLoading(place, doc.getText())) || token.isCancellationRequested) return;
       // The library is being read: show the file's own findings meanwhile.
-      this.publishAlone(doc, place);
-      root = await this.catalogs.load(place, doc.getText());
-      if (!root || token.isCancellationRequested || doc.isClosed) return;
+      const alone = parseFile(place.path, encoder.encode(doc.getText()));
+      if (alone.format !== 'text') this.publisher.publishAlone(doc.uri, alone.diagnostics, place.root);
+      entry = await this.store.load(place, doc.getText());
+      if (!entry || token.isCancellationRequested || doc.isClosed) return;
     }
     // A newer keystroke arrived while the library loaded: its own check runs.
     if (doc.version !== version) return;
     const text = doc.getText();
-    if (!belongsToCatalog(root, place.path, text)) return;
-    root.open.add(place.path);
+    if (!belongsToCatalog(entry, place.path, text)) return;
+    entry.open.add(place.path);
     // The outline or a hover may have parsed this very version already: parse once.
     const cached = this.parsed.get(doc.uri.toString());
-    const update = cached && cached.version === version && cached.file.path === place.path ? root.live.setParsed(cached.file) : root.live.setText(place.path, text);
-    const file = root.live.file(place.path);
+    const reuse = cached && cached.version === version && cached.file.path === place.path ? cached.file : undefined;
+    const update = this.store.edit(entry, place.path, text, reuse);
+    const published = this.publisher.lastPublish;
+    const file = entry.live.file(place.path);
     if (file) this.parsed.set(doc.uri.toString(), { version, file });
-    const p0 = performance.now();
-    const count = this.republish(root, update.affected, update.changed, place.path);
-    const publishMs = performance.now() - p0;
     const run: LiveRun = {
       uri: doc.uri.toString(),
       version,
@@ -207,61 +178,16 @@ export class LiveDiagnostics extends Disposable {
       parseMs: update.timing.parseMs,
       assembleMs: update.timing.assembleMs,
       checksMs: update.timing.checksMs,
-      publishMs,
-      published: count,
+      publishMs: published.ms,
+      published: published.files,
       affected: update.affected === 'all' ? 'all' : update.affected.size,
     };
     this.lastRun = run;
     this.runs.set(run.uri, run);
     this.log.trace(
-      `Live diagnostics: ${place.path} v${version} in ${run.totalMs.toFixed(1)} ms (parse ${run.parseMs.toFixed(1)}, assets ${run.assembleMs.toFixed(1)}, checks ${run.checksMs.toFixed(1)} on ${run.affected} file(s), publish ${publishMs.toFixed(1)} for ${count}).`,
+      `Live diagnostics: ${place.path} v${version} in ${run.totalMs.toFixed(1)} ms (parse ${run.parseMs.toFixed(1)}, assets ${run.assembleMs.toFixed(1)}, checks ${run.checksMs.toFixed(1)} on ${run.affected} file(s), publish ${run.publishMs.toFixed(1)} for ${run.published}).`,
     );
     this.ran.fire(run);
-  }
-
-  /** The file's own findings, parsed alone (while its library loads). */
-  private publishAlone(doc: vscode.TextDocument, place: Placement): void {
-    const file = parseFile(place.path, encoder.encode(doc.getText()));
-    if (file.format === 'text') return;
-    this.validator.collection.set(doc.uri, this.toShown(applyDiagnosticSettings(file.diagnostics, this.config.diagnosticSettings), undefined, place.root));
-  }
-
-  /**
-   * Publishes what a change reached: the changed file; the open files and the files already
-   * shown in the Problems panel among those checked again; and any file whose findings the
-   * change altered (the eval suites of a prompt whose inputs changed). A file nobody looks at
-   * is not put in the Problems panel for findings the edit did not touch.
-   */
-  private republish(root: TrackedRoot, affected: ReadonlySet<string> | 'all', changed: ReadonlySet<string>, edited?: string): number {
-    const reached = (p: string): boolean => affected === 'all' || affected.has(p);
-    const targets = new Set<string>(changed);
-    if (edited) targets.add(edited);
-    for (const p of root.open) if (reached(p)) targets.add(p);
-    for (const f of this.published.values()) if (f.root === root && reached(f.path)) targets.add(f.path);
-    if (this.validator.hasRun) {
-      for (const p of root.live.filesWithFindings()) if (reached(p) && this.validator.collection.has(root.uriOf(p))) targets.add(p);
-    }
-    for (const p of targets) this.set(root, p);
-    return targets.size;
-  }
-
-  /** Publishes a file's current findings (as the settings show them). */
-  private set(root: TrackedRoot, path: string): void {
-    const uri = root.uriOf(path);
-    const engine = applyDiagnosticSettings(root.live.diagnosticsFor(path), this.config.diagnosticSettings);
-    const shown = this.toShown(engine, root);
-    this.validator.collection.set(uri, shown);
-    this.published.set(uri.toString(), { root, path, engine, shown });
-  }
-
-  private toShown(engine: readonly Diagnostic[], root: TrackedRoot | undefined, folder = root?.root ?? ''): vscode.Diagnostic[] {
-    const help = this.codeHelp ?? (() => undefined);
-    return engine.map((d) => {
-      const v = toVscodeDiagnostic(d, folder, help);
-      // Related files of a git library open as its read-only documents.
-      if (root && d.related?.length) v.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(root.uriOf(r.file), toRange(r.range)), quoteCodeSpans(r.message)));
-      return v;
-    });
   }
 
   private async closed(doc: vscode.TextDocument): Promise<void> {
@@ -272,40 +198,16 @@ export class LiveDiagnostics extends Disposable {
     this.parsed.delete(k);
     this.runs.delete(k);
     if (!mayBeAssetFile(doc.uri)) return;
-    const place = await this.catalogs.place(doc.uri);
-    const root = place && this.catalogs.loaded(place.key);
-    if (place && root && root.open.has(place.path)) {
-      root.open.delete(place.path);
+    const place = await this.store.place(doc.uri);
+    const entry = place && this.store.loaded(place.key);
+    if (place && entry && entry.open.has(place.path)) {
+      entry.open.delete(place.path);
       // Back to the file as saved (the editor may have been closed without saving).
       const disk = await readText(doc.uri);
-      const update = disk !== undefined ? root.live.setText(place.path, disk) : root.live.revert(place.path);
-      if (update) this.republish(root, update.affected, update.changed);
-      this.catalogs.release(root);
+      if (disk !== undefined) this.store.edit(entry, place.path, disk);
+      else this.store.revert(entry, place.path);
+      this.store.releaseLater(entry);
     }
-    // Without Validate Workspace, the Problems panel follows the open editors.
-    if (!this.validator.hasRun && !vscode.workspace.textDocuments.some((d) => d.uri.toString() === k)) {
-      this.validator.collection.delete(doc.uri);
-      this.published.delete(k);
-    }
-  }
-
-  /** Validate Workspace published the files as saved: the open editors' findings go over its results again. */
-  private afterValidation(): void {
-    this.published.clear();
-    for (const root of this.catalogs.tracked) for (const p of root.open) this.set(root, p);
-  }
-
-  /** After a reload or sync: every open or shown file of the root again. */
-  private rebased(root: TrackedRoot, changed: ReadonlySet<string>): void {
-    this.republish(root, 'all', changed);
-  }
-
-  private clearLive(): void {
-    for (const [uri, f] of this.published) if (f.root.open.has(f.path)) this.validator.collection.delete(vscode.Uri.parse(uri));
-    this.published.clear();
-  }
-
-  private reportSettingsProblems(): void {
-    for (const p of settingsProblems(this.config.diagnosticSettings)) this.log.warn(p);
+    this.publisher.closed(doc.uri);
   }
 }

@@ -9,8 +9,8 @@ import type { Catalog } from '../../core/library/types';
 import { finishPromptReport, partialFiles, preparePromptReport, tokenTexts } from '../../core/render/promptReport';
 import type { PromptReport } from '../../core/render/promptReport';
 import { promptFormats } from '../../core/render/render';
-import { openFolderLibrary } from '../../node/openFolder';
 import { schemes } from '../constants';
+import type { CatalogStore } from '../catalogStore';
 import { Disposable } from '../lifecycle';
 import type { LibraryService, LoadedLibrary } from '../libraryService';
 import { TokenCounter } from './tokenCounter';
@@ -48,15 +48,14 @@ function inside(root: string, file: string): string | undefined {
 
 /**
  * Finds the library of a prompt and builds its report. Files of the window's libraries use
- * their loaded catalog; a workspace file outside them uses the nearest folder holding a
- * library.yaml (loaded once, again after a save inside it). Nothing is loaded until asked;
- * tokens are counted in a worker thread.
+ * their loaded catalog; a file outside them uses its root's catalog in the catalog store (the
+ * nearest folder holding a library.yaml), as on disk. Nothing is loaded until asked; tokens are
+ * counted in a worker thread.
  */
 export class PromptSources extends Disposable {
-  private readonly folderCatalogs = new Map<string, Promise<Catalog | undefined>>();
   private readonly reports = new Map<string, { key: string; result: Promise<{ report: PromptReport; location: PromptLocation }> }>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
-  /** Fires when a catalog that reports depend on changed (a library loaded or synced, a save in a library.yaml folder). */
+  /** Fires when a catalog that reports depend on changed (a library loaded or synced, a library folder read again). */
   readonly onDidChange = this.changed.event;
   private generation = 0;
   /** The last finished report of each document (for the default sample), whatever its version. */
@@ -69,6 +68,7 @@ export class PromptSources extends Disposable {
 
   constructor(
     private readonly libraries: LibraryService,
+    private readonly catalogs: CatalogStore,
     extensionPath: string,
   ) {
     super();
@@ -81,14 +81,10 @@ export class PromptSources extends Disposable {
       }),
     );
     this._register(
-      vscode.workspace.onDidSaveTextDocument((doc) => {
-        for (const root of this.folderCatalogs.keys()) {
-          if (doc.uri.scheme === 'file' && inside(root, doc.uri.fsPath) !== undefined) {
-            this.folderCatalogs.delete(root);
-            this.generation++;
-            this.changed.fire();
-          }
-        }
+      catalogs.onDidChange((e) => {
+        if (e.cause !== 'reload') return;
+        this.generation++;
+        this.changed.fire();
       }),
     );
     this._register(
@@ -99,26 +95,14 @@ export class PromptSources extends Disposable {
     );
   }
 
-  /** The library of a document: a loaded library by path (or by key for library documents), else the nearest library.yaml folder. */
+  /** The library of a document: its root as the catalog store places it, with the library's catalog as loaded (or the folder's, as on disk). */
   async locate(uri: vscode.Uri): Promise<PromptLocation> {
-    if (uri.scheme === schemes.library) {
-      const library = this.libraries.findLibrary(uri.authority);
-      return { path: uri.path.replace(/^\/+/, ''), root: library?.root, catalog: library?.catalog, library };
-    }
-    const file = uri.fsPath;
-    let best: { library: LoadedLibrary; rel: string } | undefined;
-    for (const library of this.libraries.libraries) {
-      if (!library.root || !library.catalog) continue;
-      const rel = inside(library.root, file);
-      if (rel !== undefined && (!best || library.root.length > best.library.root!.length)) best = { library, rel };
-    }
-    if (best) return { path: best.rel, root: best.library.root, catalog: best.library.catalog, library: best.library };
-    const root = await this.libraryRootAround(file);
-    if (root) {
-      const catalog = await this.folderCatalog(root);
-      return { path: inside(root, file) ?? nodePath.basename(file), root, catalog };
-    }
-    return { path: nodePath.basename(file) };
+    const place = await this.catalogs.place(uri);
+    if (!place || place.kind === 'file') return { path: place?.path ?? (uri.scheme === schemes.library ? uri.path.replace(/^\/+/, '') : nodePath.basename(uri.fsPath)) };
+    const library = this.catalogs.libraryAt(place.root);
+    if (library) return { path: place.path, root: place.root, catalog: library.catalog, library };
+    const catalog = await this.catalogs.baseAt(place.root).catch(() => undefined);
+    return { path: place.path, root: place.root, catalog };
   }
 
   /**
@@ -207,31 +191,5 @@ export class PromptSources extends Disposable {
       if (text !== undefined) out.set(name, text);
     }
     return out;
-  }
-
-  /** The nearest folder at or above the file, inside its workspace folder, holding library.yaml. */
-  private async libraryRootAround(file: string): Promise<string | undefined> {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
-    if (!folder) return undefined;
-    const top = folder.uri.fsPath;
-    let dir = nodePath.dirname(file);
-    for (let i = 0; i < 64; i++) {
-      if (dir !== top && inside(top, dir) === undefined) return undefined;
-      for (const name of ['library.yaml', 'library.yml']) {
-        if (await fsp.stat(nodePath.join(dir, name)).catch(() => undefined)) return dir;
-      }
-      if (dir === top) return undefined;
-      dir = nodePath.dirname(dir);
-    }
-    return undefined;
-  }
-
-  private folderCatalog(root: string): Promise<Catalog | undefined> {
-    let hit = this.folderCatalogs.get(root);
-    if (!hit) {
-      hit = openFolderLibrary(root).catch(() => undefined);
-      this.folderCatalogs.set(root, hit);
-    }
-    return hit;
   }
 }

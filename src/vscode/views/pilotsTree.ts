@@ -99,7 +99,6 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
           if (this.libraries.busy) return;
           const signature = this.signature();
           if (signature === this.librarySignature) return;
-          this.service.invalidateLibraries();
           void this.checkAll();
         }, 500);
       }),

@@ -10,7 +10,7 @@ import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { formatText, summarise } from '../../../src/cli/output';
 import type { ReportedDiagnostic } from '../../../src/cli/output';
-import { fixturesDir, repoRoot } from '../paths';
+import { fixturesDir, repoRoot, testCacheDir } from '../paths';
 import { multitoolFindings, sarifValidator } from '../support/sarif';
 import type { Sarif } from '../support/sarif';
 
@@ -27,7 +27,7 @@ const cliPackage = '@genai-assets/cli';
 
 async function run(args: string[], cwd: string): Promise<{ code: number; out: string }> {
   let out = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (out += t), cwd, env: {}, color: false };
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (out += t), cwd, env: { GENAI_ASSETS_CACHE_DIR: testCacheDir }, color: false };
   return { code: await main(args, io), out };
 }
 

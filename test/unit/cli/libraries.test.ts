@@ -1,4 +1,4 @@
-// CLI libraries: genai-assets.yaml, the cache folder, --library DIR|URL, `sync` exit codes, offline list, history for `show`.
+// CLI libraries: genai-assets.yaml, the cache folder, --library DIR|URL, `sync` exit codes, offline list.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -7,11 +7,12 @@ import { runList } from '../../../src/cli/commands/list';
 import { runSync } from '../../../src/cli/commands/sync';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { cliLibraries, defaultCacheDir, formatHistory, libraryHistory, openLibrary, readCliConfig } from '../../../src/cli/libraries';
+import { cliLibraries, defaultCacheDir, readCliConfig } from '../../../src/cli/libraries';
+import { openLibrary } from '../../../src/app/openLibrary';
 import { UserError } from '../../../src/core/errors';
 import { NodeGit } from '../../../src/node/git';
 import { cleanupTemp, commitAll, git, GitDaemon, makeBare, makeRepo, tempDir, testGitEnv, writeFiles } from '../support/gitServer';
-import { assetFolder, generateLibrary, promptAsset } from '../support/libraryGen';
+import { generateLibrary, promptAsset } from '../support/libraryGen';
 
 interface TestIo extends CliIo {
   stdout: string;
@@ -227,33 +228,6 @@ describe('CLI libraries', function () {
       assert.equal(opened?.[0].library.kind, 'git');
       assert.equal(opened?.[0].catalog.assets.length, 4);
       assert.equal(await cliLibraries(undefined, {}, io(tempDir('empty'))), undefined);
-    });
-
-    it('gives the history of an asset for show: commit, author, date, subject', async () => {
-      writeFiles(work, promptAsset(2, 1));
-      commitAll(work, 'Revise p00002');
-      writeFiles(work, promptAsset(0, 1));
-      commitAll(work, 'Revise p00000');
-      git(work, 'push', '-q', url, 'HEAD:main');
-      const [lib] = (await cliLibraries(url, { cacheDir: tempDir('cache'), git: testGit }, io(tempDir('cwd'))))!;
-      const asset = lib.catalog.assets.find((a) => a.id === 'p00002')!;
-      const history = await libraryHistory(lib, asset.path, { git: testGit });
-      assert.deepEqual(
-        history.map((h) => h.subject),
-        ['Revise p00002', 'Initial library'],
-      );
-      assert.equal(history[0].author, 'Ada Author');
-      const text = formatHistory(history);
-      assert.match(text, /^History:\n {2}[0-9a-f]{10} {2}\d{4}-\d\d-\d\d {2}Ada Author {2}Revise p00002\n/);
-      assert.equal(asset.path, assetFolder(2));
-      // A folder library inside a git work tree has a history too; outside git, none.
-      const folderLib = await openLibrary({ path: work }, { cacheDir: tempDir('cache'), sync: 'never' });
-      assert.deepEqual((await libraryHistory(folderLib, assetFolder(0), { git: testGit })).map((h) => h.subject), ['Revise p00000', 'Initial library']);
-      const plain = tempDir('plain');
-      writeFiles(plain, generateLibrary(1));
-      const plainLib = await openLibrary({ path: plain }, { cacheDir: tempDir('cache'), sync: 'never' });
-      assert.deepEqual(await libraryHistory(plainLib, assetFolder(0), { git: testGit }), []);
-      assert.match(formatHistory([]), /History: none/);
     });
   });
 });

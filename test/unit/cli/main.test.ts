@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { fixturesDir, repoRoot } from '../paths';
+import { fixturesDir, repoRoot, testCacheDir } from '../paths';
 
 const cleanLib = path.join(fixturesDir, 'cli', 'clean-library');
 const problems = path.join(fixturesDir, 'catalog', 'cross-asset-problems');
@@ -13,7 +13,7 @@ const problems = path.join(fixturesDir, 'catalog', 'cross-asset-problems');
 async function run(args: string[], cwd = repoRoot): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd, env: {}, color: false };
+  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd, env: { GENAI_ASSETS_CACHE_DIR: testCacheDir }, color: false };
   const code = await main(args, io);
   return { code, out, err };
 }

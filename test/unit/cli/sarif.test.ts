@@ -7,14 +7,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { fixturesDir, repoRoot, sampleLibrary } from '../paths';
+import { fixturesDir, repoRoot, sampleLibrary, testCacheDir } from '../paths';
 import { draft04SameInDraft07, locationFile, multitoolFindings, sarifValidator, schemaFile, schemaKeywords } from '../support/sarif';
 import type { Sarif } from '../support/sarif';
 
 async function sarifOf(args: string[], cwd: string): Promise<{ code: number; sarif: Sarif; text: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd, env: {}, color: false };
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd, env: { GENAI_ASSETS_CACHE_DIR: testCacheDir }, color: false };
   const code = await main(['validate', ...args, '--format', 'sarif'], io);
   assert.equal(err, '', err);
   return { code, sarif: JSON.parse(out) as Sarif, text: out };

@@ -10,12 +10,13 @@ import fc from 'fast-check';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import type { Diagnostic } from '../../../src/core/diagnostics';
-import { parseFile } from '../../../src/core/formats/parseFile';
+import { runCatalogChecks } from '../../../src/core/checks/catalogChecks';
+import { inThread, parseAndCheck } from '../../../src/core/checks/fileChecks';
 import { loadCatalog } from '../../../src/core/library/load';
 import type { FileSource, ParsedFileCache } from '../../../src/core/library/load';
 import type { ParsedFile } from '../../../src/core/formats/types';
 import type { TextDocument } from '../../../src/core/text/textDocument';
-import { repoRoot, sampleLibrary } from '../paths';
+import { repoRoot, sampleLibrary, testCacheDir } from '../paths';
 import { describeMutations, diagnosticRangeProblems, documentOf, fuzzParams, mutateAll, mutationArb, sampleFiles } from './support/mutations';
 import type { Mutation } from './support/mutations';
 import { libraryFiles, writeTree } from './support/library';
@@ -94,7 +95,7 @@ function mapCache(): ParsedFileCache {
 function io(cwd: string): CliIo & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), cwd, env: {}, color: false, stdout: () => out, stderr: () => err };
+  return { out: (t) => void (out += t), err: (t) => void (err += t), cwd, env: { GENAI_ASSETS_CACHE_DIR: testCacheDir }, color: false, stdout: () => out, stderr: () => err };
 }
 
 interface JsonReport {
@@ -159,7 +160,7 @@ describe('hardening: damaged input (fuzz)', function () {
         runs++;
         const bytes = mutateAll(file.bytes, ms);
         const where = `${file.label} after ${describeMutations(ms)}`;
-        const { value: parsed, ms: cpu } = cpuMs(() => parseFile(file.path, bytes));
+        const { value: parsed, ms: cpu } = cpuMs(() => parseAndCheck(file.path, bytes));
         assert.ok(cpu < maxParseCpuMs, `${where}: ${Math.round(cpu)} ms of CPU`);
         checkParsed(parsed, bytes, where);
       }),
@@ -175,7 +176,7 @@ describe('hardening: damaged input (fuzz)', function () {
       fc.asyncProperty(damageArb, async (damage) => {
         const files = damaged(damage);
         const c0 = process.cpuUsage();
-        const catalog = await loadCatalog({ root: '/library', source: memorySource(files), cache, fallbackName: 'library' });
+        const catalog = await loadCatalog({ root: '/library', source: memorySource(files), cache, fallbackName: 'library', parser: inThread, checks: runCatalogChecks });
         const c = process.cpuUsage(c0);
         const where = describeDamage(damage);
         assert.ok((c.user + c.system) / 1000 < maxLoadCpuMs, `${where}: ${Math.round((c.user + c.system) / 1000)} ms of CPU`);

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { nodeCacheDeps } from '../../../src/cli/libraries';
+import { nodeCacheDeps } from '../../../src/app/openLibrary';
 import { GitError, UserError } from '../../../src/core/errors';
 import { openGitLibrary } from '../../../src/core/library/gitLibrary';
 import { librarySource } from '../../../src/core/library/source';
@@ -21,6 +21,7 @@ import { FileLocker } from '../../../src/node/lock';
 import { cleanupTemp, commitAll, git, makeBare, makeRepo, tempDir, testGitEnv, writeFiles } from '../support/gitServer';
 import { generateLibrary, promptAsset } from '../support/libraryGen';
 import { haveOpenssl, HttpsGitServer } from './support/httpsGit';
+import { fullStages } from '../stages';
 
 const engine = 'hardening-engine';
 const password = 'S3cr3t-Pa55w0rd-d0-n0t-l0g';
@@ -116,7 +117,7 @@ describe('hardening: git failures (real git)', function () {
       const src = source(url, 'acme');
       const d = deps(env);
       server.mode = 'serve';
-      const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+      const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
       assert.equal(good.commit, git(w.work, 'rev-parse', 'HEAD'));
       assert.ok(server.authorizations.length === 0 || server.authorizations.every((a) => a.startsWith('Basic ')));
       const pushed = pushTo(w.work, path.join(w.base, 'lib.git'), promptAsset(0, 5), 'After the password change');
@@ -130,7 +131,7 @@ describe('hardening: git failures (real git)', function () {
       });
       // git did send the credentials of the URL (and the server refused them).
       assert.ok(server.authorizations.some((a) => Buffer.from(a.replace(/^Basic /, ''), 'base64').toString() === `ada:${password}`));
-      const stale = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+      const stale = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
       assert.equal(stale.commit, good.commit, 'the last good commit stays');
       assert.equal(stale.catalog.assets.length, good.catalog.assets.length);
       assert.match(stale.warnings.join('\n'), /^Library "acme" \(https:\/\/ada:\*\*\*@127\.0\.0\.1:\d+\/lib\.git\): Authentication to .* it may be stale/);
@@ -154,7 +155,7 @@ describe('hardening: git failures (real git)', function () {
       await assert.rejects(syncLibrary(d, anonymous, tempDir('cache')), (e: unknown) => e instanceof GitError && e.failure === 'auth' && /terminal prompts disabled|could not read Username/i.test(e.message));
 
       server.mode = 'serve';
-      const back = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+      const back = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
       assert.equal(back.commit, pushed);
       assert.deepEqual(back.warnings, []);
       assert.equal((await readState(d, good.paths))?.lastError, undefined);
@@ -166,7 +167,7 @@ describe('hardening: git failures (real git)', function () {
       const cacheDir = tempDir('cache');
       server.mode = 'stall-pack';
       const started = Date.now();
-      await assert.rejects(openGitLibrary(d, src, { cacheDir, sync: 'if-missing', engine }), (e: unknown) => {
+      await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir, sync: 'if-missing', engine }), (e: unknown) => {
         assert.ok(e instanceof GitError && e.failure === 'timeout', String(e));
         assert.match(e.message, /no answer for 2 s\. The host may be unreachable or stalled; check the network and try again\./);
         return true;
@@ -178,11 +179,11 @@ describe('hardening: git failures (real git)', function () {
       assert.ok(server.requests.some((r) => r.endsWith('/git-upload-pack')), 'the clone got as far as asking for the pack');
 
       server.mode = 'serve';
-      const good = await openGitLibrary(d, src, { cacheDir, sync: 'if-missing', engine });
+      const good = await openGitLibrary(d, src, { ...fullStages, cacheDir, sync: 'if-missing', engine });
       const pushed = pushTo(w.work, path.join(w.base, 'lib.git'), promptAsset(1, 6), 'Another');
       server.mode = 'stall-pack';
       await assert.rejects(syncLibrary(d, src, cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'timeout');
-      const stale = await openGitLibrary(d, src, { cacheDir, sync: 'never', engine });
+      const stale = await openGitLibrary(d, src, { ...fullStages, cacheDir, sync: 'never', engine });
       assert.equal(stale.commit, good.commit);
       assert.match(stale.warnings[0] ?? '', /no answer for 2 s.*it may be stale/);
       server.mode = 'serve';
@@ -194,7 +195,7 @@ describe('hardening: git failures (real git)', function () {
     const w = world();
     const bare = path.join(w.base, 'lib.git');
     const src = source(`file://${bare}`);
-    const good = await openGitLibrary(deps(testGitEnv), src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const good = await openGitLibrary(deps(testGitEnv), src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     // A large commit upstream, then git run with a file size limit: its writes fail as on a full disk.
     const big = Array.from({ length: 4000 }, (_, i) => `line ${i} ${Math.random().toString(36)}`).join('\n');
     const pushed = pushTo(w.work, bare, { 'prompts/p00000/notes.md': big }, 'Big notes');
@@ -208,7 +209,7 @@ describe('hardening: git failures (real git)', function () {
       assert.match(e.message, /^git (fetch|merge|checkout) could not write into .*: the disk is full or a file size limit was reached \(.+\)\. Free some space, then sync again/);
       return true;
     });
-    const stale = await openGitLibrary(full, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const stale = await openGitLibrary(full, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(stale.commit, good.commit);
     assert.equal(stale.catalog.assets.length, good.catalog.assets.length);
     assert.match(stale.warnings[0] ?? '', /it may be stale/);
@@ -237,20 +238,20 @@ describe('hardening: git failures (real git)', function () {
       },
     };
     const d = deps(testGitEnv, { fs: failing });
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     pushTo(w.work, bare, promptAsset(2, 4), 'Upstream change');
     failWrites = true;
     await assert.rejects(syncLibrary(d, src, w.cacheDir), /ENOSPC/);
-    const stale = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const stale = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.equal(stale.commit, good.commit);
     assert.match(stale.warnings.join('\n'), /^Library "acme" .*ENOSPC: no space left on device.*Showing commit [0-9a-f]{12}/);
     // The index cache that cannot be saved is only a warning.
     rmSync(good.paths.index, { force: true });
-    const again = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const again = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(again.catalog.assets.length, good.catalog.assets.length);
     assert.match(d.logged.join('\n'), /Could not write the index cache .*ENOSPC/);
     failWrites = false;
-    const back = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const back = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.equal(back.commit, git(w.work, 'rev-parse', 'HEAD'));
     assert.deepEqual(back.warnings, []);
   });
@@ -259,16 +260,16 @@ describe('hardening: git failures (real git)', function () {
     const w = world();
     const src = source(`file://${path.join(w.base, 'lib.git')}`);
     const d = deps(testGitEnv);
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     rmSync(good.paths.repo, { recursive: true, force: true });
-    await assert.rejects(openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library file:/.test(e.message));
-    const again = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library file:/.test(e.message));
+    const again = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(again.commit, good.commit);
     assert.equal(again.sync?.cloned, true);
     assert.equal(again.catalog.assets.length, good.catalog.assets.length);
     // Only its objects gone (a half-deleted clone): the next sync clones it again.
     rmSync(path.join(again.paths.repo, '.git', 'objects'), { recursive: true, force: true });
-    const repaired = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const repaired = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.equal(repaired.commit, good.commit);
     assert.equal(repaired.catalog.assets.length, good.catalog.assets.length);
   });

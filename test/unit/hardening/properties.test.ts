@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { Diagnostic } from '../../../src/core/diagnostics';
-import { parseFile } from '../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../src/core/checks/fileChecks';
 import { applyEdits } from '../../../src/core/text/edits';
 import { TextDocument } from '../../../src/core/text/textDocument';
 import { fixturesDir, sampleLibrary } from '../paths';
@@ -24,7 +24,7 @@ const summary = (ds: readonly Diagnostic[]): string[] => ds.map((d) => `${d.code
 function cleanFiles(filter: (p: string) => boolean): Clean[] {
   const out: Clean[] = [];
   const add = (p: string, text: string): void => {
-    const baseline = parseFile(p, Buffer.from(text)).diagnostics;
+    const baseline = parseAndCheck(p, Buffer.from(text)).diagnostics;
     if (baseline.some((d) => d.severity === 'error')) return;
     out.push({ path: p, text, baseline: summary(baseline) });
   };
@@ -64,7 +64,7 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         const at = bodyFrom + m.index + m[0].length;
         const use = file.path.endsWith('.prompty') && !/format:\s*mustache/.test(file.text) ? ` {{ ${name} }}` : ` {{${name}}}`;
         const withUse = file.text.slice(0, at) + use + file.text.slice(at);
-        const undef = parseFile(file.path, Buffer.from(withUse)).diagnostics.filter((d) => d.code === 'undefined-variable');
+        const undef = parseAndCheck(file.path, Buffer.from(withUse)).diagnostics.filter((d) => d.code === 'undefined-variable');
         if (!undef.length) return; // a format that declares no inputs here
         checked++;
         assert.equal(undef.length, 1, `${file.path} ${name}: ${undef.map((d) => d.message).join('; ')}`);
@@ -73,11 +73,11 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         if (!declare) return; // GitHub Models prompts declare no inputs: nothing to offer
         assert.match(declare.title, /^Declare (as required |optional )?input/, `${file.path}: a Declare fix`);
         const declared = applyEdits(withUse, declare.edits);
-        const after = parseFile(file.path, Buffer.from(declared)).diagnostics;
+        const after = parseAndCheck(file.path, Buffer.from(declared)).diagnostics;
         assert.deepEqual(summary(after), file.baseline, `${file.path} + ${name}, declared: back to clean`);
         // Now remove the use: the input is unused, and its fix removes it.
         const withoutUse = declared.replace(use, '');
-        const unused = parseFile(file.path, Buffer.from(withoutUse)).diagnostics.filter((d) => d.code === 'unused-variable');
+        const unused = parseAndCheck(file.path, Buffer.from(withoutUse)).diagnostics.filter((d) => d.code === 'unused-variable');
         // A body that hands its whole context on (`{{> partial}}`, `{{json this}}`) may use any input unseen.
         if (!unused.length && /\{\{>|\{\{\s*json this/.test(withoutUse)) return;
         assert.equal(unused.length, 1, `${file.path} ${name}: ${unused.map((d) => d.message).join('; ')}`);
@@ -85,7 +85,7 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         const remove = unused[0].fixes?.[0];
         assert.ok(remove, `${file.path}: a Remove fix`);
         const removed = applyEdits(withoutUse, remove.edits);
-        assert.deepEqual(summary(parseFile(file.path, Buffer.from(removed)).diagnostics), file.baseline, `${file.path} - ${name}: back to clean`);
+        assert.deepEqual(summary(parseAndCheck(file.path, Buffer.from(removed)).diagnostics), file.baseline, `${file.path} - ${name}: back to clean`);
       }),
       fuzzParams(300),
     );
@@ -107,7 +107,7 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         const typo = how === 'swap' ? key.slice(0, i - 1) + key[i] + key[i - 1] + key.slice(i + 1) : how === 'drop' ? key.slice(0, i) + key.slice(i + 1) : key.slice(0, i) + key[i] + key.slice(i);
         if (typo === key || new RegExp(`^${typo}:`, 'm').test(file.text)) return;
         const text = file.text.slice(0, at) + typo + file.text.slice(at + key.length);
-        const unknown = parseFile(file.path, Buffer.from(text)).diagnostics.filter((d) => d.code === 'unknown-field');
+        const unknown = parseAndCheck(file.path, Buffer.from(text)).diagnostics.filter((d) => d.code === 'unknown-field');
         if (!unknown.length) return; // the misspelling is itself a field of the format (`model` -> `mode`)
         assert.equal(unknown.length, 1, `${file.path}: ${key} -> ${typo}: ${unknown.map((d) => d.message).join('; ')}`);
         assert.equal(rangeText(text, unknown[0]), typo, `${file.path}: the range names the field`);
@@ -116,7 +116,7 @@ describe('hardening: properties of diagnostics and quick fixes', function () {
         renamed++;
         const fixed = applyEdits(text, fix.edits);
         assert.equal(fixed, file.text, `${file.path}: ${typo} -> ${key}`);
-        assert.deepEqual(summary(parseFile(file.path, Buffer.from(fixed)).diagnostics), file.baseline);
+        assert.deepEqual(summary(parseAndCheck(file.path, Buffer.from(fixed)).diagnostics), file.baseline);
       }),
       fuzzParams(300),
     );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { scanSecrets } from '../../../src/core/formats/secrets';
+import { scanSecrets } from '../../../src/core/checks/secrets';
 import type { ParsedFile } from '../../../src/core/formats/types';
 import { redactCredentials } from '../../../src/core/library/source';
 import { TextDocument } from '../../../src/core/text/textDocument';

@@ -1,4 +1,4 @@
-// The layering rule of eslint.config.mjs refuses wrong-way imports in src/core and the services/multiStepInput loop.
+// The layering rule of eslint.config.mjs refuses wrong-way imports in src/core, between src/node, src/app and the clients, and the services/multiStepInput loop.
 
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -22,6 +22,12 @@ describe('lint/layering', function () {
     assert.match(found[0], /src\/core\/formats\/ may import only text, yaml, templates/);
   });
 
+  it('refuses core/library importing core/checks, the loader included (the check stage is given to it)', async () => {
+    const probe = "import { runCatalogChecks } from '../checks/catalogChecks';\nexport const probe = runCatalogChecks;\n";
+    assert.equal((await refusals('src/core/library/load.ts', probe)).length, 1);
+    assert.equal((await refusals('src/core/library/layeringProbe.ts', probe)).length, 1);
+  });
+
   it('refuses core importing src/node, from a folder and from a root module', async () => {
     assert.equal((await refusals('src/core/library/layeringProbe.ts', "import { nodeFileSystem } from '../../node/fileSystem';\nexport const probe = nodeFileSystem;\n")).length, 1);
     assert.equal((await refusals('src/core/layeringProbe.ts', "import { nodeFileSystem } from '../node/fileSystem';\nexport const probe = nodeFileSystem;\n")).length, 1);
@@ -38,6 +44,24 @@ describe('lint/layering', function () {
 
   it('refuses multiStepInput.ts importing the command table', async () => {
     assert.equal((await refusals('src/vscode/multiStepInput.ts', "import type { Services } from './commands/services';\nexport type Probe = Services;\n")).length, 1);
+  });
+
+  it('refuses src/app importing src/vscode, src/cli or vscode, and core or src/node importing src/app', async () => {
+    const fromVscode = await refusals('src/app/layeringProbe.ts', "import type { LoadedLibrary } from '../vscode/libraryService';\nexport type Probe = LoadedLibrary;\n");
+    assert.equal(fromVscode.length, 1);
+    assert.match(fromVscode[0], /src\/app is the application layer under the CLI and the extension/);
+    assert.equal((await refusals('src/app/layeringProbe.ts', "import { cliLibraries } from '../cli/libraries';\nexport const probe = cliLibraries;\n")).length, 1);
+    assert.equal((await refusals('src/app/layeringProbe.ts', "import * as vscode from 'vscode';\nexport const probe = vscode;\n")).length, 1);
+    assert.equal((await refusals('src/core/library/layeringProbe.ts', "import { openLibrary } from '../../app/openLibrary';\nexport const probe = openLibrary;\n")).length, 1);
+    assert.equal((await refusals('src/node/layeringProbe.ts', "import { openLibrary } from '../app/openLibrary';\nexport const probe = openLibrary;\n")).length, 1);
+    assert.equal((await refusals('src/cli/commands/layeringProbe.ts', "import { LibraryService } from '../../vscode/libraryService';\nexport const probe = LibraryService;\n")).length, 1);
+  });
+
+  it('accepts src/cli and src/vscode importing src/app, and src/app importing core and src/node', async () => {
+    assert.deepEqual(await refusals('src/cli/commands/layeringProbe.ts', "import { openLibrary } from '../../app/openLibrary';\nexport const probe = openLibrary;\n"), []);
+    assert.deepEqual(await refusals('src/vscode/layeringProbe.ts', "import { pilotLibraryOf } from '../app/pilotLibrary';\nexport const probe = pilotLibraryOf;\n"), []);
+    const app = "import { loadPilot } from '../core/scaffold/pilotFile';\nimport { NodeGit } from '../node/git';\nexport const probe = [loadPilot, NodeGit];\n";
+    assert.deepEqual(await refusals('src/app/layeringProbe.ts', app), []);
   });
 
   it('accepts imports that follow the order', async () => {

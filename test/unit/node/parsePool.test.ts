@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatOfPath, isYamlPath } from '../../../src/core/formats/detect';
 import type { ParsedFile } from '../../../src/core/formats/types';
-import { parseAtLevel } from '../../../src/core/library/load';
+import { parseAndCheck } from '../../../src/core/checks/fileChecks';
 import type { CatalogLevel } from '../../../src/core/library/load';
 import { openFolderLibrary } from '../../../src/node/openFolder';
 import { ParsePool } from '../../../src/node/parsePool';
@@ -41,7 +41,7 @@ describe('ParsePool', function () {
         const files = inputs();
         const got = await Promise.all(files.map((f) => pool.parse(f.path, f.bytes, level)));
         assert.ok(pool.counts.workers > 0, 'some files were parsed on workers');
-        files.forEach((f, i) => assert.deepEqual(cloned(got[i]), cloned(parseAtLevel(f.path, f.bytes, level)), f.path));
+        files.forEach((f, i) => assert.deepEqual(cloned(got[i]), cloned(parseAndCheck(f.path, f.bytes, undefined, level)), f.path));
       } finally {
         await pool.close();
       }
@@ -58,7 +58,7 @@ describe('ParsePool', function () {
     const broken = new ParsePool({ threads: 1, startAfter: { full: 0 }, script: path.join(tempDir('none'), 'missing-worker.js') });
     const files = inputs().slice(0, 20);
     const got = await Promise.all(files.map((x) => broken.parse(x.path, x.bytes, 'full')));
-    files.forEach((x, i) => assert.deepEqual(cloned(got[i]), cloned(parseAtLevel(x.path, x.bytes, 'full')), x.path));
+    files.forEach((x, i) => assert.deepEqual(cloned(got[i]), cloned(parseAndCheck(x.path, x.bytes, undefined, 'full')), x.path));
     assert.equal(broken.counts.workers, 0);
     await broken.close();
   });
@@ -76,12 +76,12 @@ describe('ParsePool', function () {
       try {
         const got = await pool.parseMany(jobs, level, async (job) => {
           here.push(job.path);
-          return parseAtLevel(job.path, readFileSync(path.join(dir, ...job.path.split('/'))), level);
+          return parseAndCheck(job.path, readFileSync(path.join(dir, ...job.path.split('/'))), undefined, level);
         });
         assert.equal(got.length, jobs.length);
         assert.ok(pool.counts.workers > 0, 'the worker read and parsed some files');
         assert.ok(here.includes(paths[7]), 'the unreadable job was done here');
-        paths.forEach((p, i) => assert.deepEqual(cloned(got[i]!), cloned(parseAtLevel(p, readFileSync(path.join(dir, ...p.split('/'))), level)), p));
+        paths.forEach((p, i) => assert.deepEqual(cloned(got[i]!), cloned(parseAndCheck(p, readFileSync(path.join(dir, ...p.split('/'))), undefined, level)), p));
       } finally {
         await pool.close();
       }

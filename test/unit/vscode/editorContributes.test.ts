@@ -55,6 +55,6 @@ describe('editor contributions (package.json, README)', () => {
     const files = ['library.yaml', 'library.yml', 'asset.yaml', 'asset.yml', 'pilot.yaml', 'pilot.yml', '*.prompt', '*.prompty', '*.prompt.yml', '*.prompt.yaml', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md', 'promptfooconfig.yaml', 'promptfooconfig.yml'];
     for (const f of files) assert.ok(pkg.activationEvents.includes(`workspaceContains:**/${f}`), `activation on ${f}`);
     // The providers' selector covers the same names.
-    for (const f of ['*.prompt', '*.prompty', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md']) assert.ok(recognisedPatterns.includes(`**/${f}` as never), f);
+    for (const f of ['*.prompt', '*.prompty', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md']) assert.ok(recognisedPatterns().includes(`**/${f}` as never), f);
   });
 });

@@ -1,4 +1,4 @@
-// genai-assets show: the counts of the text output say "1 error", not "1 errors".
+// genai-assets show: the counts of the text output say "1 error", not "1 errors"; the history block (commit, date, author, subject).
 
 import assert from 'node:assert/strict';
 import { runShow } from '../../../../src/cli/commands/show';
@@ -18,5 +18,19 @@ describe('cli/commands/show', () => {
     const io: CliIo = { out: (t) => (out += t), err: () => undefined, cwd: '/', env: {}, color: false };
     runShow(catalog, asset, false, io);
     assert.match(out, /^Problems: 1 error, 1 warning, 1 info$/m);
+  });
+
+  it('shows the history one commit a line (short id, date, author, subject), and says when there is none', () => {
+    let out = '';
+    const io: CliIo = { out: (t) => (out += t), err: () => undefined, cwd: '/', env: {}, color: false };
+    const history = [{ commit: 'a'.repeat(40), author: 'Ada Author', date: '2024-05-01T10:00:00+02:00', subject: 'Revise greet' }];
+    runShow(catalog, asset, false, io, history);
+    assert.match(out, /\nHistory:\n {2}aaaaaaaaaa {2}2024-05-01 {2}Ada Author {2}Revise greet\n$/);
+    out = '';
+    runShow(catalog, asset, false, io, []);
+    assert.match(out, /\nHistory:\n {2}\(no commits\)\n$/);
+    out = '';
+    runShow(catalog, asset, true, io, history);
+    assert.deepEqual(JSON.parse(out).history, history);
   });
 });

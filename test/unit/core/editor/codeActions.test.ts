@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { diag } from '../../../../src/core/diagnostics';
 import type { Diagnostic, TextEdit } from '../../../../src/core/diagnostics';
 import { editsConflict, fixableCodes, fixAll, fixAllRound, minimalEdit, quickFixes } from '../../../../src/core/editor/codeActions';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { applyEdits } from '../../../../src/core/text/edits';
 
 const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
-const parse = (path: string, text: string): Diagnostic[] => parseFile(path, enc(text)).diagnostics;
+const parse = (path: string, text: string): Diagnostic[] => parseAndCheck(path, enc(text)).diagnostics;
 const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
 
 describe('core/editor/codeActions', () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
 import { quickFixes } from '../../../../src/core/editor/codeActions';
 import type { FixAction } from '../../../../src/core/editor/codeActions';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { coveredByEvals } from '../../../../src/core/library/references';
 import { applyEdits } from '../../../../src/core/text/edits';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
@@ -120,11 +120,11 @@ describe('core/formats: how each format declares an optional input', () => {
   const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
   /** The declare fixes of the one undefined-variable, each applied: [title, new text, the input's required flag after]. */
   function declared(file: string, text: string): [string, string, boolean | undefined][] {
-    const undef = parseFile(file, enc(text)).diagnostics.filter((d) => d.code === 'undefined-variable');
+    const undef = parseAndCheck(file, enc(text)).diagnostics.filter((d) => d.code === 'undefined-variable');
     assert.equal(undef.length, 1, `${file}: ${undef.map((d) => d.message).join('; ')}`);
     return (undef[0].fixes ?? []).map((f) => {
       const after = applyEdits(text, f.edits);
-      const parsed = parseFile(file, enc(after));
+      const parsed = parseAndCheck(file, enc(after));
       assert.deepEqual(parsed.diagnostics.map((d) => `${d.code} ${d.message}`), [], `${f.title}:\n${after}`);
       return [f.title, after, parsed.inputs?.find((i) => i.name === 'extra')?.required];
     });
@@ -158,10 +158,10 @@ describe('core/formats: how each format declares an optional input', () => {
   });
 
   it('GitHub Models and VS Code prompt files declare no inputs: no declare fix at all', () => {
-    const gh = parseFile('t.prompt.yml', enc('messages:\n  - role: user\n    content: "{{a}} {{extra}}"\ntestData:\n  - a: x\n')).diagnostics.filter((d) => d.code === 'undefined-variable');
+    const gh = parseAndCheck('t.prompt.yml', enc('messages:\n  - role: user\n    content: "{{a}} {{extra}}"\ntestData:\n  - a: x\n')).diagnostics.filter((d) => d.code === 'undefined-variable');
     assert.equal(gh.length, 1);
     assert.equal(gh[0].fixes, undefined);
-    const vs = parseFile('t.prompt.md', enc('---\nmode: agent\n---\nUse ${input:extra}.\n')).diagnostics.filter((d) => d.code === 'undefined-variable');
+    const vs = parseAndCheck('t.prompt.md', enc('---\nmode: agent\n---\nUse ${input:extra}.\n')).diagnostics.filter((d) => d.code === 'undefined-variable');
     assert.deepEqual(vs, []);
   });
 });

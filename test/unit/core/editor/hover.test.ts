@@ -6,7 +6,7 @@ import { hoverAt } from '../../../../src/core/editor/hover';
 import { escapeMarkdown as md } from '../../../../src/core/text/markdown';
 import type { EditorFile } from '../../../../src/core/editor/hover';
 import { LiveCatalog } from '../../../../src/core/editor/liveCatalog';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
 import { fixturesDir } from '../../paths';
@@ -116,7 +116,7 @@ describe('core/editor/hover: VS Code input variables', () => {
   it('shows `${input:name}` as a code span with the name as written (no backslash before a hyphen)', () => {
     const text = '---\ndescription: x\n---\nSummarise ${input:claim-summary} for the adjuster.\n';
     const doc = new TextDocument(text);
-    const file = parseFile('summary.prompt.md', Buffer.from(text));
+    const file = parseAndCheck('summary.prompt.md', Buffer.from(text));
     const h = hoverAt({ file, doc }, doc.positionAt(text.indexOf('claim-summary') + 2));
     assert.ok(h, 'a hover');
     assert.ok(h.markdown.includes('(`${input:claim-summary}`)'), h.markdown);

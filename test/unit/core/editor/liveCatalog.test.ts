@@ -1,15 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { filesAffectedBy, runCatalogChecks } from '../../../../src/core/checks/catalogChecks';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
-import { LiveCatalog } from '../../../../src/core/editor/liveCatalog';
-import { folderSource, loadCatalog, parseForCatalog, rebuildCatalogWith } from '../../../../src/core/library/load';
+import { LiveCatalog, parseForCatalog } from '../../../../src/core/editor/liveCatalog';
+import { inThread } from '../../../../src/core/checks/fileChecks';
+import { rebuildCatalogWith } from '../../../../src/core/library/catalogBuilder';
+import { folderSource, loadCatalog } from '../../../../src/core/library/load';
 import type { FileSource } from '../../../../src/core/library/load';
 import type { Catalog } from '../../../../src/core/library/types';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
 import { fixturesDir, sampleLibrary } from '../../paths';
+import { generateBenchLibrary } from '../../../bench/generate';
 
 const crossAsset = path.join(fixturesDir, 'catalog', 'cross-asset-problems');
 const pilotLibrary = path.join(fixturesDir, 'pilot', 'basic-library');
@@ -74,8 +78,8 @@ async function checkLibrary(root: string): Promise<number> {
       const update = live.setText(p, next);
       const what = `${path.basename(root)}: ${m.name} in ${p}`;
       // A full rebuild of the same overlays, with every check run.
-      const overlays = [...texts].map(([q, t]) => parseForCatalog(base, q, new TextEncoder().encode(t)));
-      const full = rebuildCatalogWith(base, overlays);
+      const overlays = [...texts].map(([q, t]) => parseForCatalog(base, q, t));
+      const full = rebuildCatalogWith(base, overlays, { checks: runCatalogChecks });
       assert.deepEqual(keys(live.catalog.diagnostics), keys(full.diagnostics), `${what}: incremental and full checks differ`);
       assert.deepEqual(assetKeys(live.catalog), assetKeys(full), `${what}: the assets differ`);
       for (const f of update.affected === 'all' ? [] : live.catalog.files.keys()) {
@@ -83,7 +87,7 @@ async function checkLibrary(root: string): Promise<number> {
       }
       // A fresh load of the saved texts agrees too (rebuilding equals loading).
       if (edits % 3 === 0) {
-        const fresh = await loadCatalog({ root: base.root, source: overlaidSource(root, texts), fallbackName: path.basename(root) });
+        const fresh = await loadCatalog({ root: base.root, source: overlaidSource(root, texts), fallbackName: path.basename(root), parser: inThread, checks: runCatalogChecks });
         assert.deepEqual(keys(live.catalog.diagnostics), keys(fresh.diagnostics), `${what}: live catalog and a fresh load differ`);
         assert.deepEqual(assetKeys(live.catalog), assetKeys(fresh), `${what}: live assets and a fresh load's differ`);
       }
@@ -109,6 +113,43 @@ describe('core/editor/liveCatalog', () => {
   it('re-checks incrementally with the same findings as a full run (sample library)', async function () {
     this.timeout(60_000);
     assert.ok((await checkLibrary(sampleLibrary)) > 40);
+  });
+
+  it('re-checks incrementally with the same findings as a full run (a generated library requiring eval coverage, a folder with two manifests)', async function () {
+    this.timeout(120_000);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'live-generated-'));
+    const twin = (id: string) => `id: ${id}\nkind: prompt\nversion: 1.0.0\nstatus: approved\nowners: [a@example.com]\nentry: twin.prompt\n`;
+    const extra = { 'prompts/twin/asset.yaml': twin('twin'), 'prompts/twin/asset.yml': twin('twin-too'), 'prompts/twin/twin.prompt': '---\ninput:\n  schema:\n    who: string\n---\nHello {{who}}!\n' };
+    try {
+      for (const [rel, text] of Object.entries({ ...generateBenchLibrary(40), ...extra })) {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), rel === 'library.yaml' ? text.replace('requireEvalCoverage: false', 'requireEvalCoverage: true') : text);
+      }
+      assert.ok((await checkLibrary(root)) > 100);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('builds again only the edited asset, and leaves the loaded catalog as it was', async () => {
+    const base = await openFolderLibrary(crossAsset);
+    const files = [...base.files];
+    const assets = base.assets.slice();
+    const diagnostics = keys(base.diagnostics);
+    const live = new LiveCatalog(base);
+    const promptPath = 'greeting/greeting.prompt';
+    const text = fs.readFileSync(path.join(crossAsset, promptPath), 'utf8');
+    live.setText(promptPath, `${text}\nMore text.\n`);
+    live.setText(promptPath, `${text}\nMore text, and more.\n`);
+    // Its findings are the same: every other asset is the loaded object, in its place.
+    const edited = live.catalog.assets.findIndex((a) => a.files.includes(promptPath));
+    assert.ok(live.catalog.assets.every((a, i) => (i === edited) !== (a === base.assets[i])));
+    // A new file (the listing changes) and its revert.
+    live.setText('unmanaged/new.prompt', '---\ninput:\n  schema:\n    a: string\n---\n{{b}}\n');
+    live.revert('unmanaged/new.prompt');
+    assert.deepEqual([...base.files], files, 'the loaded files');
+    assert.ok(base.assets.length === assets.length && base.assets.every((a, i) => a === assets[i]), 'the loaded assets');
+    assert.deepEqual(keys(base.diagnostics), diagnostics);
   });
 
   it('renaming an input of a prompt updates the findings of the eval suite that targets it', async () => {
@@ -188,7 +229,9 @@ describe('core/checks/catalogChecks scoped runs', () => {
   });
 
   it('filesAffectedBy: a prompt change reaches its manifest and the suites targeting it, not unrelated assets', () => {
-    const affected = filesAffectedBy(catalog, catalog, ['greeting/greeting.prompt']);
+    const p = 'greeting/greeting.prompt';
+    const owner = catalog.assets.filter((a) => a.files.includes(p));
+    const affected = filesAffectedBy(catalog, { paths: [p], before: new Map([[p, catalog.files.get(p)]]), assetsBefore: owner, assetsAfter: owner });
     assert.ok(affected !== 'all');
     for (const f of ['greeting/greeting.prompt', 'greeting/asset.yaml', 'greeting-evals/asset.yaml', 'greeting-evals/suite.yaml']) assert.ok(affected.has(f), f);
     assert.ok(!affected.has('dup-a/asset.yaml'));

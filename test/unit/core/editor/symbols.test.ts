@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { documentSymbols } from '../../../../src/core/editor/symbols';
 import type { DocumentSymbol } from '../../../../src/core/editor/symbols';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { fixturesDir } from '../../paths';
 
@@ -12,7 +12,7 @@ const editorLibrary = path.join(fixturesDir, 'editor', 'library');
 function symbolsOf(rel: string, text?: string): { syms: DocumentSymbol[]; doc: TextDocument } {
   const t = text ?? fs.readFileSync(path.join(editorLibrary, ...rel.split('/')), 'utf8');
   const doc = new TextDocument(t);
-  return { syms: documentSymbols(parseFile(rel, new TextEncoder().encode(t)), doc), doc };
+  return { syms: documentSymbols(parseAndCheck(rel, new TextEncoder().encode(t)), doc), doc };
 }
 
 /** The tree as `name(kind)[children]` lines, for readable comparisons. */

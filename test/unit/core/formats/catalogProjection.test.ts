@@ -30,7 +30,7 @@ function walk(dir: string, out: string[] = []): string[] {
     const abs = path.join(dir, name);
     const st = statSync(abs);
     if (st.isDirectory()) walk(abs, out);
-    else if (st.isFile() && (formatOfPath(name) || isYamlPath(name))) out.push(abs);
+    else if (st.isFile() && (formatOfPath(abs.split(path.sep).join('/')) || isYamlPath(name))) out.push(abs);
   }
   return out;
 }

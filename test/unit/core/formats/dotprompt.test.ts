@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkVariables } from '../../../../src/core/formats/variables';
+import { checkVariables } from '../../../../src/core/checks/variables';
 import type { Diagnostic, Range, TextEdit } from '../../../../src/core/diagnostics';
 import { dotpromptPartialName } from '../../../../src/core/formats/dotprompt';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { corpusDir, fixturesDir } from '../../paths';
@@ -19,15 +19,15 @@ function r(sl: number, sc: number, el: number, ec: number): Range {
 }
 
 function parseText(text: string, p = 'prompts/p.prompt'): ParsedFile {
-  return parseFile(p, new TextEncoder().encode(text));
+  return parseAndCheck(p, new TextEncoder().encode(text));
 }
 
 function parseCorpus(name: string): ParsedFile {
-  return parseFile(`examples/${name}`, readFileSync(path.join(examples, name)));
+  return parseAndCheck(`examples/${name}`, readFileSync(path.join(examples, name)));
 }
 
 function parseFixture(name: string): ParsedFile {
-  return parseFile(name, readFileSync(path.join(fixtures, name)));
+  return parseAndCheck(name, readFileSync(path.join(fixtures, name)));
 }
 
 function found(f: ParsedFile): [string, Range][] {
@@ -137,7 +137,7 @@ describe('dotprompt', () => {
     });
 
     it('reports partial uses and the partial name of files in partials/', () => {
-      const f = parseFile('examples/partials/circular-partial-a.prompt', readFileSync(path.join(examples, 'partials', 'circular-partial-a.prompt')));
+      const f = parseAndCheck('examples/partials/circular-partial-a.prompt', readFileSync(path.join(examples, 'partials', 'circular-partial-a.prompt')));
       assert.equal(f.partialName, 'circular-partial-a');
       assert.deepEqual(f.partials, [{ name: 'circular-partial-b', range: r(5, 3, 5, 21) }]);
     });
@@ -148,7 +148,7 @@ describe('dotprompt', () => {
       for (const dir of dirs) {
         for (const name of readdirSync(dir).filter((n) => n.endsWith('.prompt'))) {
           const bytes = readFileSync(path.join(dir, name));
-          const f = parseFile(name, bytes);
+          const f = parseAndCheck(name, bytes);
           const doc = new TextDocument(new TextDecoder().decode(bytes));
           const end = doc.positionAt(doc.text.length);
           for (const d of f.diagnostics) {

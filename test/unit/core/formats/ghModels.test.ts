@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Range } from '../../../../src/core/diagnostics';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { corpusDir, fixturesDir } from '../../paths';
 
 const dir = path.join(fixturesDir, 'gh-models');
 
 function parse(text: string, name = 'p.prompt.yml'): ParsedFile {
-  return parseFile(`prompts/${name}`, new TextEncoder().encode(text));
+  return parseAndCheck(`prompts/${name}`, new TextEncoder().encode(text));
 }
 
 function fixture(name: string): ParsedFile {
@@ -137,7 +137,7 @@ describe('core/formats/ghModels', () => {
   });
 
   it('is detected by content when the file is a plain .yml', () => {
-    const file = parseFile('prompts/sample_prompt.yml', new TextEncoder().encode('model: openai/gpt-4o\nmessages:\n  - role: user\n    content: "{{q}}"\ntestData:\n  - q: hi\n'));
+    const file = parseAndCheck('prompts/sample_prompt.yml', new TextEncoder().encode('model: openai/gpt-4o\nmessages:\n  - role: user\n    content: "{{q}}"\ntestData:\n  - q: hi\n'));
     assert.equal(file.format, 'gh-models');
     assert.deepEqual(file.diagnostics, []);
   });
@@ -148,7 +148,7 @@ describe('core/formats/ghModels', () => {
     assert.ok(files.length >= 10);
     let prompts = 0;
     for (const n of files) {
-      const file = parseFile(`gh-models/${n}`, fs.readFileSync(path.join(root, n)));
+      const file = parseAndCheck(`gh-models/${n}`, fs.readFileSync(path.join(root, n)));
       if (file.format !== 'gh-models') continue;
       prompts++;
       assert.deepEqual(file.diagnostics, [], n);

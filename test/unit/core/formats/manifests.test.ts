@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../../src/core/formats/canonicalJson';
 import { parseManifest } from '../../../../src/core/formats/manifests';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 
@@ -15,7 +15,7 @@ describe('core/formats/manifests', () => {
     const expected = sha256(canonicalJson({ id: 'summarize', kind: 'prompt', version: '1.0.0', status: 'approved', title: 'Grüße 😀' }));
     const cases = [manifest, manifest + approval, approval + manifest, '\ufeff' + manifest, '\ufeff' + manifest + approval, manifest.replace(/\n/g, '\r\n')];
     for (const text of cases) {
-      const f = parseFile('p/asset.yaml', new TextEncoder().encode(text));
+      const f = parseAndCheck('p/asset.yaml', new TextEncoder().encode(text));
       assert.equal(f.digestSha256, expected, JSON.stringify(text));
       const parsed: ParsedFile = { path: 'p/asset.yaml', format: 'asset-manifest', sha256: '', size: 0, text: true, diagnostics: [], meta: {} };
       parseManifest(parsed, new TextDocument(text));
@@ -27,12 +27,12 @@ describe('core/formats/manifests', () => {
       '{"title":"Grüße 😀","status":"approved","version":"1.0.0","kind":"prompt","id":"summarize","approval":{"by":"x"}}',
       '# a comment\nkind: prompt\nid: summarize\nversion: "1.0.0"\nstatus: approved\ntitle: Grüße 😀\n',
     ]) {
-      assert.equal(parseFile('p/asset.yaml', new TextEncoder().encode(text)).digestSha256, expected, JSON.stringify(text));
+      assert.equal(parseAndCheck('p/asset.yaml', new TextEncoder().encode(text)).digestSha256, expected, JSON.stringify(text));
     }
   });
 
   it('covers every key but the approval: values, types and aliases, wherever the approval block stands', () => {
-    const digest = (text: string) => parseFile('p/asset.yaml', new TextEncoder().encode(text)).digestSha256;
+    const digest = (text: string) => parseAndCheck('p/asset.yaml', new TextEncoder().encode(text)).digestSha256;
     const head = 'id: summarize\n';
     const tail = 'kind: prompt\nversion: 1.0.0\n';
     for (const block of [approval, 'approval: {by: ana, digest: "sha256:0000"}\n', approval.replace(/\n/g, '\r\n')]) {

@@ -2,16 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Range } from '../../../../src/core/diagnostics';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { corpusDir, fixturesDir } from '../../paths';
 
 function fixture(rel: string): ParsedFile {
-  return parseFile(rel, fs.readFileSync(path.join(fixturesDir, rel)));
+  return parseAndCheck(rel, fs.readFileSync(path.join(fixturesDir, rel)));
 }
 
 function parse(p: string, text: string): ParsedFile {
-  return parseFile(p, new TextEncoder().encode(text));
+  return parseAndCheck(p, new TextEncoder().encode(text));
 }
 
 function r(sl: number, sc: number, el: number, ec: number): Range {
@@ -153,7 +153,7 @@ describe('core/formats/markdownPrompt', () => {
       let unknownFields = 0;
       for (const f of files) {
         const rel = path.relative(root, f).split(path.sep).join('/');
-        const file = parseFile(rel, fs.readFileSync(f));
+        const file = parseAndCheck(rel, fs.readFileSync(f));
         byFormat[file.format] = (byFormat[file.format] ?? 0) + 1;
         for (const d of file.diagnostics) {
           if (d.code === 'unknown-field') unknownFields++;

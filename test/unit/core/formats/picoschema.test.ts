@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { isJsonSchema, parsePropertyKey, picoschemaToJsonSchema } from '../../../../src/core/formats/picoschema';
 import type { JsonSchema } from '../../../../src/core/formats/picoschema';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { Range } from '../../../../src/core/diagnostics';
 import { corpusDir } from '../../paths';
 
@@ -106,7 +106,7 @@ describe('picoschema', () => {
   });
 
   describe('declared inputs', () => {
-    const parseText = (text: string, p = 'p.prompt') => parseFile(p, new TextEncoder().encode(text));
+    const parseText = (text: string, p = 'p.prompt') => parseAndCheck(p, new TextEncoder().encode(text));
 
     it('gives name, type, required, description, default and ranges for Picoschema fields', () => {
       const f = parseText(

@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../../../../src/core/diagnostics';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { corpusDir, fixturesDir } from '../../paths';
 
 const dir = path.join(fixturesDir, 'promptfoo');
 
 function fixture(name: string): ParsedFile {
-  return parseFile(`evals/${name}/promptfooconfig.yaml`, fs.readFileSync(path.join(dir, name, 'promptfooconfig.yaml')));
+  return parseAndCheck(`evals/${name}/promptfooconfig.yaml`, fs.readFileSync(path.join(dir, name, 'promptfooconfig.yaml')));
 }
 
 function r(sl: number, sc: number, el: number, ec: number): Range {
@@ -78,7 +78,7 @@ describe('core/formats/promptfoo', () => {
 
   it('is what an eval asset entry is parsed as, whatever its name', () => {
     const text = 'prompts: [file://p.prompt]\ntests:\n  - vars: { topic: cats }\n';
-    const file = parseFile('evals/summary/suite.yaml', new TextEncoder().encode(text), 'promptfoo');
+    const file = parseAndCheck('evals/summary/suite.yaml', new TextEncoder().encode(text), 'promptfoo');
     assert.equal(file.format, 'promptfoo');
     assert.deepEqual(file.diagnostics, []);
     assert.deepEqual(file.evalSuite?.tests[0].vars, [{ name: 'topic', value: 'cats', range: r(2, 12, 2, 17) }]);
@@ -98,7 +98,7 @@ describe('core/formats/promptfoo', () => {
       '    - type: python',
       '      value: file://checks.py:is_polite',
     ].join('\r\n');
-    const file = parseFile('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text));
+    const file = parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text));
     assert.deepEqual(file.diagnostics, []);
     assert.deepEqual(file.evalSuite?.providers, [{ id: 'openai:chat:gpt-4o', range: r(3, 4, 3, 22), parameters: [{ name: 'temperature', range: r(5, 8, 5, 19) }] }]);
     assert.deepEqual(file.evalSuite?.tests, [{ range: r(6, 7, 6, 24), vars: [], opaqueVars: true }]);
@@ -113,9 +113,9 @@ describe('core/formats/promptfoo', () => {
 
   it('does not crash on odd shapes', () => {
     for (const text of ['', 'null', '[]', 'tests: 3', 'prompts: {a: b}\ntests: {path: x.csv}', 'providers: {id: 1}', 'tests: [null, 3, [1]]', 'scenarios: [{config: [{vars: {a: 1}}], tests: [{vars: {b: 2}}]}]']) {
-      assert.doesNotThrow(() => parseFile('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text)), text);
+      assert.doesNotThrow(() => parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text)), text);
     }
-    const scen = parseFile('evals/x/promptfooconfig.yaml', new TextEncoder().encode('prompts: [x]\nscenarios:\n  - config:\n      - vars: {lang: fr}\n    tests:\n      - vars: {q: hi}\n'));
+    const scen = parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode('prompts: [x]\nscenarios:\n  - config:\n      - vars: {lang: fr}\n    tests:\n      - vars: {q: hi}\n'));
     assert.deepEqual(scen.evalSuite?.defaultVars, ['lang']);
     assert.deepEqual(
       scen.evalSuite?.tests.map((t) => t.vars.map((v) => v.name)),
@@ -128,7 +128,7 @@ describe('core/formats/promptfoo', () => {
     const configs = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'promptfooconfig.yaml')));
     assert.ok(configs.length >= 3);
     for (const d of configs) {
-      const file = parseFile(`promptfoo/${d}/promptfooconfig.yaml`, fs.readFileSync(path.join(root, d, 'promptfooconfig.yaml')));
+      const file = parseAndCheck(`promptfoo/${d}/promptfooconfig.yaml`, fs.readFileSync(path.join(root, d, 'promptfooconfig.yaml')));
       assert.deepEqual(file.diagnostics, [], d);
       assert.ok(file.evalSuite && file.evalSuite.tests.length > 0 && file.evalSuite.providers.length > 0, d);
     }

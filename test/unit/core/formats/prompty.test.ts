@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Range } from '../../../../src/core/diagnostics';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { splitMessages } from '../../../../src/core/formats/prompty';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { applyEdits } from '../../../../src/core/text/edits';
@@ -11,7 +11,7 @@ import { corpusDir, fixturesDir } from '../../paths';
 const dir = path.join(fixturesDir, 'prompty');
 
 function parse(text: string, name = 'p.prompty'): ParsedFile {
-  return parseFile(`prompts/${name}`, new TextEncoder().encode(text));
+  return parseAndCheck(`prompts/${name}`, new TextEncoder().encode(text));
 }
 
 function fixture(name: string): { file: ParsedFile; text: string } {
@@ -306,7 +306,7 @@ describe('core/formats/prompty', () => {
     it('parses every real .prompty file (v1 and v2) without a crash or a false syntax/schema error', () => {
       assert.ok(files.length >= 50, `only ${files.length} corpus files`);
       for (const f of files) {
-        const file = parseFile(path.relative(root, f).split(path.sep).join('/'), fs.readFileSync(f));
+        const file = parseAndCheck(path.relative(root, f).split(path.sep).join('/'), fs.readFileSync(f));
         const bad = file.diagnostics.filter((d) => !['undefined-variable', 'unused-variable'].includes(d.code));
         assert.deepEqual(bad, [], f);
         assert.ok(file.messages && file.messages.length > 0, f);

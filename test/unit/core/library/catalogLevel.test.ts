@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { nodeCacheDeps } from '../../../../src/cli/libraries';
+import { nodeCacheDeps } from '../../../../src/app/openLibrary';
 import { parseFile } from '../../../../src/core/formats/parseFile';
 import { formatOfPath, isYamlPath } from '../../../../src/core/formats/detect';
 import { catalogCodec } from '../../../../src/core/library/catalogCodec';
@@ -20,6 +20,7 @@ import { ParsePool } from '../../../../src/node/parsePool';
 import { assetFiles, changedAssets, generateBenchLibrary, idOf, onePercentChange } from '../../../bench/generate';
 import { fixturesDir, sampleLibrary } from '../../paths';
 import { cleanupTemp, commitAll, makeRepo, tempDir, testGitEnv, writeFiles } from '../../support/gitServer';
+import { fullStages } from '../../stages';
 
 /** What the catalog says about an asset, positions and problem counts left out. */
 function view(a: Asset): unknown {
@@ -154,7 +155,7 @@ describe('the catalog level', function () {
 
     async function open(cacheDir: string, level: CatalogLevel = 'catalog', engine = 'test-engine') {
       const parsed: string[] = [];
-      const opened = await openGitLibrary(deps(), gitSrc(url), { cacheDir, sync: 'if-missing', engine, level, onParse: (p) => parsed.push(p) });
+      const opened = await openGitLibrary(deps(), gitSrc(url), { ...fullStages, cacheDir, sync: 'if-missing', engine, level, onParse: (p) => parsed.push(p) });
       return { opened, parsed };
     }
 
@@ -204,7 +205,7 @@ describe('the catalog level', function () {
       rmSync(paths.catalogSnapshot);
       const pool = new ParsePool({ threads: 1, startAfter: { catalog: 0 } });
       try {
-        const pooled = await openGitLibrary(deps(), gitSrc(url), { cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog', parser: pool });
+        const pooled = await openGitLibrary(deps(), gitSrc(url), { ...fullStages, cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog', parser: pool });
         assert.ok(pool.counts.workers > 0, 'the worker read files itself');
         assert.deepEqual(views(pooled.catalog), views(plain.opened.catalog));
       } finally {

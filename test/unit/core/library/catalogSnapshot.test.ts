@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { nodeCacheDeps } from '../../../../src/cli/libraries';
+import { nodeCacheDeps } from '../../../../src/app/openLibrary';
 import type { Range } from '../../../../src/core/diagnostics';
 import { catalogSnapshotVersion, loadCatalogSnapshot, saveCatalogChange, saveCatalogSnapshot } from '../../../../src/core/library/catalogSnapshot';
 import type { FileSystem } from '../../../../src/core/ports';

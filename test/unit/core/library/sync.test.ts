@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { nodeCacheDeps } from '../../../../src/cli/libraries';
+import { nodeCacheDeps } from '../../../../src/app/openLibrary';
 import { GitError, UserError } from '../../../../src/core/errors';
 import { librarySource } from '../../../../src/core/library/source';
 import type { GitLibrarySource } from '../../../../src/core/library/source';
@@ -15,6 +15,7 @@ import { NodeGit } from '../../../../src/node/git';
 import { FileLocker } from '../../../../src/node/lock';
 import { cleanupTemp, commitAll, git, GitDaemon, killGroup, makeBare, makeRepo, StallServer, tempDir, testGitEnv, waitFor, writeFiles } from '../../support/gitServer';
 import { assetFolder, generateLibrary, promptAsset } from '../../support/libraryGen';
+import { fullStages } from '../../stages';
 
 const engine = 'test-engine';
 const childScript = path.resolve(__dirname, '../../support/syncChild.ts');
@@ -97,7 +98,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const d = deps();
     const src = gitSrc(w.url);
     const parsed: string[] = [];
-    const first = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine, onParse: (p) => parsed.push(p) });
+    const first = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine, onParse: (p) => parsed.push(p) });
     assert.equal(first.commit, head);
     assert.equal(first.sync?.cloned, true);
     assert.equal(first.catalog.commit, head);
@@ -118,7 +119,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     assert.equal(state?.branch, 'main');
 
     const again: string[] = [];
-    const second = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine, onParse: (p) => again.push(p) });
+    const second = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine, onParse: (p) => again.push(p) });
     assert.deepEqual(again, []);
     assert.equal(second.cache.misses, 0);
     assert.equal(second.cache.hits, parsed.length);
@@ -153,13 +154,13 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(100));
     const d = deps();
     const src = gitSrc(w.url);
-    const initial = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const initial = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const before = initial.commit;
     const changed = push(w, promptAsset(42, 1), 'Revise p00042');
     const r = await syncLibrary(d, src, w.cacheDir);
     assert.deepEqual([r.cloned, r.changed, r.previous, r.commit], [false, true, before, changed]);
     const parsed: string[] = [];
-    const after = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine, onParse: (p) => parsed.push(p) });
+    const after = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine, onParse: (p) => parsed.push(p) });
     assert.deepEqual(parsed.sort(), [`${assetFolder(42)}/asset.yaml`, `${assetFolder(42)}/p00042.prompt`]);
     assert.equal(after.cache.stores, 2);
     assert.ok(after.cache.hits >= 200);
@@ -186,15 +187,15 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     git(w.work, 'checkout', '-q', 'main');
     const d = deps();
 
-    const tag = await openGitLibrary(d, gitSrc(w.url, 'v1.0.0'), { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const tag = await openGitLibrary(d, gitSrc(w.url, 'v1.0.0'), { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(tag.commit, first);
     assert.equal(tag.catalog.assets.find((a) => a.id === 'p00000')?.version, '1.0.0');
-    const pinned = await openGitLibrary(d, gitSrc(w.url, first.slice(0, 12)), { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const pinned = await openGitLibrary(d, gitSrc(w.url, first.slice(0, 12)), { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(pinned.commit, first);
-    const branch = await openGitLibrary(d, gitSrc(w.url, 'feature'), { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const branch = await openGitLibrary(d, gitSrc(w.url, 'feature'), { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(branch.commit, feature);
     assert.equal(branch.catalog.assets.find((a) => a.id === 'p00001')?.version, '1.0.5');
-    const main = await openGitLibrary(d, gitSrc(w.url), { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const main = await openGitLibrary(d, gitSrc(w.url), { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(main.commit, second);
 
     // New commits on main do not move a library pinned to the tag.
@@ -212,7 +213,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(3));
     const d = deps();
     const src = gitSrc(w.url, undefined, 'acme');
-    await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const paths = cachePaths(d.path, w.cacheDir, src);
     const before = readdirSync(paths.dir).sort();
     await w.daemon.stop();
@@ -223,7 +224,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     assert.ok(state?.commit);
 
     for (const sync of ['always', 'never', 'if-missing'] as const) {
-      const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync, engine });
+      const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync, engine });
       assert.equal(opened.catalog.assets.filter((a) => a.kind === 'prompt').length, 3, sync);
       assert.equal(opened.warnings.length, 1, sync);
       assert.match(opened.warnings[0], /^Library "acme" \(git:\/\/127\.0\.0\.1:\d+\/lib\.git\): Could not reach .*Showing commit [0-9a-f]{12} from the last successful sync on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ seconds? ago\); it may be stale/);
@@ -233,7 +234,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     // Back online: the warning goes away.
     const again = await GitDaemon.start(w.base, w.daemon.port);
     daemons.push(again);
-    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.deepEqual(opened.warnings, []);
     assert.equal((await readState(d, paths))?.lastError, undefined);
   });
@@ -243,8 +244,8 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     await w.daemon.stop();
     const d = deps();
     const src = gitSrc(w.url);
-    await assert.rejects(openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine }), (e: unknown) => e instanceof GitError && e.failure === 'unreachable');
-    await assert.rejects(openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library git:/.test(e.message));
+    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine }), (e: unknown) => e instanceof GitError && e.failure === 'unreachable');
+    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library git:/.test(e.message));
     const paths = cachePaths(d.path, w.cacheDir, src);
     assert.equal(existsSync(paths.repo), false);
     assert.deepEqual(leftovers(paths.dir), []);
@@ -254,12 +255,12 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(2));
     const d = deps({ idleTimeoutMs: 1000 });
     const src = gitSrc(w.url);
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     await w.daemon.stop();
     const stall = await StallServer.start(w.daemon.port);
     stalls.push(stall);
     await assert.rejects(syncLibrary(d, src, w.cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'timeout');
-    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(opened.commit, good.commit);
     assert.match(opened.warnings[0] ?? '', /no answer for 1 s.*it may be stale/);
   });
@@ -268,7 +269,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(2));
     const d = deps();
     const src = gitSrc(w.url);
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const paths = cachePaths(d.path, w.cacheDir, src);
     const otherCache = tempDir('cache2');
     await w.daemon.stop();
@@ -281,14 +282,14 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     await waitFor(() => stall.connections >= 2, 15_000, 'both syncs to connect');
     assert.equal(existsSync(paths.lock), true);
     await Promise.all([killGroup(fetching.child), killGroup(cloning.child)]);
-    const afterKill = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const afterKill = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(afterKill.commit, good.commit);
     assert.equal(afterKill.catalog.assets.length, good.catalog.assets.length);
     assert.equal(existsSync(paths.lock), true, 'the killed process left its lock');
     const otherPaths = cachePaths(d.path, otherCache, src);
     assert.equal(existsSync(otherPaths.repo), false);
     assert.equal(leftovers(otherPaths.dir).length, 1, 'the interrupted clone left its temporary folder');
-    await assert.rejects(openGitLibrary(d, src, { cacheDir: otherCache, sync: 'never', engine }), /not in the cache yet/);
+    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: otherCache, sync: 'never', engine }), /not in the cache yet/);
 
     // The server is back: both recover; the dead process's lock is taken over, temporary clones swept.
     await stall.stop();
@@ -322,7 +323,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const paths = cachePaths(d.path, cache2, src);
     assert.deepEqual(leftovers(paths.dir), []);
     assert.equal(existsSync(paths.lock), false);
-    const opened = await openGitLibrary(d, src, { cacheDir: cache2, sync: 'never', engine });
+    const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: cache2, sync: 'never', engine });
     assert.equal(opened.commit, git(w.work, 'rev-parse', 'HEAD'));
   });
 
@@ -330,12 +331,12 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(4));
     const d = deps();
     const src = gitSrc(w.url);
-    const first = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    const first = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const paths = cachePaths(d.path, w.cacheDir, src);
     const text = readFileSync(paths.index, 'utf8');
     writeFileSync(paths.index, text.replace('"version":"1.0.0"', '"version":"6.6.6"'));
     const parsed: string[] = [];
-    const rebuilt = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine, onParse: (p) => parsed.push(p) });
+    const rebuilt = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine, onParse: (p) => parsed.push(p) });
     assert.equal(rebuilt.cache.status, 'rebuilt');
     assert.equal(parsed.length, first.cache.stores);
     assert.deepEqual(
@@ -343,12 +344,12 @@ describe('git libraries (real git, git daemon on loopback)', function () {
       first.catalog.assets.map((a) => a.version),
     );
     assert.match(d.warnings.join('\n'), /checksum mismatch/);
-    const clean = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const clean = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(clean.cache.status, 'loaded');
     assert.equal(clean.cache.misses, 0);
 
     writeFileSync(paths.state, '{ not json');
-    const fromClone = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const fromClone = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(fromClone.commit, first.commit);
     assert.equal((await readState(d, paths))?.commit, first.commit);
   });
@@ -370,7 +371,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(3));
     const d = deps();
     const src = gitSrc(w.url, undefined, 'acme');
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine, level: 'catalog' });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine, level: 'catalog' });
     assert.equal(good.catalog.assets.filter((a) => a.kind === 'prompt').length, 3);
     const paths = cachePaths(d.path, w.cacheDir, src);
 
@@ -385,7 +386,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     assert.equal(git(paths.repo, 'symbolic-ref', 'HEAD'), 'refs/heads/main');
     const state = await readState(d, paths);
     assert.deepEqual([state?.commit, state?.lastError, state?.pending], [root, undefined, undefined]);
-    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine, level: 'catalog' });
+    const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine, level: 'catalog' });
     assert.deepEqual(opened.warnings, []);
     assert.equal(opened.commit, root);
     assert.equal(opened.catalog.library.name, 'recreated');
@@ -396,7 +397,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const third = tempDir('rewritten');
     const again = makeRepo(third, generateLibrary(2, { name: 'third' }), 'Third history');
     git(third, 'push', '-q', '--force', w.url, 'HEAD:refs/heads/main');
-    const synced = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine, level: 'catalog' });
+    const synced = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine, level: 'catalog' });
     assert.deepEqual(synced.warnings, []);
     assert.deepEqual([synced.commit, synced.sync?.commit, synced.catalog.library.name], [again, again, 'third']);
     assert.equal(synced.catalog.assets.filter((a) => a.kind === 'prompt').length, 2);
@@ -406,7 +407,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(2));
     const d = deps();
     const src = gitSrc(w.url);
-    await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const repo = cachePaths(d.path, w.cacheDir, src).repo;
     const edited = path.join(repo, assetFolder(0), 'asset.yaml');
     writeFileSync(edited, 'an edit in the cache\n');
@@ -420,7 +421,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const r2 = await syncLibrary(d, src, w.cacheDir);
     assert.equal(r2.commit, next);
     assert.equal(git(repo, 'rev-parse', 'HEAD'), next);
-    const opened = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.deepEqual(opened.warnings, []);
     assert.equal(opened.catalog.assets.find((a) => a.id === 'p00001')?.version, '1.0.7');
   });
@@ -429,16 +430,16 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const w = track(await world(3));
     const d = deps();
     const src = gitSrc(w.url, undefined, 'acme');
-    await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'if-missing', engine });
+    await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     const rewritten = tempDir('rewritten');
     const root = makeRepo(rewritten, generateLibrary(4, { name: 'recreated' }), 'Re-created library');
     git(rewritten, 'push', '-q', '--force', w.url, 'HEAD:refs/heads/main');
-    const good = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.equal(good.commit, root);
     await w.daemon.stop();
 
     await assert.rejects(syncLibrary(d, src, w.cacheDir), (e: unknown) => e instanceof GitError && e.failure === 'unreachable' && /Could not reach git:\/\/127\.0\.0\.1/.test(e.message));
-    const stale = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'always', engine });
+    const stale = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
     assert.equal(stale.commit, root, 'the last good commit stays');
     assert.equal(stale.catalog.library.name, 'recreated');
     assert.equal(stale.catalog.assets.filter((a) => a.kind === 'prompt').length, 4);
@@ -448,7 +449,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const paths = cachePaths(d.path, w.cacheDir, src);
     const state = JSON.parse(readFileSync(paths.state, 'utf8'));
     writeFileSync(paths.state, JSON.stringify({ ...state, lastError: { failure: 'auth', message: 'Authentication to the remote failed.', at: state.lastError.at } }));
-    const auth = await openGitLibrary(d, src, { cacheDir: w.cacheDir, sync: 'never', engine });
+    const auth = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine });
     assert.equal(auth.warnings.length, 1);
     assert.doesNotMatch(auth.warnings[0], /reachable/);
     assert.match(auth.warnings[0], /Authentication to the remote failed\. Showing commit .*Run `genai-assets sync` again once that is fixed\.$/);
@@ -479,7 +480,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     symlinkSync('../../../etc/passwd', path.join(work, 'shared', 'escape.prompt'));
     const head = commitAll(work, 'Links');
     const d = deps();
-    const opened = await openGitLibrary(d, gitSrc(`file://${work}`), { cacheDir: tempDir('cache'), sync: 'if-missing', engine });
+    const opened = await openGitLibrary(d, gitSrc(`file://${work}`), { ...fullStages, cacheDir: tempDir('cache'), sync: 'if-missing', engine });
     assert.equal(opened.commit, head);
     const escapes = opened.catalog.diagnostics.filter((x) => x.code === 'path-escape').map((x) => x.file);
     assert.deepEqual(escapes, ['shared/escape.prompt']);

@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { TextDocument } from '../../../../src/core/text/textDocument';
-import { YamlSource, yamlReading } from '../../../../src/core/yaml/yamlDocument';
+import { YamlSource } from '../../../../src/core/yaml/yamlDocument';
+import type { YamlPath } from '../../../../src/core/yaml/yamlDocument';
 import { parseSimpleYaml } from '../../../../src/core/yaml/yamlFast';
+import { generateBenchLibrary } from '../../../bench/generate';
+import { largeText } from '../../../bench/keystroke';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
 import { yamlTexts } from '../../support/yamlTexts';
 
@@ -19,17 +23,11 @@ function project(n: unknown): unknown {
   return { other: String(n) };
 }
 
-/** YamlSource's results for `src`, with the fast reader or without it. */
-function viaSource(src: string, fast: boolean): string {
-  const saved = yamlReading.fast;
-  yamlReading.fast = fast;
-  try {
-    const doc = new TextDocument(src);
-    const y = new YamlSource(doc, 'x.yaml', 0, doc.text.length);
-    return JSON.stringify({ ok: y.ok, value: y.value, diagnostics: y.diagnostics, contents: project(y.doc?.contents), head: y.headRange() });
-  } finally {
-    yamlReading.fast = saved;
-  }
+/** YamlSource's results for `src`, with the fast reader (the default) or with `yaml` alone. */
+function viaSource(src: string, reader: 'fast' | 'yaml'): string {
+  const doc = new TextDocument(src);
+  const y = new YamlSource(doc, 'x.yaml', 0, doc.text.length, { reader });
+  return JSON.stringify({ ok: y.ok, value: y.value, diagnostics: y.diagnostics, contents: project(y.doc?.contents), head: y.headRange() });
 }
 
 const options = { prettyErrors: false, keepSourceTokens: false, logLevel: 'error' as const, uniqueKeys: false };
@@ -42,8 +40,38 @@ function agrees(src: string, label: string): boolean {
   assert.deepEqual(full.errors, [], `${label}: the fast reader took YAML that has errors: ${JSON.stringify(src)}`);
   assert.equal(JSON.stringify(project(fast.doc.contents)), JSON.stringify(project(full.contents)), `${label}: nodes differ for ${JSON.stringify(src)}`);
   assert.equal(JSON.stringify(fast.value), JSON.stringify(full.toJS()), `${label}: values differ for ${JSON.stringify(src)}`);
-  assert.equal(viaSource(src, true), viaSource(src, false), `${label}: YamlSource differs for ${JSON.stringify(src)}`);
+  assert.equal(viaSource(src, 'fast'), viaSource(src, 'yaml'), `${label}: YamlSource differs for ${JSON.stringify(src)}`);
   return true;
+}
+
+/** Every path of keys and indexes into a plain value, to `depth` levels. */
+function paths(v: unknown, prefix: YamlPath = [], out: YamlPath[] = [], depth = 0): YamlPath[] {
+  if (depth > 5 || !v || typeof v !== 'object') return out;
+  for (const [k, child] of Object.entries(v)) {
+    const p = [...prefix, Array.isArray(v) ? Number(k) : k];
+    out.push(p);
+    paths(child, p, out, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * Checks that callers of YamlSource cannot tell the default reader from `yaml` alone on `text`: ok, value,
+ * diagnostics, nodes, and the ranges of keys and values on every `rangeEvery`-th path. True when the fast reader took it.
+ */
+function sameSource(text: string, label: string, rangeEvery = 1): boolean {
+  const doc = new TextDocument(text);
+  const fast = new YamlSource(doc, 'f.yaml', 0, doc.text.length);
+  const full = new YamlSource(doc, 'f.yaml', 0, doc.text.length, { reader: 'yaml' });
+  assert.equal(fast.ok, full.ok, label);
+  assert.deepEqual(fast.value, full.value, label);
+  assert.deepEqual(fast.diagnostics, full.diagnostics, label);
+  assert.equal(JSON.stringify(project(fast.doc?.contents)), JSON.stringify(project(full.doc?.contents)), label);
+  for (const p of paths(full.value).filter((_p, i) => i % rangeEvery === 0)) {
+    assert.deepEqual(fast.keyRange(p), full.keyRange(p), `${label} keyRange ${p.join('.')}`);
+    assert.deepEqual(fast.valueRange(p), full.valueRange(p), `${label} valueRange ${p.join('.')}`);
+  }
+  return parseSimpleYaml(text) !== undefined;
 }
 
 /** A deterministic pseudo-random source (the same damage every run). */
@@ -69,6 +97,30 @@ function damage(src: string, rnd: (n: number) => number): string {
   else lines.splice(i, 0, lines[rnd(lines.length)]);
   return lines.join('\n');
 }
+
+/** Edits a person makes while typing, and a few that change the structure. */
+const edits: ((text: string, at: number) => string)[] = [
+  (t, at) => t.slice(0, at) + 'x' + t.slice(at),
+  (t, at) => t.slice(0, at) + ' ' + t.slice(at),
+  (t, at) => t.slice(0, at) + 'Word' + t.slice(at),
+  (t, at) => t.slice(0, at) + t.slice(at + 1),
+  (t, at) => t.slice(0, at) + 'é' + t.slice(at + 1),
+  (t, at) => t.slice(0, at) + ': ' + t.slice(at),
+  (t, at) => t.slice(0, at) + ' #' + t.slice(at),
+  (t, at) => t.slice(0, at) + '"' + t.slice(at),
+  (t, at) => t.slice(0, at) + "'" + t.slice(at),
+  (t, at) => t.slice(0, at) + '- ' + t.slice(at),
+  (t, at) => t.slice(0, at) + '{' + t.slice(at),
+  (t, at) => t.slice(0, at) + '&a ' + t.slice(at),
+  (t, at) => t.slice(0, at) + '12' + t.slice(at),
+  (t, at) => t.slice(0, at) + '\t' + t.slice(at),
+  (t, at) => t.slice(0, at) + t.slice(at + 3),
+];
+
+/** Typing edits per YAML text (`YAML_EDITS=200` for a long run). */
+const editsPerText = Number(process.env.YAML_EDITS ?? 6);
+
+const typicalPrompt = (): string => readFileSync(path.join(sampleLibrary, 'prompts/complaint-classifier/complaint-classifier.prompt.yml'), 'utf8');
 
 describe('core/yaml/yamlFast', () => {
   it('reads the common shapes of manifests and front matter (and gives what yaml gives)', () => {
@@ -162,5 +214,57 @@ describe('core/yaml/yamlFast', () => {
       }
     }
     assert.ok(taken > total / 2, `the fast reader took only ${taken} of ${total} damaged texts`);
+  });
+
+  it('gives the same results as yaml after typing edits of those texts (the editor reads every keystroke with it), and takes most letters typed', function () {
+    this.timeout(300_000);
+    const rnd = random(11);
+    let letters = 0;
+    let lettersTaken = 0;
+    for (const root of roots) {
+      for (const t of yamlTexts(root)) {
+        if (!parseSimpleYaml(t.src)) continue;
+        for (let i = 0; i < editsPerText; i++) {
+          const kind = i === 0 ? 0 : rnd(edits.length);
+          const at = rnd(t.src.length + 1);
+          const taken = agrees(edits[kind](t.src, at), `${t.label} (edit ${kind} at ${at})`);
+          if (kind === 0) {
+            letters++;
+            if (taken) lettersTaken++;
+          }
+        }
+      }
+    }
+    assert.ok(letters > 100, `only ${letters} letters typed`);
+    assert.ok(lettersTaken > letters * 0.7, `a letter typed was read by the fast reader ${lettersTaken} of ${letters} times`);
+  });
+
+  it('gives the same value, diagnostics, nodes and ranges as yaml on generated library files with planted problems', () => {
+    let taken = 0;
+    let total = 0;
+    for (const [rel, text] of Object.entries(generateBenchLibrary(60))) {
+      if (!/\.ya?ml$/.test(rel)) continue;
+      total++;
+      if (sameSource(text, rel)) taken++;
+    }
+    assert.ok(taken > total / 2, `the fast reader took only ${taken} of ${total} generated files`);
+  });
+
+  it('gives the same answers as yaml on large prompt and eval files, and after one-character edits of a 2,000-line file', function () {
+    this.timeout(120_000);
+    const large = largeText(typicalPrompt());
+    assert.ok(sameSource(large, 'large', 7), 'the fast reader takes the 2,000-line prompt');
+    sameSource(large.replace('model: openai/gpt-4.1-mini', 'model: openai/gpt-4.1-mini\nmodel: again'), 'large, a repeated key');
+    const suite = `description: big\nprompts:\n  - file://x.prompt\ntests:\n${Array.from({ length: 600 }, (_, i) => `  - vars:\n      a: ${i}\n`).join('')}`;
+    assert.ok(sameSource(suite, 'large eval suite', 7), 'the fast reader takes the large eval suite');
+    // A deterministic walk of edits: letters, line breaks, colons, indentation, quotes and dashes, everywhere.
+    let text = large;
+    const rnd = random(7);
+    const inserts = ['x', '\n', ':', ' ', '"', '-', '#', '|', '\t', 'é'];
+    for (let i = 0; i < 60; i++) {
+      const at = rnd(text.length);
+      text = rnd(3) === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + inserts[rnd(inserts.length)] + text.slice(at);
+      sameSource(text, `edit ${i} at ${at}`, 97);
+    }
   });
 });

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { scanSecrets, shannonEntropy } from '../../../../src/core/formats/secrets';
+import { scanSecrets, shannonEntropy } from '../../../../src/core/checks/secrets';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
-import { parseFile } from '../../../../src/core/formats/parseFile';
+import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { TextDocument } from '../../../../src/core/text/textDocument';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
@@ -277,12 +277,12 @@ describe('core/formats/secrets', () => {
 
   it('runs on every text file through parseFile, after the format parser', () => {
     const token = p('sk', '-', rand(48, base62));
-    const f = parseFile('modules/retry/config.py', new TextEncoder().encode(`OPENAI_KEY = "${token}"\n`));
+    const f = parseAndCheck('modules/retry/config.py', new TextEncoder().encode(`OPENAI_KEY = "${token}"\n`));
     assert.deepEqual(
       f.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]),
       [['secret-in-asset', 0, 14]],
     );
-    const manifest = parseFile('prompts/x/asset.yaml', new TextEncoder().encode(`kind: prompt\nversion: 1.0.0\nstatus: draft\ndescription: ${token}\n`));
+    const manifest = parseAndCheck('prompts/x/asset.yaml', new TextEncoder().encode(`kind: prompt\nversion: 1.0.0\nstatus: draft\ndescription: ${token}\n`));
     assert.ok(manifest.diagnostics.some((d) => d.code === 'secret-in-asset'));
   });
 

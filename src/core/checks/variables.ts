@@ -2,7 +2,7 @@
 
 import { diag } from '../diagnostics';
 import type { Diagnostic, Fix } from '../diagnostics';
-import type { InputInsertion, ParsedFile } from './types';
+import type { InputInsertion, ParsedFile } from '../formats/types';
 
 /** Variables every template may use without declaring them (helpers' data and loop names). */
 const implicit = new Set(['this', '@root', '@index', '@key', '@first', '@last', 'loop', 'true', 'false', 'null', 'undefined']);

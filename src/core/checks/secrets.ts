@@ -2,7 +2,7 @@
 
 import { diag } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
-import type { ParsedFile } from './types';
+import type { ParsedFile } from '../formats/types';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { TextDocument } from '../text/textDocument';
 

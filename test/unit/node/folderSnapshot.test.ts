@@ -1,0 +1,348 @@
+// A folder library's snapshot: a second open of an unchanged folder reads nothing, every change is seen, and the catalog is always the one a cold load gives.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { folderSource } from '../../../src/core/library/load';
+import type { CatalogLevel } from '../../../src/core/library/load';
+import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
+import { linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
+import type { PreviousListing, FolderListing } from '../../../src/core/library/folderSnapshot';
+import type { Catalog } from '../../../src/core/library/types';
+import { folderSnapshotDir, listFolder } from '../../../src/node/folderSnapshot';
+import type { FolderSnapshotSettings } from '../../../src/node/folderSnapshot';
+import { nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
+import { openFolderLibrary } from '../../../src/node/openFolder';
+import { generateBenchLibrary } from '../../bench/generate';
+import { cleanupTemp, commitAll, git, makeRepo, tempDir, writeFiles } from '../support/gitServer';
+
+/** A clock a minute ahead: the files a test just wrote count as old (not racy). */
+const later = () => Date.now() + 60_000;
+
+/**
+ * What a load gives, comparable: `files` left out (a snapshot keeps no parsed files at the
+ * catalog level, as a git library's does not), undefined fields and an empty `checkFindings` dropped.
+ */
+function comparable(c: Catalog): unknown {
+  const { files: _files, checkFindings, ...rest } = c;
+  return JSON.parse(JSON.stringify(checkFindings?.length ? { ...rest, checkFindings } : rest)) as unknown;
+}
+
+interface Opened {
+  catalog: Catalog;
+  /** Files read and parsed. */
+  parsed: string[];
+}
+
+/** Opens `root` through its snapshot in `cache`, as `list` does (catalog level), counting the files parsed. */
+async function open(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number } = {}): Promise<Opened> {
+  const parsed: string[] = [];
+  const snapshot: FolderSnapshotSettings = { cacheDir: cache, engine: opts.engine ?? 'engine-1', now: opts.now ?? later };
+  const catalog = await openFolderLibrary(root, { level: opts.level ?? 'catalog', snapshot, onParse: (p) => parsed.push(p) });
+  return { catalog, parsed };
+}
+
+/** Opens `root` and checks that its catalog is what a cold load (no snapshot) gives. */
+async function openAndCompare(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number } = {}): Promise<Opened> {
+  const opened = await open(root, cache, opts);
+  const cold = await openFolderLibrary(root, { level: opts.level ?? 'catalog' });
+  assert.deepEqual(comparable(opened.catalog), comparable(cold));
+  return opened;
+}
+
+function asset(c: Catalog, id: string) {
+  return c.assets.find((a) => a.id === id);
+}
+
+const prompt = (id: string, version: string, description = 'Says hello.') =>
+  `---\nname: ${id}\nversion: ${version}\ndescription: ${description}\ninput:\n  schema:\n    who: string\n---\nHello {{who}}!\n`;
+const manifest = (id: string, version: string) => `id: ${id}\nkind: prompt\nversion: ${version}\nstatus: draft\ntitle: ${id}\nentry: ${id}.prompt\n`;
+
+/** A small library: two managed prompts, a loose prompt, a file a folder walk lists before a file it sorts after (`b/` before `b-old`). */
+function smallLibrary(): Record<string, string> {
+  return {
+    'library.yaml': 'name: small\n',
+    'prompts/greet/asset.yaml': manifest('greet', '1.0.0'),
+    'prompts/greet/greet.prompt': prompt('greet', '1.0.0'),
+    'prompts/greet/README.md': 'Greets.\n',
+    'prompts/part/asset.yaml': manifest('part', '1.0.0'),
+    'prompts/part/part.prompt': prompt('part', '1.0.0'),
+    'loose/b/inner.prompt': prompt('inner', '0.1.0'),
+    'loose/b-old.prompt': prompt('b-old', '0.1.0'),
+    'loose/hello.prompt': prompt('hello', '0.1.0'),
+  };
+}
+
+/** A listing as the snapshot keeps it, for the next listing. */
+function previousOf(l: FolderListing): PreviousListing {
+  const links = new Map<string, string>();
+  for (const e of l.entries) if (e.type === 'symlink') links.set(e.path, linkOf(e)!);
+  return { files: l.entries.map((e) => e.path), links, stats: l.stats, folders: l.folders, folderStats: l.folderStats, folderEntries: () => l.folderEntries() };
+}
+
+/** The stat of a listed file. */
+function statAt(l: FolderListing, path: string): number[] {
+  const i = l.entries.findIndex((e) => e.path === path);
+  return [...l.stats.subarray(i * statWidth, (i + 1) * statWidth)];
+}
+
+/** Sets a file's modification time to `seconds` since the epoch (a change that keeps the size then still changes the stat). */
+function touch(file: string, seconds: number): void {
+  utimesSync(file, seconds, seconds);
+}
+
+describe('folder snapshot', function () {
+  this.timeout(60_000);
+  after(cleanupTemp);
+
+  it('reads no file at the second open of an unchanged folder, and gives the catalog a cold load gives', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, generateBenchLibrary(60));
+    const cache = tempDir('cache');
+    const first = await openAndCompare(root, cache);
+    assert.ok(first.parsed.length > 100, `the first open reads the library (${first.parsed.length} files)`);
+    const second = await openAndCompare(root, cache);
+    assert.deepEqual(second.parsed, []);
+    assert.equal(second.catalog.assets.length, 60);
+    // The snapshot lies under the cache folder, keyed by the folder's path.
+    const files = folderSnapshotFiles(path, folderSnapshotDir(cache, root));
+    assert.ok(existsSync(files.listing) && existsSync(files.catalog));
+  });
+
+  it('sees edited, added, deleted and renamed files, reading only the assets they belong to', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, smallLibrary());
+    const cache = tempDir('cache');
+    await openAndCompare(root, cache);
+
+    // An edit that keeps the size (1.0.0 -> 1.0.1) in a managed asset.
+    const entry = path.join(root, 'prompts/greet/greet.prompt');
+    writeFileSync(entry, prompt('greet', '1.0.1', 'Says hi!!!!'));
+    touch(entry, 1_600_000_000);
+    let opened = await openAndCompare(root, cache);
+    assert.deepEqual(opened.parsed.sort(), ['prompts/greet/asset.yaml', 'prompts/greet/greet.prompt']);
+    assert.equal(asset(opened.catalog, 'greet')?.description, 'Says hi!!!!');
+
+    // Added: a loose prompt and a new managed asset.
+    writeFiles(root, { 'loose/new.prompt': prompt('new', '0.2.0'), 'prompts/extra/asset.yaml': manifest('extra', '2.0.0'), 'prompts/extra/extra.prompt': prompt('extra', '2.0.0') });
+    opened = await openAndCompare(root, cache);
+    assert.deepEqual(opened.parsed.sort(), ['loose/new.prompt', 'prompts/extra/asset.yaml', 'prompts/extra/extra.prompt']);
+    assert.equal(asset(opened.catalog, 'extra')?.version, '2.0.0');
+
+    // Deleted: a loose prompt and a managed asset's README (its file list changes).
+    rmSync(path.join(root, 'loose/hello.prompt'));
+    rmSync(path.join(root, 'prompts/greet/README.md'));
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'hello'), undefined);
+    assert.deepEqual(asset(opened.catalog, 'greet')?.files, ['prompts/greet/asset.yaml', 'prompts/greet/greet.prompt']);
+
+    // Renamed: a loose prompt and a whole asset folder.
+    renameSync(path.join(root, 'loose/new.prompt'), path.join(root, 'loose/renamed.prompt'));
+    renameSync(path.join(root, 'prompts/extra'), path.join(root, 'prompts/moved'));
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'renamed')?.path, 'loose/renamed.prompt');
+    assert.equal(asset(opened.catalog, 'extra')?.path, 'prompts/moved');
+
+    // An asset.yaml removed: its files become loose assets; library.yaml changed: read whole.
+    rmSync(path.join(root, 'prompts/part/asset.yaml'));
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'part')?.managed, false);
+    writeFileSync(path.join(root, 'library.yaml'), 'name: renamed-library\n');
+    opened = await openAndCompare(root, cache);
+    assert.equal(opened.catalog.library.name, 'renamed-library');
+
+    // And then nothing is read again.
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+  });
+
+  it('reads again a file changed within the time granule of the listing (the racy rule)', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, smallLibrary());
+    const cache = tempDir('cache');
+    const file = path.join(root, 'loose/hello.prompt');
+    const now = () => Date.now();
+    // Listed right after being written: the file's stat is not trusted yet.
+    await openAndCompare(root, cache, { now });
+    const before = statSync(file);
+    // The same size, and (as often as not) the same times: only the content tells.
+    writeFileSync(file, prompt('hello', '0.1.1'));
+    touch(file, before.mtimeMs / 1000);
+    let opened = await openAndCompare(root, cache, { now });
+    assert.equal(asset(opened.catalog, 'hello')?.version, '0.1.1');
+    writeFileSync(file, prompt('hello', '0.1.2'));
+    touch(file, before.mtimeMs / 1000);
+    opened = await openAndCompare(root, cache, { now });
+    assert.equal(asset(opened.catalog, 'hello')?.version, '0.1.2');
+    // Once the files are old enough, they are trusted: read once more, then never.
+    opened = await openAndCompare(root, cache);
+    assert.ok(opened.parsed.includes('loose/hello.prompt'));
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+  });
+
+  it('works in a git work tree: commits read nothing, switching branches reads what the switch rewrote', async () => {
+    const root = tempDir('repo');
+    makeRepo(root, smallLibrary());
+    const cache = tempDir('cache');
+    await openAndCompare(root, cache);
+    // git writes under .git only (never listed): nothing to read.
+    writeFiles(root, { 'notes.txt': 'not part of any asset\n' });
+    commitAll(root, 'Notes');
+    const afterCommit = await openAndCompare(root, cache);
+    assert.deepEqual(afterCommit.parsed, []);
+    // A branch that changes a prompt, and back.
+    git(root, 'switch', '-q', '-c', 'other');
+    writeFiles(root, { 'prompts/part/part.prompt': prompt('part', '3.0.0', 'Part three.') });
+    commitAll(root, 'Part 3');
+    let opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'part')?.description, 'Part three.');
+    git(root, 'switch', '-q', 'main');
+    opened = await openAndCompare(root, cache);
+    assert.deepEqual(opened.parsed.sort(), ['prompts/part/asset.yaml', 'prompts/part/part.prompt']);
+    assert.equal(asset(opened.catalog, 'part')?.description, 'Says hello.');
+    // Files git ignores are part of the folder all the same.
+    writeFiles(root, { '.gitignore': 'scratch/\n', 'scratch/draft.prompt': prompt('draft', '0.0.1') });
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'draft')?.path, 'scratch/draft.prompt');
+  });
+
+  it('follows links inside the library to their targets', async function () {
+    if (process.platform === 'win32') this.skip(); // links need privileges there
+    const root = tempDir('lib');
+    writeFiles(root, smallLibrary());
+    symlinkSync('hello.prompt', path.join(root, 'loose/alias.prompt'));
+    const cache = tempDir('cache');
+    await openAndCompare(root, cache);
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+    const target = path.join(root, 'loose/hello.prompt');
+    writeFileSync(target, prompt('hello', '0.9.0'));
+    touch(target, 1_600_000_000);
+    const opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'alias')?.version, '0.9.0');
+  });
+
+  it('does not use a corrupt, foreign or incomplete snapshot, and writes it again', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, smallLibrary());
+    const cache = tempDir('cache');
+    await openAndCompare(root, cache);
+    const files = folderSnapshotFiles(path, folderSnapshotDir(cache, root));
+    const all = Object.keys(smallLibrary()).filter((p) => p.endsWith('.prompt') || p.endsWith('.yaml')).length;
+    const readWhole = async (what: string) => {
+      const opened = await openAndCompare(root, cache);
+      assert.equal(opened.parsed.length, all, what);
+      assert.deepEqual((await openAndCompare(root, cache)).parsed, [], `${what}: written again`);
+    };
+
+    const listing = readFileSync(files.listing);
+    const renamed = Buffer.from(listing);
+    const at = renamed.indexOf('prompts/greet/asset.yaml');
+    assert.ok(at > 0);
+    renamed.write('prompts/greet/asset.yamm', at);
+    writeFileSync(files.listing, renamed);
+    await readWhole('a listing whose checksum fails');
+    writeFileSync(files.listing, listing.subarray(0, listing.length >> 1));
+    await readWhole('a truncated listing');
+    writeFileSync(files.listing, 'not a listing');
+    await readWhole('a file that is no listing');
+    const foreign = readFileSync(files.listing);
+    foreign.write('"engine-0"', foreign.indexOf('"engine-1"'));
+    writeFileSync(files.listing, foreign);
+    await readWhole('the listing of another build');
+
+    const catalog = readFileSync(files.catalog);
+    catalog[catalog.length - 3] ^= 0xff;
+    writeFileSync(files.catalog, catalog);
+    await readWhole('a catalog whose checksum fails');
+    rmSync(files.catalog);
+    await readWhole('a listing without its catalog');
+
+    // Another build of the parsers: read whole once, then its own snapshot serves it.
+    const other = await openAndCompare(root, cache, { engine: 'engine-2' });
+    assert.equal(other.parsed.length, all);
+    assert.deepEqual((await openAndCompare(root, cache, { engine: 'engine-2' })).parsed, []);
+    assert.deepEqual(
+      readdirSync(files.dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it('keeps parsed files by stat at the full level: a second open parses nothing and gives every diagnostic', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, generateBenchLibrary(40));
+    const cache = tempDir('cache');
+    const first = await openAndCompare(root, cache, { level: 'full' });
+    assert.ok(first.catalog.diagnostics.length > 0, 'the generated library has problems');
+    assert.deepEqual((await openAndCompare(root, cache, { level: 'full' })).parsed, []);
+    const file = path.join(
+      root,
+      Object.keys(generateBenchLibrary(40)).find((p) => p.endsWith('.prompt'))!,
+    );
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n{{undefinedVariable}}\n`);
+    const edited = await openAndCompare(root, cache, { level: 'full' });
+    assert.deepEqual(edited.parsed, [path.relative(root, file).split(path.sep).join('/')]);
+  });
+
+  it('lists as folderSource does, reading again only the folders whose stat changed', async function () {
+    const root = tempDir('lib');
+    writeFiles(root, {
+      ...smallLibrary(),
+      '.github/prompts/review.prompt.md': '---\ndescription: Review\n---\nReview.\n',
+      '.hidden/skipped.prompt': prompt('skipped', '1.0.0'),
+      'node_modules/pkg/skipped.prompt': prompt('skipped', '1.0.0'),
+      'loose/deep/er/est.prompt': prompt('est', '1.0.0'),
+    });
+    mkdirSync(path.join(root, 'empty/inside'), { recursive: true });
+    if (process.platform !== 'win32') {
+      symlinkSync('hello.prompt', path.join(root, 'loose/alias.prompt'));
+      symlinkSync('/', path.join(root, 'loose/out'));
+    }
+    const plain = async () => (await folderSource(nodeFileSystem, nodePathOps, root).list()).map((e) => ({ ...e }));
+    const first = await listFolder(root, undefined, later);
+    assert.deepEqual(first.entries, await plain());
+    const folders = first.folders.length;
+    assert.equal(first.foldersRead, folders);
+    const second = await listFolder(root, previousOf(first), later);
+    assert.deepEqual(second.entries, await plain());
+    assert.equal(second.foldersRead, 0);
+    assert.deepEqual(second.entries, first.entries);
+
+    // A file added to an empty folder (its modification time put back: its change time still tells), one removed elsewhere.
+    const inside = path.join(root, 'empty/inside');
+    const times = statSync(inside);
+    writeFileSync(path.join(inside, 'late.prompt'), prompt('late', '1.0.0'));
+    utimesSync(inside, times.atime, times.mtime);
+    rmSync(path.join(root, 'loose/deep/er/est.prompt'));
+    const third = await listFolder(root, previousOf(second), later);
+    assert.deepEqual(third.entries, await plain());
+    assert.equal(third.foldersRead, 2);
+    assert.ok(third.entries.some((e) => e.path === 'empty/inside/late.prompt'));
+
+    // Folders changed within the racy margin are read at every listing.
+    const now = await listFolder(root, previousOf(third));
+    assert.ok(now.folderStats.every((n) => Number.isNaN(n)));
+    assert.equal(now.foldersRead, folders);
+
+    // Without links, and no folder changed: the files listed before, each looked at again.
+    rmSync(path.join(root, 'loose/alias.prompt'), { force: true });
+    rmSync(path.join(root, 'loose/out'), { force: true });
+    const fresh = await listFolder(root, undefined, later);
+    writeFileSync(path.join(root, 'loose/hello.prompt'), prompt('hello', '0.1.0', 'A longer description.'));
+    const again = await listFolder(root, previousOf(fresh), later);
+    assert.deepEqual(again.entries, await plain());
+    assert.equal(again.foldersRead, 0);
+    assert.notDeepEqual(statAt(again, 'loose/hello.prompt'), statAt(fresh, 'loose/hello.prompt'));
+  });
+
+  it('tells a folder from another at the same place by its path only, and a missing folder stays an error', async () => {
+    const cache = tempDir('cache');
+    const a = tempDir('lib');
+    const b = tempDir('lib');
+    writeFiles(a, smallLibrary());
+    writeFiles(b, { ...smallLibrary(), 'loose/only-b.prompt': prompt('only-b', '1.0.0') });
+    await openAndCompare(a, cache);
+    const inB = await openAndCompare(b, cache);
+    assert.ok(asset(inB.catalog, 'only-b'));
+    assert.notEqual(folderSnapshotDir(cache, a), folderSnapshotDir(cache, b));
+    await assert.rejects(open(path.join(a, 'missing'), cache), /does not exist/);
+  });
+});
