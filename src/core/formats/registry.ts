@@ -8,6 +8,7 @@ import { assetManifestFormat, libraryManifestFormat, pilotManifestFormat } from 
 import { skillFormat, vscodeAgentFormat, vscodeInstructionsFormat, vscodePromptFormat } from './markdownPrompt';
 import { promptfooFormat } from './promptfoo';
 import { promptyFormat } from './prompty';
+import { repoInstructionsFormat } from './repoInstructions';
 import type { CatalogLevel, FormatId, ParsedFile } from './types';
 
 /**
@@ -61,6 +62,7 @@ export const formatModules = [
   libraryManifestFormat,
   assetManifestFormat,
   pilotManifestFormat,
+  repoInstructionsFormat,
 ] as const;
 
 const byId = new Map<string, FormatModule>(formatModules.map((m) => [m.id, m]));

@@ -94,6 +94,8 @@ describe('parseFile at the catalog level', () => {
       ['a/SKILL.md', '---\nname: s\nmetadata: { version: 2 }\n---\n# Skill title\n'],
       ['a/promptfooconfig.yaml', 'providers:\n  openai:gpt-4o: { config: { temperature: 0 } }\n'],
       ['a/x.yml', 'model: m\nmessages: []\n'],
+      ['a/AGENTS.md', '---\nx: [\n---\n# Title\n'],
+      ['a/.github/copilot-instructions.md', 'No heading.\n'],
       ['a/x.prompt', new Uint8Array([0, 1, 2, 3])],
       ['a/x.prompt', new Uint8Array([0xc3, 0x28])],
     ];
@@ -102,7 +104,7 @@ describe('parseFile at the catalog level', () => {
 
   it('never throws on any text', () => {
     const samples = ['---\n', '---\n---\n', '---\n: :\n---', '\uFEFF---\nname: x\n---', 'model: {', '- [', '{{#each}}', '*a', '&a [*a]'];
-    for (const format of ['x.prompt', 'x.prompty', 'x.prompt.yml', 'x.prompt.md', 'asset.yaml', 'promptfooconfig.yaml', 'SKILL.md']) {
+    for (const format of ['x.prompt', 'x.prompty', 'x.prompt.yml', 'x.prompt.md', 'asset.yaml', 'promptfooconfig.yaml', 'SKILL.md', 'AGENTS.md', '.github/copilot-instructions.md']) {
       for (const s of samples) assert.doesNotThrow(() => parseFile(`a/${format}`, new TextEncoder().encode(s), undefined, 'catalog'));
     }
   });

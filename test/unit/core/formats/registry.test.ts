@@ -64,7 +64,7 @@ const roots = [
 ] as const;
 
 /** The format a file was before the registry plus the one added with it (repository instructions, new on purpose). */
-const addedSince = new Set<string>([]);
+const addedSince = new Set<string>(['repo-instructions']);
 
 /** Names no module may answer the same as before, the cases and places that matter. */
 const tricky = [
