@@ -163,7 +163,10 @@ const warmModules = new Set(
     'app/openLibrary',
     'cli/command',
     // The command table reads each command's object: the command modules are small (their imports are stand-ins).
-    ...fs.readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => `cli/commands/${f.slice(0, -3)}`),
+    ...fs
+      .readdirSync('src/cli/commands')
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `cli/commands/${f.slice(0, -3)}`),
     'cli/io',
     'cli/libraries',
     'cli/output',
@@ -184,7 +187,11 @@ const warmModules = new Set(
 
 /** File name of a module in dist/cli/: its path under src with dots for slashes ('core.library.load.js'). */
 function cliFileOf(module) {
-  return `${module.replace(/^src\//, '').replace(/\.ts$/, '').split('/').join('.')}.js`;
+  return `${module
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .split('/')
+    .join('.')}.js`;
 }
 
 /** How a module of dist/cli/ is required from a file in `dir` (dist/cli/ as seen from that file). */

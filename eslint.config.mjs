@@ -98,7 +98,12 @@ export default tseslint.config(
   // The multi-step inputs sit below the command table: services.ts imports them, never the other way.
   {
     files: ['src/vscode/multiStepInput.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./commands(/|$)', message: 'multiStepInput.ts sits below the command table (commands/services.ts imports it); keep it free of src/vscode/commands.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\./commands(/|$)', message: 'multiStepInput.ts sits below the command table (commands/services.ts imports it); keep it free of src/vscode/commands.' }] },
+      ],
+    },
   },
   { files: ['src/node/**/*.ts'], rules: nodeRules },
   { files: ['src/app/**/*.ts'], rules: appRules },

@@ -48,12 +48,7 @@ export function isInstalled() {
   try {
     const marker = JSON.parse(fs.readFileSync(markerFile, 'utf8'));
     const want = markerContent();
-    return (
-      marker.codeServer === want.codeServer &&
-      marker.nodeAbi === want.nodeAbi &&
-      marker.platform === want.platform &&
-      fs.existsSync(entryPoint)
-    );
+    return marker.codeServer === want.codeServer && marker.nodeAbi === want.nodeAbi && marker.platform === want.platform && fs.existsSync(entryPoint);
   } catch {
     return false;
   }
@@ -64,9 +59,7 @@ export function missingDebianPackages(names = debianPackages.map(([name]) => nam
   const probe = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...names], { encoding: 'utf8' });
   if (probe.error) {
     // Not a Debian system: fall back to the two programs we use directly.
-    return names.filter(
-      (name) => (name === 'chromium' && !fs.existsSync('/usr/bin/chromium')) || (name === 'ripgrep' && !fs.existsSync('/usr/bin/rg')),
-    );
+    return names.filter((name) => (name === 'chromium' && !fs.existsSync('/usr/bin/chromium')) || (name === 'ripgrep' && !fs.existsSync('/usr/bin/rg')));
   }
   const installed = new Set(
     probe.stdout

@@ -52,11 +52,7 @@ async function main() {
 
   let timer;
   const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000)));
-  const outcome = await Promise.race([
-    workbench.exitCode.then((code) => ({ code })),
-    server.exited.then((result) => ({ serverDied: result })),
-    timedOut.then(() => ({ timeout: true })),
-  ]);
+  const outcome = await Promise.race([workbench.exitCode.then((code) => ({ code })), server.exited.then((result) => ({ serverDied: result })), timedOut.then(() => ({ timeout: true }))]);
   clearTimeout(timer);
 
   const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';

@@ -90,7 +90,22 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const version = String((context.extension.packageJSON as { version?: string }).version);
     const activationMs = performance.now() - started;
     log.info(`GenAI Assets ${version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no git on workspace content'}).`);
-    return { version, activationMs, logUri: context.logUri, libraries, catalog, catalogView, pilots, statusBar: statusBar.item, diagnostics: diagnostics.collection, inputs, preview, pilotService, prompter, editor: editorFeatures.live };
+    return {
+      version,
+      activationMs,
+      logUri: context.logUri,
+      libraries,
+      catalog,
+      catalogView,
+      pilots,
+      statusBar: statusBar.item,
+      diagnostics: diagnostics.collection,
+      inputs,
+      preview,
+      pilotService,
+      prompter,
+      editor: editorFeatures.live,
+    };
   } catch (e) {
     // VS Code only logs activation failures; say it where the user looks.
     const message = e instanceof Error ? e.message : String(e);

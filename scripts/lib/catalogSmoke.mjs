@@ -56,7 +56,11 @@ export async function runCatalogSmoke(page, screenshotDir, log = () => {}) {
   // 4. Validate Workspace fills the Problems panel.
   await palette('GenAI Assets: Validate Workspace');
   await palette('View: Focus Problems');
-  await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 20_000 }).catch(() => log('the Problems panel shows no rows (the workspace may be clean)'));
+  await page
+    .locator('.markers-panel .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 20_000 })
+    .catch(() => log('the Problems panel shows no rows (the workspace may be clean)'));
   await shot('problems');
   return shots;
 }

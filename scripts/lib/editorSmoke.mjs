@@ -80,7 +80,11 @@ export async function runEditorSmoke(page, screenshotDir, log = () => {}) {
 
   // 6. The outline: front matter with its inputs, and the messages by role.
   await palette('Explorer: Focus on Outline View');
-  await page.locator('.monaco-list-row', { hasText: 'priorClaimsCount' }).first().waitFor({ timeout: 15_000 }).catch(() => log('the outline does not show the inputs (collapsed?)'));
+  await page
+    .locator('.monaco-list-row', { hasText: 'priorClaimsCount' })
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(() => log('the outline does not show the inputs (collapsed?)'));
   await shot('editor-outline');
 
   // Leave the sample library as it was.

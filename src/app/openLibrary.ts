@@ -143,7 +143,10 @@ export interface LibraryRepository {
 export async function libraryRepository(git: Git, root: string): Promise<LibraryRepository | undefined> {
   const top = await git.workTreeRoot(root).catch(() => undefined);
   if (!top) return undefined;
-  const prefix = nodePath.relative(await realPathOrSelf(top), await realPathOrSelf(root)).split(nodePath.sep).join('/');
+  const prefix = nodePath
+    .relative(await realPathOrSelf(top), await realPathOrSelf(root))
+    .split(nodePath.sep)
+    .join('/');
   return prefix.startsWith('..') ? undefined : { dir: top, prefix };
 }
 

@@ -53,7 +53,10 @@ export function recordedLibrary(pilot: Pick<LoadedPilot, 'dir' | 'manifest'> & {
 export async function recordedLocation(opened: OpenedLibrary, pilotDir: string): Promise<{ url: string; ref?: string }> {
   const src = opened.library;
   if (src.kind === 'git') return { url: urlForRecord(src.url), ref: src.ref };
-  const rel = nodePath.relative(await realPathOrSelf(pilotDir), await realPathOrSelf(opened.root)).split(nodePath.sep).join('/');
+  const rel = nodePath
+    .relative(await realPathOrSelf(pilotDir), await realPathOrSelf(opened.root))
+    .split(nodePath.sep)
+    .join('/');
   return { url: rel === '' ? '.' : rel };
 }
 

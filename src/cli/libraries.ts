@@ -83,7 +83,9 @@ export async function readCliConfig(cwd: string, env: Env): Promise<CliConfig | 
   const errors = problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   if (errors.length) {
     const shown = errors.slice(0, 3).map((d) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
-    throw new UserError(`${shown.join('\n')}${errors.length > 3 ? `\n(and ${errors.length - 3} more problems)` : ''}\nFix ${nodePath.basename(file)}: it lists libraries: [{ name, url | path, ref }].`);
+    throw new UserError(
+      `${shown.join('\n')}${errors.length > 3 ? `\n(and ${errors.length - 3} more problems)` : ''}\nFix ${nodePath.basename(file)}: it lists libraries: [{ name, url | path, ref }].`,
+    );
   }
   const value = (yaml.value ?? {}) as { libraries?: LibrarySpec[] };
   const base = nodePath.dirname(file);

@@ -35,9 +35,7 @@ export function formatText(diags: readonly ReportedDiagnostic[], summary: Summar
     const sev = d.severity === 'error' ? c('31', 'error') : d.severity === 'warning' ? c('33', 'warning') : c('36', 'info');
     return `${shownValue(d.displayFile)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${sev} ${c('2', d.code)} ${shownValue(d.message)}`;
   });
-  lines.push(
-    `${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'info')}.`,
-  );
+  lines.push(`${plural(summary.files, 'file')} checked: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'info')}.`);
   return lines.join('\n') + '\n';
 }
 

@@ -95,13 +95,7 @@ export const diagnosticCodes = {
 export type DiagnosticCode = keyof typeof diagnosticCodes;
 
 /** Builds a diagnostic with the code's default severity unless one is given. */
-export function diag(
-  code: DiagnosticCode,
-  file: string,
-  range: Range,
-  message: string,
-  extra: { severity?: Severity; fixes?: Fix[]; related?: RelatedInformation[] } = {},
-): Diagnostic {
+export function diag(code: DiagnosticCode, file: string, range: Range, message: string, extra: { severity?: Severity; fixes?: Fix[]; related?: RelatedInformation[] } = {}): Diagnostic {
   const d: Diagnostic = { code, severity: extra.severity ?? diagnosticCodes[code].severity, message, file, range };
   if (extra.fixes && extra.fixes.length) d.fixes = extra.fixes;
   if (extra.related && extra.related.length) d.related = extra.related;
@@ -124,7 +118,13 @@ export function capPerCode(list: readonly Diagnostic[], max: number): Diagnostic
     const total = counts.get(d.code)!;
     if (n <= max || total <= max + 1) out.push(d);
     else if (n === max + 1) {
-      out.push({ code: d.code, severity: d.severity, file: d.file, range: d.range, message: `…and ${total - max} more \`${d.code}\` problems from here on in this file, not listed one by one; fix the ones above first.` });
+      out.push({
+        code: d.code,
+        severity: d.severity,
+        file: d.file,
+        range: d.range,
+        message: `…and ${total - max} more \`${d.code}\` problems from here on in this file, not listed one by one; fix the ones above first.`,
+      });
     }
   }
   return out;

@@ -81,7 +81,7 @@ export class NodeFileSystem implements FileSystem {
     // O_APPEND without O_CREAT: a file removed meanwhile is not recreated holding the appended bytes alone.
     const handle = await fsp.open(path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
     try {
-      for (let at = 0; at < data.length; ) {
+      for (let at = 0; at < data.length;) {
         const { bytesWritten } = await handle.write(data, at, data.length - at);
         if (bytesWritten <= 0) throw new Error(`could not append to ${path}`);
         at += bytesWritten;

@@ -52,11 +52,7 @@ const deniedTransports = ['ext', 'fd', 'http', 'ftp', 'ftps'];
  * submodule, redirect or remote helper cannot bring a refused transport back.
  */
 export function protocolConfig(allowed: GitProtocol[]): string[] {
-  return [
-    'protocol.allow=never',
-    ...allProtocols.map((p) => `protocol.${p}.allow=${allowed.includes(p) ? 'always' : 'never'}`),
-    ...deniedTransports.map((p) => `protocol.${p}.allow=never`),
-  ];
+  return ['protocol.allow=never', ...allProtocols.map((p) => `protocol.${p}.allow=${allowed.includes(p) ? 'always' : 'never'}`), ...deniedTransports.map((p) => `protocol.${p}.allow=never`)];
 }
 
 /**
@@ -131,9 +127,20 @@ export function classifyGitFailure(text: string): GitFailure {
   // A write that failed for want of space (or a file size limit: SIGXFSZ is signal 25) says nothing about the remote.
   if (/no space left on device|disk quota exceeded|file size limit exceeded|died of signal 25|killed by signal 25/.test(t)) return 'disk-full';
   if (/transport '[^']*' not allowed|unsafe|is not permitted without enabling/.test(t)) return 'refused';
-  if (/authentication failed|could not read (username|password)|terminal prompts disabled|permission denied \(publickey|http basic: access denied|returned error: 40[13]|invalid username or password|host key verification failed|access denied/.test(t)) return 'auth';
-  if (/could not resolve host|connection refused|connection timed out|network is unreachable|unable to connect|no route to host|could not connect|connection reset|early eof|the remote end hung up|failed to connect|temporary failure in name resolution|unable to access|operation timed out|couldn't connect/.test(t)) return 'unreachable';
-  if (/repository .*not found|no such repository|does not appear to be a git repository|not found|no such file or directory|not a git repository|access denied|does not exist/.test(t)) return 'not-found';
+  if (
+    /authentication failed|could not read (username|password)|terminal prompts disabled|permission denied \(publickey|http basic: access denied|returned error: 40[13]|invalid username or password|host key verification failed|access denied/.test(
+      t,
+    )
+  )
+    return 'auth';
+  if (
+    /could not resolve host|connection refused|connection timed out|network is unreachable|unable to connect|no route to host|could not connect|connection reset|early eof|the remote end hung up|failed to connect|temporary failure in name resolution|unable to access|operation timed out|couldn't connect/.test(
+      t,
+    )
+  )
+    return 'unreachable';
+  if (/repository .*not found|no such repository|does not appear to be a git repository|not found|no such file or directory|not a git repository|access denied|does not exist/.test(t))
+    return 'not-found';
   if (/would be overwritten|not possible to fast-forward|please commit your changes or stash them|your local changes/.test(t)) return 'local-changes';
   if (/couldn't find remote ref|unknown revision|not a valid object name|pathspec .* did not match/.test(t)) return 'ref-not-found';
   if (/corrupt|bad object|loose object .* is corrupt|fatal: packed object|index file smaller than expected|bad signature/.test(t)) return 'corrupt';
@@ -252,7 +259,10 @@ export class NodeGit implements Git {
       return new GitError(`${what} ${remote ? `of ${remote} ` : ''}was stopped after ${Math.round(deadline / 1000)} s; check the network and try again.`, 'timeout');
     }
     if (stopped === 'idle') {
-      return new GitError(`${what} ${remote ? `of ${remote} ` : ''}was stopped: no answer for ${Math.round(this.idleTimeoutMs / 1000)} s. The host may be unreachable or stalled; check the network and try again.`, 'timeout');
+      return new GitError(
+        `${what} ${remote ? `of ${remote} ` : ''}was stopped: no answer for ${Math.round(this.idleTimeoutMs / 1000)} s. The host may be unreachable or stalled; check the network and try again.`,
+        'timeout',
+      );
     }
     const failure = classifyGitFailure(text);
     const detail = lastLines(text).replace(/[.\s]+$/, '');
@@ -389,7 +399,10 @@ export class NodeGit implements Git {
   async log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]> {
     if (rev.startsWith('-')) throw new GitError(`Refused revision ${rev}.`, 'refused');
     const n = Math.max(1, Math.min(1000, Math.floor(max)));
-    const out = await this.run(['log', `--max-count=${n}`, '--no-color', '--no-ext-diff', '--no-textconv', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e', rev, '--', ...(path === '' ? [] : [`:(literal)${path}`])], { cwd: dir });
+    const out = await this.run(
+      ['log', `--max-count=${n}`, '--no-color', '--no-ext-diff', '--no-textconv', '--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e', rev, '--', ...(path === '' ? [] : [`:(literal)${path}`])],
+      { cwd: dir },
+    );
     return out
       .split('\x1e')
       .map((r) => r.trim())

@@ -185,7 +185,9 @@ export async function commitPilotChanges(dir: string, changes: PilotChanges): Pr
     if (now !== b.sha256) changed.push(b.path);
   }
   if (changed.length) {
-    throw new UserError(`${dir} changed since this change was planned (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''}): another update or add ran, or a file was edited. Nothing was written; plan it again.`);
+    throw new UserError(
+      `${dir} changed since this change was planned (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''}): another update or add ran, or a file was edited. Nothing was written; plan it again.`,
+    );
   }
   if (!changes.writes.length && !changes.removes.length) return;
   const seen = new Set<string>();
@@ -388,7 +390,10 @@ async function recoverLocked(dir: string, opts: PilotWriteOptions): Promise<void
   }
   await removeStaging(state, journal.staging);
   // A journal names paths inside the pilot only, never through a link (it could come from anywhere, like any file of the pilot).
-  await checkPilotChanges(nodeFileSystem, nodePathOps, dir, { writes: journal.entries.filter((e) => e.op === 'write').map((e) => ({ path: e.path, data: new Uint8Array() })), removes: journal.entries.filter((e) => e.op === 'remove').map((e) => e.path) });
+  await checkPilotChanges(nodeFileSystem, nodePathOps, dir, {
+    writes: journal.entries.filter((e) => e.op === 'write').map((e) => ({ path: e.path, data: new Uint8Array() })),
+    removes: journal.entries.filter((e) => e.op === 'remove').map((e) => e.path),
+  });
   const blockForward: string[] = [];
   const blockBack: string[] = [];
   for (const e of journal.entries) {

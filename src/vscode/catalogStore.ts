@@ -252,7 +252,13 @@ export class CatalogStore extends Disposable {
       } else {
         // A lone file: a catalog of that one file (its own checks, the default policy).
         const bytes = text !== undefined ? new TextEncoder().encode(text) : await fsp.readFile(nodePath.join(place.root, place.path)).catch(() => new Uint8Array());
-        catalog = await loadCatalog({ root: place.root, fallbackName: nodePath.basename(place.root), source: { list: async () => [{ path: place.path, type: 'file' }], read: async () => bytes }, parser: inThread, checks: runCatalogChecks });
+        catalog = await loadCatalog({
+          root: place.root,
+          fallbackName: nodePath.basename(place.root),
+          source: { list: async () => [{ path: place.path, type: 'file' }], read: async () => bytes },
+          parser: inThread,
+          checks: runCatalogChecks,
+        });
       }
     } catch (e) {
       // Nothing read: no watcher stays behind for a folder that is not a library of the Catalog view.
@@ -260,7 +266,9 @@ export class CatalogStore extends Disposable {
       throw e;
     }
     entry.live ??= new LiveCatalog(catalog);
-    this.log.info(`Catalogs: read ${kind === 'file' ? `${place.path} alone` : `the library at ${place.root}`}: ${plural(catalog.files.size, 'file')} in ${Math.round(performance.now() - started)} ms.`);
+    this.log.info(
+      `Catalogs: read ${kind === 'file' ? `${place.path} alone` : `the library at ${place.root}`}: ${plural(catalog.files.size, 'file')} in ${Math.round(performance.now() - started)} ms.`,
+    );
     return entry as LoadedEntry;
   }
 

@@ -66,9 +66,7 @@ export class Config {
     return {
       disabled: Array.isArray(disabled) ? disabled.filter((x): x is string => typeof x === 'string') : [],
       severityOverrides:
-        overrides && typeof overrides === 'object' && !Array.isArray(overrides)
-          ? Object.fromEntries(Object.entries(overrides).filter((e): e is [string, string] => typeof e[1] === 'string'))
-          : {},
+        overrides && typeof overrides === 'object' && !Array.isArray(overrides) ? Object.fromEntries(Object.entries(overrides).filter((e): e is [string, string] => typeof e[1] === 'string')) : {},
     };
   }
 

@@ -166,7 +166,10 @@ export class DiagnosticsPublisher extends Disposable {
         continue;
       }
       // A nested library reports its own files; the outer one does not repeat them.
-      next.set(entry, roots.filter((r) => r !== root && r.startsWith(root + nodePath.sep)).map((r) => `${nodePath.relative(root, r).split(nodePath.sep).join('/')}/`));
+      next.set(
+        entry,
+        roots.filter((r) => r !== root && r.startsWith(root + nodePath.sep)).map((r) => `${nodePath.relative(root, r).split(nodePath.sep).join('/')}/`),
+      );
       summary.libraries.push(entry.live.catalog.library.name);
     }
     const previous = this.validated;
@@ -260,7 +263,8 @@ export class DiagnosticsPublisher extends Disposable {
     return engine.map((d) => {
       const v = toVscodeDiagnostic(d, folder, help);
       // Related files of a git library open as its read-only documents.
-      if (entry && d.related?.length) v.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(entry.uriOf(r.file), toRange(r.range)), quoteCodeSpans(r.message)));
+      if (entry && d.related?.length)
+        v.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(entry.uriOf(r.file), toRange(r.range)), quoteCodeSpans(r.message)));
       return v;
     });
   }

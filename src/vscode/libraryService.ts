@@ -392,7 +392,18 @@ export class LibraryService extends Disposable {
     // Keep what is already shown for unchanged libraries until their new load is done.
     for (const lib of next) {
       const old = previous.get(lib.key);
-      if (old?.catalog && !lib.error) Object.assign(lib, { opened: old.opened, catalog: old.catalog, root: old.root, commit: old.commit, syncedAt: old.syncedAt, offlineSince: old.offlineSince, history: old.history, evalsByAsset: old.evalsByAsset, status: 'ready' });
+      if (old?.catalog && !lib.error)
+        Object.assign(lib, {
+          opened: old.opened,
+          catalog: old.catalog,
+          root: old.root,
+          commit: old.commit,
+          syncedAt: old.syncedAt,
+          offlineSince: old.offlineSince,
+          history: old.history,
+          evalsByAsset: old.evalsByAsset,
+          status: 'ready',
+        });
     }
     this.list = next;
     this.fire();
@@ -448,7 +459,9 @@ export class LibraryService extends Disposable {
         }
         if (stale && mode === 'always') {
           // The catalog shown stays the last good one.
-          this.log.error(`Sync of ${libraryName(lib)} failed after ${ms} ms: ${lastError.message.replace(/\.?$/, '.')} It stays at ${commit.slice(0, 7)} (${opened.catalog.assets.length} asset${opened.catalog.assets.length === 1 ? '' : 's'}), synced ${ageText(state.syncedAt, new Date())}.`);
+          this.log.error(
+            `Sync of ${libraryName(lib)} failed after ${ms} ms: ${lastError.message.replace(/\.?$/, '.')} It stays at ${commit.slice(0, 7)} (${opened.catalog.assets.length} asset${opened.catalog.assets.length === 1 ? '' : 's'}), synced ${ageText(state.syncedAt, new Date())}.`,
+          );
           return { ok: false, reason: lastError.message };
         }
         const previous = sync?.changed && sync.previous ? ` (was ${sync.previous.slice(0, 7)})` : '';

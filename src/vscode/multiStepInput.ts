@@ -357,7 +357,9 @@ export class MultiStepInput {
               canSelectMany: !!p.canSelectMany,
               canGoBack,
               validationMessage: problem,
-              items: p.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => ({ label: i.label, description: i.description, detail: i.detail, picked: p.canSelectMany ? input.selectedItems.includes(i) : input.activeItems.includes(i) })),
+              items: p.items
+                .filter((i) => i.kind !== vscode.QuickPickItemKind.Separator)
+                .map((i) => ({ label: i.label, description: i.description, detail: i.detail, picked: p.canSelectMany ? input.selectedItems.includes(i) : input.activeItems.includes(i) })),
             });
             if (settled) return;
             if (answer === 'back' && canGoBack) {
@@ -461,7 +463,17 @@ export class MultiStepInput {
         void (async () => {
           let problem: string | undefined;
           for (let attempt = 0; attempt < 10 && !settled; attempt++) {
-            const answer = await this.prompter.ask({ kind: 'input', title: p.title, step: p.step, totalSteps: p.totalSteps, prompt: p.prompt, placeholder: p.placeholder, value: input.value, canGoBack, validationMessage: problem });
+            const answer = await this.prompter.ask({
+              kind: 'input',
+              title: p.title,
+              step: p.step,
+              totalSteps: p.totalSteps,
+              prompt: p.prompt,
+              placeholder: p.placeholder,
+              value: input.value,
+              canGoBack,
+              validationMessage: problem,
+            });
             if (settled) return;
             if (answer === 'back' && canGoBack) {
               settled = true;

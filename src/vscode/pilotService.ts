@@ -85,9 +85,6 @@ interface Published {
   core: Diagnostic;
 }
 
-
-
-
 function sameRange(a: vscode.Range, b: vscode.Range): boolean {
   return a.isEqual(b);
 }
@@ -294,7 +291,9 @@ export class PilotService extends Disposable {
     }
     this.statuses.set(dir, status);
     if (this.published.has(dir)) await this.publish(status);
-    this.log.info(`Checked pilot ${status.pilot?.manifest.name ?? dir}: ${plural(status.components.length, 'component')}, ${plural(status.diagnostics.length, 'finding')}${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`);
+    this.log.info(
+      `Checked pilot ${status.pilot?.manifest.name ?? dir}: ${plural(status.components.length, 'component')}, ${plural(status.diagnostics.length, 'finding')}${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`,
+    );
     this.changed.fire(status);
     return status;
   }
@@ -319,7 +318,11 @@ export class PilotService extends Disposable {
       list.push({ diagnostic: toVscodeDiagnostic(d, status.dir, codeHelp), fixes: d.fixes ?? [], core: d });
       next.set(uri.toString(), list);
     }
-    for (const [uri, list] of next) this.collection.set(vscode.Uri.parse(uri), list.map((p) => p.diagnostic));
+    for (const [uri, list] of next)
+      this.collection.set(
+        vscode.Uri.parse(uri),
+        list.map((p) => p.diagnostic),
+      );
     this.published.set(status.dir, next);
   }
 

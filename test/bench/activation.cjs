@@ -79,7 +79,13 @@ try {
 const loaded = Object.keys(require.cache).filter((k) => !before.has(k) && k !== 'vscode');
 fs.writeSync(
   1,
-  JSON.stringify({ requireMs: Math.round(requireMs * 100) / 100, activateMs, activateError, bundleBytes: fs.statSync(bundle).size, loadedFiles: loaded.map((f) => path.relative(path.dirname(bundle), f)) }) + '\n',
+  JSON.stringify({
+    requireMs: Math.round(requireMs * 100) / 100,
+    activateMs,
+    activateError,
+    bundleBytes: fs.statSync(bundle).size,
+    loadedFiles: loaded.map((f) => path.relative(path.dirname(bundle), f)),
+  }) + '\n',
 );
 // What activate() started (timers, watchers, promises) is not part of the figure.
 process.exit(0);

@@ -33,7 +33,11 @@ async function timed<T>(label: string, f: () => Promise<T> | T, note: (r: T) => 
 async function main(): Promise<void> {
   const work = tempDir('bench-work');
   const files = generateLibrary(n);
-  await timed('generate + commit', () => makeRepo(work, files), () => `${Object.keys(files).length} files`);
+  await timed(
+    'generate + commit',
+    () => makeRepo(work, files),
+    () => `${Object.keys(files).length} files`,
+  );
   const base = tempDir('bench-served');
   makeBare(work, path.join(base, 'lib.git'));
   const daemon = await GitDaemon.start(base);
@@ -70,12 +74,24 @@ async function main(): Promise<void> {
     for (let i = 0; i < changed; i++) writeFiles(work, promptAsset(i * 100, 1));
     commitAll(work, `Change ${changed} assets`);
     git(work, 'push', '-q', daemon.url('lib.git'), 'HEAD:main');
-    await timed(`git: sync after changing ${changed} assets (1%)`, () => syncLibrary(deps, src, cacheDir), (r) => (r.changed ? 'moved' : 'unchanged'));
+    await timed(
+      `git: sync after changing ${changed} assets (1%)`,
+      () => syncLibrary(deps, src, cacheDir),
+      (r) => (r.changed ? 'moved' : 'unchanged'),
+    );
     await list('git: list after the 1% change');
     await list('git: list again');
 
-    await timed('folder: first list', () => openFolderLibrary(work), (c) => `${c.assets.length} assets`);
-    await timed('folder: second list', () => openFolderLibrary(work), (c) => `${c.assets.length} assets`);
+    await timed(
+      'folder: first list',
+      () => openFolderLibrary(work),
+      (c) => `${c.assets.length} assets`,
+    );
+    await timed(
+      'folder: second list',
+      () => openFolderLibrary(work),
+      (c) => `${c.assets.length} assets`,
+    );
   } finally {
     await daemon.stop();
     cleanupTemp();

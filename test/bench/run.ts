@@ -268,7 +268,12 @@ async function bundleEditorEngine(b: Build): Promise<void> {
   const esbuild = createRequire(path.join(b.tree, 'package.json'))('esbuild') as { build: (options: BuildOptions) => Promise<unknown> };
   await esbuild.build({
     ...bundleOptions(true),
-    stdin: { contents: "export { LiveCatalog } from './src/core/editor/liveCatalog';\nexport { openFolderLibrary } from './src/node/openFolder';\n", resolveDir: b.tree, loader: 'ts', sourcefile: 'benchEngine.ts' },
+    stdin: {
+      contents: "export { LiveCatalog } from './src/core/editor/liveCatalog';\nexport { openFolderLibrary } from './src/node/openFolder';\n",
+      resolveDir: b.tree,
+      loader: 'ts',
+      sourcefile: 'benchEngine.ts',
+    },
     outfile: path.join(b.dist, 'benchEngine.js'),
   });
 }
@@ -278,7 +283,10 @@ function packageVsix(b: Build, script: string | undefined): void {
   const vsix = path.join(scratch, `${b.side}.vsix`);
   const vsce = path.join(b.tree, 'node_modules', '.bin', 'vsce');
   // The same options as `npm run package` (read from package.json), the output moved aside.
-  const packaged = /vsce\s+(package\b[^&|;]*)/.exec(script ?? '')?.[1].trim().split(/\s+/) ?? ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license'];
+  const packaged = /vsce\s+(package\b[^&|;]*)/
+    .exec(script ?? '')?.[1]
+    .trim()
+    .split(/\s+/) ?? ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license'];
   const out = packaged.indexOf('--out');
   if (out >= 0) packaged.splice(out, 2);
   const args = [...packaged, '--out', vsix];
@@ -287,7 +295,13 @@ function packageVsix(b: Build, script: string | undefined): void {
   } catch (e) {
     // vsce refuses relative links in README.md when package.json names no repository: measure the
     // size with a placeholder base URL (the same files) and say so.
-    const note = `vsce package failed as the package script runs it (${(e as Error).message.split('\n').find((l) => /ERROR/.test(l))?.replace(/\x1b\[[0-9;]*m/g, '').trim() ?? 'see the log'}); measured with --baseContentUrl/--baseImagesUrl https://example.invalid/`;
+    const note = `vsce package failed as the package script runs it (${
+      (e as Error).message
+        .split('\n')
+        .find((l) => /ERROR/.test(l))
+        ?.replace(/\x1b\[[0-9;]*m/g, '')
+        .trim() ?? 'see the log'
+    }); measured with --baseContentUrl/--baseImagesUrl https://example.invalid/`;
     b.notes.vsix = note;
     log(note);
     run(vsce, [...args, '--baseContentUrl', 'https://example.invalid/', '--baseImagesUrl', 'https://example.invalid/'], 'vsce package', b.tree);
@@ -383,7 +397,10 @@ async function main(): Promise<void> {
     // Builds up to the single extension bundle kept the engine and the libraries it loads in files of their own.
     if (existsSync(path.join(b.dist, 'engine.js'))) size('activation.engineBytes', 'engine.js');
     const vendorDir = path.join(b.dist, 'vendor');
-    if (existsSync(vendorDir)) b.values['activation.vendorBytes'] = readdirSync(vendorDir).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(path.join(vendorDir, f)).size, 0);
+    if (existsSync(vendorDir))
+      b.values['activation.vendorBytes'] = readdirSync(vendorDir)
+        .filter((f) => f.endsWith('.js'))
+        .reduce((n, f) => n + statSync(path.join(vendorDir, f)).size, 0);
   }
 
   // The library: N assets as a git repository, cloned over file://.
@@ -506,10 +523,19 @@ async function main(): Promise<void> {
     await alternate('typing (yaml-language-server side by side; opening a prompt in the library)', ksRounds, ksFigures, async (b) => {
       const ks = await node(['--import', 'tsx', path.join(__dirname, 'keystroke.ts'), '--runs', String(ksRuns), '--dist', b.dist, '--library', work], { env: b.env });
       expectExit(ks, [0], 'keystroke');
-      const k = JSON.parse(ks.stdout) as { samples: Record<string, number[]>; library?: { openMs: number; assets: number; files: number; firstDiagnostics: number; file: string } } & Record<string, unknown>;
+      const k = JSON.parse(ks.stdout) as { samples: Record<string, number[]>; library?: { openMs: number; assets: number; files: number; firstDiagnostics: number; file: string } } & Record<
+        string,
+        unknown
+      >;
       for (const [name, xs] of Object.entries(k.samples)) for (const x of xs) record(b, `keystroke.${name}`, x);
       if (k.library) record(b, 'keystroke.library.openMs', k.library.openMs);
-      b.notes.keystroke = { typicalLines: k.typicalLines, largeLines: k.largeLines, diagnostics: k.diagnostics, path: k.path, library: k.library && { assets: k.library.assets, files: k.library.files, file: k.library.file, firstDiagnostics: k.library.firstDiagnostics } };
+      b.notes.keystroke = {
+        typicalLines: k.typicalLines,
+        largeLines: k.largeLines,
+        diagnostics: k.diagnostics,
+        path: k.path,
+        library: k.library && { assets: k.library.assets, files: k.library.files, file: k.library.file, firstDiagnostics: k.library.firstDiagnostics },
+      };
     });
 
     await alternate('scaffold', runs, ['scaffold.ms'], async (b, round) => {
@@ -567,7 +593,16 @@ async function main(): Promise<void> {
   }
   if (onlyList) {
     const f = (name: string) => figureOf(current, `index.${name}`);
-    const index = { naiveMs: f('naiveMs'), coldMs: f('coldMs'), warmMs: f('warmMs'), incrementalMs: f('incrementalMs'), folderFirstMs: f('folderFirstMs'), folderSecondMs: f('folderSecondMs'), indexCacheBytes: median(current, 'index.indexCacheBytes'), syncAfterChangeMs: median(current, 'index.syncAfterChangeMs') };
+    const index = {
+      naiveMs: f('naiveMs'),
+      coldMs: f('coldMs'),
+      warmMs: f('warmMs'),
+      incrementalMs: f('incrementalMs'),
+      folderFirstMs: f('folderFirstMs'),
+      folderSecondMs: f('folderSecondMs'),
+      indexCacheBytes: median(current, 'index.indexCacheBytes'),
+      syncAfterChangeMs: median(current, 'index.syncAfterChangeMs'),
+    };
     process.stdout.write(JSON.stringify({ machine, index, loadAverageEnd: machine.loadAverage.end }, null, 2) + '\n');
     return;
   }
@@ -730,7 +765,12 @@ function targets(r: Record<string, unknown>): Target[] {
     { figure: 'validate peak memory', target: '<= 300 MB', value: `${i.validatePeakRssMb} MB`, met: i.validatePeakRssMb <= 300 },
     { figure: 'typing, typical prompt', target: '>= 2x faster than yaml-language-server', value: x(k.ylsTypicalMs / k.typicalMs), met: k.ylsTypicalMs / k.typicalMs >= 2 },
     { figure: `typing, ${k.largeLines}-line file`, target: '>= 3x faster than yaml-language-server', value: x(k.ylsLargeMs / k.largeMs), met: k.ylsLargeMs / k.largeMs >= 3 },
-    !!k.library && { figure: `opening a prompt in the ${k.library.assets}-asset library`, target: '<= 1 s to its first diagnostics', value: `${Math.round(k.library.openMs)} ms`, met: k.library.openMs <= 1000 },
+    !!k.library && {
+      figure: `opening a prompt in the ${k.library.assets}-asset library`,
+      target: '<= 1 s to its first diagnostics',
+      value: `${Math.round(k.library.openMs)} ms`,
+      met: k.library.openMs <= 1000,
+    },
     k.libraryTypicalMs !== null && { figure: 'typing, a prompt in that library', target: '<= 5 ms', value: `${k.libraryTypicalMs} ms`, met: k.libraryTypicalMs <= 5 },
     { figure: 'activation (requireMs)', target: '<= 20 ms', value: `${a.requireMs} ms`, met: a.requireMs <= 20 },
   ];

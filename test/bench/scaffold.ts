@@ -108,7 +108,19 @@ async function benchMain(): Promise<void> {
   const refs = Array.from({ length: 10 }, (_, i) => `p${String(i * 7 + 1).padStart(5, '0')}`);
   await timeCore(`generated library of ${assets} prompts, 10 requested`, lib, 'app', refs, {});
   await timeCli(`generated library of ${assets} prompts, 10 requested`, ['scaffold', '--library', lib, '--template', 'app', '--name', 'bench-pilot', '--with', refs.join(','), '--no-evals']);
-  await timeCli('sample library', ['scaffold', '--library', sampleLibrary, '--template', 'claims-assistant-pilot', '--name', 'bench-pilot', '--with', 'claim-summary,complaint-classifier,policy-question-answering', '--set', 'ownerEmail=team@example.com']);
+  await timeCli('sample library', [
+    'scaffold',
+    '--library',
+    sampleLibrary,
+    '--template',
+    'claims-assistant-pilot',
+    '--name',
+    'bench-pilot',
+    '--with',
+    'claim-summary,complaint-classifier,policy-question-answering',
+    '--set',
+    'ownerEmail=team@example.com',
+  ]);
 }
 
 benchMain()

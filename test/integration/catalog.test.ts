@@ -89,7 +89,7 @@ describe('catalog view', () => {
     assert.match(tip, /Library: /);
   });
 
-  it('lists an asset\'s files under it, the entry first, each opening the file', async () => {
+  it("lists an asset's files under it, the entry first, each opening the file", async () => {
     const shown = await assetRows(a);
     const asset = expected.assets.find((x) => x.managed && x.entryFile && x.files.length > 1)!;
     const row = shown.find((r) => r.label === asset.title)!;
@@ -112,7 +112,13 @@ describe('catalog view', () => {
     const tag = expected.assets.flatMap((x) => x.tags)[0];
     await vscode.commands.executeCommand('genaiAssets.filterByTag', tag);
     shown = await assetRows(a);
-    assert.deepEqual(shown.map((r) => r.label).sort(), expected.assets.filter((x) => x.status === 'approved' && x.tags.includes(tag)).map((x) => x.title).sort());
+    assert.deepEqual(
+      shown.map((r) => r.label).sort(),
+      expected.assets
+        .filter((x) => x.status === 'approved' && x.tags.includes(tag))
+        .map((x) => x.title)
+        .sort(),
+    );
     assert.equal(a.catalogView.description, `tag: ${tag} · status: approved`);
 
     await vscode.commands.executeCommand('genaiAssets.clearFilter');
@@ -160,7 +166,10 @@ describe('catalog view', () => {
     groups = await rows(a, lib.node);
     // Owners by display name (`Name <email>` shows Name), the full owner in the tooltip.
     const owners = [...new Set(expected.assets.flatMap((x) => x.owners))].sort((x, y) => x.localeCompare(y));
-    assert.ok(owners.some((o) => o.includes('<')), 'the sample has an owner written Name <email>');
+    assert.ok(
+      owners.some((o) => o.includes('<')),
+      'the sample has an owner written Name <email>',
+    );
     assert.deepEqual(
       groups.map((g) => g.label).filter((l) => l !== '(no owner)'),
       owners.map((o) => o.replace(/\s*<[^>]*>$/, '')),

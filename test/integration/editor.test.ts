@@ -34,7 +34,15 @@ function diagnosticsWhen(uri: vscode.Uri, probe: (list: vscode.Diagnostic[]) => 
     }
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; now: ${ours(uri).map((d) => `${codeOf(d)} ${d.message}`).join(' | ') || 'none'}`));
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; now: ${
+            ours(uri)
+              .map((d) => `${codeOf(d)} ${d.message}`)
+              .join(' | ') || 'none'
+          }`,
+        ),
+      );
     }, timeoutMs);
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {
       if (!e.uris.some((u) => u.toString() === uri.toString())) return;
@@ -87,7 +95,7 @@ describe('editor intelligence', () => {
   it('typing an undeclared variable into a fixture prompt shows undefined-variable within a second, at its range; fixing it clears it', async () => {
     const uri = vscode.Uri.file(path.join(repoRoot(), 'test', 'fixtures', 'vscode', 'problems-workspace', 'known-problems', 'greeting', 'greeting.prompt'));
     const editor = await vscode.window.showTextDocument(uri);
-    await diagnosticsWhen(uri, has('undefined-variable', "'nmae'"), 'the fixture\'s own undefined-variable on open');
+    await diagnosticsWhen(uri, has('undefined-variable', "'nmae'"), "the fixture's own undefined-variable on open");
     await waitFor('the prompt checked with its library', () => a.editor.lastRunOf(uri));
     const line = 6;
     const end = editor.document.lineAt(line).text.length;
@@ -101,7 +109,9 @@ describe('editor intelligence', () => {
     assert.match(String((d.code as { target: vscode.Uri }).target.fragment), /^L\d+$/, 'the code links to its row of the README table');
     // Within a second of the keystroke reaching the extension (the test's own round trips to the window come on top).
     const inside = a.editor.lastRunOf(uri)!.sinceEventMs;
-    note(`keystroke to undefined-variable in greeting.prompt: ${(t1 - t0).toFixed(0)} ms as the test sees it; ${inside.toFixed(0)} ms from the change event to the diagnostics handed to VS Code (200 ms of it the typing pause)`);
+    note(
+      `keystroke to undefined-variable in greeting.prompt: ${(t1 - t0).toFixed(0)} ms as the test sees it; ${inside.toFixed(0)} ms from the change event to the diagnostics handed to VS Code (200 ms of it the typing pause)`,
+    );
     assert.ok(inside < 1000, `the diagnostics took ${inside.toFixed(0)} ms from the keystroke`);
     // Fixing the name clears it; the fixture's own problem stays.
     const cleared = diagnosticsWhen(uri, lacks('undefined-variable', "'place'"), 'the cleared diagnostic');
@@ -110,7 +120,7 @@ describe('editor intelligence', () => {
     assert.ok(has('undefined-variable', "'nmae'")(ours(uri)));
   });
 
-  it('changing a prompt\'s input updates the diagnostics of the eval suite that targets it (not open)', async () => {
+  it("changing a prompt's input updates the diagnostics of the eval suite that targets it (not open)", async () => {
     const prompt = file('summarize/summarize.prompt');
     const suite = file('summarize-evals/promptfooconfig.yaml');
     const editor = await vscode.window.showTextDocument(prompt);
@@ -121,7 +131,10 @@ describe('editor intelligence', () => {
     assert.ok(await editor.edit((b) => b.replace(new vscode.Range(new vscode.Position(0, 0), editor.document.positionAt(text.length)), text.replace(/\bticket\b/g, 'issue'))));
     await renamed;
     const found = ours(suite);
-    assert.ok(found.some((d) => d.message.includes("'ticket' is not an input of summarize")), found.map((d) => d.message).join('\n'));
+    assert.ok(
+      found.some((d) => d.message.includes("'ticket' is not an input of summarize")),
+      found.map((d) => d.message).join('\n'),
+    );
     const related = found.find((d) => d.message.includes("does not give 'issue'"))!.relatedInformation ?? [];
     assert.equal(related[0]?.location.uri.fsPath, prompt.fsPath, 'related information points at the prompt');
     // Undoing the rename clears the suite again.
@@ -141,12 +154,15 @@ describe('editor intelligence', () => {
       await settled(a, 'the git library');
       const uri = vscode.Uri.from({ scheme: 'genai-assets-library', authority: lib.key, path: '/broken/broken.prompt' });
       await vscode.window.showTextDocument(uri);
-      await diagnosticsWhen(uri, has('undefined-variable', "'city'"), 'undefined-variable in the clone\'s prompt');
+      await diagnosticsWhen(uri, has('undefined-variable', "'city'"), "undefined-variable in the clone's prompt");
       const d = ours(uri).find((x) => x.message.includes("'city'"))!;
       assert.deepEqual(rangeOf(d), [6, 22, 6, 26]);
       // A read-only document takes no edits: no quick fix is offered.
       const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-      assert.deepEqual(actions.filter((x) => /^Declare /.test(x.title)), []);
+      assert.deepEqual(
+        actions.filter((x) => /^Declare /.test(x.title)),
+        [],
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await resetSettings();
@@ -189,7 +205,10 @@ describe('editor intelligence', () => {
     write(lib, 'fixes/p.prompt', '---\nmodel: openai/gpt-4o-mini\nconfg:\n  temperature: 0.2\ninput:\n  schema:\n    topic: string\n    spare: string\n---\nWrite about {{topic}} for {{audience}}.\n');
     const uri = file('fixes/p.prompt');
     let text = await applyFix(uri, 'undefined-variable', 'Declare as required input audience');
-    assert.equal(text, '---\nmodel: openai/gpt-4o-mini\nconfg:\n  temperature: 0.2\ninput:\n  schema:\n    topic: string\n    spare: string\n    audience: string\n---\nWrite about {{topic}} for {{audience}}.\n');
+    assert.equal(
+      text,
+      '---\nmodel: openai/gpt-4o-mini\nconfg:\n  temperature: 0.2\ninput:\n  schema:\n    topic: string\n    spare: string\n    audience: string\n---\nWrite about {{topic}} for {{audience}}.\n',
+    );
     await diagnosticsWhen(uri, lacks('undefined-variable'), 'undefined-variable gone');
     text = await applyFix(uri, 'unused-variable', 'Remove unused input spare');
     assert.ok(!text.includes('spare'), text);
@@ -247,7 +266,11 @@ describe('editor intelligence', () => {
       assert.match(doc.getText(), /^ {4}handlerName\?: string$/m);
       await checked(doc);
       await diagnosticsWhen(prompt, lacks('undefined-variable'), 'undefined-variable gone');
-      assert.deepEqual(ours(suite).map((d) => `${codeOf(d)} ${d.message}`), [], 'no diagnostic in the suite');
+      assert.deepEqual(
+        ours(suite).map((d) => `${codeOf(d)} ${d.message}`),
+        [],
+        'no diagnostic in the suite',
+      );
 
       // Declared required instead, each of the suite's three test cases lacks it; its fix adds the var to all three.
       const editor = await vscode.window.showTextDocument(doc);
@@ -286,12 +309,17 @@ describe('editor intelligence', () => {
   });
 
   it('recomputing an approval digest is offered in maintainer mode only', async () => {
-    write(lib, 'approved/asset.yaml', 'kind: module\nversion: 1.0.0\nstatus: approved\nowners: [team]\napproval:\n  by: reviewer\n  date: "2026-01-01"\n  digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n');
+    write(
+      lib,
+      'approved/asset.yaml',
+      'kind: module\nversion: 1.0.0\nstatus: approved\nowners: [team]\napproval:\n  by: reviewer\n  date: "2026-01-01"\n  digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n',
+    );
     const uri = file('approved/asset.yaml');
     await vscode.window.showTextDocument(uri);
     await diagnosticsWhen(uri, has('approval-digest-mismatch'), 'approval-digest-mismatch');
     const d = ours(uri).find((x) => codeOf(x) === 'approval-digest-mismatch')!;
-    const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? []).map((x) => x.title);
+    const titles = async () =>
+      ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? []).map((x) => x.title);
     assert.ok(!(await titles()).some((t) => /approval digest/.test(t)), 'hidden without maintainer mode');
     const config = vscode.workspace.getConfiguration('genaiAssets');
     await config.update('maintainerMode', true, vscode.ConfigurationTarget.Global);
@@ -324,7 +352,9 @@ describe('editor intelligence', () => {
     const q = file('many/q.prompt');
     await vscode.window.showTextDocument(q);
     await diagnosticsWhen(q, has('undefined-variable'), 'undefined-variable in q');
-    const fixAll = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', q, new vscode.Range(0, 0, 0, 0), 'source.fixAll', 10)) ?? []).find((x) => x.title === 'Fix all GenAI asset problems');
+    const fixAll = ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', q, new vscode.Range(0, 0, 0, 0), 'source.fixAll', 10)) ?? []).find(
+      (x) => x.title === 'Fix all GenAI asset problems',
+    );
     assert.equal(fixAll?.kind?.value, 'source.fixAll.genaiAssets');
     assert.ok(fixAll?.edit);
   });
@@ -412,7 +442,9 @@ describe('editor intelligence', () => {
         figures.push((await shown) - t0);
         const r = a.editor.lastRunOf(uri)!;
         inside.push(r.sinceEventMs);
-        compute.push(`${r.totalMs.toFixed(1)} ms = parse ${r.parseMs.toFixed(1)} + assets ${r.assembleMs.toFixed(1)} + checks ${r.checksMs.toFixed(1)} on ${r.affected} file(s) + publish ${r.publishMs.toFixed(1)}`);
+        compute.push(
+          `${r.totalMs.toFixed(1)} ms = parse ${r.parseMs.toFixed(1)} + assets ${r.assembleMs.toFixed(1)} + checks ${r.checksMs.toFixed(1)} on ${r.affected} file(s) + publish ${r.publishMs.toFixed(1)}`,
+        );
       }
       const lineCount = editor.document.lineCount;
       note(

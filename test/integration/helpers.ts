@@ -68,7 +68,12 @@ export async function assetRows(a: GenAiAssetsApi): Promise<ShownItem[]> {
 export function tooltipText(item: vscode.TreeItem): string {
   const t = item.tooltip;
   const raw = typeof t === 'string' ? t : (t?.value ?? '');
-  return raw.replace(/\\(.)/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&nbsp;/g, ' ');
+  return raw
+    .replace(/\\(.)/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/&nbsp;/g, ' ');
 }
 
 export function git(cwd: string, ...args: string[]): string {

@@ -35,7 +35,10 @@ describe('git libraries', () => {
     assert.match(result.error ?? '', /ext::' transport, which is refused/);
     assert.deepEqual(vscode.workspace.getConfiguration('genaiAssets').get('libraries'), []);
     assert.equal(fs.existsSync(marker), false);
-    assert.equal(a.libraries.libraries.some((l) => l.configuredName === 'evil'), false);
+    assert.equal(
+      a.libraries.libraries.some((l) => l.configuredName === 'evil'),
+      false,
+    );
   });
 
   it('adds a file:// git library: cloned, written to the settings, shown in the catalog', async () => {
@@ -84,7 +87,7 @@ describe('git libraries', () => {
     assert.match(root.description ?? '', new RegExp(`^2 assets · ${head.slice(0, 7)} · synced \\d+ seconds? ago$`));
   });
 
-  it('Show History lists the asset\'s commits; choosing one opens its diff, read from git', async () => {
+  it("Show History lists the asset's commits; choosing one opens its diff, read from git", async () => {
     const hello = (await assetRows(a)).find((r) => r.label === 'Hello')!;
     const done = vscode.commands.executeCommand<string[]>('genaiAssets.showHistory', hello.node);
     const qp = await waitFor('the history quick pick', () => (a.inputs.active && 'items' in a.inputs.active ? a.inputs.active : undefined));
@@ -212,7 +215,10 @@ describe('a git library whose remote history was rewritten', () => {
     assert.deepEqual(added, { added: true, name, assets: 1 });
     const lib = await waitFor('the re-added library', () => a.libraries.libraries.find((l) => l.configuredName === name && l.status === 'ready'));
     assert.equal(lib.commit, head);
-    assert.deepEqual((await assetRows(a)).map((r) => r.label), ['Gamma']);
+    assert.deepEqual(
+      (await assetRows(a)).map((r) => r.label),
+      ['Gamma'],
+    );
   });
 
   it('Add Library of a URL whose sync fails is a failure with the reason, not "Added library", even with a clone in the cache', async () => {

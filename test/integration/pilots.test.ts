@@ -114,7 +114,10 @@ describe('pilots', () => {
         assert.deepEqual([v.kind, v.step, v.canSelectMany], ['pick', 3, true]);
         // Only what the policy allows: no draft, review or deprecated prompt.
         assert.deepEqual(labels(v), ['claim-summary', 'complaint-classifier', 'policy-question-answering']);
-        assert.ok(v.items!.every((i) => /^\d+\.\d+\.\d+ · /.test(i.description ?? '') && i.detail), 'version, title and description');
+        assert.ok(
+          v.items!.every((i) => /^\d+\.\d+\.\d+ · /.test(i.description ?? '') && i.detail),
+          'version, title and description',
+        );
         return 'back';
       },
       (v) => {
@@ -194,10 +197,24 @@ describe('pilots', () => {
     assert.ok(result, 'the command returned the new pilot');
     const dir = path.join(parent, 'claims-triage');
     assert.equal(result.folder, dir);
-    assert.deepEqual(result.components.map((c) => `${c.id}:${c.reason}`).sort(), ['claim-summary-evals:requested', 'claim-summary:requested', 'json-output-guard:requested', 'llm-retry:dependency', 'pii-redaction:dependency']);
+    assert.deepEqual(result.components.map((c) => `${c.id}:${c.reason}`).sort(), [
+      'claim-summary-evals:requested',
+      'claim-summary:requested',
+      'json-output-guard:requested',
+      'llm-retry:dependency',
+      'pii-redaction:dependency',
+    ]);
 
     // The files: the template rendered with the parameters, the components under the template's layout.
-    for (const f of ['README.md', 'pyproject.toml', 'src/claims_triage/pipeline.py', 'genai/prompts/claim-summary/claim-summary.prompt', 'genai/evals/claim-summary-evals/asset.yaml', 'genai/modules/pii-redaction/asset.yaml', 'genai/modules/json-output-guard/asset.yaml']) {
+    for (const f of [
+      'README.md',
+      'pyproject.toml',
+      'src/claims_triage/pipeline.py',
+      'genai/prompts/claim-summary/claim-summary.prompt',
+      'genai/evals/claim-summary-evals/asset.yaml',
+      'genai/modules/pii-redaction/asset.yaml',
+      'genai/modules/json-output-guard/asset.yaml',
+    ]) {
       assert.ok(fs.existsSync(path.join(dir, ...f.split('/'))), `${f} written`);
     }
     assert.match(fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'), /name = "claims_triage"[\s\S]*requires-python = ">=3\.13"/);
@@ -395,11 +412,11 @@ describe('pilots', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'prompts', 'greet', 'asset.yaml'), 'utf8'), fs.readFileSync(path.join(library, 'prompts', 'greet', 'asset.yaml'), 'utf8'));
     const greet = readLock(dir).components.find((c) => c.id === 'greet')!;
     assert.equal(greet.version, '1.1.0');
-    assert.equal(greet.files.find((f) => f.path === 'prompts/greet/greet.prompt')!.sha256, sha256(path.join(library, 'prompts', 'greet', 'greet.prompt')), 'the lock records the library\'s bytes');
+    assert.equal(greet.files.find((f) => f.path === 'prompts/greet/greet.prompt')!.sha256, sha256(path.join(library, 'prompts', 'greet', 'greet.prompt')), "the lock records the library's bytes");
     await waitFor('the conflicted file in an editor', () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === prompt)));
   });
 
-  it('Add Component to Pilot: the library\'s allowed components the pilot lacks; dependencies come along and are written, listed and locked', async () => {
+  it("Add Component to Pilot: the library's allowed components the pilot lacks; dependencies come along and are written, listed and locked", async () => {
     const dir = driftedCopy();
     const s = script(a, [
       (v) => {
@@ -437,7 +454,7 @@ describe('pilots', () => {
       await waitFor('the sample library to come back', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].origin === 'sample' && a.libraries.libraries[0].status === 'ready');
     });
 
-    it('the Catalog\'s Add to Pilot asks to add the asset (and its dependency) to the workspace pilot built from that library', async () => {
+    it("the Catalog's Add to Pilot asks to add the asset (and its dependency) to the workspace pilot built from that library", async () => {
       await vscode.commands.executeCommand('genaiAssets.refreshPilots');
       const row = (await assetRows(a)).find((r) => r.label === 'Classify a message');
       assert.ok(row, 'the asset row');
@@ -455,7 +472,7 @@ describe('pilots', () => {
       assert.equal(fs.readFileSync(path.join(drifted, 'pilot.lock.json'), 'utf8'), before, 'nothing written when the user says no');
     });
 
-    it('Open in Library opens the component\'s manifest from the library', async () => {
+    it("Open in Library opens the component's manifest from the library", async () => {
       const pilot = a.pilots.getChildren().find((p): p is PilotInfo => p.type === 'pilot' && p.name === 'drifted-pilot')!;
       const summarize = (a.pilots.getChildren(pilot) as PilotComponentNode[]).find((c) => c.component.id === 'summarize')!;
       await vscode.commands.executeCommand('genaiAssets.openInLibrary', summarize);

@@ -70,7 +70,8 @@ describe('prompt CodeLens and preview', () => {
     const tokensLens = shown.find((l) => l.command!.title.startsWith('$(symbol-numeric)'))!;
     const previewLens = shown.find((l) => l.command!.title === '$(open-preview) Preview')!;
     const tip = tokensLens.command!.tooltip ?? '';
-    for (const model of ['openai/gpt-4o-mini', 'openai/gpt-4o', 'openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4', 'anthropic/claude-3-5-sonnet']) assert.ok(tip.includes(`• ${model}`), `${model} in the tooltip`);
+    for (const model of ['openai/gpt-4o-mini', 'openai/gpt-4o', 'openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4', 'anthropic/claude-3-5-sonnet'])
+      assert.ok(tip.includes(`• ${model}`), `${model} in the tooltip`);
     assert.equal((previewLens.command!.arguments?.[0] as vscode.Uri).fsPath, uri.fsPath);
   });
 
@@ -169,7 +170,9 @@ describe('prompt CodeLens and preview', () => {
       assert.ok(await vscode.workspace.applyEdit(remove));
       await waitFor('the text without the addition in the preview', () => a.preview.get(uri)?.html.includes('Say hello to Ada &lt;b&gt;Lovelace&lt;/b&gt;.</pre>'), 5000).catch((e: Error) => {
         const html = a.preview.get(uri)?.html ?? '';
-        throw new Error(`${e.message}; the document: ${JSON.stringify(doc.getText().slice(-80))}; the preview: ${JSON.stringify(html.slice(html.indexOf('Say hello'), html.indexOf('Say hello') + 120))}`);
+        throw new Error(
+          `${e.message}; the document: ${JSON.stringify(doc.getText().slice(-80))}; the preview: ${JSON.stringify(html.slice(html.indexOf('Say hello'), html.indexOf('Say hello') + 120))}`,
+        );
       });
     } finally {
       // Leave the fixture as it is on disk, even when the test fails (a later closeAllEditors could save it).

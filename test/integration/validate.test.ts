@@ -19,7 +19,7 @@ describe('Validate Workspace and Pilots', () => {
     assert.equal(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, fixture.fsPath, 'the integration workspace is test/fixtures/vscode/problems-workspace');
   });
 
-  it('publishes the engine\'s diagnostics with exact ranges, severities and linked codes', async () => {
+  it("publishes the engine's diagnostics with exact ranges, severities and linked codes", async () => {
     const summary = await vscode.commands.executeCommand<{ libraries: string[]; errors: number; warnings: number }>('genaiAssets.validateWorkspace');
     assert.deepEqual(summary.libraries, ['known-problems']);
     assert.ok(summary.errors >= 2 && summary.warnings >= 2);
@@ -64,15 +64,18 @@ describe('Validate Workspace and Pilots', () => {
     try {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(manifest.fsPath, 'kind: prompt\nversion: 1.0.0\nstatus: approved\nentry: missing.prompt\n');
-      const found = await waitFor('the added manifest\'s problems in the Problems panel', () => (ours().length ? ours() : undefined));
-      assert.ok(found.some((d) => typeof d.code === 'object' && d.code.value === 'approved-without-owners'), found.map((d) => d.message).join('\n'));
+      const found = await waitFor("the added manifest's problems in the Problems panel", () => (ours().length ? ours() : undefined));
+      assert.ok(
+        found.some((d) => typeof d.code === 'object' && d.code.value === 'approved-without-owners'),
+        found.map((d) => d.message).join('\n'),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     await waitFor('the problems gone with the file', () => ours().length === 0);
   });
 
-  it('lists the workspace\'s pilots by their pilot.yaml: name and component count (the template in the tooltip)', async () => {
+  it("lists the workspace's pilots by their pilot.yaml: name and component count (the template in the tooltip)", async () => {
     await vscode.commands.executeCommand('genaiAssets.refreshPilots');
     const pilot = await waitFor('the demo pilot', () => a.pilots.getChildren().find((p) => p.type === 'pilot' && p.name === 'demo-pilot'));
     const item = a.pilots.getTreeItem(pilot);

@@ -20,9 +20,16 @@ describe('samples/library', () => {
     assert.deepEqual([...new Set(managed.map((a) => a.kind))].sort(), ['eval', 'module', 'prompt', 'template']);
     const promptFormats = new Set(managed.filter((a) => a.kind === 'prompt').map((a) => a.format));
     assert.ok(promptFormats.size >= 3, [...promptFormats].join(', '));
-    for (const s of ['draft', 'approved', 'deprecated']) assert.ok(managed.some((a) => a.status === s), `no ${s} asset`);
+    for (const s of ['draft', 'approved', 'deprecated'])
+      assert.ok(
+        managed.some((a) => a.status === s),
+        `no ${s} asset`,
+      );
     const deprecated = managed.filter((a) => a.status === 'deprecated');
-    assert.ok(deprecated.every((a) => a.replacedBy), 'deprecated assets name their replacement');
+    assert.ok(
+      deprecated.every((a) => a.replacedBy),
+      'deprecated assets name their replacement',
+    );
     const evals = managed.filter((a) => a.kind === 'eval');
     assert.ok(evals.every((e) => e.references.some((r) => r.field === 'targets')));
     const template = managed.find((a) => a.kind === 'template');

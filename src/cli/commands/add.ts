@@ -46,7 +46,10 @@ export interface AddArgs {
 
 /** Runs `genai-assets add`; returns the exit code. */
 export async function runAdd(args: AddArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
-  const refs = args.refs.flatMap((r) => r.split(',')).map((s) => s.trim()).filter(Boolean);
+  const refs = args.refs
+    .flatMap((r) => r.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!refs.length) throw new UserError(`add needs at least one reference.\n\n${helpText(addCommand)}`);
   const dir = nodePath.resolve(io.cwd, args.pilot);
   const writeOpts = pilotWriteOptions(deps, io);
@@ -77,7 +80,10 @@ export async function runAdd(args: AddArgs, io: CliIo, deps: PilotCliDeps = {}):
   } finally {
     lib.close();
   }
-  const lines = plan.added.map((c) => `  ${c.asset.id} ${c.asset.version} (${c.asset.kind})${c.reason === 'dependency' ? ` (dependency${c.via ? ` of ${c.via}` : ''})` : c.reason === 'eval' ? ` (eval suite of ${c.via})` : ''} -> ${plan.folders.get(c.asset.id)}/`);
+  const lines = plan.added.map(
+    (c) =>
+      `  ${c.asset.id} ${c.asset.version} (${c.asset.kind})${c.reason === 'dependency' ? ` (dependency${c.via ? ` of ${c.via}` : ''})` : c.reason === 'eval' ? ` (eval suite of ${c.via})` : ''} -> ${plan.folders.get(c.asset.id)}/`,
+  );
   for (const n of plan.notes) lines.push(`note: ${n}`);
   io.out(`Added ${plan.added.length} component${plan.added.length === 1 ? '' : 's'} to ${pilot.manifest.name}:\n${lines.join('\n')}\n`);
   return exitCodes.clean;

@@ -94,7 +94,14 @@ export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, 
     return exitCodes.clean;
   }
   // The cells as shown: values from the library escaped (a file name holding a line break stays on its row), then measured.
-  const cells = rows.map((a) => ({ id: shownValue(a.id), kind: shownValue(a.kind), version: shownValue(a.version), status: shownValue(a.status), format: shownValue(a.format), path: shownValue(a.path || '.') }));
+  const cells = rows.map((a) => ({
+    id: shownValue(a.id),
+    kind: shownValue(a.kind),
+    version: shownValue(a.version),
+    status: shownValue(a.status),
+    format: shownValue(a.format),
+    path: shownValue(a.path || '.'),
+  }));
   for (let r = 0; r < libs.length; r++) libs[r] = shownValue(libs[r]);
   // The columns: LIBRARY (several libraries only), ID, KIND, VERSION, STATUS, FORMAT, then PATH (not padded).
   const header = [...(multi ? ['LIBRARY'] : []), 'ID', 'KIND', 'VERSION', 'STATUS', 'FORMAT', 'PATH'];

@@ -58,7 +58,9 @@ export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliD
   const line = (t: string[]) => t.map((s, i) => (i === t.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
   const attention = rows.filter((r) => needsAttention(r, allowed));
   const updatable = rows.filter((r) => r.wanted !== null && r.wanted !== r.current);
-  let tail = attention.length ? `${attention.length} of ${rows.length} component${rows.length === 1 ? '' : 's'} need attention.` : `All ${rows.length} component${rows.length === 1 ? ' is' : 's are'} up to date.`;
+  let tail = attention.length
+    ? `${attention.length} of ${rows.length} component${rows.length === 1 ? '' : 's'} need attention.`
+    : `All ${rows.length} component${rows.length === 1 ? ' is' : 's are'} up to date.`;
   if (updatable.length) tail += ` Run \`genai-assets update ${args.pilot === '.' ? '.' : args.pilot}\` to move ${updatable.map((r) => r.id).join(', ')} to wanted.`;
   io.out([line(header), ...table.map(line), tail].join('\n') + '\n');
   return exitCodes.clean;

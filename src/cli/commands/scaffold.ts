@@ -96,7 +96,10 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
   try {
     const { catalog } = lib.opened;
     const template = resolveTemplate(catalog, args.template!);
-    const refs = args.with.flatMap((w) => w.split(',')).map((s) => s.trim()).filter(Boolean);
+    const refs = args.with
+      .flatMap((w) => w.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
     const components = resolveComponents(catalog, refs, { includeEvals: !args.noEvals, requiredBy: [template.asset] });
 
     const given: Record<string, unknown> = parseSets(args.set);
@@ -110,7 +113,8 @@ export async function runScaffold(args: ScaffoldArgs, io: CliIo, deps: PilotCliD
       check = checkParameters(template.asset.parameters, given, { raw: true, templateName: template.asset.id });
     }
     const problems = [...check.errors];
-    for (const p of check.missing) problems.push(`Template \`${template.asset.id}\` needs the parameter \`${p.name}\`${p.description ? ` (${p.description})` : ''}; give it with --set ${p.name}=VALUE.`);
+    for (const p of check.missing)
+      problems.push(`Template \`${template.asset.id}\` needs the parameter \`${p.name}\`${p.description ? ` (${p.description})` : ''}; give it with --set ${p.name}=VALUE.`);
     if (problems.length) throw new UserError(problems.join('\n'));
 
     const plan = await planScaffold({

@@ -74,7 +74,9 @@ export async function runSync(args: SyncArgs, io: CliIo, deps: SyncDeps = {}): P
       // Sync refreshes the catalog-level index (what list and the catalog read); checks run where diagnostics are shown.
       const opened = await openLibrary(src, { cacheDir, sync: 'never', git: cacheDeps.git, locker: cacheDeps.locker, log, engine: deps.engine, level: 'catalog' });
       const c = opened.git!.cache;
-      io.out(`${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${plural(opened.catalog.assets.length, 'asset')}, ${plural(c.stores, 'file')} parsed, ${c.hits} from the index cache.\n`);
+      io.out(
+        `${label(src)}: ${what} at ${r.commit.slice(0, 12)}${src.ref ? ` (${src.ref})` : r.state.branch ? ` (${r.state.branch})` : ''}; ${plural(opened.catalog.assets.length, 'asset')}, ${plural(c.stores, 'file')} parsed, ${c.hits} from the index cache.\n`,
+      );
       for (const w of [...r.warnings, ...opened.warnings]) io.err(`warning: ${w}\n`);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

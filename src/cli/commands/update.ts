@@ -100,7 +100,9 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
     lines.push(`${c.id} ${c.from} -> ${c.to}${c.baseFound ? '' : ' (no base version found: merged two-way)'}`);
     for (const f of c.files) {
       if (f.action === 'unchanged') continue;
-      lines.push(`  ${verbs[f.action].padEnd(9)} ${f.path}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note && f.action !== 'kept-removed-upstream' ? ` - ${f.note}` : ''}`);
+      lines.push(
+        `  ${verbs[f.action].padEnd(9)} ${f.path}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note && f.action !== 'kept-removed-upstream' ? ` - ${f.note}` : ''}`,
+      );
     }
   }
   for (const s of plan.skipped) lines.push(`${s.id}: not updated: ${s.reason}.`);
@@ -113,7 +115,9 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
   }
   await commitPilotChanges(dir, plan);
   if (plan.keptRemovedUpstream.length) {
-    lines.push(`Kept ${plan.keptRemovedUpstream.length} file${plan.keptRemovedUpstream.length === 1 ? '' : 's'} that the library removed but you had edited (no longer part of the component): ${plan.keptRemovedUpstream.join(', ')}.`);
+    lines.push(
+      `Kept ${plan.keptRemovedUpstream.length} file${plan.keptRemovedUpstream.length === 1 ? '' : 's'} that the library removed but you had edited (no longer part of the component): ${plan.keptRemovedUpstream.join(', ')}.`,
+    );
   }
   if (plan.conflicts.length) {
     lines.push(`${plan.conflicts.length} file${plan.conflicts.length === 1 ? ' has' : 's have'} conflicts to resolve (look for <<<<<<< markers), then run \`genai-assets verify\`:`);

@@ -36,8 +36,7 @@ Default PATH: the current folder.`,
   },
   positionals: {},
   footer: 'Exit codes: 0 clean, 1 errors found (or too many warnings), 2 usage or I/O error.\n',
-  run: ({ options, positionals }, io) =>
-    runValidate({ paths: positionals, format: options.format ?? 'text', maxWarnings: options['max-warnings'], parser: new ParsePool() }, io),
+  run: ({ options, positionals }, io) => runValidate({ paths: positionals, format: options.format ?? 'text', maxWarnings: options['max-warnings'], parser: new ParsePool() }, io),
 });
 
 /** Validates and prints; returns the exit code. */

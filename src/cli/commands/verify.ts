@@ -36,8 +36,7 @@ plus the normal checks of the pilot's own files. The library is the one pilot.ya
   },
   positionals: { max: 1, problem: 'verify takes one pilot folder.' },
   footer: 'Exit codes: 0 clean, 1 errors found (or too many warnings), 2 usage or I/O error.\n',
-  run: ({ options: o, positionals }, io) =>
-    runVerify({ pilot: positionals[0] ?? '.', format: o.format ?? 'text', maxWarnings: o['max-warnings'], offline: o.offline, library: o.library }, io),
+  run: ({ options: o, positionals }, io) => runVerify({ pilot: positionals[0] ?? '.', format: o.format ?? 'text', maxWarnings: o['max-warnings'], offline: o.offline, library: o.library }, io),
 });
 
 export interface VerifyArgs {
@@ -58,7 +57,9 @@ export async function runVerify(args: VerifyArgs, io: CliIo, deps: PilotCliDeps 
   try {
     const { catalog } = lib.opened;
     if (pilot.manifest.library.name && catalog.library.name !== pilot.manifest.library.name) {
-      io.err(`warning: pilot.yaml names the library \`${pilot.manifest.library.name}\`, but ${pilot.manifest.library.url ? redactCredentials(pilot.manifest.library.url) : 'the library'} is \`${catalog.library.name}\`.\n`);
+      io.err(
+        `warning: pilot.yaml names the library \`${pilot.manifest.library.name}\`, but ${pilot.manifest.library.url ? redactCredentials(pilot.manifest.library.url) : 'the library'} is \`${catalog.library.name}\`.\n`,
+      );
     }
     const own = (await openFolder(dir)).catalog;
     fileCount = own.files.size;

@@ -105,8 +105,7 @@ export function filesAffectedBy(catalog: Catalog, edit: FileEdit, index?: CheckI
   if (!sameIds) for (const a of catalog.assets) if (a.references.length) add(a);
   // Partials resolve by name across every Dotprompt file (any of them can be included by its name): when what a
   // changed file includes, or the name it is included by, changes, every file that uses partials is reached.
-  const graphOf = (f: ParsedFile | undefined): string =>
-    f?.format === 'dotprompt' ? JSON.stringify([f.partialName ?? null, (f.partials ?? []).map((u) => u.name)]) : '';
+  const graphOf = (f: ParsedFile | undefined): string => (f?.format === 'dotprompt' ? JSON.stringify([f.partialName ?? null, (f.partials ?? []).map((u) => u.name)]) : '');
   if (changed.some((p) => graphOf(edit.before.get(p)) !== graphOf(catalog.files.get(p)))) {
     for (const f of catalog.files.values()) if (f.format === 'dotprompt' && (f.partials?.length || f.partialName)) out.add(f.path);
   }
@@ -130,9 +129,15 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
       if (other) {
         if (!inScope(a.manifest)) continue;
         out.push(
-          diag('duplicate-id', a.manifest!, manifestRange(catalog, a, 'id#value') === emptyRange ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'), `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`, {
-            related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
-          }),
+          diag(
+            'duplicate-id',
+            a.manifest!,
+            manifestRange(catalog, a, 'id#value') === emptyRange ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'),
+            `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`,
+            {
+              related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
+            },
+          ),
         );
       } else seen.set(a.version, a);
     }
@@ -169,13 +174,26 @@ function checkEntries(catalog: Catalog, out: Diagnostic[], inScope: InScope): vo
         const options = a.files.filter((p) => p !== a.manifest).map((p) => p.slice(folder ? folder.length + 1 : 0));
         const suggestion = nearest(a.entry, options);
         out.push(
-          diag('entry-missing', a.manifest, range, `The entry file \`${a.entry}\` does not exist in \`${folder || '.'}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '; create it or fix the path.'}`, {
-            fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range, newText: suggestion }] }] : undefined,
-          }),
+          diag(
+            'entry-missing',
+            a.manifest,
+            range,
+            `The entry file \`${a.entry}\` does not exist in \`${folder || '.'}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '; create it or fix the path.'}`,
+            {
+              fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range, newText: suggestion }] }] : undefined,
+            },
+          ),
         );
       }
     } else if ((a.kind === 'prompt' || a.kind === 'eval') && !a.entryFile) {
-      out.push(diag('entry-missing', a.manifest, manifestRange(catalog, a, 'kind#value'), `This ${a.kind} asset names no \`entry\` and its folder has no single ${a.kind === 'eval' ? 'eval suite' : 'prompt'} file to use; add \`entry: <file>\`.`));
+      out.push(
+        diag(
+          'entry-missing',
+          a.manifest,
+          manifestRange(catalog, a, 'kind#value'),
+          `This ${a.kind} asset names no \`entry\` and its folder has no single ${a.kind === 'eval' ? 'eval suite' : 'prompt'} file to use; add \`entry: <file>\`.`,
+        ),
+      );
     }
   }
 }
@@ -253,9 +271,15 @@ function checkReferences(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], i
         if (!suggestions.has(ref.id)) suggestions.set(ref.id, nearestId(ref.id));
         const suggestion = suggestions.get(ref.id);
         out.push(
-          diag('unknown-reference', a.manifest, r.rangeInManifest, `\`${r.field}\` names \`${ref.raw}\`, but no asset has the id \`${ref.id}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, {
-            fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range: r.rangeInManifest, newText: ref.raw.replace(ref.id, suggestion) }] }] : undefined,
-          }),
+          diag(
+            'unknown-reference',
+            a.manifest,
+            r.rangeInManifest,
+            `\`${r.field}\` names \`${ref.raw}\`, but no asset has the id \`${ref.id}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`,
+            {
+              fixes: suggestion ? [{ title: `Use \`${suggestion}\``, edits: [{ range: r.rangeInManifest, newText: ref.raw.replace(ref.id, suggestion) }] }] : undefined,
+            },
+          ),
         );
         continue;
       }
@@ -281,10 +305,16 @@ function checkReferences(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], i
         const fixes: Fix[] = [];
         if (target.replacedBy) fixes.push({ title: `Replace with \`${target.replacedBy}\``, edits: [{ range: r.rangeInManifest, newText: target.replacedBy }] });
         out.push(
-          diag('deprecated-reference', a.manifest, r.rangeInManifest, `\`${ref.raw}\` resolves to ${target.id}@${target.version}, which is deprecated${target.replacedBy ? `; use \`${target.replacedBy}\` instead` : ''}.`, {
-            fixes,
-            related: target.manifest ? [{ file: target.manifest, range: manifestRange(catalog, target, 'status#value'), message: 'Deprecated here' }] : undefined,
-          }),
+          diag(
+            'deprecated-reference',
+            a.manifest,
+            r.rangeInManifest,
+            `\`${ref.raw}\` resolves to ${target.id}@${target.version}, which is deprecated${target.replacedBy ? `; use \`${target.replacedBy}\` instead` : ''}.`,
+            {
+              fixes,
+              related: target.manifest ? [{ file: target.manifest, range: manifestRange(catalog, target, 'status#value'), message: 'Deprecated here' }] : undefined,
+            },
+          ),
         );
       } else if (latestApproved && latestApproved !== target && latestApproved.version !== target.version && ref.range !== undefined && r.field !== 'replacedBy') {
         // Not a problem, but a fix is offered on deprecated/unsatisfied refs only; nothing to report here.
@@ -357,7 +387,9 @@ function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuit
   const addVarFixes = (input: InputDecl): Fix[] | undefined => {
     if (addVar.has(input.name)) return addVar.get(input.name);
     const entry = `${yamlKey(input.name)}: ${sampleValue(input, prompt.samples)}`;
-    const edits = suite.tests.flatMap((t) => (t.newVar && lacking(t, input.name) ? [{ range: t.newVar.range, newText: (t.newVar.header ?? '') + t.newVar.indent + t.newVar.line!.split('${name}').join(entry) }] : []));
+    const edits = suite.tests.flatMap((t) =>
+      t.newVar && lacking(t, input.name) ? [{ range: t.newVar.range, newText: (t.newVar.header ?? '') + t.newVar.indent + t.newVar.line!.split('${name}').join(entry) }] : [],
+    );
     const fixes = edits.length ? [{ title: `Add \`${input.name}\` to the tests' vars`, edits }] : undefined;
     addVar.set(input.name, fixes);
     return fixes;
@@ -378,19 +410,31 @@ function checkSuiteAgainst(file: string, suite: NonNullable<ParsedFile['evalSuit
       if (!input) {
         const suggestion = nearest(v.name, [...inputs.keys()]);
         out.push(
-          diag('eval-vars-mismatch', file, v.range, `\`${v.name}\` is not an input of ${target.id}@${target.version}${suggestion ? `; did you mean \`${suggestion}\`?` : `; its inputs are ${[...inputs.keys()].join(', ') || 'none'}.`}`, {
-            severity: 'warning',
-            related: related(undefined),
-          }),
+          diag(
+            'eval-vars-mismatch',
+            file,
+            v.range,
+            `\`${v.name}\` is not an input of ${target.id}@${target.version}${suggestion ? `; did you mean \`${suggestion}\`?` : `; its inputs are ${[...inputs.keys()].join(', ') || 'none'}.`}`,
+            {
+              severity: 'warning',
+              related: related(undefined),
+            },
+          ),
         );
         continue;
       }
       if (typeof v.value === 'string' && /^file:\/\//.test(v.value)) continue;
       if (!typeOk[input.type](v.value)) {
         out.push(
-          diag('eval-vars-mismatch', file, v.range, `\`${v.name}\` must be ${input.type === 'integer' || input.type === 'array' || input.type === 'object' ? 'an' : 'a'} ${input.type} for ${target.id}, but this test gives ${describeValue(v.value)}.`, {
-            related: related(input),
-          }),
+          diag(
+            'eval-vars-mismatch',
+            file,
+            v.range,
+            `\`${v.name}\` must be ${input.type === 'integer' || input.type === 'array' || input.type === 'object' ? 'an' : 'a'} ${input.type} for ${target.id}, but this test gives ${describeValue(v.value)}.`,
+            {
+              related: related(input),
+            },
+          ),
         );
       }
     }
@@ -499,7 +543,14 @@ function checkPolicy(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inSco
       out.push(diag('approved-without-owners', a.manifest, statusRange, `\`${a.id}\` is approved but names no owners; the library policy requires \`owners\` for approved assets.`));
     }
     if (policy.requireEvalCoverage && a.kind === 'prompt' && !covered.has(a)) {
-      out.push(diag('approved-without-eval', a.manifest, statusRange, `\`${a.id}\` is an approved prompt with no eval suite targeting it; the library policy requires one (an eval asset with \`targets: [${referenceTo(a)}]\`).`));
+      out.push(
+        diag(
+          'approved-without-eval',
+          a.manifest,
+          statusRange,
+          `\`${a.id}\` is an approved prompt with no eval suite targeting it; the library policy requires one (an eval asset with \`targets: [${referenceTo(a)}]\`).`,
+        ),
+      );
     }
   }
 }
@@ -603,7 +654,9 @@ function checkModels(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inSco
       if (!supported) supportedBy.set(info, (supported = new Set(info.parameters.map(normaliseParameter))));
       for (const p of use.parameters) {
         if (supported.has(normaliseParameter(p.name))) continue;
-        out.push(diag('model-parameter-unsupported', file, p.range, `\`${info.id}\` does not take the parameter \`${p.name}\` (it takes ${info.parameters.join(', ')}); remove it or pick another model.`));
+        out.push(
+          diag('model-parameter-unsupported', file, p.range, `\`${info.id}\` does not take the parameter \`${p.name}\` (it takes ${info.parameters.join(', ')}); remove it or pick another model.`),
+        );
       }
     }
   }
@@ -636,7 +689,12 @@ function checkApprovals(catalog: Catalog, out: Diagnostic[], inScope: InScope): 
       if (!approvalRequired(catalog, a)) continue;
       const range = manifestRange(catalog, a, 'status#value');
       out.push(
-        diag('approval-missing', a.manifest, range, `\`${a.id}\` is approved but has no approval, and the library's policy requires one (requireApproval); have it reviewed and run \`genai-assets approve ${a.id}@${a.version}\`, or set its status back to review. Scaffold, add and update refuse it until then.`),
+        diag(
+          'approval-missing',
+          a.manifest,
+          range,
+          `\`${a.id}\` is approved but has no approval, and the library's policy requires one (requireApproval); have it reviewed and run \`genai-assets approve ${a.id}@${a.version}\`, or set its status back to review. Scaffold, add and update refuse it until then.`,
+        ),
       );
       continue;
     }
@@ -644,9 +702,15 @@ function checkApprovals(catalog: Catalog, out: Diagnostic[], inScope: InScope): 
     if (!digest || digest === a.approval.digest) continue;
     const range = manifestRange(catalog, a, 'approval.digest#value');
     out.push(
-      diag('approval-digest-mismatch', a.manifest, range, `The content of \`${a.id}\` changed since ${a.approval.by || 'someone'} approved it on ${a.approval.date || 'an unknown date'}; have it reviewed again and re-approve it (\`genai-assets approve ${a.id}@${a.version}\`).`, {
-        fixes: [{ title: 'Recompute the approval digest (maintainers)', edits: [{ range, newText: digest }], maintainersOnly: true }],
-      }),
+      diag(
+        'approval-digest-mismatch',
+        a.manifest,
+        range,
+        `The content of \`${a.id}\` changed since ${a.approval.by || 'someone'} approved it on ${a.approval.date || 'an unknown date'}; have it reviewed again and re-approve it (\`genai-assets approve ${a.id}@${a.version}\`).`,
+        {
+          fixes: [{ title: 'Recompute the approval digest (maintainers)', edits: [{ range, newText: digest }], maintainersOnly: true }],
+        },
+      ),
     );
   }
 }

@@ -25,15 +25,7 @@ export function checkVariables(file: ParsedFile, opts: { extraImplicit?: Iterabl
     const fixes = declareFixes(file.inputInsertion, use.name);
     const first = !reported.has(use.name);
     reported.add(use.name);
-    out.push(
-      diag(
-        'undefined-variable',
-        file.path,
-        use.range,
-        `\`${use.name}\` is used but not declared in the inputs${first ? '' : ' (used again here)'}; declare it, or fix the name.`,
-        { fixes },
-      ),
-    );
+    out.push(diag('undefined-variable', file.path, use.range, `\`${use.name}\` is used but not declared in the inputs${first ? '' : ' (used again here)'}; declare it, or fix the name.`, { fixes }));
   }
   const used = new Set(uses.map((u) => u.name));
   for (const input of inputs) {

@@ -170,7 +170,14 @@ function referenceItems(ctx: EditorFile, field: string, prefix: string, start: n
       const caret = `^${v.major}.${v.minor}`;
       if (!seen.has(caret)) {
         seen.add(caret);
-        items.push({ label: caret, kind: 'version', detail: `${a.version} · ${a.status}`, documentation: `Any ${v.major}.x version from ${v.major}.${v.minor}.0 on.`, sortText: `0${String(i).padStart(3, '0')}`, deprecated: a.status === 'deprecated' });
+        items.push({
+          label: caret,
+          kind: 'version',
+          detail: `${a.version} · ${a.status}`,
+          documentation: `Any ${v.major}.x version from ${v.major}.${v.minor}.0 on.`,
+          sortText: `0${String(i).padStart(3, '0')}`,
+          deprecated: a.status === 'deprecated',
+        });
       }
       if (!seen.has(a.version)) {
         seen.add(a.version);
@@ -247,7 +254,13 @@ function templateContextAt(ctx: EditorFile, offset: number): CompletionResult | 
       const docs: string[] = [];
       if (i.description) docs.push(md(i.description));
       if (i.default !== undefined) docs.push(`Default: ${code(JSON.stringify(i.default) ?? '')}`);
-      items.push({ label: i.name, kind: 'variable', detail: `input · ${i.type === 'any' ? 'any type' : i.type}${i.required ? ', required' : ', optional'}`, documentation: docs.join('\n\n') || undefined, sortText: String(n).padStart(4, '0') });
+      items.push({
+        label: i.name,
+        kind: 'variable',
+        detail: `input · ${i.type === 'any' ? 'any type' : i.type}${i.required ? ', required' : ', optional'}`,
+        documentation: docs.join('\n\n') || undefined,
+        sortText: String(n).padStart(4, '0'),
+      });
     });
   } else {
     // No declared inputs (VS Code prompt files, GitHub Models without test data): the names used elsewhere in the file.

@@ -6,10 +6,16 @@ import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 /** Families of checks: one switch or severity for several codes. No family shares a name with a code. */
 export const codeFamilies = {
   syntax: { summary: 'Files that cannot be read or parsed (YAML syntax, duplicate keys).', codes: ['unreadable-file', 'yaml-syntax', 'duplicate-key'] },
-  structure: { summary: 'Fields against the format\'s JSON Schema (types, required and unknown fields).', codes: ['schema', 'unknown-field'] },
-  templates: { summary: 'Template syntax: blocks, braces, partials.', codes: ['template-syntax', 'unclosed-block', 'unmatched-closing-block', 'unbalanced-brace', 'unknown-partial', 'circular-partial'] },
+  structure: { summary: "Fields against the format's JSON Schema (types, required and unknown fields).", codes: ['schema', 'unknown-field'] },
+  templates: {
+    summary: 'Template syntax: blocks, braces, partials.',
+    codes: ['template-syntax', 'unclosed-block', 'unmatched-closing-block', 'unbalanced-brace', 'unknown-partial', 'circular-partial'],
+  },
   variables: { summary: 'Template variables against the declared inputs.', codes: ['undefined-variable', 'unused-variable'] },
-  references: { summary: 'References between assets, ids, entries and paths.', codes: ['unknown-reference', 'unsatisfied-version', 'deprecated-reference', 'duplicate-id', 'id-mismatch', 'entry-missing', 'path-escape', 'git-metadata'] },
+  references: {
+    summary: 'References between assets, ids, entries and paths.',
+    codes: ['unknown-reference', 'unsatisfied-version', 'deprecated-reference', 'duplicate-id', 'id-mismatch', 'entry-missing', 'path-escape', 'git-metadata'],
+  },
   evals: { summary: 'Eval test cases against the inputs of the prompts they target.', codes: ['eval-vars-mismatch'] },
   policy: { summary: 'The library policy: owners and eval coverage of approved assets.', codes: ['approved-without-owners', 'approved-without-eval'] },
   approvals: { summary: 'Approval digests against the approved content.', codes: ['approval-digest-mismatch', 'approval-missing'] },

@@ -145,7 +145,10 @@ function variableHover(ctx: EditorFile, name: string, where: 'use' | 'declaratio
   const decl = declarationOf(file, name);
   if (!decl) {
     if (!file.inputs) return `**${code(name)}** · template variable\n\nThis format declares no inputs, so the variable is not checked.`;
-    const suggestion = nearest(name, file.inputs.map((i) => i.name));
+    const suggestion = nearest(
+      name,
+      file.inputs.map((i) => i.name),
+    );
     return [`**${code(name)}** · not declared`, '', `No input of this prompt is named ${code(name)}${suggestion ? `; did you mean ${code(suggestion)}?` : '.'}`].join('\n');
   }
   const lines = describeInput(decl);
@@ -192,7 +195,14 @@ function evalVarHover(ctx: EditorFile, name: string, linkTo: LinkTo): string {
 }
 
 function money(n: number): string {
-  return `$${n < 1 ? n.toFixed(n < 0.1 ? 3 : 2).replace(/0+$/, '').replace(/\.$/, '') : n.toFixed(2)}`;
+  return `$${
+    n < 1
+      ? n
+          .toFixed(n < 0.1 ? 3 : 2)
+          .replace(/0+$/, '')
+          .replace(/\.$/, '')
+      : n.toFixed(2)
+  }`;
 }
 
 /** Markdown about a model id: the catalogue's limits, prices and deprecation, and the policy's verdict. */
@@ -212,7 +222,9 @@ export function modelHover(catalog: Catalog | undefined, written: string): strin
     if (limits.length) lines.push(`${limits.join(' · ')}`.replace(/^./, (c) => c.toUpperCase()) + '  ');
     const p = info.pricing;
     if (p && (p.inputPerMTok !== undefined || p.outputPerMTok !== undefined)) {
-      lines.push(`Price per million tokens: ${p.inputPerMTok !== undefined ? `${money(p.inputPerMTok)} input` : 'input not given'}, ${p.outputPerMTok !== undefined ? `${money(p.outputPerMTok)} output` : 'output not given'}  `);
+      lines.push(
+        `Price per million tokens: ${p.inputPerMTok !== undefined ? `${money(p.inputPerMTok)} input` : 'input not given'}, ${p.outputPerMTok !== undefined ? `${money(p.outputPerMTok)} output` : 'output not given'}  `,
+      );
     }
     if (info.parameters?.length) lines.push(`Parameters: ${info.parameters.map((x) => code(x)).join(', ')}  `);
     if (info.deprecated) lines.push('', `**Deprecated**${info.replacedBy ? `: use ${code(info.replacedBy)} instead` : ''}.`);
@@ -255,7 +267,10 @@ function referenceHover(ctx: EditorFile, raw: string, field: string, linkTo: Lin
   if (a.model) facts.push(`Model: ${code(a.model)}`);
   if (a.inputs.length) facts.push(`Inputs: ${a.inputs.map((i) => code(i.name)).join(', ')}`);
   if (facts.length) lines.push('', facts.join('  \n'));
-  lines.push('', `${code(raw)} resolves to ${a.version}${ref.range === undefined ? ' (the newest approved version)' : ` (the newest version in ${code(ref.range)})`}${others.length ? `; other versions: ${others.join(', ')}` : ''}.`);
+  lines.push(
+    '',
+    `${code(raw)} resolves to ${a.version}${ref.range === undefined ? ' (the newest approved version)' : ` (the newest version in ${code(ref.range)})`}${others.length ? `; other versions: ${others.join(', ')}` : ''}.`,
+  );
   if (a.status === 'deprecated') lines.push('', `**Deprecated**${a.replacedBy ? `: use ${code(a.replacedBy)} instead` : ''}.`);
   const where = a.manifest ?? a.entryFile;
   const link = where ? linkTo(catalog, where) : undefined;

@@ -162,4 +162,3 @@ function splitMessages(doc: TextDocument, bodyStart: number, tags: TemplateTag[]
   flush(doc.text.length);
   return out;
 }
-

@@ -120,7 +120,6 @@ export function approvalSpan(y: YamlSource, doc: TextDocument): [number, number]
   return [a, b];
 }
 
-
 /**
  * Dotted paths (`path` and `path#value`) by parent path and key: the manifests of a library use the same
  * few hundred, and a path string made once is a property name found at once (bounded: cleared when full).

@@ -137,8 +137,13 @@ export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: 
 
   if (isSkill && !fm.split.present) {
     file.diagnostics.push(
-      diag('schema', file.path, doc.rangeOf(0, doc.lineEndOffset(0)), 'A SKILL.md starts with front matter that gives the skill\'s `name` and `description`; add it between `---` lines.', {
-        fixes: [{ title: 'Add name and description', edits: [{ range: doc.rangeOf(0, 0), newText: `---${doc.eol}name: ${folderName(file.path) ?? 'my-skill'}${doc.eol}description: ${doc.eol}---${doc.eol}` }] }],
+      diag('schema', file.path, doc.rangeOf(0, doc.lineEndOffset(0)), "A SKILL.md starts with front matter that gives the skill's `name` and `description`; add it between `---` lines.", {
+        fixes: [
+          {
+            title: 'Add name and description',
+            edits: [{ range: doc.rangeOf(0, 0), newText: `---${doc.eol}name: ${folderName(file.path) ?? 'my-skill'}${doc.eol}description: ${doc.eol}---${doc.eol}` }],
+          },
+        ],
       }),
     );
   }

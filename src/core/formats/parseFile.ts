@@ -33,7 +33,12 @@ export function parseWithText(path: string, bytes: Uint8Array, formatHint?: Form
   if (bytes.length > maxTextFileBytes) {
     if (recognised && full) {
       file.diagnostics.push(
-        diag('unreadable-file', path, emptyRange, `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`),
+        diag(
+          'unreadable-file',
+          path,
+          emptyRange,
+          `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`,
+        ),
       );
     }
     return { file };
@@ -55,9 +60,7 @@ export function parseWithText(path: string, bytes: Uint8Array, formatHint?: Form
     try {
       parser(file, doc, level);
     } catch (e) {
-      file.diagnostics.push(
-        diag('unreadable-file', path, emptyRange, `Internal error while checking this ${file.format} file: ${(e as Error).message}. Please report it with the file.`),
-      );
+      file.diagnostics.push(diag('unreadable-file', path, emptyRange, `Internal error while checking this ${file.format} file: ${(e as Error).message}. Please report it with the file.`));
     }
   }
   if (!full) return { file: catalogProjection(file), doc };

@@ -234,7 +234,7 @@ function declaredAt(doc: TextDocument, y: YamlSource, path: YamlPath, value: unk
   const declare = (name: string, p: Obj | undefined, shorthand: unknown, range: Range, fullRange: Range | undefined) => {
     const kind = p ? (p.kind ?? p.type) : undefined;
     const example = p ? (p.default ?? p.example ?? p.sample) : shorthand;
-    const type = (typeof kind === 'string' ? kindToType[kind.toLowerCase()] ?? 'any' : undefined) ?? typeOfValue(example) ?? 'any';
+    const type = (typeof kind === 'string' ? (kindToType[kind.toLowerCase()] ?? 'any') : undefined) ?? typeOfValue(example) ?? 'any';
     const decl: InputDecl = { name, type, required: p && typeof p.required === 'boolean' ? p.required : p?.default === undefined, range };
     if (p && typeof p.description === 'string') decl.description = p.description;
     if (p && p.default !== undefined) decl.default = p.default;

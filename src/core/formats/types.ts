@@ -32,8 +32,6 @@ export interface InputDecl {
   fullRange?: Range;
 }
 
-
-
 export interface ModelUse {
   /** The model id as written (e.g. `openai/gpt-4o-mini`, `gpt-4o`, `gemini-2.5-flash`). */
   id: string;

@@ -298,7 +298,28 @@ function decodeAssets(s: string[], n: Uint32Array, commit: string | undefined): 
       // The usual managed asset: every property in one literal.
       const entryPath = own(path, entryFile, files, fileStart);
       const manifestPath = own(path, manifest, files, fileStart);
-      assets.push({ id, kind, format, version, status, managed, title, description, owners, tags, path, files, inputs: assetInputs, references, problems, entry: str(entry), entryFile: entryPath, model: str(model), manifest: manifestPath, commit });
+      assets.push({
+        id,
+        kind,
+        format,
+        version,
+        status,
+        managed,
+        title,
+        description,
+        owners,
+        tags,
+        path,
+        files,
+        inputs: assetInputs,
+        references,
+        problems,
+        entry: str(entry),
+        entryFile: entryPath,
+        model: str(model),
+        manifest: manifestPath,
+        commit,
+      });
       continue;
     }
     const a: Asset = { id, kind, format, version, status, managed, title, description, owners, tags, path, files, inputs: assetInputs, references, problems };
@@ -585,7 +606,7 @@ export async function openCatalogSnapshot(fs: FileSystem, file: string, root: st
     if (checksum(body) !== header.checksum) return undefined;
     // The deltas that follow the base, each from the commit the one before ends at.
     let deltas: { meta: DeltaMeta; body: Uint8Array; end: number }[] = [];
-    for (let at = baseEnd, commit = header.commit; ; ) {
+    for (let at = baseEnd, commit = header.commit; ;) {
       const d = at < bytes.length ? readDelta(bytes, at, commit, header) : undefined;
       if (!d) break;
       deltas.push(d);

@@ -69,14 +69,16 @@ export async function updateCatalog(u: CatalogUpdate): Promise<CatalogUpdated | 
     if (c.status === 'A') after.add(dirOf(c.path));
     else after.delete(dirOf(c.path));
   }
-  const owner = (folders: Set<string>) => (p: string): string | undefined => {
-    let d = dirOf(p);
-    for (;;) {
-      if (folders.has(d)) return d;
-      if (d === '') return undefined;
-      d = dirOf(d);
-    }
-  };
+  const owner =
+    (folders: Set<string>) =>
+    (p: string): string | undefined => {
+      let d = dirOf(p);
+      for (;;) {
+        if (folders.has(d)) return d;
+        if (d === '') return undefined;
+        d = dirOf(d);
+      }
+    };
   const ownerBefore = owner(before);
   const ownerAfter = owner(after);
   // Asset folders whose files changed (before or after the change), and changed files that no asset owns.

@@ -105,10 +105,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   let syncResult: SyncResult | undefined;
   // A diff-tree that reached the commit proves it is in the clone.
   const usable = async (s: LibraryState | undefined): Promise<boolean> =>
-    !!s?.commit &&
-    s.ref === src.ref &&
-    !!(await deps.fs.stat(paths.repo)) &&
-    ((early?.to === s.commit && !!(await early.changes)) || !!(await deps.git.resolveCommit(paths.repo, s.commit)));
+    !!s?.commit && s.ref === src.ref && !!(await deps.fs.stat(paths.repo)) && ((early?.to === s.commit && !!(await early.changes)) || !!(await deps.git.resolveCommit(paths.repo, s.commit)));
   const good = await usable(state);
   if (opts.sync === 'always' || (opts.sync === 'if-missing' && !good)) {
     try {
@@ -188,7 +185,9 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
     await cache.save(deps.fs, deps.path).catch((e: Error) => deps.log.warn(`Could not write the index cache ${cacheFile}: ${e.message}`));
   }
   if (level === 'catalog') {
-    await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, catalog, snapshotKey).catch((e: Error) => deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`));
+    await saveCatalogSnapshot(deps.fs, deps.path, paths.catalogSnapshot, catalog, snapshotKey).catch((e: Error) =>
+      deps.log.warn(`Could not write the catalog snapshot ${paths.catalogSnapshot}: ${e.message}`),
+    );
     // The per-file catalog cache of earlier versions is not read any more.
     if (await deps.fs.stat(paths.catalogIndex)) await deps.fs.remove(paths.catalogIndex).catch(() => undefined);
   }

@@ -52,7 +52,10 @@ export function gitMetadata(paths: readonly string[]): GitMetadata {
       else if (!last && (name === 'objects' || name === 'refs')) note(folder, 'other');
     }
   }
-  const directories = [...folders].filter(([, f]) => f.head && f.other).map(([d]) => d).sort();
+  const directories = [...folders]
+    .filter(([, f]) => f.head && f.other)
+    .map(([d]) => d)
+    .sort();
   const skipped = new Set([...names, ...directories]);
   const out = new Set<string>();
   for (const p of paths) {

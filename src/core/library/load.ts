@@ -159,12 +159,26 @@ function gitMetadataDiagnostics(entries: readonly LibraryFileEntry[]): Diagnosti
   if (!found.names.length && !found.directories.length) return [];
   const out: Diagnostic[] = [];
   for (const n of found.names) {
-    out.push(diag('git-metadata', n, listedRange, `\`${baseOf(n)}\` is a name git reads as \`.git\`: a repository's own data, which can make git run programs (core.fsmonitor, hooks) in the folder it lands in. It is never copied into pilots; remove it from the library.`));
+    out.push(
+      diag(
+        'git-metadata',
+        n,
+        listedRange,
+        `\`${baseOf(n)}\` is a name git reads as \`.git\`: a repository's own data, which can make git run programs (core.fsmonitor, hooks) in the folder it lands in. It is never copied into pilots; remove it from the library.`,
+      ),
+    );
   }
   const heads = new Map<string, string>();
   for (const e of entries) if (baseOf(e.path).toLowerCase() === 'head') heads.set(dirOf(e.path), e.path);
   for (const d of found.directories) {
-    out.push(diag('git-metadata', heads.get(d) ?? d, listedRange, `\`${d || '.'}\` is a git directory (HEAD with config, objects/ or refs/): git can run programs from its config (core.fsmonitor, hooks) when someone runs git there. None of it is copied into pilots; remove it from the library.`));
+    out.push(
+      diag(
+        'git-metadata',
+        heads.get(d) ?? d,
+        listedRange,
+        `\`${d || '.'}\` is a git directory (HEAD with config, objects/ or refs/): git can run programs from its config (core.fsmonitor, hooks) when someone runs git there. None of it is copied into pilots; remove it from the library.`,
+      ),
+    );
   }
   return out;
 }
@@ -187,7 +201,12 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
     if (e.type === 'symlink') {
       if (!e.linkInside) {
         loadDiagnostics.push(
-          diag('path-escape', e.path, listedRange, `This link points outside the library (${e.linkTarget === '(missing)' ? 'to nothing' : 'to a path outside it'}); it is not followed. Replace it with a real file inside the library.`),
+          diag(
+            'path-escape',
+            e.path,
+            listedRange,
+            `This link points outside the library (${e.linkTarget === '(missing)' ? 'to nothing' : 'to a path outside it'}); it is not followed. Replace it with a real file inside the library.`,
+          ),
         );
         continue;
       }

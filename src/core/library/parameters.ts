@@ -158,7 +158,13 @@ export function checkParameters(schema: unknown, given: Record<string, unknown>,
   const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (schema === undefined || schema === null) {
     const names = Object.keys(given);
-    return { values: {}, missing: [], errors: names.length ? [`${what} takes no parameters, but ${names.map((n) => `\`${n}\``).join(', ')} ${names.length === 1 ? 'was' : 'were'} given; remove ${names.length === 1 ? 'it' : 'them'}.`] : [] };
+    return {
+      values: {},
+      missing: [],
+      errors: names.length
+        ? [`${what} takes no parameters, but ${names.map((n) => `\`${n}\``).join(', ')} ${names.length === 1 ? 'was' : 'were'} given; remove ${names.length === 1 ? 'it' : 'them'}.`]
+        : [],
+    };
   }
   if (!isObj(schema)) return { values: {}, missing: [], errors: [`The parameters of ${what} are not a JSON Schema object; its owners must fix its asset.yaml.`] };
   let validate: ValidateFunction;
@@ -184,11 +190,17 @@ export function checkParameters(schema: unknown, given: Record<string, unknown>,
       if (e.keyword === 'required') continue;
       if (e.keyword === 'additionalProperties') {
         const extra = String((e.params as { additionalProperty?: string }).additionalProperty);
-        const hint = nearest(extra, specs.map((s) => s.name));
+        const hint = nearest(
+          extra,
+          specs.map((s) => s.name),
+        );
         errors.push(`${what} has no parameter \`${extra}\`${hint ? `; did you mean \`${hint}\`?` : specs.length ? ` (it takes ${specs.map((s) => `\`${s.name}\``).join(', ')}).` : '.'}`);
         continue;
       }
-      const name = e.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const name = e.instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       const shown = name.length ? `\`${name.join('.')}\`` : 'the parameters';
       let reason = e.message ?? 'is invalid';
       if (e.keyword === 'enum') reason = `must be one of ${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;

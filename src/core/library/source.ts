@@ -58,7 +58,10 @@ export function redactCredentials(text: string): string {
     let userinfo = '';
     if (colon >= 0) userinfo = `${authority.slice(0, colon)}:***@`;
     else if (at >= 0) userinfo = /^https?:\/\/$/i.test(scheme) ? '***@' : `${authority.slice(0, at)}@`;
-    const params = query?.slice(1).split('&').map((p) => (p.includes('=') ? `${p.slice(0, p.indexOf('='))}=***` : p && '***'));
+    const params = query
+      ?.slice(1)
+      .split('&')
+      .map((p) => (p.includes('=') ? `${p.slice(0, p.indexOf('='))}=***` : p && '***'));
     return `${scheme}${userinfo}${authority.slice(at + 1)}${path}${params ? `?${params.join('&')}` : ''}`;
   });
 }
@@ -121,7 +124,7 @@ export function parseGitUrl(rawInput: string, opts: { where?: string; isAbsolute
 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
   if (scheme) {
-    if (scheme === 'http') refuse(raw, "uses http:, which is refused (unencrypted; credentials would travel in clear). Use https: instead.", where);
+    if (scheme === 'http') refuse(raw, 'uses http:, which is refused (unencrypted; credentials would travel in clear). Use https: instead.', where);
     if (scheme !== 'https' && scheme !== 'ssh' && scheme !== 'git' && scheme !== 'file') refuse(raw, `uses the '${scheme}:' scheme, which is not accepted.`, where);
     let u: URL;
     try {
@@ -179,8 +182,18 @@ function trimRepoPath(p: string): string {
 /** `<stem>-<hash>`: readable, and unique per normalised URL. */
 export function folderNameFor(key: string): string {
   const hash = sha256Hex(key).slice(0, 16);
-  const last = key.replace(/[?#].*$/, '').split(/[/:]/).filter(Boolean).pop() ?? 'library';
-  const stem = last.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 40) || 'library';
+  const last =
+    key
+      .replace(/[?#].*$/, '')
+      .split(/[/:]/)
+      .filter(Boolean)
+      .pop() ?? 'library';
+  const stem =
+    last
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .slice(0, 40) || 'library';
   return `${stem}-${hash}`;
 }
 

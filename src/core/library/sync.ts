@@ -50,7 +50,15 @@ export interface CachePaths {
 
 export function cachePaths(path: PathOps, cacheDir: string, src: GitLibrarySource): CachePaths {
   const dir = path.join(cacheDir, src.folderName);
-  return { dir, repo: path.join(dir, 'repo'), state: path.join(dir, 'state.json'), index: path.join(dir, 'index.v1.cache'), catalogIndex: path.join(dir, 'catalog.v1.cache'), catalogSnapshot: path.join(dir, 'catalog.v1.snapshot'), lock: path.join(dir, 'sync.lock') };
+  return {
+    dir,
+    repo: path.join(dir, 'repo'),
+    state: path.join(dir, 'state.json'),
+    index: path.join(dir, 'index.v1.cache'),
+    catalogIndex: path.join(dir, 'catalog.v1.cache'),
+    catalogSnapshot: path.join(dir, 'catalog.v1.snapshot'),
+    lock: path.join(dir, 'sync.lock'),
+  };
 }
 
 export async function readState(deps: Pick<LibraryCacheDeps, 'fs' | 'log'>, paths: CachePaths): Promise<LibraryState | undefined> {
@@ -89,7 +97,12 @@ export function ageText(fromIso: string | undefined, now: Date): string {
 }
 
 function displayTime(iso: string | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC') : 'an unknown time';
+  return iso
+    ? iso
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+        .replace(/Z$/, ' UTC')
+    : 'an unknown time';
 }
 
 /** Failures that go away by themselves when the network comes back. */
@@ -167,7 +180,9 @@ async function moveTo(deps: LibraryCacheDeps, repo: string, target: Target, src:
   if (target.branch) await git.checkout(repo, { branch: target.branch, startPoint: target.commit }, { force: true, remote });
   else await git.checkout(repo, { detach: target.commit }, { force: true, remote });
   if (dropped > 0) {
-    deps.log.info(`${src.display}: ${shortId(head)} is on no remote branch or tag any more (the remote's history was rewritten, or commits were made in the cache); the cache now follows the remote at ${shortId(target.commit)}.`);
+    deps.log.info(
+      `${src.display}: ${shortId(head)} is on no remote branch or tag any more (the remote's history was rewritten, or commits were made in the cache); the cache now follows the remote at ${shortId(target.commit)}.`,
+    );
   }
 }
 

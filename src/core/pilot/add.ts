@@ -90,7 +90,14 @@ export async function planAdd(req: AddRequest): Promise<AddPlan> {
       writes.push({ path, data });
       files.push({ path, sha256: sha256Hex(data) });
     }
-    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Hex(files.map((f) => `${f.path}\0${f.sha256}\n`).sort().join(''))}`;
+    const digest =
+      lockDigest(c.asset, catalog.files) ??
+      `sha256:${sha256Hex(
+        files
+          .map((f) => `${f.path}\0${f.sha256}\n`)
+          .sort()
+          .join(''),
+      )}`;
     locked.push({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, digest, files });
   }
   const lock: LockFile = { library, template: pilot.lock.template, components: [...pilot.lock.components, ...locked] };

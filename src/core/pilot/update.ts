@@ -19,17 +19,7 @@ import { hasReadmeSection, readmeSection, withReadmeSection } from '../scaffold/
 import type { ReadmeRow } from '../scaffold/readme';
 import { sha256Hex } from '../hash';
 
-export type FileAction =
-  | 'unchanged'
-  | 'replaced'
-  | 'merged'
-  | 'conflict'
-  | 'added'
-  | 'removed'
-  | 'kept-local'
-  | 'kept-removed-upstream'
-  | 'restored'
-  | 'kept-deleted';
+export type FileAction = 'unchanged' | 'replaced' | 'merged' | 'conflict' | 'added' | 'removed' | 'kept-local' | 'kept-removed-upstream' | 'restored' | 'kept-deleted';
 
 export interface FileChange {
   /** Path inside the pilot. */
@@ -377,7 +367,14 @@ export async function planUpdate(req: UpdateRequest): Promise<UpdatePlan> {
       files.push(change);
     }
     updates.push({ id: c.id, kind: c.kind, from: c.version, to: to.version, baseFound: !!base, files });
-    const digest = lockDigest(to, catalog.files) ?? `sha256:${sha256Hex([...theirs].map(([r, b]) => `${r}\0${sha256Hex(b)}\n`).sort().join(''))}`;
+    const digest =
+      lockDigest(to, catalog.files) ??
+      `sha256:${sha256Hex(
+        [...theirs]
+          .map(([r, b]) => `${r}\0${sha256Hex(b)}\n`)
+          .sort()
+          .join(''),
+      )}`;
     newLocked.set(c.id, { id: c.id, kind: to.kind, version: to.version, digest, files: [...theirs].map(([rel, b]) => ({ path: at(rel), sha256: sha256Hex(b) })) });
   }
 

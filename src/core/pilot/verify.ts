@@ -76,7 +76,14 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
     const ref = refs.get(c.id);
     const where = refRange(c.id);
     if (!ref) {
-      out.push(diag('component-modified', pilotFileName, componentsRange, `pilot.lock.json locks \`${c.id}\` ${c.version}, but ${pilotFileName} does not list it; add \`${referenceTo(c)}\` to components, or remove the component with its files.`));
+      out.push(
+        diag(
+          'component-modified',
+          pilotFileName,
+          componentsRange,
+          `pilot.lock.json locks \`${c.id}\` ${c.version}, but ${pilotFileName} does not list it; add \`${referenceTo(c)}\` to components, or remove the component with its files.`,
+        ),
+      );
     }
     const s = standingOf(c, ref?.ref.range, catalog, byId);
     const cur = s.currentAsset;
@@ -97,7 +104,14 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
     for (const f of c.files) {
       const bytes = await input.readPilotFile(f.path);
       if (bytes === undefined) {
-        out.push(diag('component-modified', pilotFileName, where, `\`${f.path}\` of \`${c.id}\` ${c.version} was deleted from the pilot. Restore it (\`genai-assets update . ${c.id}\` brings back the library's copy), or remove the component.`));
+        out.push(
+          diag(
+            'component-modified',
+            pilotFileName,
+            where,
+            `\`${f.path}\` of \`${c.id}\` ${c.version} was deleted from the pilot. Restore it (\`genai-assets update . ${c.id}\` brings back the library's copy), or remove the component.`,
+          ),
+        );
         continue;
       }
       if (sha256Hex(bytes) === f.sha256) continue;
@@ -126,7 +140,9 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
       const msg = others.length
         ? `\`${c.id}\` ${c.version} was withdrawn from the library ${lib} (it has ${others.map((a) => `${a.version} (${a.status})`).join(', ')}).${s.wantedAsset ? ` Run \`genai-assets update . ${c.id}\` to move to ${s.wantedAsset.version}.` : s.latestAsset ? ` Change the reference to \`${referenceTo(s.latestAsset)}\` and update.` : ''}`
         : `\`${c.id}\` is no longer in the library ${lib} (withdrawn). Remove it from the pilot or replace it with another component.`;
-      out.push(diag('unknown-reference', pilotFileName, where, msg, { fixes: s.latestAsset && !s.wantedAsset ? replaceRef(c.id, referenceTo(s.latestAsset), `Use ${referenceTo(s.latestAsset)}`) : [] }));
+      out.push(
+        diag('unknown-reference', pilotFileName, where, msg, { fixes: s.latestAsset && !s.wantedAsset ? replaceRef(c.id, referenceTo(s.latestAsset), `Use ${referenceTo(s.latestAsset)}`) : [] }),
+      );
       continue;
     }
     if (!cur) {
@@ -134,9 +150,15 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
     } else if (cur.status === 'deprecated') {
       const repl = cur.replacedBy;
       out.push(
-        diag('component-deprecated', pilotFileName, where, `\`${c.id}\` ${c.version} is deprecated in ${lib}${repl ? `; it is replaced by \`${repl}\`. Replace the component` : '. Move to another component'}${s.wantedAsset && s.wantedAsset !== cur ? ` or update to ${s.wantedAsset.version}` : ''}.`, {
-          fixes: repl ? replaceRef(c.id, repl, `Replace with successor ${repl}`) : [],
-        }),
+        diag(
+          'component-deprecated',
+          pilotFileName,
+          where,
+          `\`${c.id}\` ${c.version} is deprecated in ${lib}${repl ? `; it is replaced by \`${repl}\`. Replace the component` : '. Move to another component'}${s.wantedAsset && s.wantedAsset !== cur ? ` or update to ${s.wantedAsset.version}` : ''}.`,
+          {
+            fixes: repl ? replaceRef(c.id, repl, `Replace with successor ${repl}`) : [],
+          },
+        ),
       );
     } else if (!statuses.includes(cur.status)) {
       out.push(
@@ -173,7 +195,14 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
   const locked = new Set(pilot.lock.components.map((c) => c.id));
   for (const [id, r] of refs) {
     if (locked.has(id)) continue;
-    out.push(diag('component-modified', pilotFileName, ranges[`components.${r.index}`] ?? componentsRange, `\`${r.ref.raw}\` is listed in ${pilotFileName} but not installed (pilot.lock.json has no entry for it). Remove it from the list and run \`genai-assets add . ${r.ref.raw}\`.`));
+    out.push(
+      diag(
+        'component-modified',
+        pilotFileName,
+        ranges[`components.${r.index}`] ?? componentsRange,
+        `\`${r.ref.raw}\` is listed in ${pilotFileName} but not installed (pilot.lock.json has no entry for it). Remove it from the list and run \`genai-assets add . ${r.ref.raw}\`.`,
+      ),
+    );
   }
 
   // The template the pilot was made from.
@@ -182,7 +211,14 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
   const tcur = templates.find((a) => a.version === t.version);
   const trange = ranges['template#value'] ?? ranges['template'] ?? emptyRange;
   if (tcur?.status === 'deprecated') {
-    out.push(diag('component-deprecated', pilotFileName, trange, `The template \`${t.id}\` ${t.version} this pilot was made from is deprecated in ${lib}${tcur.replacedBy ? `; it is replaced by \`${tcur.replacedBy}\`` : ''}. New pilots should use another template; this one keeps working.`));
+    out.push(
+      diag(
+        'component-deprecated',
+        pilotFileName,
+        trange,
+        `The template \`${t.id}\` ${t.version} this pilot was made from is deprecated in ${lib}${tcur.replacedBy ? `; it is replaced by \`${tcur.replacedBy}\`` : ''}. New pilots should use another template; this one keeps working.`,
+      ),
+    );
   }
   return out;
 }

@@ -147,4 +147,3 @@ export function outputBasisText(c: ModelCost): string {
   if (c.outputBasis === 'model') return `${formatCount(c.outputTokens!)} output tokens (the model's maximum; the prompt sets no max output)`;
   return 'output not priced (no max output tokens known)';
 }
-

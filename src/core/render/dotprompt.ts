@@ -5,10 +5,7 @@ import { splitFrontMatter } from '../formats/frontMatter';
 import { TextDocument } from '../text/textDocument';
 
 /** A part of a Dotprompt message, shaped as in the Dotprompt spec vectors. */
-export type DotpromptPart =
-  | { text: string }
-  | { media: { url: string; contentType?: string } }
-  | { metadata: { purpose: string; pending: true } };
+export type DotpromptPart = { text: string } | { media: { url: string; contentType?: string } } | { metadata: { purpose: string; pending: true } };
 
 export interface DotpromptMessage {
   role: string;

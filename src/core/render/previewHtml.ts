@@ -86,8 +86,19 @@ export function previewModel(report: PromptReport, history: PreviewHistory): Pre
       outputBasis: c.outputBasis,
     })),
     meta,
-    inputs: (file.inputs ?? []).map((i) => ({ name: i.name, type: i.type, required: i.required, description: i.description, default: i.default === undefined ? undefined : JSON.stringify(i.default) })),
-    suites: report.suites.map((s) => ({ title: s.asset?.managed ? `${s.asset.title} (${s.asset.id} ${s.asset.version})` : s.title, file: s.file, tests: s.tests, via: s.via === 'targets' ? 'targets this prompt' : 'names this file in prompts' })),
+    inputs: (file.inputs ?? []).map((i) => ({
+      name: i.name,
+      type: i.type,
+      required: i.required,
+      description: i.description,
+      default: i.default === undefined ? undefined : JSON.stringify(i.default),
+    })),
+    suites: report.suites.map((s) => ({
+      title: s.asset?.managed ? `${s.asset.title} (${s.asset.id} ${s.asset.version})` : s.title,
+      file: s.file,
+      tests: s.tests,
+      via: s.via === 'targets' ? 'targets this prompt' : 'names this file in prompts',
+    })),
     dependencies: report.dependencies.map((d) => ({ ...d })),
     history,
   };
@@ -148,7 +159,8 @@ export function previewBodyHtml(m: PreviewModel): string {
   out.push('</section>');
 
   if (m.error) out.push(`<div class="notice error" role="alert">${escapeHtml(m.error)}</div>`);
-  if (m.missing.length) out.push(`<div class="notice warning">No value for ${m.missing.map((n) => `<code>${escapeHtml(n)}</code>`).join(', ')} in this sample; rendered as the format does for a missing value.</div>`);
+  if (m.missing.length)
+    out.push(`<div class="notice warning">No value for ${m.missing.map((n) => `<code>${escapeHtml(n)}</code>`).join(', ')} in this sample; rendered as the format does for a missing value.</div>`);
 
   out.push('<section class="messages" aria-label="Rendered messages"><h2>Messages</h2>');
   if (!m.messages.length) out.push('<p class="empty">The prompt renders to no message.</p>');
@@ -170,7 +182,7 @@ export function previewBodyHtml(m: PreviewModel): string {
   if (m.costs.length) {
     out.push('<table><thead><tr><th>Model</th><th>Input</th><th>Output tokens</th><th>Output</th><th>Per call</th></tr></thead><tbody>');
     for (const c of m.costs) {
-      const flags = [c.promptModel ? 'the prompt\'s model' : '', c.allowed ? '' : 'not allowed by the policy', c.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
+      const flags = [c.promptModel ? "the prompt's model" : '', c.allowed ? '' : 'not allowed by the policy', c.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
       const money = (n: number | undefined): string => (n === undefined ? '—' : escapeHtml(formatUsd(n)));
       const tokens = c.outputTokens === undefined ? '—' : `${formatCount(c.outputTokens)}${c.outputBasis === 'model' ? '*' : ''}`;
       out.push(
@@ -185,7 +197,7 @@ export function previewBodyHtml(m: PreviewModel): string {
     if (bases.has('none')) notes.push('— No price or no output limit known.');
     out.push(`<p class="note">${escapeHtml(notes.join(' '))}</p>`);
   } else {
-    out.push("<p class=\"note\">No price: the prompt names no model and the library's model catalogue lists none.</p>");
+    out.push('<p class="note">No price: the prompt names no model and the library\'s model catalogue lists none.</p>');
   }
   out.push('</section>');
 
@@ -195,7 +207,9 @@ export function previewBodyHtml(m: PreviewModel): string {
   if (m.inputs.length) {
     out.push('<h3>Inputs</h3><table><thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Default</th><th>Description</th></tr></thead><tbody>');
     for (const i of m.inputs) {
-      out.push(`<tr><td><code>${escapeHtml(i.name)}</code></td><td>${escapeHtml(i.type)}</td><td>${i.required ? 'yes' : 'no'}</td><td>${i.default === undefined ? '' : `<code>${escapeHtml(i.default)}</code>`}</td><td>${escapeHtml(i.description ?? '')}</td></tr>`);
+      out.push(
+        `<tr><td><code>${escapeHtml(i.name)}</code></td><td>${escapeHtml(i.type)}</td><td>${i.required ? 'yes' : 'no'}</td><td>${i.default === undefined ? '' : `<code>${escapeHtml(i.default)}</code>`}</td><td>${escapeHtml(i.description ?? '')}</td></tr>`,
+      );
     }
     out.push('</tbody></table>');
   }
@@ -204,7 +218,10 @@ export function previewBodyHtml(m: PreviewModel): string {
   out.push('<section class="suites" aria-label="Eval suites"><h2>Eval suites covering it</h2>');
   if (m.suites.length) {
     out.push('<ul>');
-    for (const s of m.suites) out.push(`<li><button type="button" class="link" data-open="${escapeHtml(s.file)}">${escapeHtml(s.title)}</button> <span class="detail">${s.tests} test${s.tests === 1 ? '' : 's'} · ${escapeHtml(s.via)} · ${escapeHtml(s.file)}</span></li>`);
+    for (const s of m.suites)
+      out.push(
+        `<li><button type="button" class="link" data-open="${escapeHtml(s.file)}">${escapeHtml(s.title)}</button> <span class="detail">${s.tests} test${s.tests === 1 ? '' : 's'} · ${escapeHtml(s.via)} · ${escapeHtml(s.file)}</span></li>`,
+      );
     out.push('</ul>');
   } else out.push('<p class="empty">No eval suite of the library covers this prompt.</p>');
   out.push('</section>');
@@ -228,7 +245,9 @@ export function previewBodyHtml(m: PreviewModel): string {
   else {
     out.push('<ol>');
     for (const e of h.entries) {
-      out.push(`<li><span class="subject">${escapeHtml(e.subject || '(no message)')}</span> <span class="detail"><code>${escapeHtml(e.commit.slice(0, 7))}</code> · ${escapeHtml(e.author)} · ${escapeHtml(e.date.slice(0, 10))}</span></li>`);
+      out.push(
+        `<li><span class="subject">${escapeHtml(e.subject || '(no message)')}</span> <span class="detail"><code>${escapeHtml(e.commit.slice(0, 7))}</code> · ${escapeHtml(e.author)} · ${escapeHtml(e.date.slice(0, 10))}</span></li>`,
+      );
     }
     out.push('</ol>');
     if (h.canOpen) out.push(`<p><button type="button" class="link" data-command="history">${h.more ? 'Show the full history...' : 'Open a commit\u2019s changes...'}</button></p>`);
@@ -240,5 +259,10 @@ export function previewBodyHtml(m: PreviewModel): string {
 
 /** A role as a CSS class name part: letters, digits and dashes only. */
 function cssIdent(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40) || 'unknown';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 40) || 'unknown'
+  );
 }

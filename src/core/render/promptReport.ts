@@ -153,7 +153,11 @@ function dependencies(file: ParsedFile, asset: Asset | undefined, catalog: Catal
   const partials = partialFiles(catalog, file);
   for (const name of new Set((file.partials ?? []).map((p) => p.name))) {
     const path = partials.get(name);
-    out.push(path ? { kind: 'partial', label: name, detail: path, file: path } : { kind: 'partial', label: name, detail: catalog ? 'no partial file of that name' : 'not resolved outside a library', problem: !!catalog });
+    out.push(
+      path
+        ? { kind: 'partial', label: name, detail: path, file: path }
+        : { kind: 'partial', label: name, detail: catalog ? 'no partial file of that name' : 'not resolved outside a library', problem: !!catalog },
+    );
   }
   for (const link of file.links ?? []) out.push({ kind: 'file', label: link.target, detail: 'referenced file' });
   return out;

@@ -167,7 +167,7 @@ function hardenNunjucks(): void {
   const runtime = require('nunjucks/src/runtime') as { memberLookup: Lookup; contextOrFrameLookup: Lookup };
   const memberLookup = runtime.memberLookup;
   const contextOrFrameLookup = runtime.contextOrFrameLookup;
-  runtime.memberLookup = (obj, val) => (typeof val !== 'string' && typeof val !== 'number') || blockedMembers.has(String(val)) ? undefined : memberLookup(obj, val);
+  runtime.memberLookup = (obj, val) => ((typeof val !== 'string' && typeof val !== 'number') || blockedMembers.has(String(val)) ? undefined : memberLookup(obj, val));
   runtime.contextOrFrameLookup = (context, frame, name) => (typeof name !== 'string' || name in Object.prototype ? undefined : contextOrFrameLookup(context, frame, name));
   nunjucksHardened = true;
 }
@@ -209,4 +209,3 @@ export function replaceLiteralBraces(template: string, values: Record<string, un
 export function replaceVscodeInputs(template: string, values: Record<string, unknown>): string {
   return template.replace(/\$\{input:([\p{L}\p{N}_.-]+)(?::[^}\r\n]*)?\}/gu, (all, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? valueText(values[name]) : all));
 }
-

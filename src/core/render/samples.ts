@@ -51,16 +51,19 @@ export function coveringSuites(catalog: Catalog, promptPath: string): CoveringSu
   if (prompt) {
     for (const evalAsset of catalog.assets) {
       if (evalAsset.kind !== 'eval' || !evalAsset.entryFile) continue;
-      const hits = evalAsset.references.some(
-        (r) => r.field === 'targets' && (r.ref.library === undefined || r.ref.library === catalog.library.name) && resolveReference(r.ref, byId).asset === prompt,
-      );
+      const hits = evalAsset.references.some((r) => r.field === 'targets' && (r.ref.library === undefined || r.ref.library === catalog.library.name) && resolveReference(r.ref, byId).asset === prompt);
       if (hits) add(evalAsset.entryFile, evalAsset, 'targets');
     }
   }
   for (const f of [...catalog.files.values()].sort((a, b) => a.path.localeCompare(b.path))) {
     if (!f.evalSuite || seen.has(f.path)) continue;
     const names = f.evalSuite.prompts.some((p) => promptFileTarget(f.path, p.value) === promptPath);
-    if (names) add(f.path, catalog.assets.find((a) => a.kind === 'eval' && a.entryFile === f.path), 'prompts');
+    if (names)
+      add(
+        f.path,
+        catalog.assets.find((a) => a.kind === 'eval' && a.entryFile === f.path),
+        'prompts',
+      );
   }
   return out;
 }

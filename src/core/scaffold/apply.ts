@@ -21,7 +21,9 @@ export async function checkScaffoldTarget(fs: FileSystem, target: string): Promi
   if (st.type !== 'directory') throw new UserError(`${target} exists and is not a folder; choose a new folder for the pilot (--out).`);
   const entries = await fs.readDir(target);
   if (entries.length) {
-    throw new UserError(`${target} is not empty (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries[0].name}); a pilot is only scaffolded into a new or empty folder, and nothing was changed. Choose another folder (--out).`);
+    throw new UserError(
+      `${target} is not empty (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries[0].name}); a pilot is only scaffolded into a new or empty folder, and nothing was changed. Choose another folder (--out).`,
+    );
   }
   return 'empty';
 }
@@ -83,7 +85,8 @@ async function checkNoLinks(fs: FileSystem, path: PathOps, root: string, rel: st
     cur = path.join(cur, s);
     const st = await fs.stat(cur);
     if (!st) return;
-    if (st.type === 'symlink') throw new UserError(`Refused to write \`${rel}\` in ${root}: \`${path.relative(root, cur)}\` is a link, and links are not followed. Replace it with a real folder or file.`);
+    if (st.type === 'symlink')
+      throw new UserError(`Refused to write \`${rel}\` in ${root}: \`${path.relative(root, cur)}\` is a link, and links are not followed. Replace it with a real folder or file.`);
   }
 }
 

@@ -59,7 +59,8 @@ export function serializePilotManifest(m: PilotManifest): string {
   if (m.library.ref !== undefined) library.ref = m.library.ref;
   const value: Record<string, unknown> = { name: m.name, library, template: m.template, components: m.components };
   if (Object.keys(m.parameters).length) value.parameters = m.parameters;
-  const head = '# A pilot made with genai-assets. `genai-assets verify .` checks it against the library;\n# `genai-assets update .` brings its components up to date (pilot.lock.json records what was used).\n';
+  const head =
+    '# A pilot made with genai-assets. `genai-assets verify .` checks it against the library;\n# `genai-assets update .` brings its components up to date (pilot.lock.json records what was used).\n';
   return head + stringify(value, { lineWidth: 0 });
 }
 

@@ -117,7 +117,9 @@ function choose(catalog: Catalog, byId: Map<string, Asset[]>, id: string, constr
       else msg += ` No version of it is ${listStatuses(statuses)}; ask its owners${top.owners.length ? ` (${top.owners.join(', ')})` : ''} to get one approved.`;
       return { problem: msg };
     }
-    return { problem: `No version of \`${id}\` satisfies ${c.range !== undefined ? `\`${c.range}\`` : 'the reference'} (${fromText(c)}); the library has ${describeVersions(candidates)}.${suggestion()}` };
+    return {
+      problem: `No version of \`${id}\` satisfies ${c.range !== undefined ? `\`${c.range}\`` : 'the reference'} (${fromText(c)}); the library has ${describeVersions(candidates)}.${suggestion()}`,
+    };
   }
   const ranged = constraints.filter((c) => c.range !== undefined);
   return {
@@ -147,7 +149,9 @@ export function resolveTemplate(catalog: Catalog, raw: string): { asset: Asset; 
   const all = byId.get(ref.id) ?? [];
   if (all.length && !all.some((a) => a.kind === 'template')) {
     const templates = [...new Set(catalog.assets.filter((a) => a.kind === 'template').map((a) => a.id))];
-    throw new ScaffoldError([`\`${ref.id}\` is a ${all[0].kind}, not a template; give a template with --template${templates.length ? ` (this library has ${templates.map((t) => `\`${t}\``).join(', ')})` : ''}.`]);
+    throw new ScaffoldError([
+      `\`${ref.id}\` is a ${all[0].kind}, not a template; give a template with --template${templates.length ? ` (this library has ${templates.map((t) => `\`${t}\``).join(', ')})` : ''}.`,
+    ]);
   }
   const templatesById = indexById(catalog.assets.filter((a) => a.kind === 'template'));
   if (!all.length) {
@@ -220,7 +224,8 @@ export function resolveComponents(catalog: Catalog, raws: readonly string[], opt
       const fixed = existing.get(id);
       if (fixed !== undefined) {
         for (const c of cs) {
-          if (!satisfies(fixed, c.range)) problems.push(`\`${id}\` is at ${fixed} in the pilot, but ${c.from} needs \`${id}@${c.range}\`; update it first (\`genai-assets update PILOT ${id}@${c.range}\`).`);
+          if (!satisfies(fixed, c.range))
+            problems.push(`\`${id}\` is at ${fixed} in the pilot, but ${c.from} needs \`${id}@${c.range}\`; update it first (\`genai-assets update PILOT ${id}@${c.range}\`).`);
         }
         continue;
       }
@@ -332,7 +337,9 @@ export function renderTemplatePath(rel: string, pathView: Record<string, unknown
   }
   const shownName = rendered.split(valueSeparator).join('/');
   if (rendered.includes(valueSeparator)) {
-    problems.push(`Template file \`${rel}\` would be named \`${shownName}\` with these parameters: a value puts a path separator into the name, which is refused (no value may choose folders, and no path may leave the pilot folder).`);
+    problems.push(
+      `Template file \`${rel}\` would be named \`${shownName}\` with these parameters: a value puts a path separator into the name, which is refused (no value may choose folders, and no path may leave the pilot folder).`,
+    );
     return undefined;
   }
   const segs = rendered.split('/');
@@ -462,7 +469,11 @@ export function copiedFiles(asset: Pick<Asset, 'path' | 'managed' | 'files'>): {
 
 /** The warning for git metadata left out of a pilot. */
 export function skippedGitNote(role: string, asset: Pick<Asset, 'id'>, skipped: readonly string[]): string {
-  const shown = skipped.slice(0, 5).map((f) => `\`${f}\``).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+  const shown =
+    skipped
+      .slice(0, 5)
+      .map((f) => `\`${f}\``)
+      .join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
   return `${role} \`${asset.id}\`: ${shown} not copied: git metadata (a .git entry or a git directory) never goes into a pilot. \`genai-assets validate\` reports it in the library; its owners should remove it.`;
 }
 
@@ -574,7 +585,8 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   });
   for (const f of rendered) if (f) files.push(f);
   for (const reserved of [pilotFileName, lockFileName]) {
-    if (files.some((f) => f.path.toLowerCase() === reserved)) problems.push(`The template has a file that would be written as \`${reserved}\`, which genai-assets writes itself; its owners must rename it.`);
+    if (files.some((f) => f.path.toLowerCase() === reserved))
+      problems.push(`The template has a file that would be written as \`${reserved}\`, which genai-assets writes itself; its owners must rename it.`);
   }
 
   // The components' files, copied unchanged.
@@ -589,7 +601,14 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
       return { path: dest ? `${dest}/${rel}` : rel, data, origin: 'component' as const, component: c.asset.id };
     });
     files.push(...own);
-    const digest = lockDigest(c.asset, catalog.files) ?? `sha256:${sha256Hex(own.map((o) => `${o.path}\0${sha256Hex(o.data)}\n`).sort().join(''))}`;
+    const digest =
+      lockDigest(c.asset, catalog.files) ??
+      `sha256:${sha256Hex(
+        own
+          .map((o) => `${o.path}\0${sha256Hex(o.data)}\n`)
+          .sort()
+          .join(''),
+      )}`;
     locked.push({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, digest, files: own.map((o) => ({ path: o.path, sha256: sha256Hex(o.data) })) });
   }
 
@@ -608,7 +627,14 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   };
 
   // README: the template's own, with the components section appended; else a new one.
-  const rows: ReadmeRow[] = req.components.map((c) => ({ id: c.asset.id, kind: c.asset.kind, version: c.asset.version, status: c.asset.status, owners: c.asset.owners, path: folders.get(c.asset.id)! }));
+  const rows: ReadmeRow[] = req.components.map((c) => ({
+    id: c.asset.id,
+    kind: c.asset.kind,
+    version: c.asset.version,
+    status: c.asset.status,
+    owners: c.asset.owners,
+    path: folders.get(c.asset.id)!,
+  }));
   const section = readmeSection(rows, lock.library);
   const readme = files.find((f) => f.origin === 'template' && f.path.toLowerCase() === 'readme.md');
   if (readme) {
@@ -622,7 +648,10 @@ export async function planScaffold(req: ScaffoldRequest): Promise<ScaffoldPlan> 
   files.push({ path: lockFileName, data: new TextEncoder().encode(serializeLockFile(lock)), origin: 'pilot' });
   problems.push(...collisions(files));
   // Files from different sources (template and components) could still add up to a git directory.
-  for (const d of gitMetadata(files.map((f) => f.path)).directories) problems.push(`The pilot would hold a git directory at \`${d || '.'}\` (HEAD with config, objects/ or refs/), made of the template's and components' files; git could run programs from it, so it is refused. The template's owners should rename those files.`);
+  for (const d of gitMetadata(files.map((f) => f.path)).directories)
+    problems.push(
+      `The pilot would hold a git directory at \`${d || '.'}\` (HEAD with config, objects/ or refs/), made of the template's and components' files; git could run programs from it, so it is refused. The template's owners should rename those files.`,
+    );
   if (problems.length) throw new ScaffoldError([...new Set(problems)]);
   return { files, manifest, lock, folders, warnings: [...new Set(warnings)] };
 }

@@ -95,7 +95,10 @@ class RenderLimitError extends Error {}
 /** Writes `tokens` into `out` (Mustache semantics without lambdas or partials: the view holds data only), within the budget. */
 function renderTokens(tokens: Token[], context: Mustache.Context, escape: (v: unknown) => string, budget: RenderBudget, out: string[]): void {
   const step = () => {
-    if (++budget.steps > maxRenderSteps) throw new RenderLimitError(`rendering stopped after ${maxRenderSteps.toLocaleString('en-US')} steps: sections repeat too often (sections over lists, nested in each other); nest fewer of them or give shorter lists`);
+    if (++budget.steps > maxRenderSteps)
+      throw new RenderLimitError(
+        `rendering stopped after ${maxRenderSteps.toLocaleString('en-US')} steps: sections repeat too often (sections over lists, nested in each other); nest fewer of them or give shorter lists`,
+      );
     if ((budget.steps & 0x3ff) === 0 && Date.now() > budget.deadline) throw new RenderLimitError(`rendering took longer than ${maxRenderMs / 1000} s; render less`);
   };
   const write = (text: string) => {
@@ -157,14 +160,23 @@ export function renderMustache(text: string, view: Record<string, unknown>, file
       for (let r = re.exec(text); r; r = re.exec(text)) at = r.index;
     }
     const where = at >= 0 ? `${file}:${lineOf(text, at)}` : file;
-    throw new TemplateRenderError(`${where}: the template does not parse as Mustache (${(e as Error).message}). Fix the template, or change the delimiters with {{=<% %>=}} where the file needs literal braces.`);
+    throw new TemplateRenderError(
+      `${where}: the template does not parse as Mustache (${(e as Error).message}). Fix the template, or change the delimiters with {{=<% %>=}} where the file needs literal braces.`,
+    );
   }
   const depth = sectionDepth(tokens, maxSectionDepth);
-  if (depth.depth > maxSectionDepth) throw new TemplateRenderError(`${file}:${lineOf(text, depth.at)}: sections are nested more than ${maxSectionDepth} deep here (at most ${maxSectionDepth} are allowed); flatten the template.`);
+  if (depth.depth > maxSectionDepth)
+    throw new TemplateRenderError(`${file}:${lineOf(text, depth.at)}: sections are nested more than ${maxSectionDepth} deep here (at most ${maxSectionDepth} are allowed); flatten the template.`);
   for (const { name, at } of allNames(tokens)) {
     if (reachesCode(name)) throw new TemplateRenderError(`${file}:${lineOf(text, at)}: \`{{${name}}}\` names a JavaScript built-in, not a parameter; templates may only use data. Rename it.`);
   }
-  const unknownNames = [...new Set(topLevelNames(tokens).map((n) => n.split('.')[0]).filter((n) => n !== '.' && !(n in view)))];
+  const unknownNames = [
+    ...new Set(
+      topLevelNames(tokens)
+        .map((n) => n.split('.')[0])
+        .filter((n) => n !== '.' && !(n in view)),
+    ),
+  ];
   const escape = opts.html ? (v: unknown) => Mustache.escape(String(v)) : (v: unknown) => String(v);
   const out: string[] = [];
   try {

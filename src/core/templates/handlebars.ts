@@ -137,7 +137,13 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
         `Stray \`${stray}\`: the \`{{! … }}\` comment on line ${lineOf(prev.start)} ends at the first \`}}\` inside it, so the rest shows as text; write comments that contain \`}}\` as \`{{!-- … --}}\`.`,
         {
           fixes: [
-            { title: 'Turn the comment into `{{!-- … --}}`', edits: [{ range: range(bang + 1, bang + 1), newText: '--' }, { range: range(a, a), newText: '--' }] },
+            {
+              title: 'Turn the comment into `{{!-- … --}}`',
+              edits: [
+                { range: range(bang + 1, bang + 1), newText: '--' },
+                { range: range(a, a), newText: '--' },
+              ],
+            },
             remove,
           ],
         },
@@ -250,12 +256,7 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   });
   for (const o of stack) {
     const t = tags[o];
-    report(
-      'unclosed-block',
-      t.start,
-      tagTextEnd(body, t),
-      `Block \`${tagText(body, t)}\` is never closed; add \`${closerText(t)}\` where the block ends.`,
-    );
+    report('unclosed-block', t.start, tagTextEnd(body, t), `Block \`${tagText(body, t)}\` is never closed; add \`${closerText(t)}\` where the block ends.`);
     if (t.complete) unclosedAtEnd.push(o);
     else blanked.add(o);
   }
@@ -330,39 +331,41 @@ export function analyzeHandlebars(doc: TextDocument, opts: HandlebarsOptions): H
   } else out.complete = false;
 
   // Tags left out of the parse (unclosed, or rejected): read the names they hold from a closed copy of each.
-  [...blanked].sort((x, y) => x - y).forEach((i) => {
-    const t = tags[i];
-    if (tooDeep || t.kind === 'close' || t.kind === 'comment' || t.raw) return;
-    if (inContext.has(i)) return;
-    const braces = body.slice(t.start, t.braceEnd ?? t.start + 2);
-    let text = body.slice(t.start, t.end).replace(/\s+$/, '');
-    if (!t.complete) {
-      if (!/[^\s#^/>&*{~]/.test(text.slice(braces.length))) return;
-      text += braces === '{{{' ? '}}}' : '}}';
-    }
-    let snippet = text;
-    if (t.kind === 'open') snippet += `{{/${t.name ?? ''}}}`;
-    else if (t.kind === 'else') {
-      const m = /^(\{\{~?\s*)else(\s+)([^\s}~]+)/.exec(text);
-      if (!m) return;
-      snippet = `${m[1]}#${' '.repeat(3 + m[2].length)}${text.slice(m[0].length - m[3].length)}{{/${m[3]}}}`;
-    }
-    const r = parseHandlebars(snippet);
-    if (!r.ast) {
-      out.complete = false;
-      return;
-    }
-    const walker = new Walker(snippet, helperNames, (a, b) => range(t.start + Math.min(a, text.length), t.start + Math.min(b, text.length)));
-    try {
-      walker.program(r.ast, []);
-    } catch {
-      out.complete = false;
-    }
-    out.variables.push(...walker.variables);
-    out.partials.push(...walker.partials);
-    out.helpers.push(...walker.helpers);
-    out.usesContext ||= walker.usesContext;
-  });
+  [...blanked]
+    .sort((x, y) => x - y)
+    .forEach((i) => {
+      const t = tags[i];
+      if (tooDeep || t.kind === 'close' || t.kind === 'comment' || t.raw) return;
+      if (inContext.has(i)) return;
+      const braces = body.slice(t.start, t.braceEnd ?? t.start + 2);
+      let text = body.slice(t.start, t.end).replace(/\s+$/, '');
+      if (!t.complete) {
+        if (!/[^\s#^/>&*{~]/.test(text.slice(braces.length))) return;
+        text += braces === '{{{' ? '}}}' : '}}';
+      }
+      let snippet = text;
+      if (t.kind === 'open') snippet += `{{/${t.name ?? ''}}}`;
+      else if (t.kind === 'else') {
+        const m = /^(\{\{~?\s*)else(\s+)([^\s}~]+)/.exec(text);
+        if (!m) return;
+        snippet = `${m[1]}#${' '.repeat(3 + m[2].length)}${text.slice(m[0].length - m[3].length)}{{/${m[3]}}}`;
+      }
+      const r = parseHandlebars(snippet);
+      if (!r.ast) {
+        out.complete = false;
+        return;
+      }
+      const walker = new Walker(snippet, helperNames, (a, b) => range(t.start + Math.min(a, text.length), t.start + Math.min(b, text.length)));
+      try {
+        walker.program(r.ast, []);
+      } catch {
+        out.complete = false;
+      }
+      out.variables.push(...walker.variables);
+      out.partials.push(...walker.partials);
+      out.helpers.push(...walker.helpers);
+      out.usesContext ||= walker.usesContext;
+    });
   out.variables.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
 
   out.tags = tags.map((t) => {
@@ -465,7 +468,17 @@ function scanTag(body: string, i: number, tags: LocalTag[], openComments: [numbe
       const m = /^\s*\/?\s*([^\s}]+)/.exec(inner);
       const name = m?.[1] ?? '';
       const nameStart = m ? i + 4 + m[0].length - name.length : undefined;
-      const tag: LocalTag = { kind: isClose ? 'close' : 'open', start: i, end: close + 4, complete: true, name, nameStart, nameEnd: nameStart !== undefined ? nameStart + name.length : undefined, depth: 0, raw: true };
+      const tag: LocalTag = {
+        kind: isClose ? 'close' : 'open',
+        start: i,
+        end: close + 4,
+        complete: true,
+        name,
+        nameStart,
+        nameEnd: nameStart !== undefined ? nameStart + name.length : undefined,
+        depth: 0,
+        raw: true,
+      };
       if (!isClose) tag.opener = '{{{{';
       tags.push(tag);
       if (isClose) return close + 4;

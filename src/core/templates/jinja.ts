@@ -147,9 +147,7 @@ export function scanJinja(region: TemplateRegion): { tags: JinjaTag[]; diagnosti
       endRe.lastIndex = tag.end;
       const m = endRe.exec(src);
       if (!m) {
-        diagnostics.push(
-          diag('unclosed-block', file, range(tag.start, tag.end), `\`{% ${tag.name} %}\` is never closed; add \`{% end${tag.name} %}\` where the literal text ends.`),
-        );
+        diagnostics.push(diag('unclosed-block', file, range(tag.start, tag.end), `\`{% ${tag.name} %}\` is never closed; add \`{% end${tag.name} %}\` where the literal text ends.`));
         pos = textStart = src.length;
         break;
       }
@@ -216,12 +214,7 @@ function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Dia
       const top = stack[stack.length - 1];
       if (!top || !parents.includes(top.name!)) {
         out.push(
-          diag(
-            'unmatched-closing-block',
-            file,
-            range(tag),
-            `\`{% ${name} %}\` stands outside any ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')} block; move it inside one or remove it.`,
-          ),
+          diag('unmatched-closing-block', file, range(tag), `\`{% ${name} %}\` stands outside any ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')} block; move it inside one or remove it.`),
         );
       }
       continue;
@@ -297,7 +290,11 @@ function toNunjucks(src: string, tags: JinjaTag[]): string {
 
 function parseError(region: TemplateRegion, src: string, tags: JinjaTag[], e: unknown): Diagnostic {
   const err = e as { message?: string; lineno?: number; colno?: number };
-  const msg = (err.message ?? String(e)).split('\n').pop()!.trim().replace(/^Error:\s*/, '');
+  const msg = (err.message ?? String(e))
+    .split('\n')
+    .pop()!
+    .trim()
+    .replace(/^Error:\s*/, '');
   let at: number | undefined;
   if (typeof err.lineno === 'number' && typeof err.colno === 'number') at = offsetOf(src, err.lineno - 1, err.colno - 1);
   let a = at ?? src.length;

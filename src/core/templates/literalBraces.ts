@@ -81,14 +81,7 @@ export function analyzeLiteralBraces(region: TemplateRegion): TemplateAnalysis {
       if (c === '{' || c === '\n' || c === '\r') break;
     }
     if (close < 0) {
-      out.diagnostics.push(
-        diag(
-          'unbalanced-brace',
-          file,
-          doc.rangeOf(start + open, start + open + 2),
-          '`{{` is never closed with `}}`; close the placeholder (`{{name}}`) or remove the braces.',
-        ),
-      );
+      out.diagnostics.push(diag('unbalanced-brace', file, doc.rangeOf(start + open, start + open + 2), '`{{` is never closed with `}}`; close the placeholder (`{{name}}`) or remove the braces.'));
       text.push([textStart, open]);
       pos = open + 2;
       textStart = pos;
@@ -150,9 +143,7 @@ export function strayClosers(region: TemplateRegion, segments: [number, number][
           push(() => {
             const range = doc.rangeOf(start + at, start + at + 2);
             const typo = /\{\s*([\p{L}_][\p{L}\p{N}_.]*)\s*$/u.exec(src.slice(Math.max(a, at - 80), at));
-            const msg = typo
-              ? `\`}}\` closes no \`{{\`: \`{${typo[1]}}}\` has a single opening brace; write \`{{${typo[1]}}}\`.`
-              : '`}}` closes no `{{`; add the opening `{{` or remove the braces.';
+            const msg = typo ? `\`}}\` closes no \`{{\`: \`{${typo[1]}}}\` has a single opening brace; write \`{{${typo[1]}}}\`.` : '`}}` closes no `{{`; add the opening `{{` or remove the braces.';
             return diag('unbalanced-brace', file, range, msg);
           });
           depth = 0;
@@ -167,7 +158,13 @@ export function strayClosers(region: TemplateRegion, segments: [number, number][
   }
   if (more > 0) {
     const last = out[out.length - 1];
-    out.push({ code: last.code, severity: last.severity, file: last.file, range: last.range, message: `…and ${more} more stray closing braces after this one, not listed one by one; fix the ones above first.` });
+    out.push({
+      code: last.code,
+      severity: last.severity,
+      file: last.file,
+      range: last.range,
+      message: `…and ${more} more stray closing braces after this one, not listed one by one; fix the ones above first.`,
+    });
   }
   return out;
 }

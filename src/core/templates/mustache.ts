@@ -76,7 +76,12 @@ export function analyzeMustache(region: TemplateRegion): TemplateAnalysis {
         if (at >= 0) sections.splice(at);
         continue;
       }
-      if (['name', '&', '{', '#', '^'].includes(t.type)) add(t.name, t.nameStart, sections.some((s) => s.startsWith('#')));
+      if (['name', '&', '{', '#', '^'].includes(t.type))
+        add(
+          t.name,
+          t.nameStart,
+          sections.some((s) => s.startsWith('#')),
+        );
       if (t.type === '#' || t.type === '^') sections.push(t.type + t.name);
     }
   }

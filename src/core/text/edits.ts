@@ -9,9 +9,7 @@ import { TextDocument } from './textDocument';
  */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const doc = new TextDocument(text);
-  const spans = edits
-    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const spans = edits.map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText })).sort((a, b) => a.start - b.start || a.end - b.end);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i].start < spans[i - 1].end) throw new Error('Overlapping edits cannot be applied together.');
   }

@@ -44,17 +44,13 @@ export class YamlSource {
   ) {
     const src = text.text.slice(start, end);
     if (src.length > maxYamlBytes) {
-      this.diagnostics.push(
-        diag('yaml-syntax', file, text.rangeOf(start, start), `YAML of ${src.length} characters is larger than the ${maxYamlBytes}-character limit; split it up.`),
-      );
+      this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML of ${src.length} characters is larger than the ${maxYamlBytes}-character limit; split it up.`));
       this.ok = false;
       return;
     }
     const depthAt = tooDeepAt(src);
     if (depthAt >= 0) {
-      this.diagnostics.push(
-        diag('yaml-syntax', file, text.rangeOf(start + depthAt, start + depthAt + 1), `YAML nests deeper than ${maxNestingDepth} levels here; flatten the structure.`),
-      );
+      this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start + depthAt, start + depthAt + 1), `YAML nests deeper than ${maxNestingDepth} levels here; flatten the structure.`));
       this.ok = false;
       return;
     }
@@ -96,7 +92,9 @@ export class YamlSource {
     const repeated = plain ? plain.repeated : duplicateKeys(doc);
     for (const keyNode of repeated.slice(0, maxDiagnosticsPerCode)) {
       const a = keyNode.range![0];
-      this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? text.rangeOf(start + a, start + a + 1), 'Map keys must be unique. Remove or rename one of them; YAML keeps only one value per key.'));
+      this.diagnostics.push(
+        diag('duplicate-key', file, this.duplicateKeyRange(a) ?? text.rangeOf(start + a, start + a + 1), 'Map keys must be unique. Remove or rename one of them; YAML keeps only one value per key.'),
+      );
     }
     if (repeated.length > maxDiagnosticsPerCode) {
       const a = repeated[maxDiagnosticsPerCode].range![0];
@@ -109,9 +107,7 @@ export class YamlSource {
         value = doc.toJS({ maxAliasCount: maxYamlAliasCount });
       } catch (e) {
         hardError = true;
-        this.diagnostics.push(
-          diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be expanded: ${firstLine((e as Error).message)}. Reduce the use of aliases (*name).`),
-        );
+        this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be expanded: ${firstLine((e as Error).message)}. Reduce the use of aliases (*name).`));
       }
     }
     this.value = value;

@@ -268,7 +268,8 @@ class SimpleReader {
       const name = keyValue === null ? '' : String(keyValue);
       if (name in out) {
         const text = String(keyValue);
-        if (keyValue !== '<<' && map.items.some((p) => typeof (p.key as Scalar).value === typeof keyValue && String((p.key as Scalar).value) === text && (p.key as Scalar).value !== '<<')) this.repeated.push(key);
+        if (keyValue !== '<<' && map.items.some((p) => typeof (p.key as Scalar).value === typeof keyValue && String((p.key as Scalar).value) === text && (p.key as Scalar).value !== '<<'))
+          this.repeated.push(key);
         Object.defineProperty(out, name, { value: this.v, writable: true, enumerable: true, configurable: true });
       } else out[name] = this.v;
       map.items.push(makers().pair(key, value));

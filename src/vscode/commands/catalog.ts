@@ -50,7 +50,10 @@ function filterBy(field: 'tag' | 'status' | 'owner'): CommandFactory {
           return tree.filter;
         }
       }
-      const picked = await services.inputs.pick([any, ...items], { title: `Filter Catalog by ${field[0].toUpperCase()}${field.slice(1)}`, placeholder: current ? `Now: ${current}` : `Show only assets with this ${field}` });
+      const picked = await services.inputs.pick([any, ...items], {
+        title: `Filter Catalog by ${field[0].toUpperCase()}${field.slice(1)}`,
+        placeholder: current ? `Now: ${current}` : `Show only assets with this ${field}`,
+      });
       if (!picked) return tree.filter;
       value = picked.value;
     }
@@ -169,7 +172,12 @@ export const showHistory: CommandFactory = (services) => async (arg?: unknown) =
     detail: new Date(e.date).toLocaleString(),
     commit: e.commit,
   }));
-  const picked = await services.inputs.pick(items, { title: `History of ${asset.title} (${asset.id})`, placeholder: 'Choose a commit to see what it changed', matchOnDescription: true, matchOnDetail: true });
+  const picked = await services.inputs.pick(items, {
+    title: `History of ${asset.title} (${asset.id})`,
+    placeholder: 'Choose a commit to see what it changed',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   if (!picked) return undefined;
   return openCommitChanges(services, h.dir, picked.commit, rel, asset.id);
 };

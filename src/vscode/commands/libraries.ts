@@ -77,7 +77,14 @@ async function askForLibrary(services: Services): Promise<LibrarySpec | undefine
     title: 'Add Library (3/3): name',
     prompt: 'How the catalog names this library (and how references name it: name:id@range)',
     value: defaultName(spec),
-    validate: (v) => (!v.trim() ? 'Give a name.' : taken.has(v.trim()) ? `A library named "${v.trim()}" is already configured.` : !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim()) ? 'Use letters, digits, dots, dashes and underscores (no spaces).' : undefined),
+    validate: (v) =>
+      !v.trim()
+        ? 'Give a name.'
+        : taken.has(v.trim())
+          ? `A library named "${v.trim()}" is already configured.`
+          : !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim())
+            ? 'Use letters, digits, dots, dashes and underscores (no spaces).'
+            : undefined,
   });
   if (name === undefined) return undefined;
   spec.name = name.trim();
@@ -89,41 +96,43 @@ async function askForLibrary(services: Services): Promise<LibrarySpec | undefine
  * validated before anything runs (a refused URL such as `ext::` never reaches git); a git
  * library is cloned before the setting is written.
  */
-export const addLibrary: CommandFactory = (services) => async (arg?: unknown): Promise<AddLibraryResult> => {
-  let spec: LibrarySpec | undefined;
-  if (arg && typeof arg === 'object' && !(arg instanceof LibraryNode)) {
-    const a = arg as Record<string, unknown>;
-    spec = {};
-    for (const k of ['name', 'url', 'path', 'ref'] as const) if (typeof a[k] === 'string') spec[k] = a[k] as string;
-  } else {
-    spec = await askForLibrary(services);
-  }
-  if (!spec) return { added: false };
-  try {
-    parseLibrarySpec(spec, spec.name ? `library "${spec.name}"` : undefined);
-  } catch (e) {
-    const message = `Library not added: ${(e as Error).message}`;
-    showError(services, message);
-    return { added: false, error: message };
-  }
-  try {
-    const lib = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Adding library ${spec.name ?? (spec.url !== undefined ? redactCredentials(spec.url) : spec.path)}`, cancellable: true },
-      (progress, token) => {
-        progress.report({ message: spec.url ? 'cloning...' : 'reading...' });
-        return services.libraries.addLibrary(spec, token);
-      },
-    );
-    const assets = lib.catalog?.assets.length ?? 0;
-    void vscode.window.showInformationMessage(`Added library ${libraryName(lib)} (${assets} asset${assets === 1 ? '' : 's'}).`);
-    return { added: true, name: libraryName(lib), assets };
-  } catch (e) {
-    const message = `Library not added: ${(e as Error).message}`;
-    showError(services, message);
-    if (!(e instanceof UserError)) services.log.error((e as Error).stack ?? String(e));
-    return { added: false, error: message };
-  }
-};
+export const addLibrary: CommandFactory =
+  (services) =>
+  async (arg?: unknown): Promise<AddLibraryResult> => {
+    let spec: LibrarySpec | undefined;
+    if (arg && typeof arg === 'object' && !(arg instanceof LibraryNode)) {
+      const a = arg as Record<string, unknown>;
+      spec = {};
+      for (const k of ['name', 'url', 'path', 'ref'] as const) if (typeof a[k] === 'string') spec[k] = a[k] as string;
+    } else {
+      spec = await askForLibrary(services);
+    }
+    if (!spec) return { added: false };
+    try {
+      parseLibrarySpec(spec, spec.name ? `library "${spec.name}"` : undefined);
+    } catch (e) {
+      const message = `Library not added: ${(e as Error).message}`;
+      showError(services, message);
+      return { added: false, error: message };
+    }
+    try {
+      const lib = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Adding library ${spec.name ?? (spec.url !== undefined ? redactCredentials(spec.url) : spec.path)}`, cancellable: true },
+        (progress, token) => {
+          progress.report({ message: spec.url ? 'cloning...' : 'reading...' });
+          return services.libraries.addLibrary(spec, token);
+        },
+      );
+      const assets = lib.catalog?.assets.length ?? 0;
+      void vscode.window.showInformationMessage(`Added library ${libraryName(lib)} (${assets} asset${assets === 1 ? '' : 's'}).`);
+      return { added: true, name: libraryName(lib), assets };
+    } catch (e) {
+      const message = `Library not added: ${(e as Error).message}`;
+      showError(services, message);
+      if (!(e instanceof UserError)) services.log.error((e as Error).stack ?? String(e));
+      return { added: false, error: message };
+    }
+  };
 
 interface LibraryItem extends vscode.QuickPickItem {
   index: number;
@@ -159,9 +168,8 @@ export const removeLibrary: CommandFactory = (services) => async (arg?: unknown)
 
 /** Sync Libraries: every library, in a cancellable progress notification. */
 export const syncLibraries: CommandFactory = (services) => async (): Promise<SyncOutcome> => {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Syncing asset libraries', cancellable: true },
-    (progress, token) => services.libraries.sync({ token, progress }),
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Syncing asset libraries', cancellable: true }, (progress, token) =>
+    services.libraries.sync({ token, progress }),
   );
   if (outcome.cancelled) vscode.window.setStatusBarMessage('Library sync cancelled; the previous state is kept.', 5000);
   else if (outcome.failed) {

@@ -114,7 +114,17 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     const placeholder = templates.length && templates.every((t) => t.library.origin === 'sample') ? sampleNotice.wizard : 'Template of the pilot';
     const [item] = await input.showQuickPick({ title, step: 1, totalSteps: total(), items: templates, activeItem: active, placeholder, matchOnDescription: true, matchOnDetail: true });
     if (item.asset !== state.template) {
-      Object.assign(state, { library: item.library, catalog: item.library.catalog, template: item.asset, prompts: [], evals: [], evalsFor: undefined, modules: [], params: {}, specs: parameterSpecs(item.asset.parameters) });
+      Object.assign(state, {
+        library: item.library,
+        catalog: item.library.catalog,
+        template: item.asset,
+        prompts: [],
+        evals: [],
+        evalsFor: undefined,
+        modules: [],
+        params: {},
+        specs: parameterSpecs(item.asset.parameters),
+      });
     }
     return inputName;
   };
@@ -213,7 +223,13 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     }
     for (const a of modules) {
       if (deps.some((d) => d.asset.id === a.id)) continue;
-      items.push({ label: `$(${kindIcon('module')}) ${a.id}`, description: `${a.version} · ${a.title}`, detail: a.description || undefined, picked: state.modules.some((m) => m.id === a.id), asset: a });
+      items.push({
+        label: `$(${kindIcon('module')}) ${a.id}`,
+        description: `${a.version} · ${a.title}`,
+        detail: a.description || undefined,
+        picked: state.modules.some((m) => m.id === a.id),
+        asset: a,
+      });
     }
     const chosen = await input.showQuickPick({
       title,
@@ -233,40 +249,42 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     return state.specs.length ? parameterStep(0) : pickTarget;
   };
 
-  const parameterStep = (index: number): InputStep => async (input) => {
-    const spec = state.specs[index];
-    const step = 6 + index;
-    const next = index + 1 < state.specs.length ? parameterStep(index + 1) : pickTarget;
-    const label = spec.title ?? spec.name;
-    const stepTitle = `${title}: ${label}`;
-    const types = Array.isArray(spec.type) ? spec.type : spec.type ? [spec.type] : [];
-    const current = spec.name in state.params ? state.params[spec.name] : spec.default;
-    const about = [spec.description, spec.required ? undefined : 'optional'].filter(Boolean).join(' · ');
-    if (spec.enum?.length || (types.length === 1 && types[0] === 'boolean')) {
-      const values = spec.enum?.length ? spec.enum : [true, false];
-      const items: ValueItem[] = values.map((v) => ({
-        label: typeof v === 'boolean' ? (v ? 'Yes' : 'No') : describe(v),
-        description: JSON.stringify(v) === JSON.stringify(spec.default) ? 'default' : undefined,
-        value: v,
-      }));
-      const active = items.find((i) => JSON.stringify(i.value) === JSON.stringify(current));
-      const [item] = await input.showQuickPick({ title: stepTitle, step, totalSteps: total(), items, activeItem: active, placeholder: about || label });
-      state.params[spec.name] = item.value;
+  const parameterStep =
+    (index: number): InputStep =>
+    async (input) => {
+      const spec = state.specs[index];
+      const step = 6 + index;
+      const next = index + 1 < state.specs.length ? parameterStep(index + 1) : pickTarget;
+      const label = spec.title ?? spec.name;
+      const stepTitle = `${title}: ${label}`;
+      const types = Array.isArray(spec.type) ? spec.type : spec.type ? [spec.type] : [];
+      const current = spec.name in state.params ? state.params[spec.name] : spec.default;
+      const about = [spec.description, spec.required ? undefined : 'optional'].filter(Boolean).join(' · ');
+      if (spec.enum?.length || (types.length === 1 && types[0] === 'boolean')) {
+        const values = spec.enum?.length ? spec.enum : [true, false];
+        const items: ValueItem[] = values.map((v) => ({
+          label: typeof v === 'boolean' ? (v ? 'Yes' : 'No') : describe(v),
+          description: JSON.stringify(v) === JSON.stringify(spec.default) ? 'default' : undefined,
+          value: v,
+        }));
+        const active = items.find((i) => JSON.stringify(i.value) === JSON.stringify(current));
+        const [item] = await input.showQuickPick({ title: stepTitle, step, totalSteps: total(), items, activeItem: active, placeholder: about || label });
+        state.params[spec.name] = item.value;
+        return next;
+      }
+      const value = await input.showInputBox({
+        title: stepTitle,
+        step,
+        totalSteps: total(),
+        value: current === undefined ? '' : describe(current),
+        prompt: `${label} (${spec.name})${about ? `: ${about}` : ''}`,
+        placeholder: spec.default !== undefined ? `default: ${describe(spec.default)}` : undefined,
+        validate: (v) => parameterProblem(state.template!, spec, v),
+      });
+      if (value === '') delete state.params[spec.name];
+      else state.params[spec.name] = value;
       return next;
-    }
-    const value = await input.showInputBox({
-      title: stepTitle,
-      step,
-      totalSteps: total(),
-      value: current === undefined ? '' : describe(current),
-      prompt: `${label} (${spec.name})${about ? `: ${about}` : ''}`,
-      placeholder: spec.default !== undefined ? `default: ${describe(spec.default)}` : undefined,
-      validate: (v) => parameterProblem(state.template!, spec, v),
-    });
-    if (value === '') delete state.params[spec.name];
-    else state.params[spec.name] = value;
-    return next;
-  };
+    };
 
   const pickTarget: InputStep = async (input) => {
     const items: FolderItem[] = [];
@@ -359,7 +377,13 @@ export const newPilot: CommandFactory = (services) => async (arg?: unknown) => {
   await services.libraries.ensureLoaded();
   const templates = templateItems(services);
   if (!templates.length) {
-    const choice = await services.prompter.message('info', 'No library of this window has a pilot template that its policy allows. Add your organisation\'s library (or look at the sample library).', {}, 'Add Library...', 'Use Sample Library');
+    const choice = await services.prompter.message(
+      'info',
+      "No library of this window has a pilot template that its policy allows. Add your organisation's library (or look at the sample library).",
+      {},
+      'Add Library...',
+      'Use Sample Library',
+    );
     if (choice === 'Add Library...') void vscode.commands.executeCommand('genaiAssets.addLibrary');
     if (choice === 'Use Sample Library') void vscode.commands.executeCommand('genaiAssets.useSampleLibrary');
     return undefined;
@@ -391,7 +415,9 @@ export const newPilot: CommandFactory = (services) => async (arg?: unknown) => {
     files: plan.files.map((f) => f.path),
     warnings: plan.warnings,
   };
-  services.log.info(`Created pilot ${state.name} in ${target} from ${template.id} ${template.version}: ${result.components.map((c) => `${c.id} ${c.version}`).join(', ')} (${plural(plan.files.length, 'file')}).`);
+  services.log.info(
+    `Created pilot ${state.name} in ${target} from ${template.id} ${template.version}: ${result.components.map((c) => `${c.id} ${c.version}`).join(', ')} (${plural(plan.files.length, 'file')}).`,
+  );
   void services.pilots.scan();
   void offerToOpen(services, result).catch((e: unknown) => services.log.error(`Opening ${target}: ${(e as Error).message}`));
   return result;

@@ -141,7 +141,14 @@ export function changedFiles(plan: UpdatePlan, current: Map<string, Uint8Array |
   for (const c of plan.components) {
     for (const f of c.files) {
       if (f.action === 'unchanged' || f.action === 'kept-local' || f.action === 'kept-deleted') continue;
-      rows.set(f.path, { path: f.path, action: f.action, before: f.before, after: f.after, note: f.note ?? (f.conflicts && f.conflicts > 1 ? `${f.conflicts} conflicts` : undefined), component: `${c.id} ${c.from} → ${c.to}` });
+      rows.set(f.path, {
+        path: f.path,
+        action: f.action,
+        before: f.before,
+        after: f.after,
+        note: f.note ?? (f.conflicts && f.conflicts > 1 ? `${f.conflicts} conflicts` : undefined),
+        component: `${c.id} ${c.from} → ${c.to}`,
+      });
     }
   }
   for (const w of plan.writes) if (!rows.has(w.path)) rows.set(w.path, { path: w.path, action: current.get(w.path) ? 'rewritten' : 'added', before: current.get(w.path), after: w.data });
@@ -221,7 +228,11 @@ export const updatePilot: CommandFactory = (services) => async (arg?: unknown) =
       return {
         label: `$(${c.kind ? kindIcon(c.kind) : 'circle-outline'}) ${c.id}`,
         description: to ? `${c.version} → ${to}` : componentDescription(c),
-        detail: to ? componentDescription(c) : c.latest && c.version && semver.valid(c.version) && semver.gt(c.latest, c.version) ? `${c.latest} is outside ${c.reference ?? 'the range'}: change the range in pilot.yaml first (quick fix)` : undefined,
+        detail: to
+          ? componentDescription(c)
+          : c.latest && c.version && semver.valid(c.version) && semver.gt(c.latest, c.version)
+            ? `${c.latest} is outside ${c.reference ?? 'the range'}: change the range in pilot.yaml first (quick fix)`
+            : undefined,
         picked: preselected.has(c.id),
         component: c,
       };
@@ -236,7 +247,10 @@ export const updatePilot: CommandFactory = (services) => async (arg?: unknown) =
       validate: async (selected) => {
         if (!selected.length) return 'Choose at least one component.';
         const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning the update of ${target.name}...` }, () =>
-          services.pilotService.planUpdate(target.dir, selected.map((s) => s.component.id)),
+          services.pilotService.planUpdate(
+            target.dir,
+            selected.map((s) => s.component.id),
+          ),
         );
         plan = r.plan;
         if (!plan.writes.length && !plan.removes.length) {
@@ -314,7 +328,12 @@ function reasonText(c: SelectedComponent): string {
 async function addToPilotDir(services: Services, target: PilotTarget, refs: string[]): Promise<{ added: string[] } | undefined> {
   const { plan } = await services.pilotService.planAdd(target.dir, refs);
   const list = plan.added.map((c) => `${c.asset.id} ${c.asset.version}${reasonText(c)} → ${plan.folders.get(c.asset.id)}/`);
-  const ok = await services.prompter.message('info', `Add ${plan.added.length} component${plan.added.length === 1 ? '' : 's'} to ${target.name}?`, { modal: true, detail: [...list, ...plan.notes].join('\n') }, 'Add');
+  const ok = await services.prompter.message(
+    'info',
+    `Add ${plan.added.length} component${plan.added.length === 1 ? '' : 's'} to ${target.name}?`,
+    { modal: true, detail: [...list, ...plan.notes].join('\n') },
+    'Add',
+  );
   if (ok !== 'Add') return undefined;
   await services.pilotService.applyChanges(target.dir, plan);
   await services.pilotService.check(target.dir, { fresh: true });
@@ -365,7 +384,9 @@ export const addToPilot: CommandFactory = (services) => async (arg?: unknown) =>
   if (!target) {
     await services.libraries.ensureLoaded();
     const items = services.libraries.libraries.flatMap((library) =>
-      (library.catalog?.assets ?? []).filter((a) => a.kind !== 'template').map((asset) => ({ label: `$(${kindIcon(asset.kind)}) ${asset.id}`, description: `${asset.version} · ${asset.status} · ${libraryName(library)}`, asset, library })),
+      (library.catalog?.assets ?? [])
+        .filter((a) => a.kind !== 'template')
+        .map((asset) => ({ label: `$(${kindIcon(asset.kind)}) ${asset.id}`, description: `${asset.version} · ${asset.status} · ${libraryName(library)}`, asset, library })),
     );
     const picked = await pickOne(services, 'Add to Pilot', 'Which component?', items);
     if (!picked) return undefined;

@@ -48,7 +48,12 @@ export async function assetArgument(services: Services, arg: unknown, title: str
     }
     return undefined;
   }
-  const picked = await services.inputs.pick(assetPickItems(services.libraries.libraries), { title, placeholder: 'Type to search by id, title, tag or description', matchOnDescription: true, matchOnDetail: true });
+  const picked = await services.inputs.pick(assetPickItems(services.libraries.libraries), {
+    title,
+    placeholder: 'Type to search by id, title, tag or description',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked && { asset: picked.asset, library: picked.library };
 }
 

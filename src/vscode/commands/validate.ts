@@ -5,7 +5,9 @@ import type { ValidationSummary } from '../diagnostics';
 import type { CommandFactory } from './services';
 
 export const validateWorkspace: CommandFactory = (services) => async (): Promise<ValidationSummary> => {
-  const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Validating the workspace' }, (progress) => services.diagnostics.validateWorkspace(undefined, progress));
+  const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Validating the workspace' }, (progress) =>
+    services.diagnostics.validateWorkspace(undefined, progress),
+  );
   const found = summary.errors + summary.warnings + summary.infos;
   const text = `Validated ${summary.files} file${summary.files === 1 ? '' : 's'} in ${summary.libraries.length} librar${summary.libraries.length === 1 ? 'y' : 'ies'}: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}.`;
   if (found) {

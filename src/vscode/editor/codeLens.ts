@@ -92,7 +92,12 @@ export class PromptCodeLensProvider extends Disposable implements vscode.CodeLen
     } else {
       const n = report.suites.length;
       lens.command = n
-        ? { title: suitesLensTitle(report), tooltip: report.suites.map((s) => `${s.title} (${s.file}, ${s.tests} test${s.tests === 1 ? '' : 's'})`).join('\n'), command: commands.showEvalSuites, arguments: [lens.uri] }
+        ? {
+            title: suitesLensTitle(report),
+            tooltip: report.suites.map((s) => `${s.title} (${s.file}, ${s.tests} test${s.tests === 1 ? '' : 's'})`).join('\n'),
+            command: commands.showEvalSuites,
+            arguments: [lens.uri],
+          }
         : { title: suitesLensTitle(report), tooltip: 'No eval asset targets this prompt and no promptfoo suite names its file.', command: '' };
     }
     return lens;

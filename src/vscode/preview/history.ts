@@ -20,7 +20,10 @@ export async function promptHistory(git: Git, location: PromptLocation, report: 
   if (h) {
     ({ dir, rev, prefix } = h);
   } else if (location.library) {
-    const why = location.library.origin === 'workspace' && !vscode.workspace.isTrusted ? 'git does not run on workspace content in Restricted Mode; trust the workspace to see the history.' : 'the library is not in a git repository.';
+    const why =
+      location.library.origin === 'workspace' && !vscode.workspace.isTrusted
+        ? 'git does not run on workspace content in Restricted Mode; trust the workspace to see the history.'
+        : 'the library is not in a git repository.';
     return { state: 'none', reason: `No history: ${why}` };
   } else {
     if (!vscode.workspace.isTrusted) return { state: 'none', reason: 'No history: git does not run on workspace content in Restricted Mode; trust the workspace to see it.' };

@@ -47,7 +47,12 @@ export class PromptPreview extends Disposable {
   ) {
     super();
     const media = vscode.Uri.joinPath(extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(webviews.preview, `Preview ${nodePath.posix.basename(uri.path)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [media] });
+    this.panel = vscode.window.createWebviewPanel(
+      webviews.preview,
+      `Preview ${nodePath.posix.basename(uri.path)}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [media] },
+    );
     this.panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     this._register(this.panel);
     this._register(this.panel.onDidDispose(() => this.dispose()));

@@ -255,15 +255,16 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.pilot.manifest.toString()}#${c.id}`;
     item.description = componentDescription(c);
-    const color = c.notAllowed || c.standing === 'not installed'
-      ? 'list.errorForeground'
-      : c.deprecated
-        ? 'list.warningForeground'
-        : c.modifiedFiles.length
-          ? 'gitDecoration.modifiedResourceForeground'
-          : c.outdated
-            ? 'charts.blue'
-            : undefined;
+    const color =
+      c.notAllowed || c.standing === 'not installed'
+        ? 'list.errorForeground'
+        : c.deprecated
+          ? 'list.warningForeground'
+          : c.modifiedFiles.length
+            ? 'gitDecoration.modifiedResourceForeground'
+            : c.outdated
+              ? 'charts.blue'
+              : undefined;
     item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', color ? new vscode.ThemeColor(color) : undefined);
     item.tooltip = new vscode.MarkdownString(componentTooltipMarkdown(c));
     const file = this.mainFile(node);

@@ -91,7 +91,7 @@ describe('app/pilotLibrary', function () {
   });
 
   describe('the library a pilot records', () => {
-    it('is pilot.yaml\'s url (else the lock\'s): a folder relative to the pilot, with pilot.yaml\'s name, or a git URL with its ref', () => {
+    it("is pilot.yaml's url (else the lock's): a folder relative to the pilot, with pilot.yaml's name, or a git URL with its ref", () => {
       const dir = tempDir('pilot');
       assert.deepEqual(recordedLibrary(pilotAt(dir, { name: 'acme', url: '../lib' })), { kind: 'folder', name: 'acme', path: path.resolve(dir, '../lib') });
       assert.deepEqual(recordedLibrary(pilotAt(dir, { name: 'acme' }, '../from-lock')), { kind: 'folder', name: 'acme', path: path.resolve(dir, '../from-lock') });

@@ -43,10 +43,7 @@ describe('cli/ci integrations', () => {
       assert.ok(matcher, 'contributes.problemMatchers has genai-assets');
       assert.equal(matcher.owner, 'genai-assets');
       assert.deepEqual(matcher.fileLocation, ['autoDetect', '${cwd}']);
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(matcher.pattern).filter(([k]) => k !== 'regexp')),
-        { file: 1, line: 2, column: 3, severity: 4, code: 5, message: 6 },
-      );
+      assert.deepEqual(Object.fromEntries(Object.entries(matcher.pattern).filter(([k]) => k !== 'regexp')), { file: 1, line: 2, column: 3, severity: 4, code: 5, message: 6 });
     });
 
     for (const [label, lib] of [
@@ -72,7 +69,14 @@ describe('cli/ci integrations', () => {
           const d = json.diagnostics[i];
           const g = (n: string | number) => m[Number(n)];
           assert.deepEqual(
-            { file: g(matcher.pattern.file), line: g(matcher.pattern.line), column: g(matcher.pattern.column), severity: g(matcher.pattern.severity), code: g(matcher.pattern.code), message: g(matcher.pattern.message) },
+            {
+              file: g(matcher.pattern.file),
+              line: g(matcher.pattern.line),
+              column: g(matcher.pattern.column),
+              severity: g(matcher.pattern.severity),
+              code: g(matcher.pattern.code),
+              message: g(matcher.pattern.message),
+            },
             { file: d.file, line: String(d.range.start.line + 1), column: String(d.range.start.character + 1), severity: d.severity, code: d.code, message: d.message },
           );
           assert.ok(fs.existsSync(path.resolve(repoRoot, g(matcher.pattern.file))), `${g(matcher.pattern.file)} resolves from the task folder`);

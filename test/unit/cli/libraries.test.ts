@@ -160,12 +160,28 @@ describe('CLI libraries', function () {
       const quiet = io(cwd);
       const cached = await cliLibraries(url, { cacheDir, git: testGit }, quiet);
       assert.equal(quiet.stderr, '');
-      assert.equal(runList(cached!.map((o) => o.catalog), {}, false, quiet), 0);
+      assert.equal(
+        runList(
+          cached!.map((o) => o.catalog),
+          {},
+          false,
+          quiet,
+        ),
+        0,
+      );
       assert.match(quiet.stdout, /p00002/);
       // --sync while offline: the cache, with a warning on stderr saying since when it is stale; still exit 0.
       const offline = io(cwd);
       const served = await cliLibraries(url, { cacheDir, sync: true, git: testGit }, offline);
-      assert.equal(runList(served!.map((o) => o.catalog), {}, false, offline), 0);
+      assert.equal(
+        runList(
+          served!.map((o) => o.catalog),
+          {},
+          false,
+          offline,
+        ),
+        0,
+      );
       assert.match(offline.stdout, /p00000/);
       assert.match(offline.stderr, /^warning: git:\/\/127\.0\.0\.1:\d+\/lib\.git: Could not reach .* Showing commit [0-9a-f]{12} from the last successful sync on .* ago\); it may be stale/);
       // And after a failed `sync`, plain lists keep warning until a sync succeeds.
@@ -202,7 +218,10 @@ describe('CLI libraries', function () {
       const listed = await run(['list', '--json', '--sync', '--library', url]);
       assert.equal(listed.code, 0, listed.stderr);
       assert.equal(listed.stderr, '');
-      assert.deepEqual((JSON.parse(listed.stdout) as { assets: { id: string }[] }).assets.map((a) => a.id), ['e00000', 'p00000', 'p00001']);
+      assert.deepEqual(
+        (JSON.parse(listed.stdout) as { assets: { id: string }[] }).assets.map((a) => a.id),
+        ['e00000', 'p00000', 'p00001'],
+      );
 
       await daemon.stop();
       const down = await run(['sync', '--library', url]);

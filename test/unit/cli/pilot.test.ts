@@ -46,7 +46,10 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
     const out = newTarget();
     const r = await scaffoldBasic(lib, out);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Created pilot demo-pilot in .* from starter 1\.0\.0 \(fixture-lib\):\n {2}greet 1\.0\.0 \(prompt\) -> prompts\/greet\/\n {2}text-utils 1\.2\.0 \(module\) \(dependency of greet@1\.0\.0\) -> lib\/text-utils\/\n {2}greet-evals 1\.0\.0 \(eval\) \(eval suite of greet\) -> evals\/greet-evals\/\n\d+ files written/);
+    assert.match(
+      r.out,
+      /^Created pilot demo-pilot in .* from starter 1\.0\.0 \(fixture-lib\):\n {2}greet 1\.0\.0 \(prompt\) -> prompts\/greet\/\n {2}text-utils 1\.2\.0 \(module\) \(dependency of greet@1\.0\.0\) -> lib\/text-utils\/\n {2}greet-evals 1\.0\.0 \(eval\) \(eval suite of greet\) -> evals\/greet-evals\/\n\d+ files written/,
+    );
     assert.match(r.err, /warning: Template file `config\/\{\{#debug\}\}debug\.env\{\{\/debug\}\}` was skipped/);
     assert.equal(text(out, 'src/app/main.py'), 'PORT = 8080\nTEAM = "support"\n');
     const yaml = text(out, 'pilot.yaml');
@@ -58,9 +61,26 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
 
   it('scaffolds from the sample library, asking for a required parameter, and the pilot verifies clean', async () => {
     const out = newTarget('claims');
-    const r = await run(['scaffold', '--library', sampleLibrary, '--template', 'claims-assistant-pilot', '--name', 'claims-demo', '--with', 'policy-question-answering', '--set', 'projectName=claims_demo', '--out', out], {
-      answers: ['team@larkspur-mutual.example'],
-    });
+    const r = await run(
+      [
+        'scaffold',
+        '--library',
+        sampleLibrary,
+        '--template',
+        'claims-assistant-pilot',
+        '--name',
+        'claims-demo',
+        '--with',
+        'policy-question-answering',
+        '--set',
+        'projectName=claims_demo',
+        '--out',
+        out,
+      ],
+      {
+        answers: ['team@larkspur-mutual.example'],
+      },
+    );
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /Owner \(ownerEmail\) - Team mailbox/);
     assert.match(r.out, /pii-redaction .*\(dependency of/);
@@ -80,13 +100,33 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
 
   describe('refusals exit 2 and write nothing', () => {
     const cases: [string, (lib: string, out: string) => string[], RegExp][] = [
-      ['a required parameter missing (no terminal)', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--out', out], /needs the parameter `team` \(Team that owns the pilot \(lowercase letters\)\.\); give it with --set team=VALUE/],
-      ['a parameter the schema refuses', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=Support', '--set', 'port=99999', '--out', out], /`team` = "Support" .*must match pattern[\s\S]*`port` = 99999 .*must be <= 65535/],
-      ['an unknown parameter', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--set', 'tema=y', '--out', out], /has no parameter `tema`; did you mean `team`\?/],
-      ['a deprecated component', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--with', 'old-greet', '--out', out], /`old-greet` \(requested\) resolves to 0\.9\.0, which is deprecated; .*Use its replacement `greet@\^1\.0` instead/],
+      [
+        'a required parameter missing (no terminal)',
+        (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--out', out],
+        /needs the parameter `team` \(Team that owns the pilot \(lowercase letters\)\.\); give it with --set team=VALUE/,
+      ],
+      [
+        'a parameter the schema refuses',
+        (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=Support', '--set', 'port=99999', '--out', out],
+        /`team` = "Support" .*must match pattern[\s\S]*`port` = 99999 .*must be <= 65535/,
+      ],
+      [
+        'an unknown parameter',
+        (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--set', 'tema=y', '--out', out],
+        /has no parameter `tema`; did you mean `team`\?/,
+      ],
+      [
+        'a deprecated component',
+        (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--with', 'old-greet', '--out', out],
+        /`old-greet` \(requested\) resolves to 0\.9\.0, which is deprecated; .*Use its replacement `greet@\^1\.0` instead/,
+      ],
       ['a draft component', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--with', 'draft-idea', '--out', out], /which is draft/],
       ['an unknown template', (lib, out) => ['scaffold', '--library', lib, '--template', 'startr', '--name', 'p', '--out', out], /no template `startr`; did you mean `starter`\?/],
-      ['ranges no version satisfies together', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--with', 'summarize@^2,legacy-adapter', '--out', out], /No allowed version of `summarize` satisfies/],
+      [
+        'ranges no version satisfies together',
+        (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p', '--set', 'team=x', '--with', 'summarize@^2,legacy-adapter', '--out', out],
+        /No allowed version of `summarize` satisfies/,
+      ],
       ['a name that is not kebab-case', (lib, out) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'My Pilot', '--set', 'team=x', '--out', out], /must be kebab-case/],
       ['a missing --out', (lib) => ['scaffold', '--library', lib, '--template', 'starter', '--name', 'p'], /scaffold needs --out/],
     ];
@@ -125,9 +165,10 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
     assert.match(r.out, /^pilot\/prompts\/greet\/greet\.prompt:8:1: warning component-modified This file differs from `greet` 1\.0\.0 as locked/m);
     r = await run(['verify', 'pilot', '--format', 'json'], { cwd });
     const j = JSON.parse(r.out);
-    assert.deepEqual(j.diagnostics.map((d: { file: string; code: string; range: unknown }) => [d.file, d.code, d.range]), [
-      ['pilot/prompts/greet/greet.prompt', 'component-modified', { start: { line: 7, character: 0 }, end: { line: 7, character: 14 } }],
-    ]);
+    assert.deepEqual(
+      j.diagnostics.map((d: { file: string; code: string; range: unknown }) => [d.file, d.code, d.range]),
+      [['pilot/prompts/greet/greet.prompt', 'component-modified', { start: { line: 7, character: 0 }, end: { line: 7, character: 14 } }]],
+    );
     assert.equal(j.summary.warnings, 1);
     r = await run(['verify', 'pilot', '--format', 'sarif'], { cwd });
     const s = JSON.parse(r.out);
@@ -282,7 +323,7 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
     });
     after(async () => daemon?.stop());
 
-    it('fetches the locked version\'s blobs for the merge base, so local and upstream edits are both kept', async () => {
+    it("fetches the locked version's blobs for the merge base, so local and upstream edits are both kept", async () => {
       const url = daemon.url('lib.git');
       const out = newTarget();
       assert.equal((await scaffoldBasic(url, out)).code, 0);

@@ -51,7 +51,10 @@ describe('cli/sarif', () => {
   it('the OASIS schema uses only keywords that draft-07 reads as draft-04 does (so Ajv validates exactly)', () => {
     const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as { $schema: string };
     assert.equal(schema.$schema, 'http://json-schema.org/draft-04/schema#');
-    assert.deepEqual([...schemaKeywords(schema)].filter((k) => !draft04SameInDraft07.has(k)), []);
+    assert.deepEqual(
+      [...schemaKeywords(schema)].filter((k) => !draft04SameInDraft07.has(k)),
+      [],
+    );
   });
 
   it('the schema and the rule checks reject what they should (no vacuous pass)', async () => {
@@ -98,7 +101,10 @@ describe('cli/sarif', () => {
       const { sarif } = await sarifOf([path.basename(lib)], repo);
       check(sarif, 'broken sample library');
       const uris = sarif.runs[0].results.map((r) => `${r.ruleId} ${r.locations[0].physicalLocation.artifactLocation.uri}`);
-      assert.ok(uris.some((u) => /^id-mismatch genai%20lib%20%231\/prompts\/claims%20%232%20%2520/.test(u)), uris.join('\n'));
+      assert.ok(
+        uris.some((u) => /^id-mismatch genai%20lib%20%231\/prompts\/claims%20%232%20%2520/.test(u)),
+        uris.join('\n'),
+      );
       assert.ok(uris.includes('unknown-field genai%20lib%20%231/prompts/adjuster-email-reply/asset.yaml'), uris.join('\n'));
     } finally {
       fs.rmSync(repo, { recursive: true, force: true });

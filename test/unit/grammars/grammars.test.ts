@@ -14,7 +14,11 @@ const frontMatterScope = 'meta.embedded.block.yaml';
 
 function filesUnder(dir: string, suffix: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => path.join(dir, f)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 function read(file: string): string {
@@ -29,7 +33,10 @@ function assertScopes(t: Tokenized, at: { line: number; column: number }, ...exp
 
 function assertNotScope(t: Tokenized, at: { line: number; column: number }, unexpected: string): void {
   const scopes = scopesAt(t, at.line, at.column);
-  assert.ok(!scopes.some((s) => s === unexpected || s.startsWith(`${unexpected}.`)), `${at.line + 1}:${at.column + 1} (${JSON.stringify(t.lines[at.line])}) should not have ${unexpected}; scopes: ${scopes.join(' ')}`);
+  assert.ok(
+    !scopes.some((s) => s === unexpected || s.startsWith(`${unexpected}.`)),
+    `${at.line + 1}:${at.column + 1} (${JSON.stringify(t.lines[at.line])}) should not have ${unexpected}; scopes: ${scopes.join(' ')}`,
+  );
 }
 
 /** Index of the line closing the front matter, when the file has one (first line `---`, or after a `#` preamble for Dotprompt). */
@@ -92,9 +99,18 @@ describe('grammars (syntaxes/)', () => {
     assert.ok(dot.brackets.some(([o, c]) => o === '{{' && c === '}}'));
     const pty = config('prompty');
     assert.deepEqual(pty.comments, { blockComment: ['{#', '#}'] });
-    for (const [o, c] of [['{{', '}}'], ['{%', '%}']]) {
-      assert.ok(pty.autoClosingPairs.some((p) => p.open === o && p.close === c), `auto-closes ${o}`);
-      assert.ok(pty.brackets.some(([bo, bc]) => bo === o && bc === c), `bracket ${o}`);
+    for (const [o, c] of [
+      ['{{', '}}'],
+      ['{%', '%}'],
+    ]) {
+      assert.ok(
+        pty.autoClosingPairs.some((p) => p.open === o && p.close === c),
+        `auto-closes ${o}`,
+      );
+      assert.ok(
+        pty.brackets.some(([bo, bc]) => bo === o && bc === c),
+        `bracket ${o}`,
+      );
     }
     for (const cfg of [dot, pty]) assert.ok(cfg.surroundingPairs.some(([o]) => o === '{'));
   });

@@ -16,9 +16,8 @@ interface GrammarContribution {
 }
 
 /** The grammars package.json contributes, by scope name. */
-export const contributedGrammars: GrammarContribution[] = (
-  JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { grammars: GrammarContribution[] } }
-).contributes.grammars;
+export const contributedGrammars: GrammarContribution[] = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { grammars: GrammarContribution[] } }).contributes
+  .grammars;
 
 /**
  * Where `source.yaml` comes from. VS Code ships RedCMD's YAML grammar (extensions/yaml); the code-server cache of
@@ -110,7 +109,15 @@ function scopesOfStack(stack: vsctm.StateStack): string[] {
 
 /** The scopes of every character of every line, without those `keep` rejects (to compare two tokenizations). */
 export function scopesPerCharacter(t: Tokenized, keep: (scope: string) => boolean): string[][] {
-  return t.tokens.map((line, i) => [...t.lines[i]].map((_, c) => line.find((x) => x.startIndex <= c && c < x.endIndex)?.scopes.filter(keep).join(' ') ?? ''));
+  return t.tokens.map((line, i) =>
+    [...t.lines[i]].map(
+      (_, c) =>
+        line
+          .find((x) => x.startIndex <= c && c < x.endIndex)
+          ?.scopes.filter(keep)
+          .join(' ') ?? '',
+    ),
+  );
 }
 
 /** The scopes of the token that covers `column` (0-based) on `line` (0-based). */

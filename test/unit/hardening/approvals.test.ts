@@ -63,8 +63,14 @@ describe('hardening: approvals cannot be forged', function () {
   it('(a) a one-line asset.yaml (flow map or JSON) is covered by the digest: editing model, version, dependsOn or status breaks the approval', async () => {
     const placeholder = `sha256:${'0'.repeat(64)}`;
     for (const [style, text] of [
-      ['flow', `{id: p, kind: prompt, version: 1.0.0, status: approved, title: p, owners: [team], entry: p.prompt, model: openai/gpt-4o-mini, approval: {by: maintainer, date: '2024-01-01', digest: '${placeholder}'}}\n`],
-      ['json', `{"id":"p","kind":"prompt","version":"1.0.0","status":"approved","title":"p","owners":["team"],"entry":"p.prompt","model":"openai/gpt-4o-mini","approval":{"by":"maintainer","date":"2024-01-01","digest":"${placeholder}"}}`],
+      [
+        'flow',
+        `{id: p, kind: prompt, version: 1.0.0, status: approved, title: p, owners: [team], entry: p.prompt, model: openai/gpt-4o-mini, approval: {by: maintainer, date: '2024-01-01', digest: '${placeholder}'}}\n`,
+      ],
+      [
+        'json',
+        `{"id":"p","kind":"prompt","version":"1.0.0","status":"approved","title":"p","owners":["team"],"entry":"p.prompt","model":"openai/gpt-4o-mini","approval":{"by":"maintainer","date":"2024-01-01","digest":"${placeholder}"}}`,
+      ],
     ] as const) {
       const dir = library(text);
       await sealByHand(dir);
@@ -89,7 +95,9 @@ describe('hardening: approvals cannot be forged', function () {
 
   it('(b) an anchor defined in the approval block and used elsewhere: an edit of `by` that changes the model breaks the approval', async () => {
     const placeholder = `sha256:${'0'.repeat(64)}`;
-    const dir = library(`approval:\n  by: &m openai/gpt-4o-mini\n  date: '2024-01-01'\n  digest: ${placeholder}\nid: p\nkind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: p\nowners: [team]\nentry: p.prompt\nmodel: *m\n`);
+    const dir = library(
+      `approval:\n  by: &m openai/gpt-4o-mini\n  date: '2024-01-01'\n  digest: ${placeholder}\nid: p\nkind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: p\nowners: [team]\nentry: p.prompt\nmodel: *m\n`,
+    );
     await sealByHand(dir);
     assert.deepEqual(await codesOf(dir), []);
     write(dir, 'p/asset.yaml', read(dir, 'p/asset.yaml').replace('&m openai/gpt-4o-mini', '&m openai/gpt-4o'));
@@ -100,7 +108,9 @@ describe('hardening: approvals cannot be forged', function () {
 
   it('the digest stays the same when only the approval block changes (who, when, layout of the block)', async () => {
     const placeholder = `sha256:${'0'.repeat(64)}`;
-    const dir = library(`id: p\nkind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: p\nowners: [team]\nentry: p.prompt\napproval:\n  by: maintainer\n  date: '2024-01-01'\n  digest: ${placeholder}\n`);
+    const dir = library(
+      `id: p\nkind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: p\nowners: [team]\nentry: p.prompt\napproval:\n  by: maintainer\n  date: '2024-01-01'\n  digest: ${placeholder}\n`,
+    );
     const digest = await sealByHand(dir);
     write(dir, 'p/asset.yaml', read(dir, 'p/asset.yaml').replace('by: maintainer', 'by: "someone else"').replace("'2024-01-01'", '2025-02-02'));
     assert.deepEqual(await codesOf(dir), []);

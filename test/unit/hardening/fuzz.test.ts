@@ -230,7 +230,14 @@ describe('hardening: damaged input (fuzz)', function () {
       [['validate', '.', '--format', 'json'], describeDamage(samples[0])],
       [['validate', 'prompts/claim-summary/claim-summary.prompt', '--format', 'json'], 'claim-summary.prompt damaged'],
     ];
-    writeFileSync(path.join(dir, 'prompts', 'claim-summary', 'claim-summary.prompt'), mutateAll(library.get('prompts/claim-summary/claim-summary.prompt')!, [{ kind: 'insert', at: 120, text: '{{#each x}}{% if %}\n---\n\uFEFF' }, { kind: 'crlf' }, { kind: 'invalid-utf8', at: 9999, bytes: [0xc3] }]));
+    writeFileSync(
+      path.join(dir, 'prompts', 'claim-summary', 'claim-summary.prompt'),
+      mutateAll(library.get('prompts/claim-summary/claim-summary.prompt')!, [
+        { kind: 'insert', at: 120, text: '{{#each x}}{% if %}\n---\n\uFEFF' },
+        { kind: 'crlf' },
+        { kind: 'invalid-utf8', at: 9999, bytes: [0xc3] },
+      ]),
+    );
     for (const [args, where] of runs) {
       const r = spawnSync(process.execPath, [cliJs, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
       assert.equal(r.error, undefined, `${where}: ${String(r.error)}`);
@@ -239,7 +246,7 @@ describe('hardening: damaged input (fuzz)', function () {
     }
   });
 
-  it('printed no warning on the process\'s stderr meanwhile', async () => {
+  it("printed no warning on the process's stderr meanwhile", async () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(warnings, []);
   });

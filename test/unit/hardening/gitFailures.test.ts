@@ -152,7 +152,10 @@ describe('hardening: git failures (real git)', function () {
 
       // A URL without credentials: git may not prompt, and says so.
       const anonymous = source(server.url('lib.git'));
-      await assert.rejects(syncLibrary(d, anonymous, tempDir('cache')), (e: unknown) => e instanceof GitError && e.failure === 'auth' && /terminal prompts disabled|could not read Username/i.test(e.message));
+      await assert.rejects(
+        syncLibrary(d, anonymous, tempDir('cache')),
+        (e: unknown) => e instanceof GitError && e.failure === 'auth' && /terminal prompts disabled|could not read Username/i.test(e.message),
+      );
 
       server.mode = 'serve';
       const back = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'always', engine });
@@ -176,7 +179,10 @@ describe('hardening: git failures (real git)', function () {
       const paths = cachePaths(d.path, cacheDir, src);
       assert.equal(existsSync(paths.repo), false);
       assert.deepEqual(leftovers(paths.dir), []);
-      assert.ok(server.requests.some((r) => r.endsWith('/git-upload-pack')), 'the clone got as far as asking for the pack');
+      assert.ok(
+        server.requests.some((r) => r.endsWith('/git-upload-pack')),
+        'the clone got as far as asking for the pack',
+      );
 
       server.mode = 'serve';
       const good = await openGitLibrary(d, src, { ...fullStages, cacheDir, sync: 'if-missing', engine });
@@ -262,7 +268,10 @@ describe('hardening: git failures (real git)', function () {
     const d = deps(testGitEnv);
     const good = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     rmSync(good.paths.repo, { recursive: true, force: true });
-    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library file:/.test(e.message));
+    await assert.rejects(
+      openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }),
+      (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library file:/.test(e.message),
+    );
     const again = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine });
     assert.equal(again.commit, good.commit);
     assert.equal(again.sync?.cloned, true);

@@ -20,7 +20,13 @@ import { haveOpenssl, HttpsGitServer } from './support/httpsGit';
 async function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: opts.cwd ?? tempDir('cwd'), env: opts.env ?? { ...testGitEnv, GENAI_ASSETS_CACHE_DIR: tempDir('cache') }, color: false };
+  const io: CliIo = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    cwd: opts.cwd ?? tempDir('cwd'),
+    env: opts.env ?? { ...testGitEnv, GENAI_ASSETS_CACHE_DIR: tempDir('cache') },
+    color: false,
+  };
   return { code: await main(args, io), out, err };
 }
 
@@ -132,7 +138,13 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       writeFiles(repo, { 'a.txt': 'b\n' });
       signedCommit(repo, 'Signed');
       poisonConfig(repo, program, hooksFolder(evil, program));
-      const commands = [['status'], ['commit', '-q', '--allow-empty', '-m', 'x'], ['checkout', '-q', '-b', 'other'], ['log', '-2', '--format=%H %s'], ['diff-tree', '-r', '-p', '--no-ext-diff', '--no-textconv', 'HEAD~1', 'HEAD']];
+      const commands = [
+        ['status'],
+        ['commit', '-q', '--allow-empty', '-m', 'x'],
+        ['checkout', '-q', '-b', 'other'],
+        ['log', '-2', '--format=%H %s'],
+        ['diff-tree', '-r', '-p', '--no-ext-diff', '--no-textconv', 'HEAD~1', 'HEAD'],
+      ];
       for (const args of commands) execFileSync('git', gitArgs(args, []), { cwd: repo, env: testGitEnv, stdio: 'pipe' });
       assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '');
       // The same commands without them run the program (the test's repository is hostile for real).
@@ -148,14 +160,20 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
         const dir = tempDir('refuse');
         const marker = path.join(dir, 'pwned');
         const u = url.replace('MARKER', encodeURIComponent(marker));
-        assert.throws(() => parseGitUrl(u), (e: unknown) => e instanceof UserError && /starting with '-'/.test(e.message));
+        assert.throws(
+          () => parseGitUrl(u),
+          (e: unknown) => e instanceof UserError && /starting with '-'/.test(e.message),
+        );
         await assert.rejects(new NodeGit({ env: testGitEnv }).clone(u, path.join(dir, 'c')), (e: unknown) => e instanceof UserError && /starting with '-'/.test(e.message));
         assert.equal(existsSync(marker), false);
         assert.equal(existsSync(path.join(dir, 'c')), false);
       });
     }
     it('a malformed percent-encoding is refused with a message', () => {
-      assert.throws(() => parseGitUrl('ssh://%E0%A4%A@host/lib.git'), (e: unknown) => e instanceof UserError && /percent/.test(e.message));
+      assert.throws(
+        () => parseGitUrl('ssh://%E0%A4%A@host/lib.git'),
+        (e: unknown) => e instanceof UserError && /percent/.test(e.message),
+      );
     });
   });
 
@@ -187,18 +205,30 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
         server.mode = 'refuse';
         const cacheDir = tempDir('cache');
         const env = { ...testGitEnv, GIT_SSL_CAINFO: server.caFile, GENAI_ASSETS_CACHE_DIR: cacheDir };
-        const urls = [server.url('lib.git', `alice:${password}`), `${server.url('lib.git')}?private_token=${token}`, `https://alice:${password}@127.0.0.1:${await freePort()}/lib.git?private_token=${token}`];
+        const urls = [
+          server.url('lib.git', `alice:${password}`),
+          `${server.url('lib.git')}?private_token=${token}`,
+          `https://alice:${password}@127.0.0.1:${await freePort()}/lib.git?private_token=${token}`,
+        ];
         const texts: string[] = [];
         for (const url of urls) {
-          for (const args of [['sync', '--library', url], ['list', '--library', url], ['show', 'p00000', '--sync', '--library', url]]) {
+          for (const args of [
+            ['sync', '--library', url],
+            ['list', '--library', url],
+            ['show', 'p00000', '--sync', '--library', url],
+          ]) {
             const r = await cli(args, { env });
             assert.equal(r.code, 2, `${args.join(' ')}: ${r.out}${r.err}`);
             texts.push(r.out, r.err);
           }
         }
-        const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? (d.name === 'repo' ? [] : files(path.join(dir, d.name))) : [path.join(dir, d.name)]));
+        const files = (dir: string): string[] =>
+          readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? (d.name === 'repo' ? [] : files(path.join(dir, d.name))) : [path.join(dir, d.name)]));
         const stored = files(cacheDir);
-        assert.ok(stored.some((f) => f.endsWith('state.json')), stored.join('\n'));
+        assert.ok(
+          stored.some((f) => f.endsWith('state.json')),
+          stored.join('\n'),
+        );
         for (const f of stored) texts.push(readFileSync(f, 'latin1'));
         for (const t of texts) for (const secret of ['s3cret', token]) assert.ok(!t.includes(secret), `${secret} shows in: ${t.slice(0, 400)}`);
         assert.match(texts.join('\n'), /https:\/\/alice:\*\*\*@127\.0\.0\.1/);

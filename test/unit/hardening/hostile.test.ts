@@ -70,7 +70,10 @@ describe('hardening: hostile libraries', function () {
       'prompts/backslash-entry/asset.yaml': asset('backslash-entry', 'entry: ..\\..\\..\\outside\\secret.prompt\n'),
       'prompts/link-entry/asset.yaml': asset('link-entry', 'entry: linked.prompt\n'),
       // References that are paths, not ids.
-      'prompts/odd-refs/asset.yaml': asset('odd-refs', `entry: p.prompt\ndependsOn:\n  - ../../outside/secret\n  - ${path.join(outside, 'secret.txt')}\n  - "good@>=1 <0 || ../x"\n  - "-rf"\nreplacedBy: "file:///etc/passwd"\n`),
+      'prompts/odd-refs/asset.yaml': asset(
+        'odd-refs',
+        `entry: p.prompt\ndependsOn:\n  - ../../outside/secret\n  - ${path.join(outside, 'secret.txt')}\n  - "good@>=1 <0 || ../x"\n  - "-rf"\nreplacedBy: "file:///etc/passwd"\n`,
+      ),
       'prompts/odd-refs/p.prompt': prompt,
       // A module that lists a file outside in its files via a link.
       'modules/linky/asset.yaml': 'id: linky\nkind: module\nversion: 1.0.0\nstatus: draft\ntitle: linky\nowners: [team]\n',
@@ -107,17 +110,31 @@ describe('hardening: hostile libraries', function () {
     const catalog = await openFolderLibrary(lib);
     assert.ok(cpu() < 5000, `${Math.round(cpu())} ms of CPU`);
     const codes = (file: string) => catalog.diagnostics.filter((d) => d.file === file).map((d) => d.code);
-    for (const link of ['prompts/link-entry/linked.prompt', 'modules/linky/notes.txt', 'prompts/linked-folder', 'loose/abs-link.prompt', 'loose/dangling.prompt', 'loose/loop-a.prompt', 'loose/loop-b.prompt']) {
+    for (const link of [
+      'prompts/link-entry/linked.prompt',
+      'modules/linky/notes.txt',
+      'prompts/linked-folder',
+      'loose/abs-link.prompt',
+      'loose/dangling.prompt',
+      'loose/loop-a.prompt',
+      'loose/loop-b.prompt',
+    ]) {
       assert.deepEqual(codes(link), ['path-escape'], link);
     }
     for (const id of ['abs-entry', 'dotdot-entry', 'backslash-entry']) {
       assert.ok(codes(`prompts/${id}/asset.yaml`).includes('path-escape'), `${id}: ${codes(`prompts/${id}/asset.yaml`).join(', ')}`);
     }
-    assert.ok(codes('prompts/link-entry/asset.yaml').some((c) => c === 'entry-missing' || c === 'path-escape'), codes('prompts/link-entry/asset.yaml').join(', '));
+    assert.ok(
+      codes('prompts/link-entry/asset.yaml').some((c) => c === 'entry-missing' || c === 'path-escape'),
+      codes('prompts/link-entry/asset.yaml').join(', '),
+    );
     // Paths, URLs and option-like strings are no references (schema); a range that matches nothing is reported as such.
     const refs = catalog.diagnostics.filter((d) => d.file === 'prompts/odd-refs/asset.yaml');
     assert.equal(refs.filter((d) => d.code === 'schema' && /does not match the pattern/.test(d.message)).length, 4, refs.map((d) => d.message).join('\n'));
-    assert.ok(refs.some((d) => d.code === 'unsatisfied-version' || d.code === 'unknown-reference'), refs.map((d) => d.message).join('\n'));
+    assert.ok(
+      refs.some((d) => d.code === 'unsatisfied-version' || d.code === 'unknown-reference'),
+      refs.map((d) => d.message).join('\n'),
+    );
     assert.ok(codes('prompts/bomb/asset.yaml').includes('yaml-syntax'), codes('prompts/bomb/asset.yaml').join(', '));
     assert.ok(codes('prompts/bomb/bomb.prompt').includes('yaml-syntax'), codes('prompts/bomb/bomb.prompt').join(', '));
     assert.deepEqual(codes('prompts/binary/binary.prompt'), ['unreadable-file']);
@@ -126,7 +143,10 @@ describe('hardening: hostile libraries', function () {
     assert.ok(codes('prompts/forged/asset.yaml').includes('approval-digest-mismatch'), codes('prompts/forged/asset.yaml').join(', '));
     assert.deepEqual(codes('prompts/good/asset.yaml'), []);
     // No asset is built from the folder behind the link, and no parsed file holds the outside text.
-    assert.equal(catalog.assets.some((a) => a.id === 'leaked-asset'), false);
+    assert.equal(
+      catalog.assets.some((a) => a.id === 'leaked-asset'),
+      false,
+    );
     for (const [p, f] of catalog.files) assert.ok(!JSON.stringify(f).includes(marker), `${p} holds the outside text`);
   });
 
@@ -185,7 +205,11 @@ describe('hardening: hostile libraries', function () {
     assert.ok(grew < 400 * 1024 * 1024, `memory grew by ${Math.round(grew / 1048576)} MB`);
     for (const f of ['prompts/huge/huge.prompt', 'loose.prompt']) {
       const d = catalog.diagnostics.filter((x) => x.file === f);
-      assert.deepEqual(d.map((x) => x.code), ['unreadable-file'], f);
+      assert.deepEqual(
+        d.map((x) => x.code),
+        ['unreadable-file'],
+        f,
+      );
       assert.match(d[0].message, /50\.0 MB, over the 4 MB limit/);
     }
     // The big file still counts in the asset's digest (an approval covers every file).
@@ -196,14 +220,17 @@ describe('hardening: hostile libraries', function () {
 
   it('names with spaces, unicode, newlines and leading dashes are listed and reported safely', async () => {
     const odd = path.join(root, 'odd-names');
-    const names = ['with space.prompt', 'ünïcødé-名前.prompt', 'new\nline.prompt', '-rf.prompt', '--help.prompt', 'semi;colon$(x).prompt', "quote'and\"double.prompt"];
+    const names = ['with space.prompt', 'ünïcødé-名前.prompt', 'new\nline.prompt', '-rf.prompt', '--help.prompt', 'semi;colon$(x).prompt', 'quote\'and"double.prompt'];
     writeTree(odd, { 'library.yaml': 'name: odd\n' });
     for (const n of names) writeFileSync(path.join(odd, n), '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    a: string\n---\n{{b}}\n');
     mkdirSync(path.join(odd, '-dir'));
     writeTree(odd, { '-dir/asset.yaml': asset('-dir', 'entry: -x.prompt\n'), '-dir/-x.prompt': prompt });
     const catalog = await openFolderLibrary(odd);
     for (const n of names) {
-      const d = catalog.diagnostics.filter((x) => x.file === n).map((x) => x.code).sort();
+      const d = catalog.diagnostics
+        .filter((x) => x.file === n)
+        .map((x) => x.code)
+        .sort();
       assert.deepEqual(d, ['undefined-variable', 'unused-variable'], JSON.stringify(n));
     }
     const r = await run(['validate', '.', '--format', 'json'], odd);

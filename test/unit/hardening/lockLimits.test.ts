@@ -67,7 +67,10 @@ describe('hardening: oversized pilot.lock.json', function () {
     const lib = copyLibrary('basic-library');
     pilot = path.join(tempDir('pilot'), 'pilot');
     mkdirSync(pilot);
-    writeFileSync(path.join(pilot, 'pilot.yaml'), `name: big-lock\nlibrary:\n  name: fixture-lib\n  url: ${JSON.stringify(lib)}\ntemplate: starter@^1.0\ncomponents:\n  - greet@^1.0\nparameters:\n  team: support\n`);
+    writeFileSync(
+      path.join(pilot, 'pilot.yaml'),
+      `name: big-lock\nlibrary:\n  name: fixture-lib\n  url: ${JSON.stringify(lib)}\ntemplate: starter@^1.0\ncomponents:\n  - greet@^1.0\nparameters:\n  team: support\n`,
+    );
     lockPath = path.join(pilot, lockFileName);
     base = { library: { name: 'fixture-lib', url: lib, commit: `sha256:${hash}` }, template: { id: 'starter', version: '1.0.0' } };
     writeFileSync(lockPath, lockText(base, many(1)));
@@ -161,7 +164,16 @@ describe('hardening: oversized pilot.lock.json', function () {
   });
 
   it('states the same limits in schemas/pilot-lock.schema.json', () => {
-    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'pilot-lock.schema.json'), 'utf8')) as { properties: Record<string, { properties?: Record<string, { maxLength?: number }>; maxItems?: number; items?: { properties: Record<string, { maxLength?: number; maxItems?: number; items?: { properties: Record<string, { maxLength?: number }> } }> } }> };
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'pilot-lock.schema.json'), 'utf8')) as {
+      properties: Record<
+        string,
+        {
+          properties?: Record<string, { maxLength?: number }>;
+          maxItems?: number;
+          items?: { properties: Record<string, { maxLength?: number; maxItems?: number; items?: { properties: Record<string, { maxLength?: number }> } }> };
+        }
+      >;
+    };
     const components = schema.properties.components;
     const component = components.items!.properties;
     assert.equal(components.maxItems, maxLockComponents);

@@ -41,7 +41,49 @@ function rangeText(text: string, d: Diagnostic): string {
 }
 
 /** Names a template may use for a new variable: not a keyword, helper or implicit name of any template language. */
-const reserved = new Set(['if', 'else', 'elif', 'endif', 'for', 'endfor', 'in', 'not', 'and', 'or', 'is', 'true', 'false', 'none', 'null', 'undefined', 'this', 'loop', 'each', 'with', 'unless', 'lookup', 'log', 'json', 'role', 'media', 'history', 'section', 'set', 'block', 'macro', 'raw', 'range', 'cycler', 'joiner', 'super', 'caller', 'include', 'import', 'from', 'as']);
+const reserved = new Set([
+  'if',
+  'else',
+  'elif',
+  'endif',
+  'for',
+  'endfor',
+  'in',
+  'not',
+  'and',
+  'or',
+  'is',
+  'true',
+  'false',
+  'none',
+  'null',
+  'undefined',
+  'this',
+  'loop',
+  'each',
+  'with',
+  'unless',
+  'lookup',
+  'log',
+  'json',
+  'role',
+  'media',
+  'history',
+  'section',
+  'set',
+  'block',
+  'macro',
+  'raw',
+  'range',
+  'cycler',
+  'joiner',
+  'super',
+  'caller',
+  'include',
+  'import',
+  'from',
+  'as',
+]);
 const nameArb = fc
   .tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'), maxLength: 14 }))
   .map(([a, b]) => `${a}${b}`)

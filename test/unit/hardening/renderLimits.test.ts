@@ -65,7 +65,10 @@ describe('hardening: scaffold rendering is bounded', function () {
     assert.match(s.err, /linear time/, s.err);
     const v = await validate(lib);
     assert.equal(v.code, 1, v.out + v.err);
-    assert.ok(messages(v.out).some((d) => /linear time/.test(d.message)), v.out);
+    assert.ok(
+      messages(v.out).some((d) => /linear time/.test(d.message)),
+      v.out,
+    );
   });
 
   it('an array default of 150 items with {{#a}} nested four times: refused quickly, within a 512 MB heap', async () => {

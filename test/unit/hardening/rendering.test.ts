@@ -15,7 +15,9 @@ import { libraryFiles } from './support/library';
 
 const page: PreviewPage = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'rAnd0mN0nce', scriptUri: 'https://x/media/preview.js', styleUri: 'https://x/media/preview.css' };
 /** The markup the preview itself writes; anything else in the HTML came from data. */
-const ourTags = new Set('html head meta link title body main header h1 h2 h3 p br section label select option div code article pre table thead tbody tr th td span dl dt dd ul ol li button script'.split(' '));
+const ourTags = new Set(
+  'html head meta link title body main header h1 h2 h3 p br section label select option div code article pre table thead tbody tr th td span dl dt dd ul ol li button script'.split(' '),
+);
 
 /** Why the HTML is unsafe (a tag or attribute that data smuggled in), or undefined. */
 function unsafe(html: string): string | undefined {
@@ -51,7 +53,35 @@ function unsafe(html: string): string | undefined {
 /** Strings made of the pieces markup attacks are built from. */
 const hostileText = fc
   .array(
-    fc.constantFrom('<', '>', '"', "'", '&', '&amp;', '&#x3C;', 'script', '<script>', '</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', '[x](javascript:alert(1))', '](', '<a href="', '<!--', '-->', '</pre>', '<svg/onload=alert(1)>', '\u2028', '`', '${', '{{', ' ', 'a', '\n', 'data:text/html,<b>'),
+    fc.constantFrom(
+      '<',
+      '>',
+      '"',
+      "'",
+      '&',
+      '&amp;',
+      '&#x3C;',
+      'script',
+      '<script>',
+      '</script>',
+      '<img src=x onerror=alert(1)>',
+      'javascript:alert(1)',
+      '[x](javascript:alert(1))',
+      '](',
+      '<a href="',
+      '<!--',
+      '-->',
+      '</pre>',
+      '<svg/onload=alert(1)>',
+      '\u2028',
+      '`',
+      '${',
+      '{{',
+      ' ',
+      'a',
+      '\n',
+      'data:text/html,<b>',
+    ),
     { maxLength: 12 },
   )
   .map((parts) => parts.join(''));
@@ -80,7 +110,20 @@ const modelArb: fc.Arbitrary<PreviewModel> = fc.record({
     { maxLength: 3 },
   ),
   tokens: fc.constant({ total: 10, text: 8, messages: 2 }),
-  costs: fc.array(fc.record({ model: hostileText, promptModel: fc.boolean(), allowed: fc.boolean(), deprecated: fc.boolean(), inputCost: fc.constant(0.1), outputCost: fc.constant(0.2), total: fc.constant(0.3), outputTokens: fc.constant(5), outputBasis: fc.constant('model' as const) }), { maxLength: 2 }),
+  costs: fc.array(
+    fc.record({
+      model: hostileText,
+      promptModel: fc.boolean(),
+      allowed: fc.boolean(),
+      deprecated: fc.boolean(),
+      inputCost: fc.constant(0.1),
+      outputCost: fc.constant(0.2),
+      total: fc.constant(0.3),
+      outputTokens: fc.constant(5),
+      outputBasis: fc.constant('model' as const),
+    }),
+    { maxLength: 2 },
+  ),
   meta: fc.array(fc.record({ label: hostileText, value: hostileText }), { maxLength: 3 }),
   inputs: fc.array(fc.record({ name: hostileText, type: hostileText, required: fc.boolean(), description: hostileText, default: hostileText }), { maxLength: 2 }),
   suites: fc.array(fc.record({ title: hostileText, file: hostileText, tests: fc.nat({ max: 9 }), via: hostileText }), { maxLength: 2 }),
@@ -88,7 +131,12 @@ const modelArb: fc.Arbitrary<PreviewModel> = fc.record({
   history: fc.oneof(
     fc.constant({ state: 'loading' as const }),
     fc.record({ state: fc.constant('none' as const), reason: hostileText }),
-    fc.record({ state: fc.constant('entries' as const), more: fc.boolean(), canOpen: fc.boolean(), entries: fc.array(fc.record({ commit: hostileText, author: hostileText, email: hostileText, date: hostileText, subject: hostileText }), { maxLength: 2 }) }),
+    fc.record({
+      state: fc.constant('entries' as const),
+      more: fc.boolean(),
+      canOpen: fc.boolean(),
+      entries: fc.array(fc.record({ commit: hostileText, author: hostileText, email: hostileText, date: hostileText, subject: hostileText }), { maxLength: 2 }),
+    }),
   ),
 }) as fc.Arbitrary<PreviewModel>;
 
@@ -155,7 +203,7 @@ describe('hardening: hostile rendering (preview webview)', function () {
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
   });
 
-  it('printed no warning on the process\'s stderr meanwhile', async () => {
+  it("printed no warning on the process's stderr meanwhile", async () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(warnings, []);
   });

@@ -31,7 +31,10 @@ const rawControl = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/;
 
 /** Asserts that a run printed no raw control character (line feeds and tabs are layout). */
 function assertClean(r: Run, what: string): void {
-  for (const [name, text] of [['stdout', r.out], ['stderr', r.err]] as const) {
+  for (const [name, text] of [
+    ['stdout', r.out],
+    ['stderr', r.err],
+  ] as const) {
     const m = rawControl.exec(text);
     assert.equal(m, null, `${what}: ${name} holds U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}:\n${JSON.stringify(text)}`);
   }
@@ -95,7 +98,10 @@ describe('hardening: terminal escapes from library content', function () {
     assertClean(r, 'show');
     const lines = r.out.split('\n');
     assert.match(lines[0], /^Evil \\x1b\]8;;https:\/\/evil\.test\/\\x07click\\x1b\]8;;\\x07 \\x1b\[2J\\x07\\rLooks fine {2}\(titled@1\.0\.0/);
-    assert.ok(lines.some((l) => /^ {2}[0-9a-f]{10} .* Fix Evil \\x1b\]8;;https:\/\/evil\.test\/\\x07click.*\\rLooks fine$/.test(l)), r.out);
+    assert.ok(
+      lines.some((l) => /^ {2}[0-9a-f]{10} .* Fix Evil \\x1b\]8;;https:\/\/evil\.test\/\\x07click.*\\rLooks fine$/.test(l)),
+      r.out,
+    );
     assert.match(r.out, /C1 CSI \\u009b31m and a line separator \\u2028 here/);
   });
 
@@ -168,7 +174,10 @@ describe('hardening: terminal escapes from library content', function () {
     assertClean(r, 'verify');
     const lines = r.out.trimEnd().split('\n');
     lines.pop();
-    assert.ok(lines.some((l) => l.includes('unknown-field') && l.includes('bo\\x1b[31mgus\\nprompts/x/asset.yaml:1:1: error forged-code')), r.out);
+    assert.ok(
+      lines.some((l) => l.includes('unknown-field') && l.includes('bo\\x1b[31mgus\\nprompts/x/asset.yaml:1:1: error forged-code')),
+      r.out,
+    );
     for (const l of lines) assert.match(l, /^[^:]+:\d+:\d+: (error|warning|info) [a-z-]+ /, `not one diagnostic per line:\n${r.out}`);
   });
 

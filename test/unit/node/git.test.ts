@@ -68,7 +68,10 @@ describe('NodeGit', () => {
     const reader = ng.blobReader(work, { workTree: true });
     try {
       const got = await Promise.all(['a.txt', 'b.txt', 'c.txt', 'd.txt'].map((p) => reader.read(id(p), p)));
-      assert.deepEqual(got.map((b) => new TextDecoder().decode(b)), ['alpha\n', 'beta\n', 'gamma\n', 'delta\n']);
+      assert.deepEqual(
+        got.map((b) => new TextDecoder().decode(b)),
+        ['alpha\n', 'beta\n', 'gamma\n', 'delta\n'],
+      );
     } finally {
       reader.close();
     }

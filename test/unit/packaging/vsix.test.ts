@@ -12,8 +12,30 @@ describe('packaging (npm run package)', function () {
   it('lists the bundles, schemas, grammars and the sample library, and no sources, tests or maps', () => {
     const r = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/parseWorker.js', 'dist/vendor/tokenizer.js', 'dist/vendor/yaml.js', 'schemas/asset.schema.json', 'syntaxes/dotprompt.tmLanguage.json', 'syntaxes/prompty.tmLanguage.json', 'syntaxes/dotprompt.language-configuration.json', 'syntaxes/prompty.language-configuration.json', 'syntaxes/yaml-prompt-sections.injection.tmLanguage.json', 'syntaxes/yaml-prompt-expressions.injection.tmLanguage.json', 'samples/library/library.yaml', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'SECURITY.md']) {
+    const files = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    for (const f of [
+      'dist/extension.js',
+      'dist/engine.js',
+      'dist/parseWorker.js',
+      'dist/vendor/tokenizer.js',
+      'dist/vendor/yaml.js',
+      'schemas/asset.schema.json',
+      'syntaxes/dotprompt.tmLanguage.json',
+      'syntaxes/prompty.tmLanguage.json',
+      'syntaxes/dotprompt.language-configuration.json',
+      'syntaxes/prompty.language-configuration.json',
+      'syntaxes/yaml-prompt-sections.injection.tmLanguage.json',
+      'syntaxes/yaml-prompt-expressions.injection.tmLanguage.json',
+      'samples/library/library.yaml',
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'SECURITY.md',
+    ]) {
       assert.ok(files.includes(f), `${f} is missing from the VSIX`);
     }
     for (const f of files.filter((x) => !x.startsWith('samples/library/'))) {

@@ -164,11 +164,11 @@ export class GitDaemon {
 
   static async start(base: string, port?: number): Promise<GitDaemon> {
     const p = port ?? (await freePort());
-    const proc = spawn(
-      'git',
-      ['daemon', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${p}`, '--reuseaddr', '--enable=receive-pack', '--informative-errors', base],
-      { env: testGitEnv, detached: true, stdio: 'ignore' },
-    );
+    const proc = spawn('git', ['daemon', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${p}`, '--reuseaddr', '--enable=receive-pack', '--informative-errors', base], {
+      env: testGitEnv,
+      detached: true,
+      stdio: 'ignore',
+    });
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
     const d = new GitDaemon(base, p, proc);

@@ -14,7 +14,29 @@ export const schemaFile = path.resolve(repoRoot, '..', 'shared', 'reference', 's
  * draft-07 except `id`, which draft-07 spells `$id`; so Ajv's draft-07 class validates with it once
  * the root `id` is renamed. The first test checks that claim on the schema itself.
  */
-export const draft04SameInDraft07 = new Set(['$ref', '$schema', 'additionalProperties', 'anyOf', 'default', 'definitions', 'description', 'enum', 'format', 'id', 'items', 'maximum', 'minItems', 'minimum', 'oneOf', 'pattern', 'properties', 'required', 'title', 'type', 'uniqueItems']);
+export const draft04SameInDraft07 = new Set([
+  '$ref',
+  '$schema',
+  'additionalProperties',
+  'anyOf',
+  'default',
+  'definitions',
+  'description',
+  'enum',
+  'format',
+  'id',
+  'items',
+  'maximum',
+  'minItems',
+  'minimum',
+  'oneOf',
+  'pattern',
+  'properties',
+  'required',
+  'title',
+  'type',
+  'uniqueItems',
+]);
 
 export function schemaKeywords(schema: unknown): Set<string> {
   const found = new Set<string>();

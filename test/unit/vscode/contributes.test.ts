@@ -109,7 +109,12 @@ describe('package.json contributes vs constants.ts', () => {
 
   it('uses only context keys of constants.ts (or VS Code built-ins) in when clauses', () => {
     const ours = new Set<string>(Object.values(contextKeys));
-    const whens = [...Object.values(c.menus).flat().map((m) => m.when), ...c.viewsWelcome.map((w) => w.when)].filter((w): w is string => !!w);
+    const whens = [
+      ...Object.values(c.menus)
+        .flat()
+        .map((m) => m.when),
+      ...c.viewsWelcome.map((w) => w.when),
+    ].filter((w): w is string => !!w);
     assert.ok(whens.length > 5);
     for (const when of whens) {
       for (const key of keysOf(when)) assert.ok(ours.has(key) || builtInKeys.has(key), `unknown context key ${key} in "${when}"`);
@@ -117,7 +122,10 @@ describe('package.json contributes vs constants.ts', () => {
   });
 
   it('declares the languages of constants.ts with their extension, configuration and grammar', () => {
-    assert.deepEqual(c.languages.map((l) => [l.id, l.extensions]), Object.values(languages).map((l) => [l.id, [l.extension]]));
+    assert.deepEqual(
+      c.languages.map((l) => [l.id, l.extensions]),
+      Object.values(languages).map((l) => [l.id, [l.extension]]),
+    );
     for (const l of Object.values(languages)) {
       const lang = c.languages.find((x) => x.id === l.id)!;
       assert.ok(fs.existsSync(path.join(repoRoot, lang.configuration)), `${lang.configuration} exists`);
@@ -130,7 +138,10 @@ describe('package.json contributes vs constants.ts', () => {
   it('activates late (no "*" or startup event), declares limited trust, and points at the bundle and icon', () => {
     assert.ok(!pkg.activationEvents?.some((e) => e === '*' || e === 'onStartupFinished'));
     const languageEvents = Object.values(languages).map((l) => `onLanguage:${l.id}`);
-    assert.ok(pkg.activationEvents?.every((e) => e.startsWith('workspaceContains:') || languageEvents.includes(e)), 'only file-pattern and our languages\' activation events');
+    assert.ok(
+      pkg.activationEvents?.every((e) => e.startsWith('workspaceContains:') || languageEvents.includes(e)),
+      "only file-pattern and our languages' activation events",
+    );
     for (const e of languageEvents) assert.ok(pkg.activationEvents?.includes(e), `activates on ${e}`);
     assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
     assert.equal(pkg.main, './dist/extension.js');

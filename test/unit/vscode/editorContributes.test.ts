@@ -12,7 +12,9 @@ import { repoRoot } from '../paths';
 interface Pkg {
   activationEvents: string[];
   contributes: {
-    configuration: { properties: Record<string, { items?: { enum?: string[]; enumDescriptions?: string[] }; propertyNames?: { enum?: string[] }; additionalProperties?: { enum?: string[] }; enum?: string[] }> };
+    configuration: {
+      properties: Record<string, { items?: { enum?: string[]; enumDescriptions?: string[] }; propertyNames?: { enum?: string[] }; additionalProperties?: { enum?: string[] }; enum?: string[] }>;
+    };
     yamlValidation?: { fileMatch: string | string[]; url: string }[];
     jsonValidation?: { fileMatch: string | string[]; url: string }[];
   };
@@ -38,7 +40,8 @@ describe('editor contributions (package.json, README)', () => {
     for (const [family, info] of Object.entries(codeFamilies)) {
       assert.ok(readme.includes(`- \`${family}\`: ${info.codes.map((c) => `\`${c}\``).join(', ')}`), `README lists the family ${family}`);
     }
-    for (const id of [settings.diagnosticsRun, settings.diagnosticsDisabledCodes, settings.diagnosticsSeverityOverrides, settings.maintainerMode]) assert.ok(readme.includes(`| \`${id}\` |`), `README documents ${id}`);
+    for (const id of [settings.diagnosticsRun, settings.diagnosticsDisabledCodes, settings.diagnosticsSeverityOverrides, settings.maintainerMode])
+      assert.ok(readme.includes(`| \`${id}\` |`), `README documents ${id}`);
   });
 
   it('contributes our schemas to YAML and JSON tools, and the files exist', () => {
@@ -52,7 +55,24 @@ describe('editor contributions (package.json, README)', () => {
   });
 
   it('activates on every recognised file name (by name, not language)', () => {
-    const files = ['library.yaml', 'library.yml', 'asset.yaml', 'asset.yml', 'pilot.yaml', 'pilot.yml', '*.prompt', '*.prompty', '*.prompt.yml', '*.prompt.yaml', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md', 'promptfooconfig.yaml', 'promptfooconfig.yml'];
+    const files = [
+      'library.yaml',
+      'library.yml',
+      'asset.yaml',
+      'asset.yml',
+      'pilot.yaml',
+      'pilot.yml',
+      '*.prompt',
+      '*.prompty',
+      '*.prompt.yml',
+      '*.prompt.yaml',
+      '*.prompt.md',
+      '*.agent.md',
+      '*.instructions.md',
+      'SKILL.md',
+      'promptfooconfig.yaml',
+      'promptfooconfig.yml',
+    ];
     for (const f of files) assert.ok(pkg.activationEvents.includes(`workspaceContains:**/${f}`), `activation on ${f}`);
     // The providers' selector covers the same names.
     for (const f of ['*.prompt', '*.prompty', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md']) assert.ok(recognisedPatterns().includes(`**/${f}` as never), f);

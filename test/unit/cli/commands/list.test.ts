@@ -8,7 +8,23 @@ import type { Asset, AssetKind, AssetStatus, Catalog } from '../../../../src/cor
 import { defaultPolicy } from '../../../../src/core/library/types';
 
 function asset(id: string, kind: AssetKind, version: string, status: AssetStatus, format: Asset['format'], path: string, tags: string[] = []): Asset {
-  return { id, kind, format, version, status, managed: true, title: id, description: '', owners: [], tags, path, files: [], inputs: [], references: [], problems: { errors: 0, warnings: 0, infos: 0 } };
+  return {
+    id,
+    kind,
+    format,
+    version,
+    status,
+    managed: true,
+    title: id,
+    description: '',
+    owners: [],
+    tags,
+    path,
+    files: [],
+    inputs: [],
+    references: [],
+    problems: { errors: 0, warnings: 0, infos: 0 },
+  };
 }
 
 function catalog(name: string, assets: Asset[]): Catalog {
@@ -69,9 +85,20 @@ describe('cli/commands/list', () => {
 
   it('prints the JSON contract, with the library when there are several', () => {
     const one = JSON.parse(list([main], { kind: 'prompt' }, true)) as { assets: Record<string, unknown>[] };
-    assert.deepEqual(one.assets, filterAssets(main.assets, { kind: 'prompt' }).map(listedAsset).map((a) => JSON.parse(JSON.stringify(a))));
+    assert.deepEqual(
+      one.assets,
+      filterAssets(main.assets, { kind: 'prompt' })
+        .map(listedAsset)
+        .map((a) => JSON.parse(JSON.stringify(a))),
+    );
     const two = JSON.parse(list([main, second], { tag: 'y' }, true)) as { assets: Record<string, unknown>[] };
-    assert.deepEqual(two.assets.map((a) => [a.library, a.id]), [['main', 'é-ünïcode-id'], ['a-much-longer-library-name', 'z']]);
+    assert.deepEqual(
+      two.assets.map((a) => [a.library, a.id]),
+      [
+        ['main', 'é-ünïcode-id'],
+        ['a-much-longer-library-name', 'z'],
+      ],
+    );
     assert.deepEqual(Object.keys(two.assets[0]), ['library', 'id', 'kind', 'format', 'version', 'status', 'title', 'description', 'owners', 'tags', 'path', 'entry']);
   });
 });

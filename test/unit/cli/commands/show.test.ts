@@ -7,8 +7,21 @@ import type { Asset, Catalog } from '../../../../src/core/library/types';
 import { defaultPolicy } from '../../../../src/core/library/types';
 
 const asset: Asset = {
-  id: 'greet', kind: 'prompt', format: 'dotprompt', version: '1.0.0', status: 'approved', managed: true, title: 'Greet', description: '',
-  owners: [], tags: [], path: 'prompts/greet', files: ['prompts/greet/asset.yaml'], inputs: [], references: [], problems: { errors: 1, warnings: 1, infos: 1 },
+  id: 'greet',
+  kind: 'prompt',
+  format: 'dotprompt',
+  version: '1.0.0',
+  status: 'approved',
+  managed: true,
+  title: 'Greet',
+  description: '',
+  owners: [],
+  tags: [],
+  path: 'prompts/greet',
+  files: ['prompts/greet/asset.yaml'],
+  inputs: [],
+  references: [],
+  problems: { errors: 1, warnings: 1, infos: 1 },
 };
 const catalog: Catalog = { root: '/lib', library: { name: 'lib', policy: defaultPolicy, models: [], hasManifest: true }, assets: [asset], files: new Map(), diagnostics: [] };
 

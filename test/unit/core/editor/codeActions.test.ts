@@ -17,7 +17,9 @@ describe('core/editor/codeActions', () => {
         { title: 'Remove', edits: [{ range: r(0, 0, 0, 2), newText: '' }] },
       ],
     });
-    const d2 = diag('approval-digest-mismatch', 'x/asset.yaml', r(5, 10, 5, 20), 'y', { fixes: [{ title: 'Recompute', edits: [{ range: r(5, 10, 5, 20), newText: 'sha256:0' }], maintainersOnly: true }] });
+    const d2 = diag('approval-digest-mismatch', 'x/asset.yaml', r(5, 10, 5, 20), 'y', {
+      fixes: [{ title: 'Recompute', edits: [{ range: r(5, 10, 5, 20), newText: 'sha256:0' }], maintainersOnly: true }],
+    });
     const d3 = diag('deprecated-reference', 'x/asset.yaml', r(3, 4, 3, 10), 'z', { fixes: [{ title: 'Replace', edits: [{ range: r(3, 4, 3, 10), newText: 'b@^1.0' }], file: 'y/asset.yaml' }] });
     const plain = quickFixes([d1, d2, d3], { maintainer: false });
     assert.deepEqual(
@@ -56,7 +58,10 @@ describe('core/editor/codeActions', () => {
     const result = fixAll(text, diags, { maintainer: false, recheck: (t) => parse('p.prompt', t) });
     assert.ok(result);
     assert.equal(result.rounds, 2);
-    assert.equal(result.text, '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    name: string\n    city: string\n    country: string\n---\nHello {{name}}, {{city}} and {{country}}; again {{city}}.\n');
+    assert.equal(
+      result.text,
+      '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    name: string\n    city: string\n    country: string\n---\nHello {{name}}, {{city}} and {{country}}; again {{city}}.\n',
+    );
     assert.deepEqual(
       parse('p.prompt', result.text).filter((d) => d.code === 'undefined-variable'),
       [],
@@ -85,7 +90,10 @@ describe('core/editor/codeActions', () => {
     assert.ok(result);
     const after = parse('t.prompty', result.text);
     assert.ok(!after.some((d) => d.code === 'undefined-variable'), result.text);
-    assert.ok(after.some((d) => d.code === 'unused-variable'), 'unused-variable was not asked for');
+    assert.ok(
+      after.some((d) => d.code === 'unused-variable'),
+      'unused-variable was not asked for',
+    );
     assert.match(result.text, /missing/);
   });
 
@@ -99,7 +107,12 @@ describe('core/editor/codeActions', () => {
       const same = after.filter((d) => d.code === action.diagnostic.code && d.message === action.diagnostic.message);
       assert.deepEqual(same, [], `${action.title} clears ${action.diagnostic.code}`);
     }
-    assert.deepEqual(quickFixes(diags, { maintainer: false }).map((a) => a.title).sort(), ['Declare as optional input `b`', 'Declare as required input `b`', 'Remove unused input `unused`', 'Rename `confg` to `config`']);
+    assert.deepEqual(
+      quickFixes(diags, { maintainer: false })
+        .map((a) => a.title)
+        .sort(),
+      ['Declare as optional input `b`', 'Declare as required input `b`', 'Remove unused input `unused`', 'Rename `confg` to `config`'],
+    );
   });
 
   it('minimalEdit keeps the common start and end, and never splits a CRLF or a surrogate pair', () => {

@@ -78,7 +78,7 @@ describe('core/editor/completion', () => {
     assert.deepEqual(labels(complete('summarize/asset.yaml', 'kind: prompt\nmodel: ¦\n').result).length, 3);
   });
 
-  it('offers the schema\'s fields (missing ones, required first, with descriptions) and its enum values', () => {
+  it("offers the schema's fields (missing ones, required first, with descriptions) and its enum values", () => {
     const c = complete('notes/asset.yaml', 'title: Notes\nkind: module\n¦\n');
     const names = labels(c.result);
     assert.equal(names[0], 'version');

@@ -63,8 +63,14 @@ describe('core/editor/codeActions: declaring an input of a prompt that eval suit
       apply(lib.dir, fixes[0]);
       const after = await lib.diagnostics();
       assert.deepEqual(of(after, 'undefined-variable', prompt), []);
-      assert.deepEqual(of(after, 'eval-vars-mismatch', suite).map((d) => d.message), []);
-      assert.deepEqual(after.filter((d) => d.file === prompt && d.severity === 'error').map((d) => d.message), []);
+      assert.deepEqual(
+        of(after, 'eval-vars-mismatch', suite).map((d) => d.message),
+        [],
+      );
+      assert.deepEqual(
+        after.filter((d) => d.file === prompt && d.severity === 'error').map((d) => d.message),
+        [],
+      );
     });
 
     it(`${prompt}: declared required, each test case lacks it; "Add handlerName to the tests' vars" on the suite clears them`, async () => {
@@ -82,13 +88,22 @@ describe('core/editor/codeActions: declaring an input of a prompt that eval suit
       }
       apply(lib.dir, quickFixes([broken[0]], { maintainer: false })[0]);
       const after = await lib.diagnostics();
-      assert.deepEqual(of(after, 'eval-vars-mismatch', suite).map((d) => d.message), []);
-      assert.deepEqual(after.filter((d) => d.file === suite).map((d) => `${d.code} ${d.message}`), []);
+      assert.deepEqual(
+        of(after, 'eval-vars-mismatch', suite).map((d) => d.message),
+        [],
+      );
+      assert.deepEqual(
+        after.filter((d) => d.file === suite).map((d) => `${d.code} ${d.message}`),
+        [],
+      );
     });
   }
 
   it('the suite-side fix keeps the layout: block vars (comment kept), flow vars, a new vars block', async () => {
-    apply(lib.dir, quickFixes(of(await lib.diagnostics(), 'undefined-variable', 'triage/triage.prompt'), { maintainer: false }).find((f) => /required/.test(f.title))!);
+    apply(
+      lib.dir,
+      quickFixes(of(await lib.diagnostics(), 'undefined-variable', 'triage/triage.prompt'), { maintainer: false }).find((f) => /required/.test(f.title))!,
+    );
     const d = of(await lib.diagnostics(), 'eval-vars-mismatch', 'triage-evals/promptfooconfig.yaml')[0];
     apply(lib.dir, quickFixes([d], { maintainer: false })[0]);
     const text = fs.readFileSync(path.join(lib.dir, 'triage-evals/promptfooconfig.yaml'), 'utf8');
@@ -125,36 +140,67 @@ describe('core/formats: how each format declares an optional input', () => {
     return (undef[0].fixes ?? []).map((f) => {
       const after = applyEdits(text, f.edits);
       const parsed = parseAndCheck(file, enc(after));
-      assert.deepEqual(parsed.diagnostics.map((d) => `${d.code} ${d.message}`), [], `${f.title}:\n${after}`);
+      assert.deepEqual(
+        parsed.diagnostics.map((d) => `${d.code} ${d.message}`),
+        [],
+        `${f.title}:\n${after}`,
+      );
       return [f.title, after, parsed.inputs?.find((i) => i.name === 'extra')?.required];
     });
   }
 
   it('Dotprompt Picoschema: `name?: string`', () => {
     const fixes = declared('p.prompt', '---\ninput:\n  schema:\n    a: string\n---\n{{a}} {{extra}}\n');
-    assert.deepEqual(fixes.map(([t, , r]) => [t, r]), [['Declare as required input `extra`', true], ['Declare as optional input `extra`', false]]);
+    assert.deepEqual(
+      fixes.map(([t, , r]) => [t, r]),
+      [
+        ['Declare as required input `extra`', true],
+        ['Declare as optional input `extra`', false],
+      ],
+    );
     assert.match(fixes[1][1], /^ {4}extra\?: string$/m);
   });
 
   it('Dotprompt JSON Schema: a property outside `required` is optional, the one declaration offered', () => {
     const fixes = declared('p.prompt', '---\ninput:\n  schema:\n    type: object\n    properties:\n      a:\n        type: string\n    required: [a]\n---\n{{a}} {{extra}}\n');
-    assert.deepEqual(fixes.map(([t, , r]) => [t, r]), [['Declare optional input `extra`', false]]);
+    assert.deepEqual(
+      fixes.map(([t, , r]) => [t, r]),
+      [['Declare optional input `extra`', false]],
+    );
   });
 
   it('Prompty v2 list, v2 map, v1 map: `required: false`; v1 `sample` keys cannot be optional', () => {
     const v2 = declared('t.prompty', '---\nname: t\ninputs:\n  - name: a\n    kind: string\n---\nsystem:\n{{a}} {{extra}}\n');
-    assert.deepEqual(v2.map(([t, , r]) => [t, r]), [['Declare as required input `extra`', true], ['Declare as optional input `extra`', false]]);
+    assert.deepEqual(
+      v2.map(([t, , r]) => [t, r]),
+      [
+        ['Declare as required input `extra`', true],
+        ['Declare as optional input `extra`', false],
+      ],
+    );
     assert.match(v2[1][1], /^ {2}- name: extra\n {4}kind: string\n {4}required: false\n---$/m);
     const map = declared('t.prompty', '---\nname: t\ninputs:\n  a:\n    kind: string\n---\nsystem:\n{{a}} {{extra}}\n');
-    assert.deepEqual(map.map(([, , r]) => r), [true, false]);
+    assert.deepEqual(
+      map.map(([, , r]) => r),
+      [true, false],
+    );
     const shorthand = declared('t.prompty', '---\nname: t\ninputs:\n  a: some example\n---\nsystem:\n{{a}} {{extra}}\n');
-    assert.deepEqual(shorthand.map(([, , r]) => r), [true, false]);
+    assert.deepEqual(
+      shorthand.map(([, , r]) => r),
+      [true, false],
+    );
     assert.match(shorthand[1][1], /^ {2}extra:\n {4}kind: string\n {4}required: false$/m);
     const v1 = declared('t.prompty', '---\nname: t\nmodel:\n  api: chat\ninputs:\n  a:\n    type: string\n---\nsystem:\n{{a}} {{extra}}\n');
-    assert.deepEqual(v1.map(([, , r]) => r), [true, false]);
+    assert.deepEqual(
+      v1.map(([, , r]) => r),
+      [true, false],
+    );
     assert.match(v1[1][1], /^ {2}extra:\n {4}type: string\n {4}required: false$/m);
     const sample = declared('t.prompty', '---\nname: t\nmodel:\n  api: chat\nsample:\n  a: x\n---\nsystem:\n{{a}} {{extra}}\n');
-    assert.deepEqual(sample.map(([t, , r]) => [t, r]), [['Declare input `extra`', true]]);
+    assert.deepEqual(
+      sample.map(([t, , r]) => [t, r]),
+      [['Declare input `extra`', true]],
+    );
   });
 
   it('GitHub Models and VS Code prompt files declare no inputs: no declare fix at all', () => {

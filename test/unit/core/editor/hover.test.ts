@@ -94,7 +94,7 @@ describe('core/editor/hover', () => {
     assert.match(h.markdown, /Input of Summarize .* \(`summarize@1\.2\.0`\) · \[declared here\]\(file:\/\/\/lib\/summarize\/summarize\.prompt#L8\)/);
   });
 
-  it('a manifest field: the schema\'s description and values; front matter fields too', () => {
+  it("a manifest field: the schema's description and values; front matter fields too", () => {
     const { ctx, at } = editorFile(live, 'summarize/asset.yaml');
     const h = hoverAt(ctx, at('sta¦tus: approved'))!;
     assert.match(h.markdown, /\*\*`status`\*\*/);

@@ -28,7 +28,30 @@ function keys(list: readonly Diagnostic[]): string[] {
 /** The catalog's assets as comparable lines (what the catalog view and the checks read). */
 function assetKeys(c: Catalog): string[] {
   return c.assets
-    .map((a) => JSON.stringify([a.id, a.kind, a.format, a.version, a.status, a.managed, a.title, a.description, a.owners, a.tags, a.path, a.entry, a.entryFile, a.files, a.inputs.map((i) => [i.name, i.type, i.required]), a.model, a.references.map((r) => [r.field, r.ref.raw, r.rangeInManifest]), a.replacedBy ?? null, a.approval ?? null, a.problems]))
+    .map((a) =>
+      JSON.stringify([
+        a.id,
+        a.kind,
+        a.format,
+        a.version,
+        a.status,
+        a.managed,
+        a.title,
+        a.description,
+        a.owners,
+        a.tags,
+        a.path,
+        a.entry,
+        a.entryFile,
+        a.files,
+        a.inputs.map((i) => [i.name, i.type, i.required]),
+        a.model,
+        a.references.map((r) => [r.field, r.ref.raw, r.rangeInManifest]),
+        a.replacedBy ?? null,
+        a.approval ?? null,
+        a.problems,
+      ]),
+    )
     .sort();
 }
 
@@ -49,7 +72,14 @@ const mutations: { name: string; apply: (text: string, path: string) => string |
   { name: 'approve', apply: (t) => (/^status: (draft|review)$/m.test(t) ? t.replace(/^status: (draft|review)$/m, 'status: approved') : undefined) },
   { name: 'rename the id', apply: (t, p) => (p.endsWith('asset.yaml') ? (/^id: /m.test(t) ? t.replace(/^id: (.*)$/m, 'id: $1-renamed') : `id: renamed-${p.split('/')[0]}\n${t}`) : undefined) },
   { name: 'retarget', apply: (t) => (/^ {2}- [a-z0-9-]+@/m.test(t) ? t.replace(/^( {2}- )([a-z0-9-]+)@\S+/m, '$1$2@^7.0') : undefined) },
-  { name: 'drop the third line', apply: (t) => t.split('\n').filter((_l, i) => i !== 2).join('\n') },
+  {
+    name: 'drop the third line',
+    apply: (t) =>
+      t
+        .split('\n')
+        .filter((_l, i) => i !== 2)
+        .join('\n'),
+  },
   { name: 'use an undeclared variable', apply: (t, p) => (/\.(prompt|prompty)$/.test(p) ? `${t}\n{{ brandNewVariable }}\n` : undefined) },
   { name: 'change the model', apply: (t) => (/^model: /m.test(t) ? t.replace(/^model: .*$/m, 'model: openai/gpt-3.5-turbo') : undefined) },
 ];
@@ -167,7 +197,10 @@ describe('core/editor/liveCatalog', () => {
     assert.ok(update.changed.has(suite), 'its findings changed');
     assert.ok((update.affected as Set<string>).has('greeting/asset.yaml') && !update.changed.has('greeting/asset.yaml'), 'the manifest was re-checked, its findings stayed');
     const after = live.diagnosticsFor(suite).filter((d) => d.code === 'eval-vars-mismatch');
-    assert.ok(after.some((d) => /`name` is not an input of greeting/.test(d.message)), after.map((d) => d.message).join('\n'));
+    assert.ok(
+      after.some((d) => /`name` is not an input of greeting/.test(d.message)),
+      after.map((d) => d.message).join('\n'),
+    );
     assert.ok(after.some((d) => /does not give `fullName`/.test(d.message)));
   });
 
@@ -220,7 +253,7 @@ describe('core/checks/catalogChecks scoped runs', () => {
     catalog = await openFolderLibrary(crossAsset);
   });
 
-  it('a scoped run gives exactly the full run\'s findings on the scope', () => {
+  it("a scoped run gives exactly the full run's findings on the scope", () => {
     const full = runCatalogChecks(catalog);
     for (const f of catalog.files.keys()) {
       const scoped = runCatalogChecks(catalog, new Set([f]));

@@ -77,7 +77,10 @@ describe('core/editor/symbols', () => {
 
   it('Prompty role lines and Markdown headings', () => {
     const prompty = outline(symbolsOf('x/t.prompty', '---\nname: t\n---\nsystem:\nBe brief.\n\nuser:\n{{q}}\n').syms);
-    assert.deepEqual(prompty.filter((l) => l.endsWith('(event)')), ['system (event)', 'user (event)']);
+    assert.deepEqual(
+      prompty.filter((l) => l.endsWith('(event)')),
+      ['system (event)', 'user (event)'],
+    );
     const md = symbolsOf('x/a.prompt.md', '---\ndescription: d\n---\n# Review\nText\n## Steps\n```\n# not a heading\n```\n## Output\n');
     assert.deepEqual(outline(md.syms).slice(-3), ['Review (string)', '  Steps (string)', '  Output (string)']);
     assertNested(md.syms);
@@ -85,7 +88,10 @@ describe('core/editor/symbols', () => {
 
   it('a GitHub Models prompt: messages named by role; broken YAML gives what parses', () => {
     const gh = outline(symbolsOf('x/a.prompt.yml', 'model: openai/gpt-4o-mini\nmessages:\n  - role: system\n    content: Be brief.\n  - role: user\n    content: "{{q}}"\n').syms);
-    assert.deepEqual(gh.filter((l) => l.startsWith('  ')), ['  system (object)', '    role (string)', '    content (string)', '  user (object)', '    role (string)', '    content (string)']);
+    assert.deepEqual(
+      gh.filter((l) => l.startsWith('  ')),
+      ['  system (object)', '    role (string)', '    content (string)', '  user (object)', '    role (string)', '    content (string)'],
+    );
     assert.doesNotThrow(() => symbolsOf('x/b.prompt.yml', 'model: [\nmessages:\n  - : :\n'));
   });
 });

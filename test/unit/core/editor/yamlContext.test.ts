@@ -34,10 +34,20 @@ describe('core/editor/yamlContext', () => {
     assert.deepEqual(brief(cursor('name: x\npolicy:\n  requireOwners: true\n  ¦\n', 'library-manifest')), { kind: 'key', path: ['policy'], prefix: '', siblings: ['requireOwners'] });
     assert.deepEqual(brief(cursor('models:\n  - id: a\n    con¦\n', 'library-manifest')), { kind: 'key', path: ['models', 0], prefix: 'con', siblings: ['id'] });
     assert.deepEqual(brief(cursor('models:\n  - id: a\n  - id: b\n    replacedBy: op¦\n', 'library-manifest')), { kind: 'value', path: ['models', 1, 'replacedBy'], prefix: 'op', siblings: [] });
-    assert.deepEqual(brief(cursor('models:\n  - id: a\n    pricing:\n      inputPerMTok: 1\n      out¦\n', 'library-manifest')), { kind: 'key', path: ['models', 0, 'pricing'], prefix: 'out', siblings: ['inputPerMTok'] });
+    assert.deepEqual(brief(cursor('models:\n  - id: a\n    pricing:\n      inputPerMTok: 1\n      out¦\n', 'library-manifest')), {
+      kind: 'key',
+      path: ['models', 0, 'pricing'],
+      prefix: 'out',
+      siblings: ['inputPerMTok'],
+    });
     assert.deepEqual(brief(cursor('name: x\npolicy:\n  a: 1\n¦', 'library-manifest')), { kind: 'key', path: [], prefix: '', siblings: ['name', 'policy'] });
     assert.deepEqual(brief(cursor('model: gpt\nmessages:\n  - role: user\n    content: hi\n  - ro¦\n', 'gh-models')), { kind: 'item', path: ['messages'], prefix: 'ro', siblings: [] });
-    assert.deepEqual(brief(cursor('policy:\n  scaffoldStatuses:\n    - approved\n    - re¦\n', 'library-manifest')), { kind: 'item', path: ['policy', 'scaffoldStatuses'], prefix: 're', siblings: [] });
+    assert.deepEqual(brief(cursor('policy:\n  scaffoldStatuses:\n    - approved\n    - re¦\n', 'library-manifest')), {
+      kind: 'item',
+      path: ['policy', 'scaffoldStatuses'],
+      prefix: 're',
+      siblings: [],
+    });
   });
 
   it('gives nothing inside comments and block scalars', () => {
@@ -57,7 +67,12 @@ describe('core/editor/yamlContext', () => {
   it('finds the parsed key or value under a position, with its offsets', () => {
     const { doc, offset } = at('kind: eval\ntargets:\n  - greet¦ing@^1.0\n');
     const hit = yamlNodeAt(doc, yamlRegionOf('asset-manifest', doc)!, offset);
-    assert.deepEqual(hit && { path: hit.path, on: hit.on, text: doc.text.slice(hit.start, hit.end), value: hit.value }, { path: ['targets', 0], on: 'value', text: 'greeting@^1.0', value: 'greeting@^1.0' });
+    assert.deepEqual(hit && { path: hit.path, on: hit.on, text: doc.text.slice(hit.start, hit.end), value: hit.value }, {
+      path: ['targets', 0],
+      on: 'value',
+      text: 'greeting@^1.0',
+      value: 'greeting@^1.0',
+    });
     const k = at('name: x\npolicy:\n  requireOw¦ners: true\n');
     const keyHit = yamlNodeAt(k.doc, yamlRegionOf('library-manifest', k.doc)!, k.offset);
     assert.deepEqual(keyHit && { path: keyHit.path, on: keyHit.on, text: k.doc.text.slice(keyHit.start, keyHit.end) }, { path: ['policy', 'requireOwners'], on: 'key', text: 'requireOwners' });

@@ -330,7 +330,23 @@ describe('dotprompt', () => {
 
   describe('robustness', () => {
     it('never fails on broken input', () => {
-      const pieces = ['---\n', 'input:\n', '  schema:\n', '    a: string\n', '    b?(array): [x\n', 'model: 3\n', 'config: [\n', '{{#if a}}', '{{/if}}', '{{', '}}', '\r\n', '# c\n', 'x(*): any\n', '&a [*a]\n'];
+      const pieces = [
+        '---\n',
+        'input:\n',
+        '  schema:\n',
+        '    a: string\n',
+        '    b?(array): [x\n',
+        'model: 3\n',
+        'config: [\n',
+        '{{#if a}}',
+        '{{/if}}',
+        '{{',
+        '}}',
+        '\r\n',
+        '# c\n',
+        'x(*): any\n',
+        '&a [*a]\n',
+      ];
       let seed = 7;
       const rand = (n: number): number => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;

@@ -144,7 +144,9 @@ describe('picoschema', () => {
     });
 
     it('reads JSON Schema properties and their required list', () => {
-      const f = parseText('---\ninput:\n  schema:\n    type: object\n    properties:\n      a: {type: string, description: first}\n      b:\n        type: [integer, "null"]\n    required: [a]\n---\n{{a}} {{b}}\n');
+      const f = parseText(
+        '---\ninput:\n  schema:\n    type: object\n    properties:\n      a: {type: string, description: first}\n      b:\n        type: [integer, "null"]\n    required: [a]\n---\n{{a}} {{b}}\n',
+      );
       assert.deepEqual(
         f.inputs?.map((i) => [i.name, i.type, i.required, i.description]),
         [

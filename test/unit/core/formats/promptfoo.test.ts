@@ -112,7 +112,16 @@ describe('core/formats/promptfoo', () => {
   });
 
   it('does not crash on odd shapes', () => {
-    for (const text of ['', 'null', '[]', 'tests: 3', 'prompts: {a: b}\ntests: {path: x.csv}', 'providers: {id: 1}', 'tests: [null, 3, [1]]', 'scenarios: [{config: [{vars: {a: 1}}], tests: [{vars: {b: 2}}]}]']) {
+    for (const text of [
+      '',
+      'null',
+      '[]',
+      'tests: 3',
+      'prompts: {a: b}\ntests: {path: x.csv}',
+      'providers: {id: 1}',
+      'tests: [null, 3, [1]]',
+      'scenarios: [{config: [{vars: {a: 1}}], tests: [{vars: {b: 2}}]}]',
+    ]) {
       assert.doesNotThrow(() => parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text)), text);
     }
     const scen = parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode('prompts: [x]\nscenarios:\n  - config:\n      - vars: {lang: fr}\n    tests:\n      - vars: {q: hi}\n'));

@@ -197,7 +197,8 @@ describe('core/formats/prompty', () => {
     });
 
     it('counts inputs bound to tool parameters as used', () => {
-      const text = '---\ntools:\n  - name: w\n    kind: function\n    bindings:\n      unit:\n        input: unit_pref\ninputs:\n  - name: q\n    kind: string\n  - name: unit_pref\n    kind: string\n---\n{{q}}';
+      const text =
+        '---\ntools:\n  - name: w\n    kind: function\n    bindings:\n      unit:\n        input: unit_pref\ninputs:\n  - name: q\n    kind: string\n  - name: unit_pref\n    kind: string\n---\n{{q}}';
       assert.deepEqual(parse(text).diagnostics, []);
     });
   });
@@ -279,7 +280,10 @@ describe('core/formats/prompty', () => {
       const extra = parse('---\nmodel:\n  id: dall-e-3\n  options:\n    additionalProperties:\n      size: 1024x1024\n---\nx');
       assert.deepEqual(extra.models?.[0].parameters, [{ name: 'size', range: r(5, 6, 5, 10) }]);
       const serverless = parse('---\nmodel:\n  configuration:\n    type: serverless\n    model: Meta-Llama-3-8B-Instruct\n---\nx');
-      assert.deepEqual(serverless.models?.map((m) => [m.id, m.range]), [['Meta-Llama-3-8B-Instruct', r(4, 11, 4, 35)]]);
+      assert.deepEqual(
+        serverless.models?.map((m) => [m.id, m.range]),
+        [['Meta-Llama-3-8B-Instruct', r(4, 11, 4, 35)]],
+      );
     });
 
     it('links ${file:...} references and a v1 sample file', () => {

@@ -68,10 +68,39 @@ const addedSince = new Set<string>(['repo-instructions']);
 
 /** Names no module may answer the same as before, the cases and places that matter. */
 const tricky = [
-  'library.yaml', 'LIBRARY.YML', 'a/asset.yml', 'Pilot.yaml', 'x/promptfooconfig.YAML', 'promptfooconfig.json',
-  'a.prompt.yml', 'a.Prompt.YAML', 'a.prompt.md', 'a.agent.md', 'a.chatmode.md', 'a.instructions.md', 'copilot-instructions.md',
-  'SKILL.md', 'skill.md', 'Skill.md', 'a/SKILL.md', 'x.prompty', 'x.PROMPT', '_partial.prompt', 'x.prompt.prompt', 'x.yml', 'x.md', 'README.md',
-  'AGENTS.md', 'GEMINI.md', 'x/.github/copilot-instructions.md', 'agents.md', 'Agents.md', 'claude.md', '.github/copilot-instructions.MD', 'docs/copilot-instructions.md', '.github/x/copilot-instructions.md',
+  'library.yaml',
+  'LIBRARY.YML',
+  'a/asset.yml',
+  'Pilot.yaml',
+  'x/promptfooconfig.YAML',
+  'promptfooconfig.json',
+  'a.prompt.yml',
+  'a.Prompt.YAML',
+  'a.prompt.md',
+  'a.agent.md',
+  'a.chatmode.md',
+  'a.instructions.md',
+  'copilot-instructions.md',
+  'SKILL.md',
+  'skill.md',
+  'Skill.md',
+  'a/SKILL.md',
+  'x.prompty',
+  'x.PROMPT',
+  '_partial.prompt',
+  'x.prompt.prompt',
+  'x.yml',
+  'x.md',
+  'README.md',
+  'AGENTS.md',
+  'GEMINI.md',
+  'x/.github/copilot-instructions.md',
+  'agents.md',
+  'Agents.md',
+  'claude.md',
+  '.github/copilot-instructions.MD',
+  'docs/copilot-instructions.md',
+  '.github/x/copilot-instructions.md',
 ];
 
 describe('core/formats/registry', () => {
@@ -137,10 +166,25 @@ describe('core/formats/registry', () => {
 
   it('gives editor globs for every file name of every module', () => {
     const globs = recognisedGlobs();
-    for (const g of ['**/*.prompt', '**/*.prompty', '**/*.prompt.yml', '**/*.prompt.yaml', '**/*.prompt.md', '**/*.agent.md', '**/*.chatmode.md', '**/*.instructions.md', '**/SKILL.md', '**/promptfooconfig.yaml', '**/library.yml']) {
+    for (const g of [
+      '**/*.prompt',
+      '**/*.prompty',
+      '**/*.prompt.yml',
+      '**/*.prompt.yaml',
+      '**/*.prompt.md',
+      '**/*.agent.md',
+      '**/*.chatmode.md',
+      '**/*.instructions.md',
+      '**/SKILL.md',
+      '**/promptfooconfig.yaml',
+      '**/library.yml',
+    ]) {
       assert.ok(globs.includes(g), g);
     }
-    assert.equal(globs.length, formatModules.reduce((n, m) => n + m.files.length, 0));
+    assert.equal(
+      globs.length,
+      formatModules.reduce((n, m) => n + m.files.length, 0),
+    );
   });
 
   it('names an unmanaged asset by its file name without the ending that recognised it', () => {

@@ -107,10 +107,7 @@ describe('core/formats/repoInstructions', () => {
     const catalog = await openFolderLibrary(real);
     assert.deepEqual(catalog.diagnostics, []);
     const got = Object.fromEntries(catalog.assets.map((a) => [a.path, { id: a.id, title: a.title, kind: a.kind, managed: a.managed, format: a.format }]));
-    assert.deepEqual(
-      got,
-      Object.fromEntries(Object.entries(expected).map(([p, w]) => [p, { ...w, kind: 'prompt', managed: false, format: 'repo-instructions' }])),
-    );
+    assert.deepEqual(got, Object.fromEntries(Object.entries(expected).map(([p, w]) => [p, { ...w, kind: 'prompt', managed: false, format: 'repo-instructions' }])));
   });
 
   it('genai-assets validate on the folder exits 0 with no finding', async () => {

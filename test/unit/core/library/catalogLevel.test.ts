@@ -159,7 +159,7 @@ describe('the catalog level', function () {
       return { opened, parsed };
     }
 
-    it('parses every blob once, serves the commit\'s snapshot next time, and re-parses only the blobs a commit changed', async () => {
+    it("parses every blob once, serves the commit's snapshot next time, and re-parses only the blobs a commit changed", async () => {
       const cacheDir = tempDir('cache');
       const first = await open(cacheDir);
       assert.equal(first.opened.catalog.assets.length, n);
@@ -178,7 +178,7 @@ describe('the catalog level', function () {
       const commit = commitAll(work, 'Change 1%');
       await syncLibrary(deps(), gitSrc(url), cacheDir);
       const third = await open(cacheDir);
-      assert.equal(third.opened.snapshot, 'updated', 'the previous commit\'s snapshot, with the changed assets read again');
+      assert.equal(third.opened.snapshot, 'updated', "the previous commit's snapshot, with the changed assets read again");
       const expected = changed.flatMap((i) => Object.keys(assetFiles(i, 1)).filter((p) => formatOfPath(p) || isYamlPath(p)));
       assert.deepEqual(third.parsed.sort(), expected.sort());
       assert.equal(third.opened.commit, commit);
@@ -197,7 +197,7 @@ describe('the catalog level', function () {
       assert.ok(full.opened.catalog.diagnostics.length > 0);
     });
 
-    it('reads the commit, not local edits in the clone\'s work tree, also on worker threads; a current snapshot opens without git', async () => {
+    it("reads the commit, not local edits in the clone's work tree, also on worker threads; a current snapshot opens without git", async () => {
       const cacheDir = tempDir('cache');
       const plain = await open(cacheDir);
       const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
@@ -225,7 +225,7 @@ describe('the catalog level', function () {
       assert.deepEqual(views(warm.catalog), views(plain.opened.catalog));
     });
 
-    it('updates the previous commit\'s catalog to the same catalog a fresh read gives, for every kind of change', async () => {
+    it("updates the previous commit's catalog to the same catalog a fresh read gives, for every kind of change", async () => {
       const cacheDir = tempDir('cache');
       await open(cacheDir);
       const sorted = (c: Catalog) => views(c).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
@@ -235,13 +235,30 @@ describe('the catalog level', function () {
       const deltas: number[] = [];
       const steps: { name: string; apply: () => void; update: boolean }[] = [
         { name: 'edit an entry file', apply: () => writeFiles(work, assetFiles(3, 2)), update: true },
-        { name: 'add a file to an asset and a prompt outside every asset', apply: () => writeFiles(work, { [`${folderOfAsset(1)}/notes.md`]: 'notes\n', 'loose/summarise.prompt': '---\ninput:\n  schema:\n    text: string\n---\n{{text}}\n' }), update: true },
+        {
+          name: 'add a file to an asset and a prompt outside every asset',
+          apply: () => writeFiles(work, { [`${folderOfAsset(1)}/notes.md`]: 'notes\n', 'loose/summarise.prompt': '---\ninput:\n  schema:\n    text: string\n---\n{{text}}\n' }),
+          update: true,
+        },
         { name: 'delete a file of an asset and the loose prompt', apply: () => rmFiles(work, [`${folderOfAsset(1)}/notes.md`, 'loose/summarise.prompt']), update: true },
-        { name: 'rename an asset\'s id in its manifest', apply: () => editFile(work, `${folderOfAsset(5)}/asset.yaml`, (t) => t.replace(/^id: .*$/m, 'id: renamed-five')), update: true },
+        { name: "rename an asset's id in its manifest", apply: () => editFile(work, `${folderOfAsset(5)}/asset.yaml`, (t) => t.replace(/^id: .*$/m, 'id: renamed-five')), update: true },
         { name: 'add an asset', apply: () => writeFiles(work, { 'extra/new-one/asset.yaml': 'id: new-one\nkind: module\nversion: 1.0.0\nstatus: draft\nowners: [a]\n' }), update: true },
-        { name: 'add loose prompts, then an asset.yaml that takes them in', apply: () => writeFiles(work, { 'loose2/a.prompt': '---\nmodel: m\n---\nA\n', 'loose2/deeper/b.prompt.md': '# B\n' }), update: true },
-        { name: 'an asset.yaml that takes in loose prompts', apply: () => writeFiles(work, { 'loose2/asset.yaml': 'id: loose2\nkind: prompt\nversion: 1.0.0\nstatus: draft\nentry: a.prompt\n' }), update: true },
-        { name: 'an asset nested in another one', apply: () => writeFiles(work, { [`${folderOfAsset(7)}/inner/asset.yaml`]: 'id: inner\nkind: module\nversion: 1.0.0\nstatus: draft\n', [`${folderOfAsset(7)}/inner/x.prompt`]: '---\n---\nx\n' }), update: true },
+        {
+          name: 'add loose prompts, then an asset.yaml that takes them in',
+          apply: () => writeFiles(work, { 'loose2/a.prompt': '---\nmodel: m\n---\nA\n', 'loose2/deeper/b.prompt.md': '# B\n' }),
+          update: true,
+        },
+        {
+          name: 'an asset.yaml that takes in loose prompts',
+          apply: () => writeFiles(work, { 'loose2/asset.yaml': 'id: loose2\nkind: prompt\nversion: 1.0.0\nstatus: draft\nentry: a.prompt\n' }),
+          update: true,
+        },
+        {
+          name: 'an asset nested in another one',
+          apply: () =>
+            writeFiles(work, { [`${folderOfAsset(7)}/inner/asset.yaml`]: 'id: inner\nkind: module\nversion: 1.0.0\nstatus: draft\n', [`${folderOfAsset(7)}/inner/x.prompt`]: '---\n---\nx\n' }),
+          update: true,
+        },
         { name: 'remove the nested asset.yaml (its files go back to the outer asset)', apply: () => rmFiles(work, [`${folderOfAsset(7)}/inner/asset.yaml`]), update: true },
         { name: 'remove an asset.yaml (its prompts become loose)', apply: () => rmFiles(work, ['loose2/asset.yaml']), update: true },
         { name: 'delete a whole asset', apply: () => rmFiles(work, Object.keys(assetFiles(9))), update: true },
@@ -269,7 +286,16 @@ describe('the catalog level', function () {
       const cacheDir = tempDir('cache');
       await open(cacheDir);
       const paths = cachePaths(deps().path, cacheDir, gitSrc(url));
-      const snapshotFile = async () => (await loadCatalogSnapshot(deps().fs, paths.catalogSnapshot, paths.repo, { engine: 'test-engine', commit: '', fallbackName: gitSrc(url).folderName.replace(/-[0-9a-f]{16}$/, '') }, { anyCommit: true }))?.file;
+      const snapshotFile = async () =>
+        (
+          await loadCatalogSnapshot(
+            deps().fs,
+            paths.catalogSnapshot,
+            paths.repo,
+            { engine: 'test-engine', commit: '', fallbackName: gitSrc(url).folderName.replace(/-[0-9a-f]{16}$/, '') },
+            { anyCommit: true },
+          )
+        )?.file;
       const sameAsFresh = async (c: Catalog, why: string) => {
         const fresh = await open(tempDir('fresh'));
         assert.deepEqual(views(c), views(fresh.opened.catalog), why);
@@ -292,8 +318,12 @@ describe('the catalog level', function () {
         const opened = await openGitLibrary({ ...d, git: counting }, gitSrc(url), { cacheDir, sync: 'if-missing', engine: 'test-engine', level: 'catalog', onParse: (p) => parsed.push(p) });
         const updated = { opened, parsed };
         assert.equal(updated.opened.snapshot, 'updated');
-        assert.deepEqual(updated.parsed.sort(), filesOf(10 * k, k).sort(), 'the changed asset\'s files alone are parsed');
-        assert.deepEqual(calls.filter((c) => c !== 'blobReader'), ['diffTree', 'lsTree'], 'one diff (which also shows the commit is in the clone) and a partial listing');
+        assert.deepEqual(updated.parsed.sort(), filesOf(10 * k, k).sort(), "the changed asset's files alone are parsed");
+        assert.deepEqual(
+          calls.filter((c) => c !== 'blobReader'),
+          ['diffTree', 'lsTree'],
+          'one diff (which also shows the commit is in the clone) and a partial listing',
+        );
         assert.equal((await snapshotFile())?.deltas, k, 'the update is appended');
         await sameAsFresh(updated.opened.catalog, `after commit ${k}`);
         const again = await open(cacheDir);

@@ -88,7 +88,14 @@ function everyField(): Asset[] {
 function catalogOf(assets: Asset[], library: Partial<Catalog['library']> = {}): Catalog {
   return {
     root: '/lib',
-    library: { name: 'lib', description: 'The library.', policy: { ...defaultPolicy, allowedModels: ['openai/*'] }, models: [{ id: 'openai/gpt-4o', contextWindow: 128000, parameters: ['temperature'] }], hasManifest: true, ...library },
+    library: {
+      name: 'lib',
+      description: 'The library.',
+      policy: { ...defaultPolicy, allowedModels: ['openai/*'] },
+      models: [{ id: 'openai/gpt-4o', contextWindow: 128000, parameters: ['temperature'] }],
+      hasManifest: true,
+      ...library,
+    },
     assets,
     files: new Map(),
     diagnostics: [],

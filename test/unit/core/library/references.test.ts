@@ -3,7 +3,23 @@ import { indexById, parseReference, referenceTo, resolveReference } from '../../
 import type { Asset } from '../../../../src/core/library/types';
 
 function asset(id: string, version: string, status: Asset['status']): Asset {
-  return { id, version, status, kind: 'prompt', format: 'dotprompt', managed: true, title: id, description: '', owners: [], tags: [], path: id, files: [], inputs: [], references: [], problems: { errors: 0, warnings: 0, infos: 0 } };
+  return {
+    id,
+    version,
+    status,
+    kind: 'prompt',
+    format: 'dotprompt',
+    managed: true,
+    title: id,
+    description: '',
+    owners: [],
+    tags: [],
+    path: id,
+    files: [],
+    inputs: [],
+    references: [],
+    problems: { errors: 0, warnings: 0, infos: 0 },
+  };
 }
 
 describe('core/library/references', () => {

@@ -88,7 +88,10 @@ describe('library sources', () => {
     assert.equal(parsed.display, 'https://bob:***@example.com/x.git');
     assert.ok(!parsed.key.includes('hunter2'));
     assert.ok(!parsed.folderName.includes('hunter2'));
-    assert.throws(() => parseGitUrl('ftp://bob:hunter2@example.com/x'), (e: Error) => !e.message.includes('hunter2'));
+    assert.throws(
+      () => parseGitUrl('ftp://bob:hunter2@example.com/x'),
+      (e: Error) => !e.message.includes('hunter2'),
+    );
   });
 
   it('validates refs: branch, tag, commit yes; options and git-forbidden names no', () => {

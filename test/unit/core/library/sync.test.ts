@@ -140,13 +140,17 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const r = await syncLibrary(d, src, w.cacheDir);
     assert.equal(r.cloned, true);
     const repo = cachePaths(d.path, w.cacheDir, src).repo;
-    const missing = git(repo, 'rev-list', '--objects', '--missing=print', '--all').split('\n').filter((l) => l.startsWith('?'));
+    const missing = git(repo, 'rev-list', '--objects', '--missing=print', '--all')
+      .split('\n')
+      .filter((l) => l.startsWith('?'));
     assert.deepEqual(missing, [], 'every object is there');
     // With filtering allowed, the old blobs stay on the server.
     git(path.join(w.base, 'lib.git'), 'config', 'uploadpack.allowFilter', 'true');
     const partial = cachePaths(d.path, tempDir('cache'), src);
     await syncLibrary(d, src, path.dirname(path.dirname(partial.repo)));
-    const absent = git(partial.repo, 'rev-list', '--objects', '--missing=print', '--all').split('\n').filter((l) => l.startsWith('?'));
+    const absent = git(partial.repo, 'rev-list', '--objects', '--missing=print', '--all')
+      .split('\n')
+      .filter((l) => l.startsWith('?'));
     assert.ok(absent.length >= 1, 'old blobs are not fetched');
   });
 
@@ -227,7 +231,10 @@ describe('git libraries (real git, git daemon on loopback)', function () {
       const opened = await openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync, engine });
       assert.equal(opened.catalog.assets.filter((a) => a.kind === 'prompt').length, 3, sync);
       assert.equal(opened.warnings.length, 1, sync);
-      assert.match(opened.warnings[0], /^Library "acme" \(git:\/\/127\.0\.0\.1:\d+\/lib\.git\): Could not reach .*Showing commit [0-9a-f]{12} from the last successful sync on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ seconds? ago\); it may be stale/);
+      assert.match(
+        opened.warnings[0],
+        /^Library "acme" \(git:\/\/127\.0\.0\.1:\d+\/lib\.git\): Could not reach .*Showing commit [0-9a-f]{12} from the last successful sync on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ seconds? ago\); it may be stale/,
+      );
     }
     assert.deepEqual(readdirSync(paths.dir).sort(), before);
 
@@ -245,7 +252,10 @@ describe('git libraries (real git, git daemon on loopback)', function () {
     const d = deps();
     const src = gitSrc(w.url);
     await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'if-missing', engine }), (e: unknown) => e instanceof GitError && e.failure === 'unreachable');
-    await assert.rejects(openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }), (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library git:/.test(e.message));
+    await assert.rejects(
+      openGitLibrary(d, src, { ...fullStages, cacheDir: w.cacheDir, sync: 'never', engine }),
+      (e: unknown) => e instanceof UserError && /is not in the cache yet\. Run `genai-assets sync --library git:/.test(e.message),
+    );
     const paths = cachePaths(d.path, w.cacheDir, src);
     assert.equal(existsSync(paths.repo), false);
     assert.deepEqual(leftovers(paths.dir), []);

@@ -55,7 +55,10 @@ describe('core/pilot/add', () => {
     const yaml = readFileSync(path.join(pilot, 'pilot.yaml'), 'utf8');
     assert.match(yaml, /components:\n {2}- greet@\^1\.0\n {2}- text-utils@\^1\.0\n {2}- greet-evals@\^1\.0\n/);
     const loaded = await loadPilot(nodeFileSystem, nodePathOps, pilot);
-    assert.deepEqual(loaded.lock.components.map((c) => c.id), ['greet', 'text-utils', 'greet-evals']);
+    assert.deepEqual(
+      loaded.lock.components.map((c) => c.id),
+      ['greet', 'text-utils', 'greet-evals'],
+    );
     assert.deepEqual(await verifyPilot({ pilot: loaded, catalog: (await openFixture(lib)).catalog, readPilotFile: read(pilot) }), []);
   });
 

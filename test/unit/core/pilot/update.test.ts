@@ -66,7 +66,10 @@ describe('core/pilot/update (three-way, real git)', () => {
     const { lib, pilot, first } = await setup();
     const second = bumpGreet(lib, (t) => t.replace('Be brief.', 'Be brief and warm.'));
     const plan = await update(pilot, lib);
-    assert.deepEqual(plan.components.map((c) => [c.id, c.from, c.to, c.baseFound]), [['greet', '1.0.0', '1.1.0', true]]);
+    assert.deepEqual(
+      plan.components.map((c) => [c.id, c.from, c.to, c.baseFound]),
+      [['greet', '1.0.0', '1.1.0', true]],
+    );
     assert.deepEqual(plan.conflicts, []);
     assert.equal(fileText(pilot, prompt), fileText(lib, prompt));
     const lock = JSON.parse(fileText(pilot, 'pilot.lock.json'));
@@ -146,7 +149,10 @@ describe('core/pilot/update (three-way, real git)', () => {
     assert.equal(JSON.parse(fileText(pilot, 'pilot.lock.json')).components.find((c: { id: string }) => c.id === 'text-utils').version, '1.2.0');
     editFile(pilot, 'lib/text-utils/utils.py', (t) => t.replace('def clean(text):', 'def clean(text):  # local note'));
     const plan = await update(pilot, lib, ['text-utils']);
-    assert.deepEqual(plan.components.map((c) => [c.id, c.baseFound]), [['text-utils', true]]);
+    assert.deepEqual(
+      plan.components.map((c) => [c.id, c.baseFound]),
+      [['text-utils', true]],
+    );
     assert.deepEqual(plan.conflicts, []);
     const merged = fileText(pilot, 'lib/text-utils/utils.py');
     assert.match(merged, /# local note/);
@@ -162,7 +168,10 @@ describe('core/pilot/update (three-way, real git)', () => {
     plan = await update(pilot, lib);
     assert.deepEqual(plan.components, []);
     plan = await update(pilot, lib, ['greet@^2.0']);
-    assert.deepEqual(plan.components.map((c) => [c.id, c.to]), [['greet', '2.0.0']]);
+    assert.deepEqual(
+      plan.components.map((c) => [c.id, c.to]),
+      [['greet', '2.0.0']],
+    );
     assert.match(fileText(pilot, 'pilot.yaml'), /- greet@\^2\.0\n/);
     await assert.rejects(update(pilot, lib, ['nope']), /`nope` is not a component of this pilot; add it with `genai-assets add`/);
     await assert.rejects(update(pilot, lib, ['greet@^9']), /`greet` cannot be updated: no allowed version within `\^9`/);

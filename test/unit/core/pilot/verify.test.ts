@@ -119,7 +119,10 @@ describe('core/pilot/verify', () => {
     const d = ds.find((x) => x.code === 'component-deprecated')!;
     assert.equal(d.file, 'pilot.yaml');
     assert.match(d.message, /`greet` 1\.0\.0 is deprecated in `fixture-lib`; it is replaced by `summarize@\^2\.0`/);
-    assert.deepEqual(d.fixes?.map((f) => [f.title, f.edits[0].newText]), [['Replace with successor summarize@^2.0', 'summarize@^2.0']]);
+    assert.deepEqual(
+      d.fixes?.map((f) => [f.title, f.edits[0].newText]),
+      [['Replace with successor summarize@^2.0', 'summarize@^2.0']],
+    );
     // The content changed too (asset.yaml was edited in place): reported as an upstream change.
     assert.ok(ds.some((x) => x.code === 'component-modified' && /has changed since it was locked \(same version, different content\)/.test(x.message)));
   });

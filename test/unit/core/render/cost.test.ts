@@ -22,7 +22,14 @@ describe('core/render/cost', () => {
   it('counts the text of each message with o200k_base plus 3 tokens per message and 3 for the reply', () => {
     const messages = [
       { role: 'system', parts: [{ kind: 'text' as const, text: 'You are terse.' }] },
-      { role: 'user', parts: [{ kind: 'text' as const, text: 'Summarise: ' }, { kind: 'media' as const, url: 'https://x' }, { kind: 'text' as const, text: 'the claim' }] },
+      {
+        role: 'user',
+        parts: [
+          { kind: 'text' as const, text: 'Summarise: ' },
+          { kind: 'media' as const, url: 'https://x' },
+          { kind: 'text' as const, text: 'the claim' },
+        ],
+      },
     ];
     const text = countTokens('You are terse.') + countTokens('Summarise: the claim');
     assert.ok(text > 4 && text < 12, `${text}`);

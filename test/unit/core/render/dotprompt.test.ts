@@ -31,11 +31,7 @@ describe('core/render/dotprompt: the Dotprompt spec vectors', () => {
           if (!tc.expect.messages) continue;
           count++;
           it(`${s.name}: ${tc.desc ?? 'renders'}`, () => {
-            const messages = renderDotprompt(
-              s.template,
-              { ...s.data, ...tc.data },
-              { defaults: tc.options?.input?.default, partials: s.partials, resolvePartial: (n) => s.resolverPartials?.[n] },
-            );
+            const messages = renderDotprompt(s.template, { ...s.data, ...tc.data }, { defaults: tc.options?.input?.default, partials: s.partials, resolvePartial: (n) => s.resolverPartials?.[n] });
             assert.deepEqual(messages, tc.expect.messages);
           });
         }

@@ -11,7 +11,9 @@ import { openFolderLibrary } from '../../../../src/node/openFolder';
 import { fixturesDir } from '../../paths';
 
 const page: PreviewPage = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'N0nce123', scriptUri: 'https://x/media/preview.js', styleUri: 'https://x/media/preview.css' };
-const allowedTags = new Set('html head meta link title body main header h1 h2 h3 p br section label select option div code article pre table thead tbody tr th td span dl dt dd ul ol li button script'.split(' '));
+const allowedTags = new Set(
+  'html head meta link title body main header h1 h2 h3 p br section label select option div code article pre table thead tbody tr th td span dl dt dd ul ol li button script'.split(' '),
+);
 
 /** Every tag the browser would build from the HTML, with its attributes. */
 function tags(html: string): { name: string; attrs: Map<string, string> }[] {
@@ -83,7 +85,9 @@ describe('core/render/previewHtml', () => {
 
   it('sets a strict content security policy with the nonce, and loads only media/ script and style', () => {
     const html = previewDocumentHtml(hostileModel(), page);
-    const csp = tags(html).find((t) => t.name === 'meta' && t.attrs.get('http-equiv') === 'Content-Security-Policy')!.attrs.get('content');
+    const csp = tags(html)
+      .find((t) => t.name === 'meta' && t.attrs.get('http-equiv') === 'Content-Security-Policy')!
+      .attrs.get('content');
     assert.equal(csp, `default-src &#39;none&#39;; style-src ${page.cspSource}; script-src &#39;nonce-N0nce123&#39;; img-src ${page.cspSource} data:;`);
     assert.ok(html.includes(`<link rel="stylesheet" href="${page.styleUri}">`));
     assert.ok(html.includes(`<script nonce="N0nce123" src="${page.scriptUri}"></script>`));
@@ -125,7 +129,9 @@ describe('core/render/previewHtml', () => {
     const rel = 'greet/greet.prompt';
     const text = fs.readFileSync(path.join(catalog.root, rel), 'utf8');
     const report = buildPromptReport({ file: parseFile(rel, Buffer.from(text)), text, catalog, partial: () => 'Be kind.' });
-    const body = previewBodyHtml(previewModel(report, { state: 'entries', more: true, canOpen: true, entries: [{ commit: '0123456789abcdef', author: 'Ana', email: 'a@x', date: '2025-05-01T10:00:00Z', subject: 'Add greet' }] }));
+    const body = previewBodyHtml(
+      previewModel(report, { state: 'entries', more: true, canOpen: true, entries: [{ commit: '0123456789abcdef', author: 'Ana', email: 'a@x', date: '2025-05-01T10:00:00Z', subject: 'Add greet' }] }),
+    );
     assert.deepEqual(
       [...body.matchAll(/<h3 class="role">([^<]*)<\/h3>/g)].map((m) => m[1]),
       ['system', 'user'],
@@ -136,7 +142,11 @@ describe('core/render/previewHtml', () => {
       [...body.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]),
       ['Messages', 'Tokens and cost per call', 'Metadata', 'Eval suites covering it', 'Dependencies', 'History'],
     );
-    assert.ok(body.includes('<tr class="prompt-model"><td><code>openai/gpt-4o-mini</code><br><span class="flags">the prompt&#39;s model</span></td><td>$0.0000033</td><td>300</td><td>$0.00018</td><td>≤ $0.00018</td></tr>'));
+    assert.ok(
+      body.includes(
+        '<tr class="prompt-model"><td><code>openai/gpt-4o-mini</code><br><span class="flags">the prompt&#39;s model</span></td><td>$0.0000033</td><td>300</td><td>$0.00018</td><td>≤ $0.00018</td></tr>',
+      ),
+    );
     assert.match(body, /Output is priced at the prompt&#39;s max output tokens/);
     assert.doesNotMatch(body, /\* The prompt sets no max output/);
     assert.ok(body.includes('<code>0123456</code> · Ana · 2025-05-01'));

@@ -43,10 +43,7 @@ describe('core/render/promptReport', () => {
     assert.equal(r.promptMaxOutput, 700);
     assert.equal(r.costs[0].model, 'openai/gpt-4o-mini');
     assert.ok(Math.abs(r.costs[0].total! - (r.tokens.tokens * 0.15 + 700 * 0.6) / 1e6) < 1e-12);
-    assert.deepEqual(
-      r.costs.map((c) => c.model).sort(),
-      ['anthropic/claude-3-5-sonnet', 'anthropic/claude-sonnet-4', 'openai/gpt-4.1-mini', 'openai/gpt-4o', 'openai/gpt-4o-mini'],
-    );
+    assert.deepEqual(r.costs.map((c) => c.model).sort(), ['anthropic/claude-3-5-sonnet', 'anthropic/claude-sonnet-4', 'openai/gpt-4.1-mini', 'openai/gpt-4o', 'openai/gpt-4o-mini']);
     assert.deepEqual(
       r.dependencies.map((d) => [d.kind, d.label, d.file]),
       [
@@ -83,11 +80,11 @@ describe('core/render/promptReport', () => {
     assert.deepEqual(
       faq.rendered.messages.map((m) => [m.role, messageText(m).split('\n')[0]]),
       [
-        ['system', 'You are the Larkspur Mutual website assistant. Answer the visitor\'s question using the FAQ text'],
+        ['system', "You are the Larkspur Mutual website assistant. Answer the visitor's question using the FAQ text"],
         ['user', 'Does my home insurance cover the shed?'],
       ],
     );
-    assert.equal(faq.costs[0].model, 'openai/gpt-4o', 'the v1 azure_deployment gpt-4o is the catalogue\'s openai/gpt-4o');
+    assert.equal(faq.costs[0].model, 'openai/gpt-4o', "the v1 azure_deployment gpt-4o is the catalogue's openai/gpt-4o");
     const gh = report(sample, 'prompts/complaint-classifier/complaint-classifier.prompt.yml');
     assert.equal(gh.samples[0].label, 'testData row 1');
     assert.doesNotMatch(messageText(gh.rendered.messages[1]), /\{\{/);

@@ -88,7 +88,8 @@ describe('core/render/render', () => {
   });
 
   it('GitHub Models: replaces the exact {{name}} of each given value, leaves the others and spaced ones as written', () => {
-    const text = 'name: t\nmodel: openai/gpt-4o-mini\nmessages:\n  - role: system\n    content: Be {{tone}}.\n  - role: user\n    content: "{{input}} {{ input }} {{other}} {{n}}"\ntestData:\n  - input: hi\n    tone: kind\n';
+    const text =
+      'name: t\nmodel: openai/gpt-4o-mini\nmessages:\n  - role: system\n    content: Be {{tone}}.\n  - role: user\n    content: "{{input}} {{ input }} {{other}} {{n}}"\ntestData:\n  - input: hi\n    tone: kind\n';
     const r = render('t.prompt.yml', text, { input: 'hello', tone: 'kind', n: 4 });
     assert.deepEqual(shape(r), [
       ['system', 'Be kind.'],

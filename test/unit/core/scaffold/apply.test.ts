@@ -54,7 +54,10 @@ describe('core/scaffold/apply', () => {
     const target = path.join(tempDir('apply'), 'busy');
     mkdirSync(target);
     writeFileSync(path.join(target, 'mine.txt'), 'keep me');
-    await assert.rejects(applyScaffold(new NodeFileSystem(), nodePathOps, target, [{ path: 'mine.txt', data: enc('overwritten') }]), (e: Error) => e instanceof UserError && /is not empty .* nothing was changed/.test(e.message));
+    await assert.rejects(
+      applyScaffold(new NodeFileSystem(), nodePathOps, target, [{ path: 'mine.txt', data: enc('overwritten') }]),
+      (e: Error) => e instanceof UserError && /is not empty .* nothing was changed/.test(e.message),
+    );
     assert.deepEqual(readdirSync(target), ['mine.txt']);
     assert.equal(readFileSync(path.join(target, 'mine.txt'), 'utf8'), 'keep me');
     assert.deepEqual(readdirSync(path.dirname(target)), ['busy']);

@@ -8,7 +8,18 @@ const h = (c: string) => c.repeat(64);
 const lock: LockFile = {
   library: { name: 'lib', url: 'git://127.0.0.1/lib', commit: h('a').slice(0, 40) },
   template: { id: 'starter', version: '1.0.0' },
-  components: [{ id: 'greet', kind: 'prompt', version: '1.0.0', digest: `sha256:${h('b')}`, files: [{ path: 'prompts/greet/z.prompt', sha256: h('c') }, { path: 'prompts/greet/asset.yaml', sha256: h('d') }] }],
+  components: [
+    {
+      id: 'greet',
+      kind: 'prompt',
+      version: '1.0.0',
+      digest: `sha256:${h('b')}`,
+      files: [
+        { path: 'prompts/greet/z.prompt', sha256: h('c') },
+        { path: 'prompts/greet/asset.yaml', sha256: h('d') },
+      ],
+    },
+  ],
 };
 
 describe('core/scaffold/lockFile and pilotFile', () => {
@@ -17,7 +28,10 @@ describe('core/scaffold/lockFile and pilotFile', () => {
     assert.ok(text.endsWith('}\n'));
     const back = parseLockFile(text);
     assert.deepEqual(back.problems, []);
-    assert.deepEqual(back.lock!.components[0].files.map((f) => f.path), ['prompts/greet/asset.yaml', 'prompts/greet/z.prompt']);
+    assert.deepEqual(
+      back.lock!.components[0].files.map((f) => f.path),
+      ['prompts/greet/asset.yaml', 'prompts/greet/z.prompt'],
+    );
     assert.equal(componentFolder(back.lock!.components[0]), 'prompts/greet');
   });
 

@@ -50,22 +50,34 @@ describe('core/scaffold/plan', () => {
 
     it('refuses a deprecated component and names its replacement', async () => {
       const catalog = await openFolderLibrary(basic);
-      assert.throws(() => resolveComponents(catalog, ['old-greet']), /`old-greet` \(requested\) resolves to 0\.9\.0, which is deprecated; the library's policy allows only approved for pilots\. Use its replacement `greet@\^1\.0` instead\./);
+      assert.throws(
+        () => resolveComponents(catalog, ['old-greet']),
+        /`old-greet` \(requested\) resolves to 0\.9\.0, which is deprecated; the library's policy allows only approved for pilots\. Use its replacement `greet@\^1\.0` instead\./,
+      );
     });
 
     it('refuses a draft component and says no version is approved', async () => {
       const catalog = await openFolderLibrary(basic);
-      assert.throws(() => resolveComponents(catalog, ['draft-idea@^0.1']), /`draft-idea@\^0\.1` \(requested\) resolves to 0\.1\.0, which is draft; .* No version of it is approved; ask its owners \(support-team\)/);
+      assert.throws(
+        () => resolveComponents(catalog, ['draft-idea@^0.1']),
+        /`draft-idea@\^0\.1` \(requested\) resolves to 0\.1\.0, which is draft; .* No version of it is approved; ask its owners \(support-team\)/,
+      );
     });
 
     it('refuses a range no version satisfies, listing the versions and what to pick', async () => {
       const catalog = await openFolderLibrary(basic);
-      assert.throws(() => resolveComponents(catalog, ['summarize@^3']), /No version of `summarize` satisfies `\^3` \(requested\); the library has 1\.4\.0 \(approved\), 2\.0\.0 \(approved\)\. Pick `summarize@\^2\.0`/);
+      assert.throws(
+        () => resolveComponents(catalog, ['summarize@^3']),
+        /No version of `summarize` satisfies `\^3` \(requested\); the library has 1\.4\.0 \(approved\), 2\.0\.0 \(approved\)\. Pick `summarize@\^2\.0`/,
+      );
     });
 
     it('refuses two ranges of one asset that no version satisfies together', async () => {
       const catalog = await openFolderLibrary(basic);
-      assert.throws(() => resolveComponents(catalog, ['summarize@^2', 'legacy-adapter']), /No allowed version of `summarize` satisfies `\^2` \(requested\) and `\^1\.0` \(needed by legacy-adapter@1\.0\.0\) together/);
+      assert.throws(
+        () => resolveComponents(catalog, ['summarize@^2', 'legacy-adapter']),
+        /No allowed version of `summarize` satisfies `\^2` \(requested\) and `\^1\.0` \(needed by legacy-adapter@1\.0\.0\) together/,
+      );
     });
 
     it('refuses unknown ids (with a suggestion), malformed references, templates as components and other libraries', async () => {
@@ -123,14 +135,20 @@ describe('core/scaffold/plan', () => {
           assert.equal(f.sha256, sha(byPath.get(f.path)!.data), f.path);
         }
       }
-      const component = plan.files.filter((f) => f.origin === 'component').map((f) => f.path).sort();
+      const component = plan.files
+        .filter((f) => f.origin === 'component')
+        .map((f) => f.path)
+        .sort();
       assert.deepEqual(lock!.components.flatMap((c) => c.files.map((f) => f.path)).sort(), component);
       const { manifest, file } = parsePilotManifest(byPath.get('pilot.yaml')!.data);
       assert.deepEqual(file.diagnostics, []);
       assert.deepEqual(manifest.components, ['greet@^1.0', 'text-utils@^1.0', 'greet-evals@^1.0']);
       assert.equal(manifest.template, 'starter@^1.0');
       assert.deepEqual(manifest.parameters, { team: 'support', port: 8080, debug: false, pkg: 'app', title: 'Tom & Jerry <demo>' });
-      assert.match(text(byPath.get('README.md')!.data), /<!-- genai-assets:components -->[\s\S]*\| greet \| prompt \| 1\.0\.0 \| approved \| support-team \| `prompts\/greet` \|[\s\S]*<!-- \/genai-assets:components -->\n$/);
+      assert.match(
+        text(byPath.get('README.md')!.data),
+        /<!-- genai-assets:components -->[\s\S]*\| greet \| prompt \| 1\.0\.0 \| approved \| support-team \| `prompts\/greet` \|[\s\S]*<!-- \/genai-assets:components -->\n$/,
+      );
     });
 
     it('the digest in the lock is the approval digest form of the asset', async () => {
@@ -146,18 +164,30 @@ describe('core/scaffold/plan', () => {
   describe('refusals: no path may leave the pilot', () => {
     it('a parameter value with a path separator or `..` in a file name', async () => {
       const dir = copyLibrary(escaping);
-      assert.match(await refusal(planWithCore(dir, { template: 'value-in-name', set: { file: '../../escaped' } })), /Template file `\{\{file\}\}\.txt` would be named `\.\.\/\.\.\/escaped\.txt` with these parameters: a value puts a path separator into the name/);
+      assert.match(
+        await refusal(planWithCore(dir, { template: 'value-in-name', set: { file: '../../escaped' } })),
+        /Template file `\{\{file\}\}\.txt` would be named `\.\.\/\.\.\/escaped\.txt` with these parameters: a value puts a path separator into the name/,
+      );
       assert.match(await refusal(planWithCore(dir, { template: 'value-in-name', set: { dir: '/etc' } })), /a value puts a path separator into the name/);
       assert.match(await refusal(planWithCore(dir, { template: 'value-in-name', set: { dir: 'a\\b' } })), /a value puts a path separator into the name/);
       assert.match(await refusal(planWithCore(dir, { template: 'dotdot-name', set: { up: '..' } })), /its part `\.\.` is `\.\.`, which would leave its folder/);
       assert.match(await refusal(planWithCore(dir, { template: 'value-in-name', set: { dir: 'a:b' } })), /may not hold/);
       const fine = await planWithCore(dir, { template: 'value-in-name', set: { dir: 'notes', file: 'x' } });
-      assert.deepEqual(fine.files.filter((f) => f.origin === 'template').map((f) => f.path).sort(), ['notes/notes.txt', 'x.txt']);
+      assert.deepEqual(
+        fine.files
+          .filter((f) => f.origin === 'template')
+          .map((f) => f.path)
+          .sort(),
+        ['notes/notes.txt', 'x.txt'],
+      );
     });
 
     it('a layout that leaves the pilot, is absolute, or gets `..` from a parameter', async () => {
       const dir = copyLibrary(escaping);
-      assert.match(await refusal(planWithCore(dir, { template: 'bad-layout', with: ['hello'] })), /puts prompt components in `\.\.\/outside`, which has a part that is `\.\.`, which would leave its folder; it is refused/);
+      assert.match(
+        await refusal(planWithCore(dir, { template: 'bad-layout', with: ['hello'] })),
+        /puts prompt components in `\.\.\/outside`, which has a part that is `\.\.`, which would leave its folder; it is refused/,
+      );
       assert.match(await refusal(planWithCore(dir, { template: 'absolute-layout', with: ['hello'] })), /puts prompt components in `\/etc\/genai`, which is an absolute path/);
       assert.match(await refusal(planWithCore(dir, { template: 'param-layout', with: ['hello'], set: { base: '..' } })), /puts prompt components in `\.\.\/prompts`/);
       const ok = await planWithCore(dir, { template: 'param-layout', with: ['hello'], set: { base: 'app' } });
@@ -187,7 +217,10 @@ describe('core/scaffold/plan', () => {
     it('template files that would overwrite pilot.yaml or a component file, and broken Mustache', async () => {
       const dir = copyLibrary(escaping);
       assert.match(await refusal(planWithCore(dir, { template: 'reserved-name' })), /would be written as `pilot\.yaml`, which genai-assets writes itself/);
-      assert.match(await refusal(planWithCore(dir, { template: 'colliding', with: ['hello'] })), /`genai-assets\/prompt\/hello\/hello\.prompt` would be written twice: by a template file and by a file of component `hello`/);
+      assert.match(
+        await refusal(planWithCore(dir, { template: 'colliding', with: ['hello'] })),
+        /`genai-assets\/prompt\/hello\/hello\.prompt` would be written twice: by a template file and by a file of component `hello`/,
+      );
       assert.match(await refusal(planWithCore(dir, { template: 'broken-mustache' })), /templates\/broken-mustache\/README\.md:2: the template does not parse as Mustache/);
     });
 
@@ -204,7 +237,16 @@ describe('core/scaffold/plan', () => {
       const { rmSync } = await import('node:fs');
       rmSync(path.join(dir, 'prompts', 'greet', 'greet.prompt'));
       const msg = await refusal(
-        planScaffold({ catalog: lib.catalog, source: lib.source, library: { name: 'fixture-lib', url: dir, commit: '' }, name: 'x', template: t.asset, templateReference: t.reference, components, parameters: { team: 'x' } }),
+        planScaffold({
+          catalog: lib.catalog,
+          source: lib.source,
+          library: { name: 'fixture-lib', url: dir, commit: '' },
+          name: 'x',
+          template: t.asset,
+          templateReference: t.reference,
+          components,
+          parameters: { team: 'x' },
+        }),
       );
       assert.match(msg, /`prompts\/greet\/greet\.prompt` is not in the library any more; sync the library and try again/);
     });

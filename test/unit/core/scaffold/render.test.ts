@@ -52,7 +52,13 @@ describe('core/scaffold/render', () => {
     });
 
     it('a value that does not convert stays text, so the schema reports it', () => {
-      assert.equal(coerceParameter(parameterSpecs(schema).find((p) => p.name === 'port'), 'eighty'), 'eighty');
+      assert.equal(
+        coerceParameter(
+          parameterSpecs(schema).find((p) => p.name === 'port'),
+          'eighty',
+        ),
+        'eighty',
+      );
       const r = checkParameters(schema, { team: 'x', owner: 'a@b.example', port: 'eighty' }, { raw: true });
       assert.match(r.errors[0], /`port` = "eighty" .* must be integer/);
     });
@@ -105,9 +111,9 @@ describe('core/scaffold/render', () => {
               fc.constantFrom(...names).map((n) => `{{${n}}}`),
               fc.constantFrom(...names).map((n) => `{{{${n}}}}`),
               fc.constantFrom(...names).map((n) => `{{&${n}}}`),
-              fc.tuple(fc.constantFrom('#', '^'), fc.constantFrom(...names.filter((n) => n !== '.')), tie('t'), fc.boolean()).map(
-                ([kind, n, body, standalone]) => (standalone ? `{{${kind}${n}}}\n${body}\n{{/${n}}}\n` : `{{${kind}${n}}}${body}{{/${n}}}`),
-              ),
+              fc
+                .tuple(fc.constantFrom('#', '^'), fc.constantFrom(...names.filter((n) => n !== '.')), tie('t'), fc.boolean())
+                .map(([kind, n, body, standalone]) => (standalone ? `{{${kind}${n}}}\n${body}\n{{/${n}}}\n` : `{{${kind}${n}}}${body}{{/${n}}}`)),
             ),
             { maxLength: 6 },
           )
@@ -137,7 +143,11 @@ describe('core/scaffold/render', () => {
 
     it('refuses names that would reach JavaScript functions (no code runs)', () => {
       for (const t of ['{{constructor}}', '{{team.toUpperCase}}', '{{#list.map}}x{{/list.map}}', '{{__proto__}}', '{{list.constructor.name}}']) {
-        assert.throws(() => renderMustache(t, view, 'f.txt'), (e: Error) => e instanceof TemplateRenderError && /names a JavaScript built-in/.test(e.message), t);
+        assert.throws(
+          () => renderMustache(t, view, 'f.txt'),
+          (e: Error) => e instanceof TemplateRenderError && /names a JavaScript built-in/.test(e.message),
+          t,
+        );
       }
       // Data properties stay usable.
       assert.equal(renderMustache('{{list.length}}', view, 'f').text, '2');

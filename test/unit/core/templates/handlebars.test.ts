@@ -163,7 +163,10 @@ describe('handlebars analysis', () => {
       const a = analyze('Hello {{name}}!\n\n{{/if}}\n');
       assert.deepEqual(codes(a), ['unmatched-closing-block']);
       assert.deepEqual(a.diagnostics[0].range, r(2, 0, 2, 7));
-      assert.deepEqual(a.diagnostics[0].fixes?.map((f) => f.title), ['Remove `{{/if}}`']);
+      assert.deepEqual(
+        a.diagnostics[0].fixes?.map((f) => f.title),
+        ['Remove `{{/if}}`'],
+      );
     });
 
     it('reports mismatched names with a rename fix and the opener as related information', () => {
@@ -286,7 +289,40 @@ describe('handlebars analysis', () => {
     });
 
     it('never throws and keeps every range inside the text', () => {
-      const alphabet = ['{{', '}}', '{', '}', '#', '/', '^', '>', '!', '--', '~', '"', "'", '[', ']', 'if', 'each', 'else', 'x', ' ', '\n', '\r\n', '\\', '(', ')', '=', '@root.', '../', 'as |a|', '{{{{', '}}}}', '😀'];
+      const alphabet = [
+        '{{',
+        '}}',
+        '{',
+        '}',
+        '#',
+        '/',
+        '^',
+        '>',
+        '!',
+        '--',
+        '~',
+        '"',
+        "'",
+        '[',
+        ']',
+        'if',
+        'each',
+        'else',
+        'x',
+        ' ',
+        '\n',
+        '\r\n',
+        '\\',
+        '(',
+        ')',
+        '=',
+        '@root.',
+        '../',
+        'as |a|',
+        '{{{{',
+        '}}}}',
+        '😀',
+      ];
       let seed = 42;
       const rand = (n: number): number => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -299,8 +335,7 @@ describe('handlebars analysis', () => {
         const doc = new TextDocument(s);
         const a = analyzeHandlebars(doc, { file: 'f.prompt', helpers: dotpromptHelpers });
         const last = doc.positionAt(doc.text.length);
-        const inside = (p: { line: number; character: number }): boolean =>
-          p.line < last.line || (p.line === last.line && p.character <= last.character);
+        const inside = (p: { line: number; character: number }): boolean => p.line < last.line || (p.line === last.line && p.character <= last.character);
         for (const x of [...a.diagnostics, ...a.variables, ...a.partials]) {
           assert.ok(inside(x.range.start) && inside(x.range.end), `range outside text for ${JSON.stringify(s)}`);
         }

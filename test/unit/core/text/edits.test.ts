@@ -18,7 +18,12 @@ describe('core/text/edits', () => {
 
   it('refuses overlapping edits', () => {
     const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } };
-    assert.throws(() => applyEdits('abc', [{ range: r, newText: 'x' }, { range: r, newText: 'y' }]));
+    assert.throws(() =>
+      applyEdits('abc', [
+        { range: r, newText: 'x' },
+        { range: r, newText: 'y' },
+      ]),
+    );
   });
 
   it('the fixes the engine offers make their diagnostics go away', async () => {
@@ -38,7 +43,10 @@ describe('core/text/edits', () => {
     const after = await openFolderLibrary(dir);
     const left = after.diagnostics.filter((d) => fixable.some((f) => f.code === d.code && f.file === d.file));
     // The digest fix of `tampered` is computed before the other fixes; none of them touch it.
-    assert.deepEqual(left.map((d) => `${d.code} ${d.file}`), []);
+    assert.deepEqual(
+      left.map((d) => `${d.code} ${d.file}`),
+      [],
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -17,7 +17,7 @@ describe('core/text/markdown', () => {
 
   it('turns code spans into quotes for plain text, and leaves other text alone', () => {
     assert.equal(quoteCodeSpans('`nmae` is used but not declared; add `nmae` to `input.schema`.'), "'nmae' is used but not declared; add 'nmae' to 'input.schema'.");
-    assert.equal(quoteCodeSpans("Run `genai-assets update . pii-redaction`"), "Run 'genai-assets update . pii-redaction'");
+    assert.equal(quoteCodeSpans('Run `genai-assets update . pii-redaction`'), "Run 'genai-assets update . pii-redaction'");
     assert.equal(quoteCodeSpans("set `name: 'x'`"), `set "name: 'x'"`);
     assert.equal(quoteCodeSpans('a `` b`c `` d'), "a 'b`c' d");
     assert.equal(quoteCodeSpans('no spans, one ` tick'), 'no spans, one ` tick');

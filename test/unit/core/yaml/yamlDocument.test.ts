@@ -114,7 +114,10 @@ describe('core/yaml/yamlDocument', () => {
       assert.deepEqual(y.value, parseDocument(text, { uniqueKeys: false, logLevel: 'error' }).toJS(), text);
       assert.equal(JSON.stringify(y.value), JSON.stringify(parseDocument(text, { uniqueKeys: false, logLevel: 'error' }).toJS()), `key order of ${text}`);
     }
-    const repeated = (text: string) => source(text).diagnostics.filter((d) => d.code === 'duplicate-key').map((d) => d.range.start.line);
+    const repeated = (text: string) =>
+      source(text)
+        .diagnostics.filter((d) => d.code === 'duplicate-key')
+        .map((d) => d.range.start.line);
     assert.deepEqual(repeated('1: a\n"1": b\n'), []);
     assert.deepEqual(repeated('true: 1\n"true": 2\ntrue: 3\n'), [2]);
     assert.deepEqual(repeated('__proto__: 1\nconstructor: 2\ntoString: x\nconstructor: 4\n'), [3]);

@@ -18,7 +18,15 @@ function project(n: unknown): unknown {
   if (isMap(n) || isSeq(n)) return { node: isMap(n) ? 'map' : 'seq', flow: !!n.flow, range: n.range, anchor: n.anchor, tag: n.tag, items: n.items.map(project) };
   if (isScalar(n)) {
     const v = n.value;
-    return { node: 'scalar', value: typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, type: n.type, range: n.range, source: (n as { source?: unknown }).source, anchor: n.anchor, tag: n.tag };
+    return {
+      node: 'scalar',
+      value: typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+      type: n.type,
+      range: n.range,
+      source: (n as { source?: unknown }).source,
+      anchor: n.anchor,
+      tag: n.tag,
+    };
   }
   return { other: String(n) };
 }
@@ -83,7 +91,57 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-const pieces = [' ', '  ', '\n', ':', ': ', '- ', '-', '#', ' #', '"', "'", '|', '|-', '>', '>-', '[', ']', '{', '}', ',', '&a ', '*a', '!t ', 'x', '0', '1.5', '.', '\t', '\\', '\\n', 'true', '~', '? ', '---\n', '%', '0x1F', '1e3', '\r\n', 'null', "''", '\n  ', '\n\n', '\n# c\n', '\n  # c\n', ' # c', '<<: ', '__proto__: ', '.inf', '\u0085'];
+const pieces = [
+  ' ',
+  '  ',
+  '\n',
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '#',
+  ' #',
+  '"',
+  "'",
+  '|',
+  '|-',
+  '>',
+  '>-',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '!t ',
+  'x',
+  '0',
+  '1.5',
+  '.',
+  '\t',
+  '\\',
+  '\\n',
+  'true',
+  '~',
+  '? ',
+  '---\n',
+  '%',
+  '0x1F',
+  '1e3',
+  '\r\n',
+  'null',
+  "''",
+  '\n  ',
+  '\n\n',
+  '\n# c\n',
+  '\n  # c\n',
+  ' # c',
+  '<<: ',
+  '__proto__: ',
+  '.inf',
+  '\u0085',
+];
 
 /** `src` with a character deleted, a piece of YAML inserted, or a line indented or repeated. */
 function damage(src: string, rnd: (n: number) => number): string {
@@ -127,7 +185,7 @@ describe('core/yaml/yamlFast', () => {
     const taken = [
       'id: mod-1\nkind: module\nversion: 1.1.0\ndescription: >-\n  Helps the team\n  with replies.\ntags: [sales, reply, gen8]\nowners:\n  - a@example.com\n',
       '# A header comment\n\nname: x\nmodel:\n  id: gpt-4o-mini\n  options:\n    temperature: 0.1\ninputs:\n  - name: question\n    kind: string\n    required: true\n  - name: n\n    default: 3\n',
-      'input:\n  schema:\n    caseId: string, Reference of the case\n    product(enum, Product line): [home, motor, "travel", \'it\'\'s\']\n    notes?: string\n  default:\n    maxPoints: 5\n',
+      "input:\n  schema:\n    caseId: string, Reference of the case\n    product(enum, Product line): [home, motor, \"travel\", 'it''s']\n    notes?: string\n  default:\n    maxPoints: 5\n",
       'a: |\n  line one\n    indented\n\n  # not a comment\n  last\nb: |-\n  x\n\n\nc: >\n  folded\n  text\n\n  para\nd: ~\ne:\nf: {}\ng: []\n',
       'l:\n- a: 1\n  b: [x, y ,]\n- "q\\"uoted\\u00e9"\n-\n- z\n',
       'n: [0o17, 0x1F, -2, +3, 1e3, .5, 1.50, 007, true, False, NULL, yes, 2001-12-14]\nk: 1 # trailing comment\n# column-0 comment\nm: "x" # another\n',

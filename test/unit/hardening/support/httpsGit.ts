@@ -42,7 +42,9 @@ export class HttpsGitServer {
     const certDir = mkdtempSync(path.join(tmpdir(), 'genai-tls-'));
     const key = path.join(certDir, 'key.pem');
     const cert = path.join(certDir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {
+      stdio: 'ignore',
+    });
     const holder: { self?: HttpsGitServer } = {};
     const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => holder.self!.handle(req, res, base, env));
     await new Promise<void>((resolve, reject) => {

@@ -27,7 +27,9 @@ export function fuzzParams<T>(numRuns: number): fc.Parameters<T> {
       if (details.failed) {
         // The counterexample itself can be megabytes of generated text: the assertion's own message describes it.
         const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-        throw new Error(`Property failed after ${details.numRuns} runs (seed ${details.seed}, fast-check path ${details.counterexamplePath ?? '?'}; replay with FUZZ_SEED=${details.seed}):\n${cause.slice(0, 4000)}`);
+        throw new Error(
+          `Property failed after ${details.numRuns} runs (seed ${details.seed}, fast-check path ${details.counterexamplePath ?? '?'}; replay with FUZZ_SEED=${details.seed}):\n${cause.slice(0, 4000)}`,
+        );
       }
     },
   };
@@ -250,11 +252,15 @@ export function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
       return concat(Uint8Array.from([0xef, 0xbb, 0xbf]), bytes);
     case 'crlf':
     case 'cr': {
-      const text = Buffer.from(bytes).toString('latin1').replace(/\r?\n/g, m.kind === 'crlf' ? '\r\n' : '\r');
+      const text = Buffer.from(bytes)
+        .toString('latin1')
+        .replace(/\r?\n/g, m.kind === 'crlf' ? '\r\n' : '\r');
       return Uint8Array.from(Buffer.from(text, 'latin1'));
     }
     case 'tabs': {
-      const text = Buffer.from(bytes).toString('latin1').replace(/^( {2})+/gm, (s) => '\t'.repeat(s.length / 2));
+      const text = Buffer.from(bytes)
+        .toString('latin1')
+        .replace(/^( {2})+/gm, (s) => '\t'.repeat(s.length / 2));
       return Uint8Array.from(Buffer.from(text, 'latin1'));
     }
     case 'swap-lines': {

@@ -13,7 +13,10 @@ describe('vscode/preview/tokenCounter', function () {
     const counter = new TokenCounter(repoRoot);
     try {
       const [first, second] = await Promise.all([counter.count(texts), counter.count(['hello world'])]);
-      assert.deepEqual(first, texts.map((t) => countTokens(t)));
+      assert.deepEqual(
+        first,
+        texts.map((t) => countTokens(t)),
+      );
       assert.deepEqual(second, [countTokens('hello world')]);
       assert.equal((counter as unknown as { failed: boolean }).failed, false, 'the worker ran');
     } finally {
@@ -25,7 +28,10 @@ describe('vscode/preview/tokenCounter', function () {
     const counter = new TokenCounter('/nonexistent/extension');
     (counter as unknown as { modulePath: () => undefined }).modulePath = () => undefined;
     try {
-      assert.deepEqual(await counter.count(texts), texts.map((t) => countTokens(t)));
+      assert.deepEqual(
+        await counter.count(texts),
+        texts.map((t) => countTokens(t)),
+      );
     } finally {
       counter.dispose();
     }

@@ -3,24 +3,41 @@
 import assert from 'node:assert/strict';
 import type { Asset } from '../../../../src/core/library/types';
 import type { ComponentStatus } from '../../../../src/vscode/pilotService';
-import {
-  assetDescription,
-  assetTooltipMarkdown,
-  componentDescription,
-  componentTooltipMarkdown,
-  needsAttention,
-  ownerGroupLabel,
-  pilotDescription,
-} from '../../../../src/vscode/views/treeText';
+import { assetDescription, assetTooltipMarkdown, componentDescription, componentTooltipMarkdown, needsAttention, ownerGroupLabel, pilotDescription } from '../../../../src/vscode/views/treeText';
 
 const prompt: Asset = {
-  id: 'claim-summary', kind: 'prompt', format: 'dotprompt', version: '1.2.0', status: 'approved', managed: true, title: 'Claim summary', description: 'Summarises a claim.',
-  owners: ['claims-ai@larkspur-mutual.example', 'Priya Raman <priya.raman@larkspur-mutual.example>'], tags: ['claims'], path: 'prompts/claim-summary', files: [], inputs: [],
-  references: [], problems: { errors: 1, warnings: 1, infos: 0 },
+  id: 'claim-summary',
+  kind: 'prompt',
+  format: 'dotprompt',
+  version: '1.2.0',
+  status: 'approved',
+  managed: true,
+  title: 'Claim summary',
+  description: 'Summarises a claim.',
+  owners: ['claims-ai@larkspur-mutual.example', 'Priya Raman <priya.raman@larkspur-mutual.example>'],
+  tags: ['claims'],
+  path: 'prompts/claim-summary',
+  files: [],
+  inputs: [],
+  references: [],
+  problems: { errors: 1, warnings: 1, infos: 0 },
 };
 
 function component(over: Partial<ComponentStatus>): ComponentStatus {
-  return { id: 'claim-summary', kind: 'prompt', version: '1.0.0', standing: 'approved', wanted: '1.0.0', latest: '1.0.0', modifiedFiles: [], outdated: false, deprecated: false, notAllowed: false, files: [], ...over };
+  return {
+    id: 'claim-summary',
+    kind: 'prompt',
+    version: '1.0.0',
+    standing: 'approved',
+    wanted: '1.0.0',
+    latest: '1.0.0',
+    modifiedFiles: [],
+    outdated: false,
+    deprecated: false,
+    notAllowed: false,
+    files: [],
+    ...over,
+  };
 }
 
 /** The text of a Markdown span a renderer would show literally: inside code spans. */
