@@ -86,9 +86,13 @@ function fullCatalog(lib: LoadedLibrary | undefined): Catalog | undefined {
   return c && c.level !== 'catalog' ? c : undefined;
 }
 
-/** A folder's catalog as on disk: the one place the store reads a library folder. */
-async function readFolder(root: string): Promise<Catalog> {
-  return (await openFolder(root)).catalog;
+/**
+ * A folder's catalog as on disk: the one place the store reads a library folder. Through the
+ * folder's snapshot in the clone cache, as the CLI reads folders: a folder read before is not
+ * read again, only its files that changed (src/node/folderSnapshot.ts).
+ */
+async function readFolder(root: string, libraries: LibraryService): Promise<Catalog> {
+  return (await openFolder(root, { snapshot: { cacheDir: libraries.cacheDir, engine: libraries.engineStamp() } })).catalog;
 }
 
 /**
@@ -246,9 +250,9 @@ export class CatalogStore extends Disposable {
     try {
       if (lib) {
         this.states.get(entry.key)!.fromLibrary = lib.catalog;
-        catalog = fullCatalog(lib) ?? (await readFolder(place.root));
+        catalog = fullCatalog(lib) ?? (await readFolder(place.root, this.libraries));
       } else if (kind === 'folder') {
-        catalog = await readFolder(place.root);
+        catalog = await readFolder(place.root, this.libraries);
       } else {
         // A lone file: a catalog of that one file (its own checks, the default policy).
         const bytes = text !== undefined ? new TextEncoder().encode(text) : await fsp.readFile(nodePath.join(place.root, place.path)).catch(() => new Uint8Array());
@@ -327,7 +331,7 @@ export class CatalogStore extends Disposable {
         await state.following;
       } else if (entry.kind === 'folder' && entry.live) {
         const generation = ++state.generation;
-        const base = await readFolder(entry.root);
+        const base = await readFolder(entry.root, this.libraries);
         if (generation !== state.generation || !entry.live || this.entries.get(entry.key) !== entry) return;
         this.changed.fire({ entry: entry as LoadedEntry, update: entry.live.rebase(base), cause: 'reload' });
       }
@@ -346,7 +350,7 @@ export class CatalogStore extends Disposable {
     if (!state || !lib?.catalog || !entry.live || state.fromLibrary === lib.catalog) return;
     state.fromLibrary = lib.catalog;
     const generation = ++state.generation;
-    const base = fullCatalog(lib) ?? (await readFolder(entry.root));
+    const base = fullCatalog(lib) ?? (await readFolder(entry.root, this.libraries));
     if (generation !== state.generation || !entry.live || this.entries.get(entry.key) !== entry) return;
     this.changed.fire({ entry: entry as LoadedEntry, update: entry.live.rebase(base), cause: 'reload' });
   }

@@ -493,8 +493,8 @@ export class LibraryService extends Disposable {
     return repo && { dir: repo.dir, rev: 'HEAD', prefix: repo.prefix };
   }
 
-  /** The parsers' build (the extension's version and bundle), so an index cache written by another build is rebuilt. */
-  private engineStamp(): string {
+  /** The parsers' build (the extension's version and bundle), so an index cache or snapshot written by another build is rebuilt. */
+  engineStamp(): string {
     return engineStamp('vscode', String((this.context.extension.packageJSON as { version?: string }).version ?? '0'));
   }
 
