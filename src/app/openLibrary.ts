@@ -106,7 +106,8 @@ export async function openLibrary(spec: LibrarySpec | LibrarySource, opts: OpenL
     onParse: opts.onParse,
     level: opts.level,
     parser: opts.parser ?? inThread,
-    checks: runCatalogChecks,
+    // Called, not read here: a catalog-level list never loads the checks.
+    checks: (catalog) => runCatalogChecks(catalog),
   });
   return { library, catalog, root: git.paths.repo, source, commit, warnings, git };
 }

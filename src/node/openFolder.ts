@@ -42,7 +42,8 @@ export async function openFolderLibrary(
     onParse: opts.onParse,
     level: opts.level,
     parser: opts.parser ?? inThread,
-    checks: runCatalogChecks,
+    // Called, not read here: a catalog-level list never loads the checks.
+    checks: (catalog) => runCatalogChecks(catalog),
   };
   return opts.snapshot ? (await openFolderSnapshot(opts.snapshot, load)).catalog : loadCatalog(load);
 }
