@@ -16,7 +16,7 @@ import { plural } from '../core/text/plural';
 import { LibraryRoots, relative } from './libraryRoots';
 import type { Placement, RootKind } from './libraryRoots';
 import { Disposable, toDisposable } from './lifecycle';
-import type { LibraryService, LoadedLibrary } from './libraryService';
+import type { LibraryService, WindowLibrary } from './libraryService';
 import { libraryFileUri } from './views/catalogTree';
 
 export type { Placement, RootKind } from './libraryRoots';
@@ -36,7 +36,7 @@ export class CatalogEntry {
     public kind: RootKind,
     /** Absolute folder of the library on disk. */
     readonly root: string,
-    public library?: LoadedLibrary,
+    public library?: WindowLibrary,
   ) {}
 
   /** The URI of a library-relative path (a read-only library document for git libraries). */
@@ -81,7 +81,7 @@ export const reloadDelayMs = 500;
 export const keepLoadedMs = 60_000;
 
 /** A full catalog (with positions and diagnostics) of a loaded library, or undefined. */
-function fullCatalog(lib: LoadedLibrary | undefined): Catalog | undefined {
+function fullCatalog(lib: WindowLibrary | undefined): Catalog | undefined {
   const c = lib?.catalog;
   return c && c.level !== 'catalog' ? c : undefined;
 }
@@ -133,7 +133,7 @@ export class CatalogStore extends Disposable {
   }
 
   /** The library of the Catalog view whose root is `root`. */
-  libraryAt(root: string): LoadedLibrary | undefined {
+  libraryAt(root: string): WindowLibrary | undefined {
     return this.libraries.libraries.find((l) => l.root === root && l.catalog);
   }
 
@@ -277,7 +277,7 @@ export class CatalogStore extends Disposable {
   }
 
   /** The entry of a key, made (with its watcher for a folder on disk) when missing. */
-  private entryFor(key: string, kind: RootKind, root: string, lib?: LoadedLibrary): CatalogEntry {
+  private entryFor(key: string, kind: RootKind, root: string, lib?: WindowLibrary): CatalogEntry {
     let entry = this.entries.get(key);
     if (!entry) {
       entry = new CatalogEntry(key, kind, root, lib);

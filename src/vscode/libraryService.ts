@@ -34,8 +34,8 @@ export interface HistoryRoot {
   prefix: string;
 }
 
-/** One library of the window and what is known about it. */
-export interface LoadedLibrary {
+/** A library of this window: how it is configured, its status, and the library as last opened (`opened`, the app layer's OpenedLibrary). */
+export interface WindowLibrary {
   /** Stable, URI-safe identity (origin and a hash of the source). */
   readonly key: string;
   readonly origin: LibraryOrigin;
@@ -65,7 +65,7 @@ export interface LoadedLibrary {
 }
 
 /** The name to show for a library. */
-export function libraryName(lib: LoadedLibrary): string {
+export function libraryName(lib: WindowLibrary): string {
   return lib.catalog?.library.name ?? lib.configuredName ?? 'library';
 }
 
@@ -133,7 +133,7 @@ export function parseLibrarySpec(spec: LibrarySpec, where?: string): LibrarySour
  * (a view became visible or a command needs a catalog). Operations run one at a time.
  */
 export class LibraryService extends Disposable {
-  private list: LoadedLibrary[] = [];
+  private list: WindowLibrary[] = [];
   private loaded: Promise<void> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private running = 0;
@@ -163,7 +163,7 @@ export class LibraryService extends Disposable {
     this._register(toDisposable(() => this.autoSyncTimer && clearInterval(this.autoSyncTimer)));
   }
 
-  get libraries(): readonly LoadedLibrary[] {
+  get libraries(): readonly WindowLibrary[] {
     return this.list;
   }
 
@@ -227,17 +227,17 @@ export class LibraryService extends Disposable {
     });
   }
 
-  findLibrary(key: string): LoadedLibrary | undefined {
+  findLibrary(key: string): WindowLibrary | undefined {
     return this.list.find((l) => l.key === key);
   }
 
   /** The library holding an asset object of one of the catalogs. */
-  libraryOf(asset: Asset): LoadedLibrary | undefined {
+  libraryOf(asset: Asset): WindowLibrary | undefined {
     return this.list.find((l) => l.catalog?.assets.includes(asset));
   }
 
   /** Absolute path of a library-relative file. */
-  filePath(lib: LoadedLibrary, file: string): string | undefined {
+  filePath(lib: WindowLibrary, file: string): string | undefined {
     // A path that climbs out of the library (`../`) names nothing: no URI reads outside it.
     const inside = joinInside('', file);
     return lib.root && inside ? nodePath.join(lib.root, ...inside.split('/')) : undefined;
@@ -247,7 +247,7 @@ export class LibraryService extends Disposable {
    * Syncs every library: git libraries fetch and move to their ref (cloned if missing),
    * folder libraries are read again. Cancellation stops before the next git step.
    */
-  sync(opts: { token?: vscode.CancellationToken; progress?: vscode.Progress<{ message?: string; increment?: number }>; only?: LoadedLibrary[] } = {}): Promise<SyncOutcome> {
+  sync(opts: { token?: vscode.CancellationToken; progress?: vscode.Progress<{ message?: string; increment?: number }>; only?: WindowLibrary[] } = {}): Promise<SyncOutcome> {
     return this.enqueue({
       run: async () => {
         if (!this.loaded) {
@@ -286,7 +286,7 @@ export class LibraryService extends Disposable {
    * Adds a library to `genaiAssets.libraries`: validated first (nothing runs for a refused URL),
    * a git library is cloned before the setting is written, so a bad URL leaves settings unchanged.
    */
-  addLibrary(spec: LibrarySpec, token?: vscode.CancellationToken): Promise<LoadedLibrary> {
+  addLibrary(spec: LibrarySpec, token?: vscode.CancellationToken): Promise<WindowLibrary> {
     const source = parseLibrarySpec(spec, spec.name ? `library "${spec.name}"` : undefined);
     const existing = this.config.libraries;
     if (spec.name && existing.some((l) => l.name === spec.name)) {
@@ -340,9 +340,9 @@ export class LibraryService extends Disposable {
     });
   }
 
-  private entry(origin: LibraryOrigin, source: LibrarySource | undefined, name: string | undefined, settingsIndex?: number, error?: string): LoadedLibrary {
+  private entry(origin: LibraryOrigin, source: LibrarySource | undefined, name: string | undefined, settingsIndex?: number, error?: string): WindowLibrary {
     const identity = source ? (source.kind === 'git' ? `${source.key}#${source.ref ?? ''}` : source.path) : `invalid:${settingsIndex}`;
-    const lib: LoadedLibrary = {
+    const lib: WindowLibrary = {
       key: `${origin}-${shortHash(`${name ?? ''}|${identity}`)}`,
       origin,
       source,
@@ -357,8 +357,8 @@ export class LibraryService extends Disposable {
   }
 
   /** Which libraries this window shows: the settings; else workspace folders holding library.yaml; the sample as configured. */
-  private async plan(): Promise<LoadedLibrary[]> {
-    const out: LoadedLibrary[] = [];
+  private async plan(): Promise<WindowLibrary[]> {
+    const out: WindowLibrary[] = [];
     this.config.libraries.forEach((spec, i) => {
       const where = spec.name ? `genaiAssets.libraries: "${spec.name}"` : `genaiAssets.libraries[${i}]`;
       try {
@@ -420,7 +420,7 @@ export class LibraryService extends Disposable {
    * cancelled. A sync that failed is not ok even when the last good catalog is still shown. With
    * `publish` false, the list is not touched.
    */
-  private async loadOne(lib: LoadedLibrary, mode: 'if-missing' | 'always', token: vscode.CancellationToken, publish = true): Promise<{ ok: boolean; reason?: string }> {
+  private async loadOne(lib: WindowLibrary, mode: 'if-missing' | 'always', token: vscode.CancellationToken, publish = true): Promise<{ ok: boolean; reason?: string }> {
     const source = lib.source;
     if (!source) return { ok: false, reason: lib.error };
     lib.status = mode === 'always' && source.kind === 'git' ? 'syncing' : 'loading';
@@ -487,7 +487,7 @@ export class LibraryService extends Disposable {
   }
 
   /** The repository holding a folder library; never for workspace content in an untrusted workspace. */
-  private async folderHistory(lib: LoadedLibrary, root: string): Promise<HistoryRoot | undefined> {
+  private async folderHistory(lib: WindowLibrary, root: string): Promise<HistoryRoot | undefined> {
     if (!gitMayRunOn(lib.origin, vscode.workspace.isTrusted)) return undefined;
     const repo = await libraryRepository(this.git, root);
     return repo && { dir: repo.dir, rev: 'HEAD', prefix: repo.prefix };

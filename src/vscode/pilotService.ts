@@ -34,7 +34,7 @@ import type { CatalogStore } from './catalogStore';
 import type { DiagnosticsPublisher } from './diagnostics';
 import { toVscodeDiagnostic } from './diagnostics';
 import { Disposable } from './lifecycle';
-import type { LibraryService, LoadedLibrary } from './libraryService';
+import type { LibraryService, WindowLibrary } from './libraryService';
 import { libraryName } from './libraryService';
 import { sha256Hex } from '../core/hash';
 
@@ -70,7 +70,7 @@ export interface ComponentStatus {
 export interface PilotStatus {
   dir: string;
   pilot?: LoadedPilot;
-  library?: { name: string; loaded?: LoadedLibrary; catalog: Catalog; root: string };
+  library?: { name: string; loaded?: WindowLibrary; catalog: Catalog; root: string };
   components: ComponentStatus[];
   /** The diagnostics of verifyPilot (and, after Verify Pilot, of the pilot's own files). */
   diagnostics: Diagnostic[];
@@ -149,7 +149,7 @@ export class PilotService extends Disposable {
   }
 
   /** Opens a library of the Catalog view for pilot work (files, commit and history). */
-  async openLoaded(lib: LoadedLibrary): Promise<PilotLibrary> {
+  async openLoaded(lib: WindowLibrary): Promise<PilotLibrary> {
     if (!lib.opened || !lib.catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
     // A folder library's repository is the one its history comes from (none where git may not run); a git library's reads get a reader of their own.
     const repository = lib.history && lib.source?.kind === 'folder' ? { dir: lib.history.dir, prefix: lib.history.prefix } : undefined;
@@ -200,7 +200,7 @@ export class PilotService extends Disposable {
   }
 
   /** The library of the Catalog view a pilot library is (undefined: opened only for the pilot, from the folder pilot.yaml names). */
-  private loadedOf(lib: PilotLibrary): LoadedLibrary | undefined {
+  private loadedOf(lib: PilotLibrary): WindowLibrary | undefined {
     return this.libraries.libraries.find((l) => l.opened === lib.opened);
   }
 
@@ -394,7 +394,7 @@ export class PilotService extends Disposable {
 
   /** Plans and writes a new pilot into `target` (created whole or not at all). */
   async scaffold(
-    lib: LoadedLibrary,
+    lib: WindowLibrary,
     req: { name: string; template: Asset; templateReference: string; components: readonly SelectedComponent[]; parameters: Record<string, unknown>; target: string },
     onProgress?: (message: string, increment?: number) => void,
   ): Promise<ScaffoldPlan> {

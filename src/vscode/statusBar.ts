@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ageText } from '../core/library/sync';
 import { commands } from './constants';
 import { Disposable, toDisposable } from './lifecycle';
-import type { LibraryService, LoadedLibrary } from './libraryService';
+import type { LibraryService, WindowLibrary } from './libraryService';
 import { libraryName } from './libraryService';
 
 export interface StatusView {
@@ -17,7 +17,7 @@ function time(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-function line(lib: LoadedLibrary, now: Date): string {
+function line(lib: WindowLibrary, now: Date): string {
   const name = libraryName(lib);
   if (lib.status === 'syncing') return `${name}: syncing...`;
   if (!lib.catalog) return lib.error ? `${name}: ${lib.error}` : `${name}: not loaded yet`;
@@ -29,7 +29,7 @@ function line(lib: LoadedLibrary, now: Date): string {
 }
 
 /** What the item shows for a list of libraries (pure, for tests and for the item). */
-export function statusView(libraries: readonly LoadedLibrary[], syncing: boolean, loaded: boolean, now: Date): StatusView {
+export function statusView(libraries: readonly WindowLibrary[], syncing: boolean, loaded: boolean, now: Date): StatusView {
   const lines = libraries.map((l) => line(l, now));
   const tooltip = [...lines, '', syncing ? 'Syncing...' : 'Click to sync the libraries.'].join('\n');
   if (syncing) return { text: '$(sync~spin) Syncing libraries...', tooltip };

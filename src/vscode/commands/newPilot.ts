@@ -12,7 +12,7 @@ import { checkParameters, parameterSpecs } from '../../core/library/parameters';
 import type { ParameterSpec } from '../../core/library/parameters';
 import { plural } from '../../core/text/plural';
 import { nodeFileSystem } from '../../node/fileSystem';
-import type { LoadedLibrary } from '../libraryService';
+import type { WindowLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { MultiStepInput } from '../multiStepInput';
 import type { InputStep } from '../multiStepInput';
@@ -22,7 +22,7 @@ import type { CommandFactory, Services } from './services';
 const title = 'New Pilot from Approved Components';
 
 interface TemplateItem extends vscode.QuickPickItem {
-  library: LoadedLibrary;
+  library: WindowLibrary;
   asset: Asset;
 }
 interface AssetItem extends vscode.QuickPickItem {
@@ -39,7 +39,7 @@ interface FolderItem extends vscode.QuickPickItem {
 
 /** What the user has answered so far (kept when they go back, so each step shows its previous answer). */
 interface NewPilotState {
-  library?: LoadedLibrary;
+  library?: WindowLibrary;
   catalog?: Catalog;
   template?: Asset;
   name: string;

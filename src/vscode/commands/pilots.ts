@@ -10,7 +10,7 @@ import type { FileAction, UpdatePlan } from '../../core/pilot/update';
 import type { SelectedComponent } from '../../core/scaffold/plan';
 import { plural } from '../../core/text/plural';
 import { commands } from '../constants';
-import type { LoadedLibrary } from '../libraryService';
+import type { WindowLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { MultiStepInput } from '../multiStepInput';
 import type { ComponentStatus, PilotStatus } from '../pilotService';
@@ -379,7 +379,7 @@ export const addComponent: CommandFactory = (services) => async (arg?: unknown) 
 
 /** The Catalog's Add to Pilot: adds the asset (with its dependencies) to a pilot of the workspace that uses its library. */
 export const addToPilot: CommandFactory = (services) => async (arg?: unknown) => {
-  let target: { asset: Asset; library: LoadedLibrary } | undefined;
+  let target: { asset: Asset; library: WindowLibrary } | undefined;
   if (arg !== undefined && arg !== null) target = await assetArgument(services, arg, 'Add to Pilot');
   if (!target) {
     await services.libraries.ensureLoaded();

@@ -3,7 +3,7 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Asset } from '../../core/library/types';
-import type { LoadedLibrary } from '../libraryService';
+import type { WindowLibrary } from '../libraryService';
 import { isPromptDocument, isPromptPath } from '../preview/promptSource';
 import { AssetNode, libraryFileUri } from '../views/catalogTree';
 import { assetPickItems } from './search';
@@ -15,9 +15,9 @@ import type { CommandFactory, Services } from './services';
  */
 async function promptUri(services: Services, arg: unknown, title: string): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
-  let target: { asset: Asset; library: LoadedLibrary } | undefined;
+  let target: { asset: Asset; library: WindowLibrary } | undefined;
   if (arg instanceof AssetNode) target = { asset: arg.asset, library: arg.library };
-  else if (arg && typeof arg === 'object' && 'asset' in arg && 'library' in arg) target = arg as { asset: Asset; library: LoadedLibrary };
+  else if (arg && typeof arg === 'object' && 'asset' in arg && 'library' in arg) target = arg as { asset: Asset; library: WindowLibrary };
   else if (typeof arg === 'string') {
     await services.libraries.ensureLoaded();
     for (const library of services.libraries.libraries) {

@@ -3,20 +3,20 @@
 import * as vscode from 'vscode';
 import { referenceTo } from '../../core/library/references';
 import type { Asset } from '../../core/library/types';
-import type { LoadedLibrary } from '../libraryService';
+import type { WindowLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { AssetNode, kindIcon, libraryFileUri, mainFile } from '../views/catalogTree';
 import type { CommandFactory, Services } from './services';
 
 export interface AssetPickItem extends vscode.QuickPickItem {
   asset: Asset;
-  library: LoadedLibrary;
+  library: WindowLibrary;
 }
 
 const copyButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Reference' };
 
 /** Items of every library: title with the kind's icon; id, version and status; kind, library, tags and description. */
-export function assetPickItems(libraries: readonly LoadedLibrary[]): AssetPickItem[] {
+export function assetPickItems(libraries: readonly WindowLibrary[]): AssetPickItem[] {
   const items: AssetPickItem[] = [];
   for (const library of libraries) {
     for (const asset of library.catalog?.assets ?? []) {
@@ -35,9 +35,9 @@ export function assetPickItems(libraries: readonly LoadedLibrary[]): AssetPickIt
 }
 
 /** The asset a command acts on: the tree node it was invoked on, or one the user picks. */
-export async function assetArgument(services: Services, arg: unknown, title: string): Promise<{ asset: Asset; library: LoadedLibrary } | undefined> {
+export async function assetArgument(services: Services, arg: unknown, title: string): Promise<{ asset: Asset; library: WindowLibrary } | undefined> {
   if (arg instanceof AssetNode) return { asset: arg.asset, library: arg.library };
-  if (arg && typeof arg === 'object' && 'asset' in arg && 'library' in arg) return arg as { asset: Asset; library: LoadedLibrary };
+  if (arg && typeof arg === 'object' && 'asset' in arg && 'library' in arg) return arg as { asset: Asset; library: WindowLibrary };
   await services.libraries.ensureLoaded();
   if (typeof arg === 'string') {
     // An id or id@version, for scripts and tests.
@@ -58,7 +58,7 @@ export async function assetArgument(services: Services, arg: unknown, title: str
 }
 
 /** Opens an asset's main file (its entry, else its manifest). */
-export async function openAsset(asset: Asset, library: LoadedLibrary): Promise<vscode.TextEditor | undefined> {
+export async function openAsset(asset: Asset, library: WindowLibrary): Promise<vscode.TextEditor | undefined> {
   const file = mainFile(asset);
   const uri = file ? libraryFileUri(library, file) : undefined;
   if (!uri) return undefined;

@@ -12,7 +12,7 @@ import { promptFormats } from '../../core/render/render';
 import { schemes } from '../constants';
 import type { CatalogStore } from '../catalogStore';
 import { Disposable } from '../lifecycle';
-import type { LibraryService, LoadedLibrary } from '../libraryService';
+import type { LibraryService, WindowLibrary } from '../libraryService';
 import { TokenCounter } from './tokenCounter';
 
 /** Milliseconds without an edit before the tokenizer first loads. */
@@ -26,7 +26,7 @@ export interface PromptLocation {
   root?: string;
   catalog?: Catalog;
   /** The window's library holding it; undefined for a library.yaml folder found around a workspace file. */
-  library?: LoadedLibrary;
+  library?: WindowLibrary;
 }
 
 /** True for files the CodeLens and the preview treat as prompts (Dotprompt, Prompty, GitHub Models, VS Code prompt files). */

@@ -8,7 +8,7 @@ import { ageText } from '../../core/library/sync';
 import { plural } from '../../core/text/plural';
 import { commandInfo, commands, schemes, treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
-import type { LibraryService, LoadedLibrary } from '../libraryService';
+import type { LibraryService, WindowLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { assetDescription, assetTooltipMarkdown, ownerGroupLabel } from './treeText';
 
@@ -78,7 +78,7 @@ export function describeView(filter: CatalogFilter, groupBy: GroupBy): string | 
 
 export class LibraryNode {
   readonly type = 'library';
-  constructor(readonly library: LoadedLibrary) {}
+  constructor(readonly library: WindowLibrary) {}
 }
 export class GroupNode {
   readonly type = 'group';
@@ -94,7 +94,7 @@ export class AssetNode {
   readonly type = 'asset';
   constructor(
     readonly parent: GroupNode,
-    readonly library: LoadedLibrary,
+    readonly library: WindowLibrary,
     readonly asset: Asset,
   ) {}
 }
@@ -119,7 +119,7 @@ export class MessageNode {
 export type CatalogNode = LibraryNode | GroupNode | AssetNode | FileNode | MessageNode;
 
 /** The URI a file of a library opens under: the file itself for folders, a read-only view of the clone for git libraries. */
-export function libraryFileUri(library: LoadedLibrary, path: string): vscode.Uri | undefined {
+export function libraryFileUri(library: WindowLibrary, path: string): vscode.Uri | undefined {
   if (!library.root) return undefined;
   if (library.source?.kind === 'git') return vscode.Uri.from({ scheme: schemes.library, authority: library.key, path: `/${path}` });
   return vscode.Uri.file(nodePath.join(library.root, ...path.split('/')));
@@ -130,7 +130,7 @@ export function mainFile(asset: Asset): string | undefined {
   return asset.entryFile ?? asset.manifest ?? asset.files[0];
 }
 
-function statusLabel(lib: LoadedLibrary, now: Date): string {
+function statusLabel(lib: WindowLibrary, now: Date): string {
   const parts: string[] = [];
   if (lib.status === 'syncing') parts.push('syncing...');
   else if (lib.status === 'loading' && !lib.catalog) parts.push('loading...');
@@ -143,7 +143,7 @@ function statusLabel(lib: LoadedLibrary, now: Date): string {
   return parts.join(' · ');
 }
 
-function libraryTooltip(lib: LoadedLibrary): vscode.MarkdownString {
+function libraryTooltip(lib: WindowLibrary): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**');
   md.appendText(libraryName(lib));
@@ -168,7 +168,7 @@ function libraryTooltip(lib: LoadedLibrary): vscode.MarkdownString {
 }
 
 /** The Markdown tooltip of an asset (see assetTooltipMarkdown). */
-export function assetTooltip(asset: Asset, lib: LoadedLibrary): vscode.MarkdownString {
+export function assetTooltip(asset: Asset, lib: WindowLibrary): vscode.MarkdownString {
   return new vscode.MarkdownString(assetTooltipMarkdown(asset, lib.evalsByAsset.get(asset) ?? [], libraryName(lib), lib.commit));
 }
 

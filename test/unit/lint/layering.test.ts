@@ -47,7 +47,7 @@ describe('lint/layering', function () {
   });
 
   it('refuses src/app importing src/vscode, src/cli or vscode, and core or src/node importing src/app', async () => {
-    const fromVscode = await refusals('src/app/layeringProbe.ts', "import type { LoadedLibrary } from '../vscode/libraryService';\nexport type Probe = LoadedLibrary;\n");
+    const fromVscode = await refusals('src/app/layeringProbe.ts', "import type { WindowLibrary } from '../vscode/libraryService';\nexport type Probe = WindowLibrary;\n");
     assert.equal(fromVscode.length, 1);
     assert.match(fromVscode[0], /src\/app is the application layer under the CLI and the extension/);
     assert.equal((await refusals('src/app/layeringProbe.ts', "import { cliLibraries } from '../cli/libraries';\nexport const probe = cliLibraries;\n")).length, 1);
