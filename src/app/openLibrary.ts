@@ -1,8 +1,7 @@
 // Opening a library in Node, for the CLI and the extension alike: a folder as it is, or a git URL cloned into a cache and read at a commit.
 
 import * as nodePath from 'node:path';
-import { runCatalogChecks } from '../core/checks/catalogChecks';
-import { inThread } from '../core/checks/fileChecks';
+import { fullStages } from '../core/checks/stages';
 import { folderSource } from '../core/library/load';
 import type { CatalogLevel, FileParser, FileSource } from '../core/library/load';
 import { libraryArgument, librarySource } from '../core/library/source';
@@ -105,9 +104,8 @@ export async function openLibrary(spec: LibrarySpec | LibrarySource, opts: OpenL
     engine: opts.engine ?? engineStamp('cli'),
     onParse: opts.onParse,
     level: opts.level,
-    parser: opts.parser ?? inThread,
-    // Called, not read here: a catalog-level list never loads the checks.
-    checks: (catalog) => runCatalogChecks(catalog),
+    parser: opts.parser ?? fullStages.parser,
+    checks: fullStages.checks,
   });
   return { library, catalog, root: git.paths.repo, source, commit, warnings, git };
 }

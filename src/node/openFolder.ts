@@ -2,8 +2,7 @@
 
 import * as nodePath from 'node:path';
 import { promises as fsp } from 'node:fs';
-import { runCatalogChecks } from '../core/checks/catalogChecks';
-import { inThread } from '../core/checks/fileChecks';
+import { fullStages } from '../core/checks/stages';
 import { UserError } from '../core/errors';
 import { folderSource, loadCatalog } from '../core/library/load';
 import type { CatalogLevel, FileParser, FileSource, LoadOptions, ParsedFileCache } from '../core/library/load';
@@ -41,9 +40,8 @@ export async function openFolderLibrary(
     fallbackName: opts.name ?? nodePath.basename(abs),
     onParse: opts.onParse,
     level: opts.level,
-    parser: opts.parser ?? inThread,
-    // Called, not read here: a catalog-level list never loads the checks.
-    checks: (catalog) => runCatalogChecks(catalog),
+    parser: opts.parser ?? fullStages.parser,
+    checks: fullStages.checks,
   };
   return opts.snapshot ? (await openFolderSnapshot(opts.snapshot, load)).catalog : loadCatalog(load);
 }

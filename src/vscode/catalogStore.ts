@@ -8,8 +8,7 @@ import { LiveCatalog } from '../core/editor/liveCatalog';
 import type { LiveUpdate } from '../core/editor/liveCatalog';
 import { formatOfPath, isYamlPath } from '../core/formats/detect';
 import type { ParsedFile } from '../core/formats/types';
-import { runCatalogChecks } from '../core/checks/catalogChecks';
-import { inThread } from '../core/checks/fileChecks';
+import { fullStages } from '../core/checks/stages';
 import { loadCatalog } from '../core/library/load';
 import type { Catalog } from '../core/library/types';
 import { plural } from '../core/text/plural';
@@ -260,8 +259,7 @@ export class CatalogStore extends Disposable {
           root: place.root,
           fallbackName: nodePath.basename(place.root),
           source: { list: async () => [{ path: place.path, type: 'file' }], read: async () => bytes },
-          parser: inThread,
-          checks: runCatalogChecks,
+          ...fullStages,
         });
       }
     } catch (e) {

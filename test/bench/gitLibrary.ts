@@ -15,7 +15,7 @@ import { FileLocker } from '../../src/node/lock';
 import { openFolderLibrary } from '../../src/node/openFolder';
 import { cleanupTemp, commitAll, git, GitDaemon, makeBare, makeRepo, tempDir, testGitEnv, writeFiles } from '../unit/support/gitServer';
 import { generateLibrary, promptAsset } from '../unit/support/libraryGen';
-import { fullStages } from '../unit/stages';
+import { fullStages } from '../../src/core/checks/stages';
 
 const n = Number(process.argv[2] ?? 10_000);
 const rows: [string, string][] = [];

@@ -21,7 +21,7 @@ import { FileLocker } from '../../../src/node/lock';
 import { cleanupTemp, commitAll, git, makeBare, makeRepo, tempDir, testGitEnv, writeFiles } from '../support/gitServer';
 import { generateLibrary, promptAsset } from '../support/libraryGen';
 import { haveOpenssl, HttpsGitServer } from './support/httpsGit';
-import { fullStages } from '../stages';
+import { fullStages } from '../../../src/core/checks/stages';
 
 const engine = 'hardening-engine';
 const password = 'S3cr3t-Pa55w0rd-d0-n0t-l0g';

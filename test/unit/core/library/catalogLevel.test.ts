@@ -20,7 +20,7 @@ import { ParsePool } from '../../../../src/node/parsePool';
 import { assetFiles, changedAssets, generateBenchLibrary, idOf, onePercentChange } from '../../../bench/generate';
 import { fixturesDir, sampleLibrary } from '../../paths';
 import { cleanupTemp, commitAll, makeRepo, tempDir, testGitEnv, writeFiles } from '../../support/gitServer';
-import { fullStages } from '../../stages';
+import { fullStages } from '../../../../src/core/checks/stages';
 
 /** What the catalog says about an asset, positions and problem counts left out. */
 function view(a: Asset): unknown {

@@ -15,7 +15,7 @@ import { NodeGit } from '../../../../src/node/git';
 import { FileLocker } from '../../../../src/node/lock';
 import { cleanupTemp, commitAll, git, GitDaemon, killGroup, makeBare, makeRepo, StallServer, tempDir, testGitEnv, waitFor, writeFiles } from '../../support/gitServer';
 import { assetFolder, generateLibrary, promptAsset } from '../../support/libraryGen';
-import { fullStages } from '../../stages';
+import { fullStages } from '../../../../src/core/checks/stages';
 
 const engine = 'test-engine';
 const childScript = path.resolve(__dirname, '../../support/syncChild.ts');
