@@ -15,7 +15,7 @@ import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
 import { registerEditorFeatures } from './vscode/editor/register';
 import { LibraryService } from './vscode/libraryService';
 import { Prompter, QuickInputs } from './vscode/multiStepInput';
-import { PilotCodeActions, pilotManifestSelector } from './vscode/pilotCodeActions';
+import { PilotCodeActions, pilotFilesSelector } from './vscode/pilotCodeActions';
 import { PilotService } from './vscode/pilotService';
 import { PlannedDocuments } from './vscode/plannedDocuments';
 import { PreviewPanels } from './vscode/preview/previewPanel';
@@ -76,8 +76,8 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const planned = new PlannedDocuments();
     const services: Services = { context, config, log, git, libraries, catalogs, catalog, catalogView, pilots, diagnostics, history, inputs, prompts, preview, prompter, pilotService, planned };
     context.subscriptions.push(libraries, catalogs, diagnostics, catalog, pilots, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
-    context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotManifestSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
     const editorFeatures = registerEditorFeatures(libraries, catalogs, diagnostics, config, log);
+    context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotFilesSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
     context.subscriptions.push(...editorFeatures.disposables);
     const codeLens = new PromptCodeLensProvider(prompts);
     context.subscriptions.push(prompts, preview, codeLens, vscode.languages.registerCodeLensProvider(promptDocumentSelector, codeLens));

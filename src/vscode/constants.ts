@@ -44,6 +44,8 @@ export const commands = {
   addComponent: 'genaiAssets.addComponent',
   openInLibrary: 'genaiAssets.openInLibrary',
   addToPilot: 'genaiAssets.addToPilot',
+  compareWithLibrary: 'genaiAssets.compareWithLibrary',
+  showOutdated: 'genaiAssets.showOutdated',
 } as const;
 
 export type CommandKey = keyof typeof commands;
@@ -80,6 +82,8 @@ export const commandInfo: Record<CommandKey, { title: string; icon?: string }> =
   addComponent: { title: 'Add Component to Pilot...', icon: '$(diff-added)' },
   openInLibrary: { title: 'Open in Library', icon: '$(library)' },
   addToPilot: { title: 'Add to Pilot...' },
+  compareWithLibrary: { title: 'Compare with Library', icon: '$(diff)' },
+  showOutdated: { title: 'Show Outdated Components...' },
 };
 
 /** Submenus of the catalog's title bar. */
@@ -134,7 +138,7 @@ export const treeItemContext = {
   assetFile: 'assetFile',
   message: 'message',
   pilot: 'pilot',
-  /** Components of a pilot: `pilotComponent`, plus `;updatable` (outdated, edited or deprecated) and `;inLibrary` (the library has it). */
+  /** Components of a pilot: `pilotComponent`, plus `;updatable` (outdated, edited or deprecated), `;inLibrary` (the library has it) and `;modified` (local edits). */
   pilotComponent: 'pilotComponent',
 } as const;
 

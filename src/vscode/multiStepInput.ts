@@ -104,6 +104,8 @@ export interface PromptView {
   /** Input boxes: the value prefilled. */
   value?: string;
   items?: { label: string; description?: string; detail?: string; picked: boolean }[];
+  /** Quick picks: the headings between items (separators), which the user reads but cannot pick. */
+  headings?: string[];
   canSelectMany?: boolean;
   /** True when the prompt offers the Back button. */
   canGoBack?: boolean;
@@ -357,6 +359,7 @@ export class MultiStepInput {
               canSelectMany: !!p.canSelectMany,
               canGoBack,
               validationMessage: problem,
+              headings: p.items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label),
               items: p.items
                 .filter((i) => i.kind !== vscode.QuickPickItemKind.Separator)
                 .map((i) => ({ label: i.label, description: i.description, detail: i.detail, picked: p.canSelectMany ? input.selectedItems.includes(i) : input.activeItems.includes(i) })),

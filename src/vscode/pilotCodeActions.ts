@@ -1,4 +1,4 @@
-// Quick fixes on pilot.yaml for what Verify Pilot published: the core's fixes (Update to X, Replace with successor) and "Update to X" within the range.
+// Quick fixes for what Verify Pilot published: the core's fixes (Update to X, Replace with successor), the update itself on pilot.yaml, Compare with Library on an edited file.
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
@@ -7,8 +7,8 @@ import { toRange } from './diagnostics';
 import { referenceIdAt } from './commands/pilots';
 import type { PilotService } from './pilotService';
 
-/** The documents this provider serves: pilot manifests on disk. */
-export const pilotManifestSelector: vscode.DocumentSelector = { scheme: 'file', pattern: '**/pilot.{yaml,yml}' };
+/** The documents this provider serves: files on disk (pilot.yaml and the components' files; only what Verify Pilot published gets actions). */
+export const pilotFilesSelector: vscode.DocumentSelector = { scheme: 'file' };
 
 /**
  * Offers the fixes of the diagnostics that PilotService published (and only those, so a
@@ -36,17 +36,31 @@ export class PilotCodeActions implements vscode.CodeActionProvider {
         action.isPreferred = i === 0;
         out.push(action);
       });
-      if (hit.core.code === 'component-outdated' && !hit.fixes.length) {
-        // A newer version within the range: pilot.yaml is right, the files must move.
-        const id = referenceIdAt(document.getText(d.range));
-        const c = id && this.service.statusOf(hit.dir)?.components.find((x) => x.id === id);
-        if (!c || !c.wanted) continue;
-        const action = new vscode.CodeAction(`Update to ${c.wanted}`, vscode.CodeActionKind.QuickFix);
-        action.command = { command: commands.updatePilot, title: `Update ${id} to ${c.wanted}`, arguments: [{ dir: hit.dir, ids: [id] }] };
+      const status = this.service.statusOf(hit.dir);
+      if (hit.core.file !== 'pilot.yaml' && hit.core.code === 'component-modified') {
+        // A locally edited file of a component: see the edits against the library's copy.
+        const c = status?.components.find((x) => x.files.includes(hit.core.file));
+        if (!c) continue;
+        const action = new vscode.CodeAction(`Compare with ${c.id} in the Library`, vscode.CodeActionKind.QuickFix);
+        action.command = { command: commands.compareWithLibrary, title: 'Compare with Library', arguments: [{ dir: hit.dir, ids: [c.id], file: hit.core.file }] };
         action.diagnostics = [d];
-        action.isPreferred = true;
         out.push(action);
+        continue;
       }
+      const id = referenceIdAt(document.getText(d.range));
+      const c = id ? status?.components.find((x) => x.id === id) : undefined;
+      if (!c || hit.fixes.length) continue;
+      // pilot.yaml is right and the files must move (a newer version within the range, a withdrawn version), or come back
+      // from the library (a deleted file, the library's copy changed under the same version): the update does it.
+      let title: string | undefined;
+      if ((hit.core.code === 'component-outdated' || hit.core.code === 'unknown-reference') && c.wanted && c.wanted !== c.version) title = `Update to ${c.wanted}`;
+      else if (hit.core.code === 'component-modified') title = `Update ${c.id} from the library`;
+      if (!title) continue;
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+      action.command = { command: commands.updatePilot, title: `${title} (${c.id})`, arguments: [{ dir: hit.dir, ids: [c.id] }] };
+      action.diagnostics = [d];
+      action.isPreferred = true;
+      out.push(action);
     }
     return out;
   }

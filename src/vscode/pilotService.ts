@@ -15,13 +15,14 @@ import type { AddPlan } from '../core/pilot/add';
 import { outdatedComponents } from '../core/pilot/outdated';
 import type { OutdatedRow } from '../core/pilot/outdated';
 import type { LoadedPilot } from '../core/scaffold/pilotFile';
-import { planUpdate } from '../core/pilot/update';
+import { findBaseFiles, planUpdate } from '../core/pilot/update';
 import type { UpdatePlan } from '../core/pilot/update';
 import { pilotFileChecks, verifyPilot } from '../core/pilot/verify';
 import type { Git } from '../core/ports';
 import { applyScaffold } from '../core/scaffold/apply';
 import type { PilotChanges } from '../core/scaffold/apply';
-import { planScaffold } from '../core/scaffold/plan';
+import { assetRelative, planScaffold } from '../core/scaffold/plan';
+import { componentFolder, relativeToFolder } from '../core/scaffold/lockFile';
 import type { ScaffoldPlan, SelectedComponent } from '../core/scaffold/plan';
 import { nodeFileSystem, nodePathOps, pilotFileReader, realPathOrSelf } from '../node/fileSystem';
 import { GitFileMerger } from '../node/mergeFile';
@@ -148,6 +149,43 @@ export class PilotService extends Disposable {
     return this.statuses.get(dir);
   }
 
+  /**
+   * The library's copies of one file of a pilot's component, for Compare with Library: as locked
+   * (the version the pilot started from: read from the library when it still holds it unchanged,
+   * else from its history) and at the newest version the pilot may move to (undefined when it is
+   * the locked one or the library cannot give the file).
+   */
+  async libraryCopies(dir: string, id: string, file: string): Promise<{ locked?: { version: string; bytes: Uint8Array }; newest?: { version: string; bytes: Uint8Array }; why?: string }> {
+    const pilot = await openPilot(dir, this.writeOptions());
+    const c = pilot.lock.components.find((x) => x.id === id);
+    if (!c) throw new UserError(`\`${id}\` is not locked in ${nodePath.join(dir, 'pilot.lock.json')}.`);
+    const rel = relativeToFolder(componentFolder(c), file);
+    const expected = c.files.find((f) => f.path === file)?.sha256;
+    const lib = await this.libraryFor(pilot);
+    try {
+      const { catalog } = lib.opened;
+      const read = async (asset: Asset | undefined): Promise<Uint8Array | undefined> => {
+        const p = asset?.files.find((f) => assetRelative(asset, f) === rel);
+        return p ? lib.source.read(p).catch(() => undefined) : undefined;
+      };
+      const versions = catalog.assets.filter((a) => a.id === c.id && a.kind === c.kind && semver.valid(a.version));
+      let lockedBytes = await read(versions.find((a) => a.version === c.version));
+      if (!lockedBytes || (expected && sha256Hex(lockedBytes) !== expected)) {
+        lockedBytes = lib.history ? (await findBaseFiles(lib.history, pilot.lock, c, catalog)).files?.get(rel) : undefined;
+      }
+      const row = outdatedComponents(pilot, catalog).find((r) => r.id === id);
+      const target = [row?.latest, row?.wanted].find((v): v is string => !!v && semver.valid(v) !== null && semver.gt(v, c.version));
+      const newestBytes = target ? await read(versions.find((a) => a.version === target)) : undefined;
+      return {
+        locked: lockedBytes ? { version: c.version, bytes: lockedBytes } : undefined,
+        newest: target && newestBytes ? { version: target, bytes: newestBytes } : undefined,
+        why: lockedBytes ? undefined : `the library no longer holds \`${id}\` ${c.version} as locked, and its history does not either`,
+      };
+    } finally {
+      lib.close();
+    }
+  }
+
   /** Opens a library of the Catalog view for pilot work (files, commit and history). */
   async openLoaded(lib: WindowLibrary): Promise<PilotLibrary> {
     if (!lib.opened || !lib.catalog || !lib.root) throw new UserError(`The library ${libraryName(lib)} is not loaded${lib.error ? ` (${lib.error})` : ''}; sync it and try again.`);
@@ -261,7 +299,7 @@ export class PilotService extends Disposable {
       const { catalog, root } = lib.opened;
       status.library = { name: catalog.library.name, loaded: this.loadedOf(lib), catalog, root };
       const source = lib.source;
-      const diags = await verifyPilot({ pilot, catalog, readPilotFile, readLibraryFile: (p) => source.read(p), history: lib.history });
+      const diags = await verifyPilot({ pilot, catalog, readPilotFile, readLibraryFile: (p) => source.read(p), history: lib.history, client: 'editor' });
       const rows = new Map(outdatedComponents(pilot, catalog).map((r) => [r.id, r]));
       const allowed = catalog.library.policy.scaffoldStatuses;
       for (const c of status.components) {
@@ -392,18 +430,16 @@ export class PilotService extends Disposable {
     return { onWait: (m) => this.log.info(m), onRecovered: (m) => this.log.info(m) };
   }
 
-  /** Plans and writes a new pilot into `target` (created whole or not at all). */
-  async scaffold(
+  /** Plans a new pilot (what would be written, nothing is): the template rendered and the components read from the library. */
+  async planPilot(
     lib: WindowLibrary,
     req: { name: string; template: Asset; templateReference: string; components: readonly SelectedComponent[]; parameters: Record<string, unknown>; target: string },
-    onProgress?: (message: string, increment?: number) => void,
   ): Promise<ScaffoldPlan> {
     const pilotLib = await this.openLoaded(lib);
     try {
       const { catalog } = pilotLib.opened;
       const recorded = await recordedLocation(pilotLib.opened, req.target);
-      onProgress?.('Rendering the template and copying the components...');
-      const plan = await planScaffold({
+      return await planScaffold({
         catalog,
         source: pilotLib.source,
         library: { name: catalog.library.name, url: recorded.url, ref: recorded.ref, commit: pilotLib.commit },
@@ -413,19 +449,22 @@ export class PilotService extends Disposable {
         components: req.components,
         parameters: req.parameters,
       });
-      let last = 0;
-      await applyScaffold(nodeFileSystem, nodePathOps, req.target, plan.files, {
-        onProgress: (done, total) => {
-          const pct = Math.floor((done / total) * 100);
-          if (pct - last >= 10 || done === total) {
-            onProgress?.(`Writing files (${done}/${total})...`, pct - last);
-            last = pct;
-          }
-        },
-      });
-      return plan;
     } finally {
       pilotLib.close();
     }
+  }
+
+  /** Writes a planned pilot into `target` (created whole or not at all). */
+  async writePilot(target: string, plan: ScaffoldPlan, onProgress?: (message: string, increment?: number) => void): Promise<void> {
+    let last = 0;
+    await applyScaffold(nodeFileSystem, nodePathOps, target, plan.files, {
+      onProgress: (done, total) => {
+        const pct = Math.floor((done / total) * 100);
+        if (pct - last >= 10 || done === total) {
+          onProgress?.(`Writing files (${done}/${total})...`, pct - last);
+          last = pct;
+        }
+      },
+    });
   }
 }

@@ -92,18 +92,18 @@ describe('pilots', () => {
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
   });
 
-  it('New Pilot: template, name, prompts, eval suites, modules, parameters and folder through the multi-step quick pick, with Back and validation; writes the pilot and its lock', async () => {
+  it('New Pilot: template, name, prompts, eval suites, modules, parameters, folder and review through the multi-step quick pick, with Back and validation; writes the pilot and its lock', async () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'genai-new-pilot-'));
     temps.push(parent);
     const s = script(a, [
       (v) => {
-        assert.deepEqual([v.kind, v.step, v.totalSteps, v.canGoBack], ['pick', 1, 6, false]);
+        // A steady count: template, name, prompts, evals, modules, parameters (one step), folder, review.
+        assert.deepEqual([v.kind, v.step, v.totalSteps, v.canGoBack], ['pick', 1, 8, false]);
         assert.deepEqual(labels(v), ['Claims assistant pilot (Python)']);
         return { pick: ['Claims assistant pilot (Python)'] };
       },
       (v) => {
-        // The template has five parameters: 5 steps + 5 parameters + the folder.
-        assert.deepEqual([v.kind, v.step, v.totalSteps, v.canGoBack, v.value], ['input', 2, 11, true, '']);
+        assert.deepEqual([v.kind, v.step, v.totalSteps, v.canGoBack, v.value], ['input', 2, 8, true, '']);
         return { value: 'Claims Triage' };
       },
       (v) => {
@@ -133,15 +133,20 @@ describe('pilots', () => {
       },
       (v) => {
         assert.equal(v.step, 5);
-        const deps = v.items!.filter((i) => /dependency of/.test(i.description ?? ''));
-        assert.deepEqual(deps.map((i) => i.label.replace(/^\$\([\w-]+\)\s*/, '')).sort(), ['llm-retry', 'pii-redaction']);
-        assert.ok(deps.every((i) => i.picked));
-        assert.match(deps.find((i) => i.label.endsWith('llm-retry'))!.description!, /dependency of claims-assistant-pilot@1\.1\.0/);
-        assert.deepEqual(picked(v).sort(), ['llm-retry', 'pii-redaction']);
-        return { pick: [...picked(v), 'json-output-guard'] };
+        // Dependencies are headings, not checkboxes one could untick; the modules one may add are the items.
+        assert.equal(v.headings?.length, 4, v.headings?.join(', '));
+        assert.deepEqual([v.headings![0], v.headings![3]], ['Always added', 'Modules']);
+        assert.equal(v.headings![1], 'llm-retry 1.0.0 · dependency of claims-assistant-pilot@1.1.0');
+        assert.match(v.headings![2], /^pii-redaction 1\.2\.0 · dependency of (claims-assistant-pilot@1\.1\.0|claim-summary@[\d.]+)$/);
+        assert.ok(!labels(v).includes('llm-retry') && !labels(v).includes('pii-redaction'));
+        assert.deepEqual(picked(v), []);
+        assert.ok((v.placeholder ?? '').length <= 70, `a placeholder that fits: ${v.placeholder}`);
+        return { pick: ['json-output-guard'] };
       },
       (v) => {
-        assert.deepEqual([v.kind, v.step, v.value], ['input', 6, 'claims_assistant']);
+        // projectName follows the pilot's name, in the form its pattern accepts.
+        assert.deepEqual([v.kind, v.step, v.totalSteps, v.value], ['input', 6, 8, 'claims_triage']);
+        assert.match(v.title ?? '', /Project name \(parameter 1 of 5\)/);
         assert.match(v.prompt ?? '', /Project name \(projectName\)/);
         return { value: 'Claims-Triage' };
       },
@@ -150,11 +155,11 @@ describe('pilots', () => {
         return { value: 'claims_triage' };
       },
       (v) => {
-        assert.deepEqual([v.step, v.value], [7, 'Claims assistant pilot']);
+        assert.deepEqual([v.step, v.value], [6, 'Claims assistant pilot']);
         return { value: 'Claims triage pilot' };
       },
       (v) => {
-        assert.deepEqual([v.step, v.value], [8, '']);
+        assert.deepEqual([v.step, v.value], [6, '']);
         return { value: '' };
       },
       (v) => {
@@ -166,23 +171,37 @@ describe('pilots', () => {
         return { value: 'claims-ai@larkspur-mutual.example' };
       },
       (v) => {
-        assert.deepEqual([v.kind, v.step], ['pick', 9]);
+        assert.deepEqual([v.kind, v.step], ['pick', 6]);
         assert.deepEqual(labels(v), ['3.11', '3.12', '3.13']);
         assert.equal(v.items!.find((i) => i.label === '3.12')!.description, 'default');
         return { pick: ['3.13'] };
       },
       (v) => {
-        assert.deepEqual([v.kind, v.step, labels(v)], ['pick', 10, ['Yes', 'No']]);
+        assert.deepEqual([v.kind, v.step, labels(v)], ['pick', 6, ['Yes', 'No']]);
         return { pick: ['No'] };
       },
       (v) => {
-        assert.deepEqual([v.kind, v.step, v.totalSteps], ['pick', 11, 11]);
+        assert.deepEqual([v.kind, v.step, v.totalSteps], ['pick', 7, 8]);
         assert.ok(labels(v).includes('Browse...'));
         return { pick: ['Browse...'] };
       },
       (v) => {
         assert.equal(v.kind, 'openDialog');
         return { uris: [vscode.Uri.file(parent)] };
+      },
+      (v) => {
+        // Review: what will be written where, nothing yet on disk; picking a file keeps the step open.
+        assert.deepEqual([v.kind, v.step, v.totalSteps], ['pick', 8, 8]);
+        assert.equal(labels(v)[0], 'Create');
+        assert.match(v.items![0].description ?? '', new RegExp(`pilot claims-triage in .*claims-triage$`));
+        assert.ok(labels(v).includes('pilot.yaml') && labels(v).includes('genai/modules/pii-redaction/asset.yaml'), labels(v).join(', '));
+        assert.ok(v.headings!.includes('module pii-redaction 1.2.0 (dependency)'), v.headings!.join(', '));
+        assert.deepEqual(fs.readdirSync(parent), [], 'nothing written before Create');
+        return { pick: ['pilot.yaml'] };
+      },
+      (v) => {
+        assert.match(v.validationMessage ?? '', /Nothing is written until you choose Create/);
+        return { pick: ['Create'] };
       },
       (v) => {
         assert.equal(v.kind, 'message');
@@ -192,7 +211,10 @@ describe('pilots', () => {
       },
     ]);
     const result = await vscode.commands.executeCommand<NewPilotResult | undefined>('genaiAssets.newPilot');
-    await waitFor('the offer to open the pilot', () => s.views.at(-1)?.kind === 'message');
+    await waitFor('the offer to open the pilot', () => s.views.at(-1)?.kind === 'message').catch((e: unknown) => {
+      s.check(); // a scripted step that failed says why
+      throw e;
+    });
     s.check();
     assert.ok(result, 'the command returned the new pilot');
     const dir = path.join(parent, 'claims-triage');
@@ -266,7 +288,7 @@ describe('pilots', () => {
       ['greet', '1.0.0 → 1.1.0', 'pilotComponent;updatable;inLibrary'],
       ['summarize', '1.4.0 → 2.0.0', 'pilotComponent;updatable;inLibrary'],
       ['old-greet', '0.9.0 · deprecated', 'pilotComponent;updatable;inLibrary'],
-      ['text-utils', '1.2.0 · modified', 'pilotComponent;updatable;inLibrary'],
+      ['text-utils', '1.2.0 · modified', 'pilotComponent;updatable;inLibrary;modified'],
     ]);
     assert.match(tooltipText(a.pilots.getTreeItem(children[2])), /Replaced by `greet@\^1\.1`/);
     assert.match(tooltipText(a.pilots.getTreeItem(children[1])), /Update available: 2\.0\.0/);
@@ -352,6 +374,51 @@ describe('pilots', () => {
     assert.equal(await vscode.workspace.applyEdit(replace[0].edit!), true);
     assert.equal(doc.lineAt(10).text, '  - greet@^1.1');
     await doc.save();
+  });
+
+  it('Pilot findings offer the action, not the CLI: Update on pilot.yaml, Compare with Library on an edited file (a diff against the locked copy), Show Outdated', async () => {
+    const dir = driftedCopy();
+    await vscode.commands.executeCommand('genaiAssets.verifyPilot', vscode.Uri.file(dir));
+    const manifest = vscode.Uri.file(path.join(dir, 'pilot.yaml'));
+    const diags = await waitFor('the diagnostics of the copy', () => {
+      const d = vscode.languages.getDiagnostics(manifest);
+      return d.length >= 4 ? d : undefined;
+    });
+    const file = vscode.Uri.file(path.join(dir, 'lib', 'text-utils', 'utils.py'));
+    const edited = vscode.languages.getDiagnostics(file);
+    for (const d of [...diags, ...edited]) assert.doesNotMatch(d.message, /genai-assets (update|verify)/, `no CLI command in "${d.message}"`);
+    assert.match(diags.find((d) => d.range.start.line === 8)!.message, /Use Update \(a quick fix here, or the Pilots view\)/);
+    assert.match(edited[0].message, /Compare with Library shows the edits/);
+
+    // The edited file: Compare with Library, against the copy the pilot locked.
+    await vscode.workspace.openTextDocument(file);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, edited[0].range, vscode.CodeActionKind.QuickFix.value);
+    const compare = actions.find((x) => x.title === 'Compare with text-utils in the Library');
+    assert.ok(compare, `Compare among ${actions.map((x) => x.title).join(', ')}`);
+    assert.deepEqual(compare.command?.arguments, [{ dir, ids: ['text-utils'], file: 'lib/text-utils/utils.py' }]);
+    const result = await vscode.commands.executeCommand(compare.command!.command, ...compare.command!.arguments!);
+    assert.deepEqual(result, { file: 'lib/text-utils/utils.py', against: 'locked', version: '1.2.0' });
+    const tab = await waitFor('the diff editor', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff ? input : undefined;
+    });
+    assert.equal(tab.modified.fsPath, file.fsPath);
+    const original = await vscode.workspace.openTextDocument(tab.original);
+    assert.equal(original.getText(), fs.readFileSync(path.join(library, 'modules', 'text-utils', 'utils.py'), 'utf8'), "the library's copy as locked");
+    assert.notEqual(original.getText(), fs.readFileSync(file.fsPath, 'utf8'));
+
+    // Show Outdated: locked, wanted and newest versions; a pick would run the update.
+    const s = script(a, [
+      (v) => {
+        assert.equal(v.kind, 'pick');
+        const rows = Object.fromEntries(v.items!.map((i) => [i.label.replace(/^\$\([\w-]+\)\s*/, ''), i.description]));
+        assert.deepEqual(rows, { greet: '1.0.0 → 1.1.0', summarize: '1.4.0 (newest 2.0.0)', 'old-greet': '0.9.0' });
+        return 'cancel';
+      },
+    ]);
+    const outdated = await vscode.commands.executeCommand('genaiAssets.showOutdated', { dir });
+    s.check();
+    assert.equal((outdated as unknown[]).length, 3);
   });
 
   it('Update Pilot Components: outdated ones preselected, a diff per file against the planned content, applied on confirmation; conflicts are named and opened', async () => {

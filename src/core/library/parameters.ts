@@ -48,6 +48,25 @@ export function parameterSpecs(schema: unknown): ParameterSpec[] {
   });
 }
 
+/**
+ * A value for a name parameter (a string whose key ends in "name", such as `projectName` or
+ * `packageName`, with a `pattern`) taken from the pilot's name, in the first of its forms that
+ * the pattern accepts: as given (kebab-case), snake_case, then camelCase. Undefined when the
+ * parameter is no such name, or no form fits (the schema's default is used then).
+ */
+export function nameFromPilot(spec: ParameterSpec, pilotName: string): string | undefined {
+  const pattern = spec.schema.pattern;
+  if (!pilotName || !/name$/i.test(spec.name) || typeof pattern !== 'string' || !types(spec).includes('string')) return undefined;
+  let re: LinearRegExp;
+  try {
+    re = linearRegExp(pattern, 'u');
+  } catch {
+    return undefined; // the schema check reports an unusable pattern; no suggestion is made from it
+  }
+  const forms = [pilotName, pilotName.replace(/-/g, '_'), pilotName.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())];
+  return forms.find((f) => re.test(f));
+}
+
 /** A compiled pattern as ajv uses it (`test`), matched by RE2 in time linear in the text. */
 interface LinearRegExp {
   test(text: string): boolean;

@@ -83,14 +83,18 @@ function shortId(commit: string | undefined): string {
   return commit ? commit.slice(0, 12) : '(none)';
 }
 
-/** "3 hours ago", "2 days ago"... */
+/**
+ * "just now", "3 minutes ago", "2 days ago"...: never finer than a minute, so a text shown by a
+ * view that refreshes it every minute (the status bar, the Catalog) is never more than a minute off.
+ */
 export function ageText(fromIso: string | undefined, now: Date): string {
   if (!fromIso) return 'at an unknown time';
   const ms = now.getTime() - new Date(fromIso).getTime();
   if (!Number.isFinite(ms)) return 'at an unknown time';
   const s = Math.max(0, Math.round(ms / 1000));
   const unit = (n: number, u: string): string => `${n} ${u}${n === 1 ? '' : 's'} ago`;
-  if (s < 90) return unit(s, 'second');
+  if (s < 45) return 'just now';
+  if (s < 90) return unit(1, 'minute');
   if (s < 5400) return unit(Math.round(s / 60), 'minute');
   if (s < 129600) return unit(Math.round(s / 3600), 'hour');
   return unit(Math.round(s / 86400), 'day');

@@ -29,6 +29,8 @@ export interface VerifyInput {
   readLibraryFile?(path: string): Promise<Uint8Array | undefined>;
   /** The library's history (optional): finds the locked files when the library has moved past them, for the same ranges. */
   history?: LibraryHistory;
+  /** Who reads the findings: the CLI's name the command to run, the editor's the action it offers (quick fixes, the Pilots view). Default: cli. */
+  client?: 'cli' | 'editor';
 }
 
 /** The lines of `local` that differ from `original` (common head and tail lines excluded); the first line without an original. */
@@ -55,6 +57,9 @@ export function changedLinesRange(local: string, original: string | undefined): 
  */
 export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
   const { pilot, catalog } = input;
+  const editor = input.client === 'editor';
+  /** The sentence that says how to update a component, as the reader can do it. */
+  const runUpdate = (id: string): string => (editor ? 'Use Update (a quick fix here, or the Pilots view)' : `Run \`genai-assets update . ${id}\``);
   const out: Diagnostic[] = [];
   const ranges = pilot.manifestFile.ranges ?? {};
   const refs = componentReferences(pilot.manifest);
@@ -109,7 +114,7 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
             'component-modified',
             pilotFileName,
             where,
-            `\`${f.path}\` of \`${c.id}\` ${c.version} was deleted from the pilot. Restore it (\`genai-assets update . ${c.id}\` brings back the library's copy), or remove the component.`,
+            `\`${f.path}\` of \`${c.id}\` ${c.version} was deleted from the pilot. ${runUpdate(c.id)} to bring back the library's copy, or remove the component.`,
           ),
         );
         continue;
@@ -128,7 +133,9 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
           'component-modified',
           f.path,
           range,
-          `This file differs from \`${c.id}\` ${c.version} as locked (edited locally). \`genai-assets update\` keeps local edits when it merges upstream changes; to drop them, restore the library's copy.`,
+          editor
+            ? `This file differs from \`${c.id}\` ${c.version} as locked (edited locally). Compare with Library shows the edits; Update keeps them when it merges upstream changes.`
+            : `This file differs from \`${c.id}\` ${c.version} as locked (edited locally). \`genai-assets update\` keeps local edits when it merges upstream changes; to drop them, restore the library's copy.`,
         ),
       );
     }
@@ -138,7 +145,7 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
     if (!cur && !newerExists) {
       const others = (byId.get(c.id) ?? []).filter((a) => a.kind !== 'template');
       const msg = others.length
-        ? `\`${c.id}\` ${c.version} was withdrawn from the library ${lib} (it has ${others.map((a) => `${a.version} (${a.status})`).join(', ')}).${s.wantedAsset ? ` Run \`genai-assets update . ${c.id}\` to move to ${s.wantedAsset.version}.` : s.latestAsset ? ` Change the reference to \`${referenceTo(s.latestAsset)}\` and update.` : ''}`
+        ? `\`${c.id}\` ${c.version} was withdrawn from the library ${lib} (it has ${others.map((a) => `${a.version} (${a.status})`).join(', ')}).${s.wantedAsset ? ` ${runUpdate(c.id)} to move to ${s.wantedAsset.version}.` : s.latestAsset ? ` Change the reference to \`${referenceTo(s.latestAsset)}\` and update.` : ''}`
         : `\`${c.id}\` is no longer in the library ${lib} (withdrawn). Remove it from the pilot or replace it with another component.`;
       out.push(
         diag('unknown-reference', pilotFileName, where, msg, { fixes: s.latestAsset && !s.wantedAsset ? replaceRef(c.id, referenceTo(s.latestAsset), `Use ${referenceTo(s.latestAsset)}`) : [] }),
@@ -177,7 +184,7 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
           'component-modified',
           pilotFileName,
           where,
-          `The library's \`${c.id}\` ${c.version} has changed since it was locked (same version, different content). Run \`genai-assets update . ${c.id}\` to take the change, or ask its owners to publish it as a new version.`,
+          `The library's \`${c.id}\` ${c.version} has changed since it was locked (same version, different content). ${runUpdate(c.id)} to take the change, or ask its owners to publish it as a new version.`,
         ),
       );
     }
@@ -185,8 +192,8 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
     if (newer) {
       const inRange = s.wantedAsset && semver.valid(c.version) && semver.gt(s.wantedAsset.version, c.version) ? s.wantedAsset : undefined;
       const msg = inRange
-        ? `\`${c.id}\` is at ${c.version}; ${inRange.version} is available${ref?.ref.range ? ` within \`${ref.ref.range}\`` : ''}. Run \`genai-assets update . ${c.id}\`.${inRange !== newer ? ` (${newer.version} is the newest, outside the range.)` : ''}`
-        : `\`${c.id}\` is at ${c.version}; ${newer.version} is the newest ${newer.status} version${ref?.ref.range ? `, outside \`${ref.ref.range}\`` : ''}. Change the reference to \`${referenceTo(newer)}\` and run \`genai-assets update . ${c.id}\`.`;
+        ? `\`${c.id}\` is at ${c.version}; ${inRange.version} is available${ref?.ref.range ? ` within \`${ref.ref.range}\`` : ''}. ${runUpdate(c.id)}.${inRange !== newer ? ` (${newer.version} is the newest, outside the range.)` : ''}`
+        : `\`${c.id}\` is at ${c.version}; ${newer.version} is the newest ${newer.status} version${ref?.ref.range ? `, outside \`${ref.ref.range}\`` : ''}. ${editor ? `Change the reference to \`${referenceTo(newer)}\` (a quick fix here), then update.` : `Change the reference to \`${referenceTo(newer)}\` and run \`genai-assets update . ${c.id}\`.`}`;
       out.push(diag('component-outdated', pilotFileName, where, msg, { fixes: inRange ? [] : replaceRef(c.id, referenceTo(newer), `Update to ${newer.version}`) }));
     }
   }

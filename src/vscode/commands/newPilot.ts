@@ -5,10 +5,11 @@ import * as semver from 'semver';
 import * as vscode from 'vscode';
 import { newest, referenceTo } from '../../core/library/references';
 import type { Asset, AssetKind, Catalog } from '../../core/library/types';
+import type { ScaffoldPlan } from '../../core/scaffold/plan';
 import { checkScaffoldTarget } from '../../core/scaffold/apply';
 import { allowedStatuses, checkPilotName, resolveComponents } from '../../core/scaffold/plan';
 import type { SelectedComponent } from '../../core/scaffold/plan';
-import { checkParameters, parameterSpecs } from '../../core/library/parameters';
+import { checkParameters, nameFromPilot, parameterSpecs } from '../../core/library/parameters';
 import type { ParameterSpec } from '../../core/library/parameters';
 import { plural } from '../../core/text/plural';
 import { nodeFileSystem } from '../../node/fileSystem';
@@ -36,6 +37,9 @@ interface FolderItem extends vscode.QuickPickItem {
   parent?: vscode.Uri;
   browse?: boolean;
 }
+interface ReviewItem extends vscode.QuickPickItem {
+  create?: boolean;
+}
 
 /** What the user has answered so far (kept when they go back, so each step shows its previous answer). */
 interface NewPilotState {
@@ -55,6 +59,16 @@ interface NewPilotState {
   target?: string;
   components: SelectedComponent[];
   values: Record<string, unknown>;
+  /** What will be written, shown on the last step and written as shown. */
+  plan?: ScaffoldPlan;
+  /** Name parameters whose value was taken from the pilot's name: they follow it when the name changes. */
+  followName?: Set<string>;
+}
+
+/** Whether `dir` is `root` or inside it. */
+function isInside(dir: string, root: string): boolean {
+  const rel = nodePath.relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
 }
 
 /** What the command returns: where the pilot was written and what it holds. */
@@ -106,7 +120,11 @@ function componentRefs(assets: readonly Asset[]): string[] {
  * last step is answered.
  */
 export function newPilotFlow(services: Services, state: NewPilotState, templates: TemplateItem[]): InputStep {
-  const total = (): number => 6 + state.specs.length;
+  // Steps: template, name, prompts, eval suites, modules, parameters (one step, a page per parameter; left out when the
+  // template has none), folder, review. Before a template is chosen the count assumes parameters if any template has them.
+  const hasParameters = (): boolean => (state.template ? state.specs.length > 0 : templates.some((t) => parameterSpecs(t.asset.parameters).length > 0));
+  const total = (): number => (hasParameters() ? 8 : 7);
+  const folderStep = (): number => total() - 1;
 
   const pickTemplate: InputStep = async (input) => {
     const active = templates.find((t) => t.asset === state.template);
@@ -211,15 +229,13 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     const deps = (resolve(chosenSoFar).components ?? []).filter((c) => c.reason === 'dependency');
     const modules = allowedAssets(state.catalog!, 'module');
     const items: AssetItem[] = [];
-    for (const d of deps) {
-      items.push({
-        label: `$(${kindIcon(d.asset.kind)}) ${d.asset.id}`,
-        description: `${d.asset.version} · dependency of ${d.via ?? 'the template'} (always added)`,
-        detail: d.asset.description || undefined,
-        picked: true,
-        asset: d.asset,
-        dependency: true,
-      });
+    // Dependencies are not choices: they are shown as headings (no checkbox), the modules one may add below them.
+    if (deps.length) {
+      items.push({ label: 'Always added', kind: vscode.QuickPickItemKind.Separator, asset: deps[0].asset, dependency: true });
+      for (const d of deps) {
+        items.push({ label: `${d.asset.id} ${d.asset.version} · dependency of ${d.via ?? 'the template'}`, kind: vscode.QuickPickItemKind.Separator, asset: d.asset, dependency: true });
+      }
+      items.push({ label: 'Modules', kind: vscode.QuickPickItemKind.Separator, asset: deps[0].asset, dependency: true });
     }
     for (const a of modules) {
       if (deps.some((d) => d.asset.id === a.id)) continue;
@@ -238,7 +254,7 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
       items,
       canSelectMany: true,
       matchOnDescription: true,
-      placeholder: 'Modules (the dependencies of your choices and of the template are added and shown as such)',
+      placeholder: deps.length ? 'Modules to add (those under "Always added" come with your choices)' : 'Modules to add',
       validate: (selected) => {
         const r = resolve([...chosenSoFar, ...selected.filter((s) => !s.dependency).map((s) => s.asset)]);
         if (r.components) state.components = r.components;
@@ -253,12 +269,14 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     (index: number): InputStep =>
     async (input) => {
       const spec = state.specs[index];
-      const step = 6 + index;
+      const step = 6;
       const next = index + 1 < state.specs.length ? parameterStep(index + 1) : pickTarget;
       const label = spec.title ?? spec.name;
-      const stepTitle = `${title}: ${label}`;
+      const stepTitle = `${title}: ${label}${state.specs.length > 1 ? ` (parameter ${index + 1} of ${state.specs.length})` : ''}`;
       const types = Array.isArray(spec.type) ? spec.type : spec.type ? [spec.type] : [];
-      const current = spec.name in state.params ? state.params[spec.name] : spec.default;
+      // A name parameter (projectName, packageName…) follows the pilot's name until the user gives another value.
+      const fromName = nameFromPilot(spec, state.name);
+      const current = spec.name in state.params && !(fromName && state.followName?.has(spec.name)) ? state.params[spec.name] : (fromName ?? spec.default);
       const about = [spec.description, spec.required ? undefined : 'optional'].filter(Boolean).join(' · ');
       if (spec.enum?.length || (types.length === 1 && types[0] === 'boolean')) {
         const values = spec.enum?.length ? spec.enum : [true, false];
@@ -283,23 +301,37 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
       });
       if (value === '') delete state.params[spec.name];
       else state.params[spec.name] = value;
+      state.followName ??= new Set();
+      if (fromName && value === fromName) state.followName.add(spec.name);
+      else state.followName.delete(spec.name);
       return next;
     };
 
   const pickTarget: InputStep = async (input) => {
-    const items: FolderItem[] = [];
+    // A pilot is its own project: folders of a library on disk are offered last, with a word, and the folder beside the library first.
+    const libraryRoots = services.libraries.libraries.map((l) => l.root).filter((r): r is string => !!r);
+    const inLibrary = (dir: string): string | undefined => libraryRoots.find((r) => isInside(dir, r));
+    const outside: FolderItem[] = [];
+    const inside: FolderItem[] = [];
+    const add = (parent: vscode.Uri, label: string): void => {
+      if ([...outside, ...inside].some((i) => i.parent?.fsPath === parent.fsPath)) return;
+      const root = inLibrary(parent.fsPath);
+      const description = nodePath.join(parent.fsPath, state.name);
+      if (root) inside.push({ label: `$(folder) ${label}`, description, detail: `$(warning) Inside the library ${nodePath.basename(root)}: the pilot would become part of it`, parent });
+      else outside.push({ label: `$(folder) ${label}`, description, parent });
+    };
+    if (state.parent) add(state.parent, nodePath.basename(state.parent.fsPath));
     for (const wf of vscode.workspace.workspaceFolders ?? []) {
       if (wf.uri.scheme !== 'file') continue;
-      items.push({ label: `$(folder) ${wf.name}`, description: nodePath.join(wf.uri.fsPath, state.name), parent: wf.uri });
+      const root = inLibrary(wf.uri.fsPath);
+      if (root) add(vscode.Uri.file(nodePath.dirname(root)), `${nodePath.basename(nodePath.dirname(root))} (beside the library)`);
+      add(wf.uri, wf.name);
     }
-    if (state.parent && !items.some((i) => i.parent?.fsPath === state.parent!.fsPath)) {
-      items.push({ label: `$(folder) ${nodePath.basename(state.parent.fsPath)}`, description: nodePath.join(state.parent.fsPath, state.name), parent: state.parent });
-    }
-    items.push({ label: '$(folder-opened) Browse...', description: 'Choose the parent folder', browse: true });
-    const active = items.find((i) => i.parent && state.parent && i.parent.fsPath === state.parent.fsPath);
+    const items: FolderItem[] = [...outside, ...inside, { label: '$(folder-opened) Browse...', description: 'Choose the parent folder', browse: true }];
+    const active = items.find((i) => i.parent && state.parent && i.parent.fsPath === state.parent.fsPath) ?? items[0];
     await input.showQuickPick({
       title,
-      step: total(),
+      step: folderStep(),
       totalSteps: total(),
       items,
       activeItem: active,
@@ -333,6 +365,56 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
         state.target = target;
         return undefined;
       },
+    });
+    return review;
+  };
+
+  /** The last step: what will be written where, then Create. The plan shown is the plan written. */
+  const review: InputStep = async (input) => {
+    let plan: ScaffoldPlan;
+    try {
+      plan = await services.pilotService.planPilot(state.library!, {
+        name: state.name,
+        template: state.template!,
+        templateReference: referenceTo(state.template!),
+        components: state.components,
+        parameters: state.values,
+        target: state.target!,
+      });
+    } catch (e) {
+      void services.prompter.message('error', `Cannot plan pilot ${state.name}: ${e instanceof Error ? e.message : String(e)}`, {});
+      return pickTarget;
+    }
+    state.plan = plan;
+    const items: ReviewItem[] = [
+      {
+        label: '$(check) Create',
+        description: `pilot ${state.name} in ${state.target}`,
+        detail: `${plural(plan.files.length, 'file')}, ${plural(state.components.length, 'component')}`,
+        create: true,
+      },
+    ];
+    const groupOf = (f: ScaffoldPlan['files'][number]): string => {
+      if (f.origin === 'template') return `From the template ${state.template!.id} ${state.template!.version}`;
+      const c = f.origin === 'component' ? state.components.find((x) => x.asset.id === f.component) : undefined;
+      if (c) return `${c.asset.kind} ${c.asset.id} ${c.asset.version}${c.reason === 'dependency' ? ' (dependency)' : ''}`;
+      return 'The pilot manifest and lock';
+    };
+    const groups = new Map<string, string[]>();
+    for (const f of plan.files) groups.set(groupOf(f), [...(groups.get(groupOf(f)) ?? []), f.path]);
+    for (const [group, files] of groups) {
+      items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });
+      for (const f of files) items.push({ label: `$(file) ${f}` });
+    }
+    for (const w of plan.warnings) items.push({ label: `$(warning) ${w}` });
+    await input.showQuickPick({
+      title: `${title}: review`,
+      step: total(),
+      totalSteps: total(),
+      items,
+      activeItem: items[0],
+      placeholder: `Create ${state.name}: ${plural(plan.files.length, 'file')} in ${state.target}`,
+      validate: ([item]) => (item?.create ? undefined : 'Nothing is written until you choose Create; use Back to change an answer.'),
     });
   };
 
@@ -395,16 +477,12 @@ export const newPilot: CommandFactory = (services) => async (arg?: unknown) => {
     if (t) Object.assign(state, { library: t.library, catalog: t.library.catalog, template: t.asset, specs: parameterSpecs(t.asset.parameters) });
   }
   const done = await MultiStepInput.run(services.prompter, newPilotFlow(services, state, templates));
-  if (!done || !state.target || !state.template || !state.library) return undefined;
+  if (!done || !state.target || !state.template || !state.plan) return undefined;
   const template = state.template;
-  const library = state.library;
   const target = state.target;
-  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating pilot ${state.name}`, cancellable: false }, (progress) =>
-    services.pilotService.scaffold(
-      library,
-      { name: state.name, template, templateReference: referenceTo(template), components: state.components, parameters: state.values, target },
-      (message, increment) => progress.report({ message, increment }),
-    ),
+  const plan = state.plan;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating pilot ${state.name}`, cancellable: false }, (progress) =>
+    services.pilotService.writePilot(target, plan, (message, increment) => progress.report({ message, increment })),
   );
   for (const w of plan.warnings) services.log.warn(`New pilot ${state.name}: ${w}`);
   const result: NewPilotResult = {

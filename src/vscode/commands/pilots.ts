@@ -453,3 +453,104 @@ export const openInLibrary: CommandFactory = (services) => async (arg?: unknown)
 export function referenceIdAt(text: string): string | undefined {
   return parseReference(text.trim().replace(/^['"]|['"]$/g, ''))?.id;
 }
+
+/** What Compare with Library returns: the diffs it opened (left ↔ right), for tests. */
+export interface CompareResult {
+  file: string;
+  against: 'locked' | 'newest';
+  version: string;
+}
+
+/**
+ * Compare with Library: a locally edited file of a component against the library's copy as
+ * locked (what the pilot started from) or at the newest version (what Update would merge in).
+ * Argument: a component row of the Pilots view, or `{ dir, ids: [id], file? }` from a code action.
+ */
+export const compareWithLibrary: CommandFactory = (services) => async (arg?: unknown) => {
+  const target = await pilotArgument(services, arg, 'Compare with Library');
+  if (!target) return undefined;
+  const status = await statusFor(services, target);
+  let id = target.ids?.[0];
+  const file = arg && typeof arg === 'object' && 'file' in arg && typeof (arg as { file: unknown }).file === 'string' ? (arg as { file: string }).file : undefined;
+  if (!id && file) id = status.components.find((c) => c.files.includes(file))?.id;
+  const edited = status.components.filter((c) => c.modifiedFiles.length && (!id || c.id === id));
+  if (!id) {
+    const picked =
+      edited.length > 1
+        ? await pickOne(
+            services,
+            'Compare with Library',
+            'Which component?',
+            edited.map((c) => ({ label: c.id, description: plural(c.modifiedFiles.length, 'edited file'), c })),
+          )
+        : { c: edited[0] };
+    id = picked?.c?.id;
+    if (!id) {
+      if (!edited.length) void services.prompter.message('info', `No component of ${target.name} has local edits.`, {});
+      return undefined;
+    }
+  }
+  const component = status.components.find((c) => c.id === id);
+  const files = component?.modifiedFiles ?? [];
+  let path = file && files.includes(file) ? file : files.length === 1 ? files[0] : undefined;
+  if (!path && files.length > 1)
+    path = (
+      await pickOne(
+        services,
+        `Compare ${id} with Library`,
+        'Which file?',
+        files.map((f) => ({ label: f })),
+      )
+    )?.label;
+  if (!path) {
+    if (!files.length) void services.prompter.message('info', `\`${id}\` has no local edits in ${target.name}.`, {});
+    return undefined;
+  }
+  const copies = await services.pilotService.libraryCopies(target.dir, id, path);
+  const choices: { label: string; description: string; against: CompareResult['against']; version: string; bytes: Uint8Array }[] = [];
+  if (copies.locked) choices.push({ label: `Against ${copies.locked.version} as locked`, description: 'your edits', against: 'locked', version: copies.locked.version, bytes: copies.locked.bytes });
+  if (copies.newest)
+    choices.push({ label: `Against the newest, ${copies.newest.version}`, description: 'what Update would merge in', against: 'newest', version: copies.newest.version, bytes: copies.newest.bytes });
+  if (!choices.length) {
+    showError(services, `Compare with Library: ${copies.why ?? 'the library cannot give this file'}.`);
+    return undefined;
+  }
+  const choice = choices.length > 1 ? await pickOne(services, `Compare ${path} with Library`, `Compare with which version of ${id}?`, choices) : choices[0];
+  if (!choice) return undefined;
+  const set = services.planned.add(`${id}-${choice.version}`, new Map([[path, choice.bytes]]));
+  const local = vscode.Uri.file(nodePath.join(target.dir, ...path.split('/')));
+  await vscode.commands.executeCommand('vscode.diff', set.uri(path), local, `${nodePath.posix.basename(path)} (${id} ${choice.version} ↔ this pilot)`, { preview: true });
+  const result: CompareResult = { file: path, against: choice.against, version: choice.version };
+  return result;
+};
+
+/** Show Outdated: the pilot's components with their locked, wanted and newest versions (as `genai-assets outdated`); picking one updates it. */
+export const showOutdated: CommandFactory = (services) => async (arg?: unknown) => {
+  const target = await pilotArgument(services, arg, 'Show Outdated');
+  if (!target) return undefined;
+  const status = await statusFor(services, target);
+  if (status.problem) {
+    showError(services, `Show Outdated: ${status.problem}`);
+    return undefined;
+  }
+  const rows = status.components.filter((c) => c.outdated || c.deprecated || c.notAllowed);
+  if (!rows.length) {
+    void services.prompter.message('info', `Every component of ${target.name} is up to date.`, {});
+    return [];
+  }
+  const picked = await pickOne(
+    services,
+    `Outdated in ${target.name}`,
+    'Pick a component to update it (within its range in pilot.yaml)',
+    rows.map((c) => ({
+      label: `$(${kindIcon(c.kind ?? 'module')}) ${c.id}`,
+      description: [`${c.version ?? '—'}`, c.wanted && c.wanted !== c.version ? `→ ${c.wanted}` : undefined, c.latest && c.latest !== c.wanted ? `(newest ${c.latest})` : undefined]
+        .filter(Boolean)
+        .join(' '),
+      detail: [c.standing, c.modifiedFiles.length ? plural(c.modifiedFiles.length, 'local edit') : undefined].filter(Boolean).join(' · '),
+      c,
+    })),
+  );
+  if (picked) await vscode.commands.executeCommand(commands.updatePilot, { dir: target.dir, ids: [picked.c.id] });
+  return rows.map((c) => ({ id: c.id, version: c.version, wanted: c.wanted, latest: c.latest }));
+};

@@ -6,7 +6,7 @@ import { commands } from '../constants';
 import { clearFilter, copyReference, filterByOwner, filterByStatus, filterByTag, filterByText, groupByKind, groupByOwner, groupByTag, openAssetCommand, revealInLibrary, showHistory } from './catalog';
 import { addLibrary, openSettings, removeLibrary, showLog, syncLibraries, useSampleLibrary } from './libraries';
 import { newPilot } from './newPilot';
-import { addComponent, addToPilot, openInLibrary, updatePilot, verifyPilot } from './pilots';
+import { addComponent, addToPilot, compareWithLibrary, openInLibrary, showOutdated, updatePilot, verifyPilot } from './pilots';
 import { previewPrompt, showEvalSuites } from './preview';
 import { searchAssets } from './search';
 import type { CommandFactory, Services } from './services';
@@ -46,6 +46,8 @@ export const commandTable: Record<CommandKey, CommandFactory> = {
   addComponent,
   openInLibrary,
   addToPilot,
+  compareWithLibrary,
+  showOutdated,
 };
 
 /** Registers every command; an exception escaping a command is logged and shown, never swallowed. */

@@ -7,7 +7,7 @@ import { ownerName } from '../../core/library/owners';
 import { ageText } from '../../core/library/sync';
 import { plural } from '../../core/text/plural';
 import { commandInfo, commands, schemes, treeItemContext } from '../constants';
-import { Disposable } from '../lifecycle';
+import { Disposable, toDisposable } from '../lifecycle';
 import type { LibraryService, WindowLibrary } from '../libraryService';
 import { libraryName } from '../libraryService';
 import { assetDescription, assetTooltipMarkdown, ownerGroupLabel } from './treeText';
@@ -196,6 +196,9 @@ export class AssetDecorations implements vscode.FileDecorationProvider {
 }
 
 /** Tree data provider over LibraryService's catalogs, with filter and grouping state. */
+/** How often texts of ages ("synced 2 minutes ago") are refreshed; `ageText` is never finer than a minute. */
+export const ageRefreshMs = 60_000;
+
 export class CatalogTreeProvider extends Disposable implements vscode.TreeDataProvider<CatalogNode> {
   private readonly changed = this._register(new vscode.EventEmitter<CatalogNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
@@ -208,6 +211,11 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   constructor(private readonly service: LibraryService) {
     super();
     this._register(service.onDidChange(() => this.refresh()));
+    // "synced 3 minutes ago" moves on without events: the rows of git libraries are read again every minute.
+    const timer = setInterval(() => {
+      if (service.libraries.some((l) => l.syncedAt && l.status !== 'syncing')) this.refresh();
+    }, ageRefreshMs);
+    this._register(toDisposable(() => clearInterval(timer)));
   }
 
   get filter(): Readonly<CatalogFilter> {

@@ -272,7 +272,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       item.resourceUri = file;
       item.command = { command: 'vscode.open', title: 'Open', arguments: [file] };
     }
-    const flags = [c.outdated || c.modifiedFiles.length || c.deprecated ? 'updatable' : undefined, c.asset ? 'inLibrary' : undefined].filter(Boolean);
+    const flags = [c.outdated || c.modifiedFiles.length || c.deprecated ? 'updatable' : undefined, c.asset ? 'inLibrary' : undefined, c.modifiedFiles.length ? 'modified' : undefined].filter(Boolean);
     item.contextValue = [treeItemContext.pilotComponent, ...flags].join(';');
     return item;
   }

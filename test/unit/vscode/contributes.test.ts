@@ -33,6 +33,7 @@ interface Pkg {
     configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }> };
     languages: { id: string; extensions: string[]; configuration: string }[];
     grammars: { language?: string; scopeName: string; path: string; injectTo?: string[] }[];
+    walkthroughs: { id: string; title: string; steps: { id: string; title: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }[] }[];
   };
 }
 
@@ -83,6 +84,32 @@ describe('package.json contributes vs constants.ts', () => {
     }
     for (const w of c.viewsWelcome) {
       for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commandIds.includes(m[1]), `welcome of ${w.view} links unknown command ${m[1]}`);
+    }
+  });
+
+  it('has a Get Started walkthrough whose buttons run declared commands (with JSON arguments), whose media exist and whose steps complete on declared events', () => {
+    const [walkthrough] = c.walkthroughs;
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['library', 'browse', 'diagnostics', 'preview', 'pilot'],
+    );
+    const viewIds = Object.values(c.views).flatMap((v) => v.map((x) => x.id));
+    for (const step of walkthrough.steps) {
+      const links = [...step.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
+      assert.ok(links.length, `${step.id} offers a button`);
+      for (const [, command, args] of links) {
+        const focus = /^(.+)\.focus$/.exec(command);
+        assert.ok(commandIds.includes(command) || (focus && viewIds.includes(focus[1])), `${step.id} links unknown command ${command}`);
+        if (args) assert.ok(Array.isArray(JSON.parse(decodeURIComponent(args))), `${step.id}: arguments of ${command} are a JSON array`);
+      }
+      const media = step.media.markdown ?? step.media.image;
+      assert.ok(media && fs.existsSync(path.join(repoRoot, media)), `${step.id}: media ${media} exists`);
+      for (const e of step.completionEvents ?? []) {
+        const [kind, id] = e.split(':');
+        if (kind === 'onCommand') assert.ok(commandIds.includes(id), `${step.id} completes on unknown command ${id}`);
+        else if (kind === 'onView') assert.ok(viewIds.includes(id), `${step.id} completes on unknown view ${id}`);
+        else assert.fail(`${step.id}: unexpected completion event ${e}`);
+      }
     }
   });
 

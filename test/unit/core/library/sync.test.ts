@@ -9,7 +9,7 @@ import { GitError, UserError } from '../../../../src/core/errors';
 import { librarySource } from '../../../../src/core/library/source';
 import type { GitLibrarySource } from '../../../../src/core/library/source';
 import { openGitLibrary } from '../../../../src/core/library/gitLibrary';
-import { cachePaths, readState, syncLibrary } from '../../../../src/core/library/sync';
+import { ageText, cachePaths, readState, syncLibrary } from '../../../../src/core/library/sync';
 import type { LibraryCacheDeps } from '../../../../src/core/library/sync';
 import { NodeGit } from '../../../../src/node/git';
 import { FileLocker } from '../../../../src/node/lock';
@@ -80,6 +80,27 @@ function runChild(url: string, cacheDir: string) {
   const done = new Promise<ChildResult>((resolve) => child.once('exit', () => resolve(out ? (JSON.parse(out.trim()) as ChildResult) : { ok: false, failure: 'no output' })));
   return { child, done };
 }
+
+describe('ageText', () => {
+  it('is never finer than a minute, so a text refreshed every minute is never more than a minute off', () => {
+    const now = new Date('2026-12-07T12:00:00Z');
+    const ago = (s: number) => ageText(new Date(now.getTime() - s * 1000).toISOString(), now);
+    assert.deepEqual([0, 7, 44, 45, 89, 90, 150, 5399, 5400, 129599, 129600].map(ago), [
+      'just now',
+      'just now',
+      'just now',
+      '1 minute ago',
+      '1 minute ago',
+      '2 minutes ago',
+      '3 minutes ago',
+      '90 minutes ago',
+      '2 hours ago',
+      '36 hours ago',
+      '2 days ago',
+    ]);
+    assert.equal(ageText(undefined, now), 'at an unknown time');
+  });
+});
 
 describe('git libraries (real git, git daemon on loopback)', function () {
   this.timeout(30_000);
@@ -233,7 +254,7 @@ describe('git libraries (real git, git daemon on loopback)', function () {
       assert.equal(opened.warnings.length, 1, sync);
       assert.match(
         opened.warnings[0],
-        /^Library "acme" \(git:\/\/127\.0\.0\.1:\d+\/lib\.git\): Could not reach .*Showing commit [0-9a-f]{12} from the last successful sync on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+ seconds? ago\); it may be stale/,
+        /^Library "acme" \(git:\/\/127\.0\.0\.1:\d+\/lib\.git\): Could not reach .*Showing commit [0-9a-f]{12} from the last successful sync on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \((just now|\d+ minutes? ago)\); it may be stale/,
       );
     }
     assert.deepEqual(readdirSync(paths.dir).sort(), before);
