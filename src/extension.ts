@@ -76,8 +76,8 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const planned = new PlannedDocuments();
     const services: Services = { context, config, log, git, libraries, catalogs, catalog, catalogView, pilots, diagnostics, history, inputs, prompts, preview, prompter, pilotService, planned };
     context.subscriptions.push(libraries, catalogs, diagnostics, catalog, pilots, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
-    const editorFeatures = registerEditorFeatures(libraries, catalogs, diagnostics, config, log);
     context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotFilesSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
+    const editorFeatures = registerEditorFeatures(libraries, catalogs, diagnostics, config, log, context.extensionUri);
     context.subscriptions.push(...editorFeatures.disposables);
     const codeLens = new PromptCodeLensProvider(prompts);
     context.subscriptions.push(prompts, preview, codeLens, vscode.languages.registerCodeLensProvider(promptDocumentSelector, codeLens));

@@ -54,15 +54,25 @@ export class Config {
     return v === 'always' || v === 'never' ? v : 'auto';
   }
 
-  get diagnosticsRun(): DiagnosticsRunMode {
-    const v = this.section.get<string>(key(settings.diagnosticsRun), 'onType');
+  /**
+   * The section as it applies to a file: the diagnostics settings are resource-scoped, so a folder
+   * of a multi-root workspace may set its own. `null` reads them for the window as a whole.
+   */
+  private sectionFor(scope: vscode.Uri | undefined): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(settingsSection, scope ?? null);
+  }
+
+  /** `genaiAssets.diagnostics.run` for a file (resource scope). */
+  diagnosticsRun(scope?: vscode.Uri): DiagnosticsRunMode {
+    const v = this.sectionFor(scope).get<string>(key(settings.diagnosticsRun), 'onType');
     return v === 'onSave' || v === 'off' ? v : 'onType';
   }
 
-  /** `genaiAssets.diagnostics.disabledCodes` and `.severityOverrides`, keeping only well-formed entries. */
-  get diagnosticSettings(): DiagnosticSettings {
-    const disabled = this.section.get<unknown>(key(settings.diagnosticsDisabledCodes));
-    const overrides = this.section.get<unknown>(key(settings.diagnosticsSeverityOverrides));
+  /** `genaiAssets.diagnostics.disabledCodes` and `.severityOverrides` for a file (resource scope), keeping only well-formed entries. */
+  diagnosticSettings(scope?: vscode.Uri): DiagnosticSettings {
+    const section = this.sectionFor(scope);
+    const disabled = section.get<unknown>(key(settings.diagnosticsDisabledCodes));
+    const overrides = section.get<unknown>(key(settings.diagnosticsSeverityOverrides));
     return {
       disabled: Array.isArray(disabled) ? disabled.filter((x): x is string => typeof x === 'string') : [],
       severityOverrides:

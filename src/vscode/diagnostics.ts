@@ -99,7 +99,7 @@ export class DiagnosticsPublisher extends Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!Config.affectsDiagnostics(e)) return;
         this.reportSettingsProblems();
-        if (this.config.diagnosticsRun === 'off') this.clearOpen();
+        this.clearOpen();
         this.republishAll();
       }),
     );
@@ -120,9 +120,9 @@ export class DiagnosticsPublisher extends Disposable {
     };
   }
 
-  /** The engine's diagnostics as the diagnostics settings show them (families and codes off, severities overridden). */
-  adjusted(list: readonly Diagnostic[]): Diagnostic[] {
-    return applyDiagnosticSettings(list, this.config.diagnosticSettings);
+  /** The engine's diagnostics as the diagnostics settings of `scope` (a file or folder; resource-scoped) show them: families and codes off, severities overridden. */
+  adjusted(list: readonly Diagnostic[], scope: vscode.Uri | undefined): Diagnostic[] {
+    return applyDiagnosticSettings(list, this.config.diagnosticSettings(scope));
   }
 
   /** The engine's published diagnostics of a URI, with the entry they come from. */
@@ -132,7 +132,7 @@ export class DiagnosticsPublisher extends Disposable {
 
   /** A file's own findings, parsed alone (while its library is read). */
   publishAlone(uri: vscode.Uri, diagnostics: readonly Diagnostic[], root: string): void {
-    this.collection.set(uri, this.toShown(this.adjusted(diagnostics), undefined, root));
+    this.collection.set(uri, this.toShown(this.adjusted(diagnostics, uri), undefined, root));
   }
 
   /** A document was closed: its diagnostics leave the Problems panel unless Validate Workspace covers its file. */
@@ -189,8 +189,14 @@ export class DiagnosticsPublisher extends Disposable {
         if (entry.live.catalog.files.has(p)) summary.files++;
         this.set(entry, p);
       }
-      for (const d of this.adjusted(entry.live.catalog.diagnostics)) {
+      const byFile = new Map<string, Diagnostic[]>();
+      for (const d of entry.live.catalog.diagnostics) {
         if (!inScope(d.file)) continue;
+        const list = byFile.get(d.file);
+        if (list) list.push(d);
+        else byFile.set(d.file, [d]);
+      }
+      for (const d of [...byFile].flatMap(([file, list]) => this.adjusted(list, entry.uriOf(file)))) {
         if (d.severity === 'error') summary.errors++;
         else if (d.severity === 'warning') summary.warnings++;
         else summary.infos++;
@@ -240,7 +246,7 @@ export class DiagnosticsPublisher extends Disposable {
   /** Publishes a file's current findings (as the settings show them). */
   private set(entry: LoadedEntry, path: string): void {
     const uri = entry.uriOf(path);
-    const engine = this.adjusted(entry.live.diagnosticsFor(path));
+    const engine = this.adjusted(entry.live.diagnosticsFor(path), uri);
     const shown = this.toShown(engine, entry);
     this.collection.set(uri, shown);
     const pub: PublishedFile = { entry, path, engine, shown };
@@ -283,17 +289,17 @@ export class DiagnosticsPublisher extends Disposable {
     for (const [entry, paths] of [...this.byEntry]) if (entry.live) for (const p of [...paths.keys()]) this.set(entry as LoadedEntry, p);
   }
 
-  /** Live diagnostics were turned off: the open documents' findings go, unless Validate Workspace covers them. */
+  /** Live diagnostics were turned off (for a file's folder): the open documents' findings go, unless Validate Workspace covers them. */
   private clearOpen(): void {
     for (const pub of [...this.byUri.values()]) {
-      if (!pub.entry.open.has(pub.path) || this.covers(pub.entry, pub.path)) continue;
+      if (!pub.entry.open.has(pub.path) || this.covers(pub.entry, pub.path) || this.config.diagnosticsRun(pub.entry.uriOf(pub.path)) !== 'off') continue;
       this.collection.delete(pub.entry.uriOf(pub.path));
       this.forget(pub);
     }
   }
 
   private reportSettingsProblems(): void {
-    for (const p of settingsProblems(this.config.diagnosticSettings)) this.log.warn(p);
+    for (const p of settingsProblems(this.config.diagnosticSettings())) this.log.warn(p);
   }
 
   /** The README and the line of each code's row in its table (read once). vsce stores README.md as readme.md. */

@@ -128,6 +128,12 @@ export function parseLibrarySpec(spec: LibrarySpec, where?: string): LibrarySour
   });
 }
 
+/** A folder path as compared with another: normalised, without a trailing separator, case-folded where file names are. */
+function sameFolderKey(p: string): string {
+  const n = nodePath.resolve(p);
+  return process.platform === 'win32' || process.platform === 'darwin' ? n.toLowerCase() : n;
+}
+
 /**
  * Holds the window's libraries. Nothing is read, cloned or indexed until `ensureLoaded()`
  * (a view became visible or a command needs a catalog). Operations run one at a time.
@@ -356,7 +362,11 @@ export class LibraryService extends Disposable {
     return lib;
   }
 
-  /** Which libraries this window shows: the settings; else workspace folders holding library.yaml; the sample as configured. */
+  /**
+   * Which libraries this window shows: the settings, then the workspace folders holding library.yaml
+   * (a maintainer's own library stays in view after adding another; a folder the settings already
+   * name is shown once, as configured), then the sample as configured.
+   */
   private async plan(): Promise<WindowLibrary[]> {
     const out: WindowLibrary[] = [];
     this.config.libraries.forEach((spec, i) => {
@@ -367,14 +377,13 @@ export class LibraryService extends Disposable {
         out.push(this.entry('settings', undefined, spec.name ?? `entry ${i + 1}`, i, (e as Error).message));
       }
     });
-    if (out.length === 0) {
-      for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        if (folder.uri.scheme !== 'file') continue;
-        for (const name of ['library.yaml', 'library.yml']) {
-          if (await fsp.stat(nodePath.join(folder.uri.fsPath, name)).catch(() => undefined)) {
-            out.push(this.entry('workspace', { kind: 'folder', path: folder.uri.fsPath }, folder.name));
-            break;
-          }
+    const configuredFolders = new Set(out.map((l) => (l.source?.kind === 'folder' ? sameFolderKey(l.source.path) : undefined)).filter(Boolean));
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file' || configuredFolders.has(sameFolderKey(folder.uri.fsPath))) continue;
+      for (const name of ['library.yaml', 'library.yml']) {
+        if (await fsp.stat(nodePath.join(folder.uri.fsPath, name)).catch(() => undefined)) {
+          out.push(this.entry('workspace', { kind: 'folder', path: folder.uri.fsPath }, folder.name));
+          break;
         }
       }
     }

@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 export class QuickInputs {
   active: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox | undefined;
 
-  /** Shows a quick pick and resolves with the accepted item, or undefined when it is dismissed. */
+  /**
+   * Shows a quick pick and resolves with the accepted item, or undefined when it is dismissed.
+   * `onButton` returning true closes the pick with the item whose button was pressed.
+   */
   pick<T extends vscode.QuickPickItem>(
     items: readonly T[],
-    options: { title: string; placeholder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean; onButton?: (item: T, button: vscode.QuickInputButton) => void },
+    options: { title: string; placeholder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean; onButton?: (item: T, button: vscode.QuickInputButton) => boolean | void },
   ): Promise<T | undefined> {
     const qp = vscode.window.createQuickPick<T>();
     qp.title = options.title;
@@ -24,7 +27,11 @@ export class QuickInputs {
           result = qp.selectedItems[0] ?? qp.activeItems[0];
           qp.hide();
         }),
-        qp.onDidTriggerItemButton((e) => options.onButton?.(e.item, e.button)),
+        qp.onDidTriggerItemButton((e) => {
+          if (options.onButton?.(e.item, e.button) !== true) return;
+          result = e.item;
+          qp.hide();
+        }),
         qp.onDidHide(() => {
           subs.forEach((s) => s.dispose());
           if (this.active === (qp as unknown)) this.active = undefined;

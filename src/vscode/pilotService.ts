@@ -350,7 +350,7 @@ export class PilotService extends Disposable {
     for (const uri of before.keys()) this.collection.delete(vscode.Uri.parse(uri));
     const next = new Map<string, Published[]>();
     // The diagnostics settings (disabled codes, severity overrides) apply here as in Validate Workspace.
-    for (const d of this.diagnostics.adjusted(status.diagnostics)) {
+    for (const d of this.diagnostics.adjusted(status.diagnostics, vscode.Uri.file(status.dir))) {
       const uri = vscode.Uri.file(nodePath.join(status.dir, ...d.file.split('/')));
       const list = next.get(uri.toString()) ?? [];
       list.push({ diagnostic: toVscodeDiagnostic(d, status.dir, codeHelp), fixes: d.fixes ?? [], core: d });

@@ -233,7 +233,8 @@ export function modelHover(catalog: Catalog | undefined, written: string): strin
   return lines.join('\n').replace(/\s+$/, '');
 }
 
-function catalogFor(ctx: EditorFile, library: string | undefined, field: string): Catalog | undefined {
+/** The catalog a reference of a field names: a pilot's library (by `library.name`), `library:` of a reference, or the file's own. */
+export function catalogFor(ctx: EditorFile, library: string | undefined, field: string): Catalog | undefined {
   if (field === 'template' || field === 'components') {
     // A pilot names its library in `library.name`.
     const doc = ctx.file.document as { library?: { name?: unknown } } | undefined;

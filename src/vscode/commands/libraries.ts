@@ -1,11 +1,13 @@
-// Library commands: Add Library (validated before anything runs), Remove Library, Sync Libraries, Use Sample Library, Open Settings, Show Log.
+// Library commands: Add Library (validated before anything runs), Remove Library, Edit Libraries, Sync Libraries, Use Sample Library, Open Settings, Show Log.
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { looksLikeGitUrl, redactCredentials, validateRef } from '../../core/library/source';
 import type { LibrarySpec } from '../../core/library/source';
-import { extensionId, views } from '../constants';
+import { commands, extensionId, settings, views } from '../constants';
+import { applyEdit, describeEntry, editLabels, editsFor, settingsLocation } from '../libraryList';
+import type { LibraryEdit } from '../libraryList';
 import { libraryName, parseLibrarySpec } from '../libraryService';
 import type { SyncOutcome } from '../libraryService';
 import { LibraryNode } from '../views/catalogTree';
@@ -188,6 +190,87 @@ export const useSampleLibrary: CommandFactory = (services) => async () => {
   return true;
 };
 
-export const openSettings: CommandFactory = () => () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${extensionId}`);
+/** What Open Settings ran: the settings editor command and its argument. */
+export interface OpenedSettings {
+  command: string;
+  query: string;
+}
+
+/**
+ * Open Settings: the settings editor filtered to this extension. In a remote window (code-server,
+ * Remote-SSH, Codespaces) its Remote tab: the machine-scoped settings (the library list, auto-sync)
+ * live there, and the User tab does not show them.
+ */
+export const openSettings: CommandFactory = () => async (): Promise<OpenedSettings> => {
+  const query = `@ext:${extensionId}`;
+  if (settingsLocation(vscode.env.remoteName).remote) {
+    await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+    return { command: 'workbench.action.openRemoteSettings', query };
+  }
+  await vscode.commands.executeCommand('workbench.action.openSettings', query);
+  return { command: 'workbench.action.openSettings', query };
+};
+
+interface EntryItem extends vscode.QuickPickItem {
+  index?: number;
+  add?: true;
+}
+
+interface EditItem extends vscode.QuickPickItem {
+  edit?: LibraryEdit;
+}
+
+const editButtons: Record<LibraryEdit, vscode.QuickInputButton> = {
+  up: { iconPath: new vscode.ThemeIcon('arrow-up'), tooltip: editLabels.up },
+  down: { iconPath: new vscode.ThemeIcon('arrow-down'), tooltip: editLabels.down },
+  remove: { iconPath: new vscode.ThemeIcon('trash'), tooltip: editLabels.remove },
+};
+
+/**
+ * Edit Libraries: a quick pick of `genaiAssets.libraries` to add, remove and reorder entries (buttons on
+ * each row, or choose a row for its actions). Each edit is written at once with the user target, which
+ * VS Code sends to the remote machine's settings in a remote window (the setting is machine-scoped).
+ * Resolves with the list as it stands when the pick is closed.
+ */
+export const editLibraries: CommandFactory = (services) => async (): Promise<LibrarySpec[]> => {
+  const where = settingsLocation(vscode.env.remoteName).label;
+  for (;;) {
+    const list = services.config.libraries;
+    const addItem: EntryItem = { label: '$(add) Add Library...', description: 'a git URL or a folder', add: true };
+    const entries: EntryItem[] = list.map((spec, index) => ({ ...describeEntry(spec, index), index, buttons: editsFor(list, index).map((e) => editButtons[e]) }));
+    let pressed: LibraryEdit | undefined;
+    const picked = await services.inputs.pick<EntryItem>([addItem, { label: `${settings.libraries} · ${where}`, kind: vscode.QuickPickItemKind.Separator }, ...entries], {
+      title: `Edit Libraries (${list.length} configured)`,
+      placeholder: list.length ? 'Choose a library to move or remove it, or add one' : 'No library is configured yet: add one',
+      matchOnDescription: true,
+      onButton: (_item, button) => {
+        pressed = (Object.keys(editButtons) as LibraryEdit[]).find((e) => editButtons[e] === button);
+        return pressed !== undefined;
+      },
+    });
+    if (!picked) return services.config.libraries;
+    if (picked.add) {
+      await vscode.commands.executeCommand(commands.addLibrary);
+      continue;
+    }
+    const index = picked.index!;
+    let edit = pressed;
+    if (!edit) {
+      const choice = await services.inputs.pick<EditItem>([...editsFor(list, index).map((e) => ({ label: editLabels[e], edit: e })), { label: 'Back' }], {
+        title: `Edit Libraries: ${picked.label}`,
+        placeholder: picked.description,
+      });
+      if (!choice) return services.config.libraries;
+      edit = choice.edit;
+      if (!edit) continue;
+    }
+    try {
+      await services.config.setLibraries(applyEdit(list, index, edit));
+    } catch (e) {
+      showError(services, `${settings.libraries} was not changed: ${(e as Error).message}`);
+      return services.config.libraries;
+    }
+  }
+};
 
 export const showLog: CommandFactory = (services) => () => services.log.show();

@@ -93,7 +93,7 @@ export const verifyPilot: CommandFactory = (services) => async (arg?: unknown) =
   if (!target) return undefined;
   const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Verifying ${target.name}` }, () => services.pilotService.verify(target.dir));
   const result: VerifyResult = { errors: 0, warnings: 0, infos: 0 };
-  for (const d of services.diagnostics.adjusted(status.diagnostics)) {
+  for (const d of services.diagnostics.adjusted(status.diagnostics, vscode.Uri.file(target.dir))) {
     if (d.severity === 'error') result.errors++;
     else if (d.severity === 'warning') result.warnings++;
     else result.infos++;

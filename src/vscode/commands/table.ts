@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CommandKey } from '../constants';
 import { commands } from '../constants';
 import { clearFilter, copyReference, filterByOwner, filterByStatus, filterByTag, filterByText, groupByKind, groupByOwner, groupByTag, openAssetCommand, revealInLibrary, showHistory } from './catalog';
-import { addLibrary, openSettings, removeLibrary, showLog, syncLibraries, useSampleLibrary } from './libraries';
+import { addLibrary, editLibraries, openSettings, removeLibrary, showLog, syncLibraries, useSampleLibrary } from './libraries';
 import { newPilot } from './newPilot';
 import { addComponent, addToPilot, compareWithLibrary, openInLibrary, showOutdated, updatePilot, verifyPilot } from './pilots';
 import { previewPrompt, showEvalSuites } from './preview';
@@ -21,6 +21,7 @@ export const commandTable: Record<CommandKey, CommandFactory> = {
   syncLibraries,
   addLibrary,
   removeLibrary,
+  editLibraries,
   useSampleLibrary,
   openSettings,
   validateWorkspace,

@@ -93,7 +93,7 @@ export class AssetCodeActions implements vscode.CodeActionProvider<vscode.CodeAc
     const doc = action.document;
     const pub = this.published.publishedFor(doc.uri);
     if (!pub || doc.isClosed) return action;
-    const settings = this.config.diagnosticSettings;
+    const settings = this.config.diagnosticSettings(doc.uri);
     const text = doc.getText();
     const result = fixAll(text, pub.engine, {
       maintainer: this.config.maintainerMode,

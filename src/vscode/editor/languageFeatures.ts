@@ -14,33 +14,33 @@ import { toRange } from '../diagnostics';
 import type { LoadedEntry } from '../catalogStore';
 import type { LibraryService } from '../libraryService';
 import { libraryFileUri } from '../views/catalogTree';
+import { yamlExtensionPresent } from '../yamlSchemas';
 import type { LiveDiagnostics } from './liveDiagnostics';
 
-/** The Red Hat YAML extension: it reads our yamlValidation contributions and describes the manifests' fields itself. */
-const yamlExtensionId = 'redhat.vscode-yaml';
-/** Formats whose schema the YAML extension gets through yamlValidation. */
+/** Formats whose schema the YAML extension may get from us (yamlSchemas.ts, for the files inside libraries). */
 const schemaContributed = new Set(['library-manifest', 'asset-manifest', 'pilot-manifest']);
 
-function yamlExtensionPresent(): boolean {
-  return !!vscode.extensions.getExtension(yamlExtensionId);
+/** True when another tool (the YAML extension, given our schema) describes the fields of a document. */
+export type DescribedElsewhere = (uri: vscode.Uri) => boolean;
+
+/** The URI of a library file: of the document's own catalog (`entry`), or of another loaded library. */
+export function catalogFileUri(libraries: LibraryService, entry: LoadedEntry | undefined, catalog: Catalog | undefined, path: string): vscode.Uri | undefined {
+  if (entry && catalog === entry.live.catalog) return entry.uriOf(path);
+  const lib = libraries.libraries.find((l) => l.catalog === catalog);
+  return lib ? libraryFileUri(lib, path) : undefined;
 }
 
 /** A VS Code link (URI with a `#L` line fragment) to a place in a library file. */
 function linkMaker(libraries: LibraryService, entry: LoadedEntry | undefined): LinkTo {
   return (catalog: Catalog | undefined, path: string, range?: Range) => {
-    let uri: vscode.Uri | undefined;
-    if (entry && catalog === entry.live.catalog) uri = entry.uriOf(path);
-    else {
-      const lib = libraries.libraries.find((l) => l.catalog === catalog);
-      uri = lib ? libraryFileUri(lib, path) : undefined;
-    }
+    const uri = catalogFileUri(libraries, entry, catalog, path);
     if (!uri) return undefined;
     return (range ? uri.with({ fragment: `L${range.start.line + 1},${range.start.character + 1}` }) : uri).toString();
   };
 }
 
 /** What the core features need about a document, or undefined when no library knows it. */
-async function editorFile(live: LiveDiagnostics, libraries: LibraryService, doc: vscode.TextDocument): Promise<{ ctx: EditorFile; entry: LoadedEntry } | undefined> {
+export async function editorFile(live: LiveDiagnostics, libraries: LibraryService, doc: vscode.TextDocument): Promise<{ ctx: EditorFile; entry: LoadedEntry } | undefined> {
   const found = await live.fileFor(doc);
   if (!found) return undefined;
   const others = libraries.libraries.map((l) => l.catalog).filter((c): c is Catalog => !!c && c !== found.catalog);
@@ -51,12 +51,13 @@ export class AssetHovers implements vscode.HoverProvider {
   constructor(
     private readonly live: LiveDiagnostics,
     private readonly libraries: LibraryService,
+    private readonly describedElsewhere: DescribedElsewhere = () => false,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const found = await editorFile(this.live, this.libraries, doc);
     if (!found || token.isCancellationRequested) return undefined;
-    const schemaFields = !(schemaContributed.has(found.ctx.file.format) && yamlExtensionPresent());
+    const schemaFields = !(schemaContributed.has(found.ctx.file.format) && this.describedElsewhere(doc.uri));
     const h = hoverAt(found.ctx, { line: pos.line, character: pos.character }, linkMaker(this.libraries, found.entry), { schemaFields });
     if (!h) return undefined;
     // Untrusted Markdown: no command links, no HTML; library strings are escaped by the core.
@@ -81,12 +82,13 @@ export class AssetCompletions implements vscode.CompletionItemProvider {
   constructor(
     private readonly live: LiveDiagnostics,
     private readonly libraries: LibraryService,
+    private readonly describedElsewhere: DescribedElsewhere = () => false,
   ) {}
 
   async provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionList | undefined> {
     const found = await editorFile(this.live, this.libraries, doc);
     if (!found || token.isCancellationRequested) return undefined;
-    const schemaFields = !(schemaContributed.has(found.ctx.file.format) && yamlExtensionPresent());
+    const schemaFields = !(schemaContributed.has(found.ctx.file.format) && this.describedElsewhere(doc.uri));
     const result = completionsAt(found.ctx, { line: pos.line, character: pos.character }, { schemaFields });
     if (!result || !result.items.length) return undefined;
     const range = toRange(result.range);

@@ -71,7 +71,7 @@ export class LiveDiagnostics extends Disposable {
     this._register(vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)));
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!e.contentChanges.length || this.config.diagnosticsRun !== 'onType') return;
+        if (!e.contentChanges.length || this.config.diagnosticsRun(e.document.uri) !== 'onType') return;
         this.schedule(e.document, typingDelayMs);
       }),
     );
@@ -79,7 +79,7 @@ export class LiveDiagnostics extends Disposable {
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => void this.closed(doc)));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Config.affectsDiagnostics(e) && this.config.diagnosticsRun !== 'off') for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
+        if (Config.affectsDiagnostics(e)) for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
       }),
     );
     this._register(
@@ -123,7 +123,7 @@ export class LiveDiagnostics extends Disposable {
 
   /** Checks a document after `delayMs` (0: at once), dropping a check scheduled or running for an older version. */
   schedule(doc: vscode.TextDocument, delayMs: number): void {
-    if (this.config.diagnosticsRun === 'off' || !mayBeAssetFile(doc.uri)) return;
+    if (!mayBeAssetFile(doc.uri) || this.config.diagnosticsRun(doc.uri) === 'off') return;
     const k = doc.uri.toString();
     clearTimeout(this.timers.get(k));
     this.pending.get(k)?.cancel();

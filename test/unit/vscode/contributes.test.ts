@@ -126,12 +126,15 @@ describe('package.json contributes vs constants.ts', () => {
     for (const w of c.viewsWelcome) assert.ok(Object.values(views).includes(w.view as never), `welcome for unknown view ${w.view}`);
   });
 
-  it('declares every setting of constants.ts with a description; the library list and auto-sync are machine-scoped', () => {
+  it('declares every setting of constants.ts with a description and a scope; the library list and auto-sync are machine-scoped, the diagnostics settings resource-scoped', () => {
     const props = c.configuration.properties;
     assert.deepEqual(Object.keys(props).sort(), Object.values(settings).sort());
     for (const [id, p] of Object.entries(props)) assert.ok(p.description || p.markdownDescription, `${id} has a description`);
+    for (const [id, p] of Object.entries(props))
+      assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(p.scope ?? ''), `${id} has a scope`);
     assert.equal(props[settings.libraries].scope, 'machine');
     assert.equal(props[settings.autoSync].scope, 'machine');
+    for (const id of [settings.diagnosticsRun, settings.diagnosticsDisabledCodes, settings.diagnosticsSeverityOverrides]) assert.equal(props[id].scope, 'resource', id);
   });
 
   it('uses only context keys of constants.ts (or VS Code built-ins) in when clauses', () => {
