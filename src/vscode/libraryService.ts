@@ -308,8 +308,10 @@ export class LibraryService extends Disposable {
         // A sync, not only a clone when missing: a clone left in the cache by an earlier add may be behind, or of a history since rewritten.
         const loaded = await this.loadOne(lib, 'always', token ?? new vscode.CancellationTokenSource().token, false);
         if (!loaded.ok) throw new UserError(loaded.reason ?? (token?.isCancellationRequested ? 'Adding was cancelled.' : 'The library could not be loaded; see the "GenAI Assets" log.'));
+        // The entry is named as the catalog names the library (library.yaml), so Remove and Edit Libraries list that name.
         const written: LibrarySpec = {};
-        if (spec.name) written.name = spec.name;
+        const name = spec.name ?? lib.catalog?.library.name;
+        if (name && (spec.name || !existing.some((l) => l.name === name))) written.name = name;
         if (source.kind === 'git') written.url = spec.url!.trim();
         else written.path = source.path;
         if (spec.ref) written.ref = spec.ref.trim();

@@ -130,6 +130,23 @@ describe('git libraries', () => {
     await waitFor('the sample library', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].origin === 'sample');
   });
 
+  it('Add Library asks no name: the setting records the name library.yaml gives, so the catalog, the settings and Remove say the same', async () => {
+    const own = makeGitLibrary('own-name');
+    try {
+      const result = await vscode.commands.executeCommand<{ added: boolean; name: string; assets: number; error?: string }>('genaiAssets.addLibrary', { path: own.dir });
+      assert.deepEqual(result, { added: true, name: 'own-name', assets: 1 });
+      assert.deepEqual(vscode.workspace.getConfiguration('genaiAssets').get('libraries'), [{ name: 'own-name', path: own.dir }]);
+      const root = await waitFor('the library in the catalog', async () => (await rows(a)).find((r) => r.node.type === 'library' && r.label === 'own-name'));
+      assert.ok(root);
+      // Remove finds it by the same name.
+      assert.equal(await vscode.commands.executeCommand('genaiAssets.removeLibrary', 'own-name'), true);
+      assert.deepEqual(vscode.workspace.getConfiguration('genaiAssets').get('libraries'), []);
+      await waitFor('the sample library', () => a.libraries.libraries.length === 1 && a.libraries.libraries[0].origin === 'sample');
+    } finally {
+      fs.rmSync(own.dir, { recursive: true, force: true });
+    }
+  });
+
   it('with nothing to show the catalog is empty (its welcome offers Add Library, Use Sample Library, Open Settings); Use Sample Library brings the sample back', async () => {
     await vscode.workspace.getConfiguration('genaiAssets').update('sampleLibrary', 'never', vscode.ConfigurationTarget.Global);
     await waitFor('an empty catalog', () => a.libraries.libraries.length === 0 && a.libraries.state === 'empty');

@@ -1,6 +1,5 @@
 // Library commands: Add Library (validated before anything runs), Remove Library, Edit Libraries, Sync Libraries, Use Sample Library, Open Settings, Show Log.
 
-import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { looksLikeGitUrl, redactCredentials, validateRef } from '../../core/library/source';
@@ -22,17 +21,11 @@ function specFromInput(value: string): LibrarySpec {
   return looksLikeGitUrl(v) || v.startsWith('-') ? { url: v } : { path: v };
 }
 
-function defaultName(spec: LibrarySpec): string {
-  const source = parseLibrarySpec(spec);
-  const stem = source.kind === 'git' ? source.folderName.replace(/-[0-9a-f]{16}$/, '') : nodePath.basename(source.path);
-  return stem || 'library';
-}
-
-/** Asks for URL or folder, ref and name; undefined when the user cancels. */
+/** Asks for the URL or folder, and a git library's ref; undefined when the user cancels. */
 async function askForLibrary(services: Services): Promise<LibrarySpec | undefined> {
   const folderButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Choose a Folder...' };
   const where = await services.inputs.input({
-    title: 'Add Library (1/3): where is it?',
+    title: 'Add Library: where is it?',
     prompt: 'A git URL (https:, ssh:, git:, file: or user@host:path) or the absolute path of a folder',
     placeholder: 'https://github.com/acme/genai-library.git',
     validate: (v) => {
@@ -58,7 +51,7 @@ async function askForLibrary(services: Services): Promise<LibrarySpec | undefine
   const spec = specFromInput(where);
   if (spec.url !== undefined) {
     const ref = await services.inputs.input({
-      title: 'Add Library (2/3): branch, tag or commit',
+      title: 'Add Library: branch, tag or commit',
       prompt: 'Leave empty to follow the default branch of the remote',
       placeholder: 'main',
       validate: (v) => {
@@ -74,27 +67,12 @@ async function askForLibrary(services: Services): Promise<LibrarySpec | undefine
     if (ref === undefined) return undefined;
     if (ref.trim()) spec.ref = ref.trim();
   }
-  const taken = new Set(services.config.libraries.map((l) => l.name).filter(Boolean));
-  const name = await services.inputs.input({
-    title: 'Add Library (3/3): name',
-    prompt: 'How the catalog names this library (and how references name it: name:id@range)',
-    value: defaultName(spec),
-    validate: (v) =>
-      !v.trim()
-        ? 'Give a name.'
-        : taken.has(v.trim())
-          ? `A library named "${v.trim()}" is already configured.`
-          : !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim())
-            ? 'Use letters, digits, dots, dashes and underscores (no spaces).'
-            : undefined,
-  });
-  if (name === undefined) return undefined;
-  spec.name = name.trim();
+  // No name is asked: the catalog, references and Remove all use the library's own name (library.yaml), recorded when it is added.
   return spec;
 }
 
 /**
- * Add Library: from `{ url | path, name?, ref? }` (scripts, tests) or three inputs. The entry is
+ * Add Library: from `{ url | path, name?, ref? }` (scripts, tests) or the inputs (where, and a git library's ref). The entry is
  * validated before anything runs (a refused URL such as `ext::` never reaches git); a git
  * library is cloned before the setting is written.
  */
