@@ -37,7 +37,9 @@ const vendorChunks = {
   // RE2 for template parameter patterns: loaded only when a template's schema has one.
   re2js: ['re2js'],
   templates: ['handlebars', 'nunjucks', 'mustache'],
+  // One chunk per encoding: counting a prompt loads only its model's encoding.
   tokenizer: ['gpt-tokenizer/encoding/o200k_base'],
+  'tokenizer-cl100k': ['gpt-tokenizer/encoding/cl100k_base'],
   semver: ['semver'],
 };
 const chunkOf = new Map(Object.entries(vendorChunks).flatMap(([chunk, specs]) => specs.map((s) => [s, chunk])));
@@ -76,7 +78,8 @@ function lazyVendorsFrom(vendorDir) {
     name: 'lazy-vendors',
     setup(build) {
       const filter = new RegExp(`^(${[...chunkOf.keys()].map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
-      build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-vendor' }));
+      // Imports from our code only: a bundled package's own (the MCP SDK's `ajv-formats`, called as a function) keeps the real module.
+      build.onResolve({ filter }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'lazy-vendor' }));
       build.onResolve({ filter: /\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
         const real = require(args.path);

@@ -82,7 +82,7 @@ function coreImports(from, allowed, prefix) {
 const noNodeIo = coreImports('root', [], './');
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'samples/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'samples/**', 'test/fixtures/**', 'test/conformance/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

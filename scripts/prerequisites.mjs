@@ -12,8 +12,8 @@ import { debianPackages, missingDebianPackages, repoRoot } from './codeServer.mj
 /** Debian packages each command needs, beyond code-server's (`debianPackages`). */
 const extraPackages = {
   start: ['git'],
-  // openssl: the HTTPS git server of the hardening tests.
-  test: ['git', 'openssl'],
+  // openssl: the HTTPS git server of the hardening tests; python3-jinja2: the Jinja2 oracle of the template tests.
+  test: ['git', 'openssl', 'python3-jinja2'],
 };
 const buildTools = ['g++', 'make', 'python3'];
 

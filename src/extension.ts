@@ -10,7 +10,7 @@ import { contextKeys, outputChannelName } from './vscode/constants';
 import { CatalogStore } from './vscode/catalogStore';
 import { DiagnosticsPublisher } from './vscode/diagnostics';
 import { HistoryDocuments, LibraryDocuments } from './vscode/documents';
-import { PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
+import { EvalCostCodeLensProvider, evalSuiteSelector, PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
 import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
 import { registerEditorFeatures } from './vscode/editor/register';
 import { LibraryService } from './vscode/libraryService';
@@ -81,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     context.subscriptions.push(...editorFeatures.disposables);
     const codeLens = new PromptCodeLensProvider(prompts);
     context.subscriptions.push(prompts, preview, codeLens, vscode.languages.registerCodeLensProvider(promptDocumentSelector, codeLens));
+    const evalCostLens = new EvalCostCodeLensProvider(prompts);
+    context.subscriptions.push(evalCostLens, vscode.languages.registerCodeLensProvider(evalSuiteSelector, evalCostLens));
     void vscode.commands.executeCommand('setContext', contextKeys.hasConfiguredLibraries, config.libraries.length > 0);
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {

@@ -5,8 +5,11 @@ import { UserError } from '../core/errors';
 import type { CliIo } from './io';
 
 export interface CliOption {
-  /** flag: `--x`; string: `--x VALUE`; strings: `--x VALUE`, repeatable; count: `--x N`, a whole number >= 0. */
-  type: 'flag' | 'string' | 'strings' | 'count';
+  /**
+   * flag: `--x`; string: `--x VALUE`; strings: `--x VALUE`, repeatable; count: `--x N`, a whole number >= 0;
+   * optional: `--x` or `--x=VALUE` (the value only after `=`, so that the next argument stays a positional).
+   */
+  type: 'flag' | 'string' | 'strings' | 'count' | 'optional';
   /** The value's name in the help (`--format F`). */
   value?: string;
   /** The option's line in the help. */
@@ -22,11 +25,13 @@ type OptionValue<O extends CliOption> = O['type'] extends 'flag'
   ? boolean
   : O['type'] extends 'strings'
     ? string[]
-    : O['type'] extends 'count'
-      ? number | undefined
-      : O extends { choices: readonly (infer C)[] }
-        ? C | undefined
-        : string | undefined;
+    : O['type'] extends 'optional'
+      ? string | true | undefined
+      : O['type'] extends 'count'
+        ? number | undefined
+        : O extends { choices: readonly (infer C)[] }
+          ? C | undefined
+          : string | undefined;
 
 export interface CommandArgs<O extends CliOptions> {
   options: { [K in keyof O]: OptionValue<O[K]> };
@@ -64,7 +69,7 @@ function orList(values: readonly string[]): string {
 
 /** A command's --help: usage, description, then one line per declared option (and -h, --help), then the footer. */
 export function helpText(command: CliCommand): string {
-  const rows = Object.entries(command.options).map(([name, o]) => [`--${name}${o.value ? ` ${o.value}` : ''}`, o.help]);
+  const rows = Object.entries(command.options).map(([name, o]) => [`--${name}${o.value ? (o.type === 'optional' ? `[=${o.value}]` : ` ${o.value}`) : ''}`, o.help]);
   rows.push(['-h, --help', 'show this help']);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const options = rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help}`).join('\n');
@@ -75,9 +80,12 @@ export function helpText(command: CliCommand): string {
 export function parseCommandArgs<O extends CliOptions>(command: CliCommand<O>, argv: string[]): CommandArgs<O> | 'help' {
   const config: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = { help: { type: 'boolean', short: 'h' } };
   for (const [name, o] of Object.entries(command.options)) config[name] = { type: o.type === 'flag' ? 'boolean' : 'string', multiple: o.type === 'strings' };
+  // An optional value is given after `=` only: a bare `--x` is read as `--x=` (then as given without a value).
+  const optional = new Set(Object.keys(command.options).filter((name) => command.options[name].type === 'optional'));
+  const args = argv.map((a, i) => (optional.has(a.slice(2)) && a.startsWith('--') && !argv.slice(0, i).includes('--') ? `${a}=` : a));
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, options: config, allowPositionals: !!command.positionals, strict: true });
+    parsed = parseArgs({ args, options: config, allowPositionals: !!command.positionals, strict: true });
   } catch (e) {
     throw new UserError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/, '')}\n\n${helpText(command)}`);
   }
@@ -88,7 +96,10 @@ export function parseCommandArgs<O extends CliOptions>(command: CliCommand<O>, a
     if (o.type === 'flag') options[name] = !!v;
     else if (o.type === 'strings') options[name] = Array.isArray(v) ? v.map(String) : [];
     else if (typeof v !== 'string') options[name] = undefined;
-    else if (o.type === 'count') {
+    else if (o.type === 'optional') {
+      if (v === '' && !argv.includes(`--${name}`)) throw new UserError(`--${name}= needs a value after \`=\` (or give --${name} alone).`);
+      options[name] = v === '' ? true : v;
+    } else if (o.type === 'count') {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new UserError(`--${name} must be a whole number >= 0, not \`${v}\`.`);
       options[name] = n;

@@ -60,6 +60,19 @@ export function formatJson(diags: readonly ReportedDiagnostic[], summary: Summar
 
 const sarifLevel = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/**
+ * The project's home, as the README documents it (the repository of the pre-commit hook). package.json
+ * names no repository or homepage yet; a test keeps them equal once it does.
+ */
+export const projectHome = 'https://github.com/genai-assets/genai-asset-library';
+/** Where each code is explained: the README's table of diagnostic codes. */
+export const diagnosticCodesHelpUri = `${projectHome}#diagnostic-codes`;
+
+/** A code's SARIF rule name: its words in PascalCase (`yaml-syntax` is YamlSyntax), as SARIF rule names are written. */
+export function sarifRuleName(code: DiagnosticCode): string {
+  return code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
+}
+
 /** The one base the relative locations resolve against: the folder the CLI ran in (the repository root in CI). */
 const srcRoot = '%SRCROOT%';
 
@@ -90,8 +103,8 @@ const sarifRegion = (r: Diagnostic['range']) => ({
 });
 
 /**
- * SARIF 2.1.0 as GitHub code scanning and the SARIF Multitool want it: our codes as rule ids (with a
- * PascalCase name, descriptions, help and a help URI), 1-based regions, file locations relative to
+ * SARIF 2.1.0 as GitHub code scanning and the SARIF Multitool want it: the tool with its information URI,
+ * our codes as rule ids (with a PascalCase name, descriptions, help and a help URI), 1-based regions, file locations relative to
  * `%SRCROOT%`, which `originalUriBaseIds` defines as the working folder `cwd` (an absolute file URI).
  */
 export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: string, cwd: string): string {
@@ -109,13 +122,14 @@ export function formatSarif(diags: readonly ReportedDiagnostic[], toolVersion: s
             name: 'genai-assets',
             fullName: 'GenAI Asset Library',
             version: toolVersion,
-            // No informationUri or helpUri until the project has a public home: a link to a name nobody here owns could be claimed by anyone.
+            informationUri: projectHome,
             rules: codes.map((code) => ({
               id: code,
-              name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+              name: sarifRuleName(code),
               shortDescription: { text: diagnosticCodes[code].summary },
               fullDescription: { text: diagnosticCodes[code].summary },
-              help: { text: diagnosticCodes[code].summary, markdown: `**${code}**: ${diagnosticCodes[code].summary}` },
+              helpUri: diagnosticCodesHelpUri,
+              help: { text: diagnosticCodes[code].summary, markdown: `**${code}**: ${diagnosticCodes[code].summary} See [the diagnostic codes](${diagnosticCodesHelpUri}).` },
               defaultConfiguration: { level: sarifLevel[diagnosticCodes[code].severity] },
             })),
           },

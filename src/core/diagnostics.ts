@@ -55,7 +55,8 @@ export interface CodeInfo {
 
 /** Every code the engine reports, its default severity, and a one-line help text. */
 export const diagnosticCodes = {
-  'unreadable-file': { severity: 'error', summary: 'The file cannot be read as text (not UTF-8, binary, too large, or unreadable).' },
+  'unreadable-file': { severity: 'error', summary: 'The file cannot be read as text (not UTF-8, binary, or unreadable).' },
+  'file-too-large': { severity: 'warning', summary: 'A file, its YAML or its template body is over a size limit of the checker (bytes, nesting, aliases expanded); it was not checked.' },
   'yaml-syntax': { severity: 'error', summary: 'YAML (or front matter) does not parse.' },
   'duplicate-key': { severity: 'error', summary: 'A mapping repeats a key.' },
   schema: { severity: 'error', summary: 'A value breaks the JSON Schema of its format (type, required, enum, pattern...).' },
@@ -68,6 +69,7 @@ export const diagnosticCodes = {
   'unused-variable': { severity: 'warning', summary: 'An input is declared and never used.' },
   'unknown-partial': { severity: 'error', summary: 'A partial that does not exist.' },
   'circular-partial': { severity: 'error', summary: 'Partials that include each other.' },
+  'dotprompt-role-block': { severity: 'error', summary: 'A Dotprompt `{{#role "x"}}...{{/role}}` block: the runtime drops the text inside; the fix writes `{{role "x"}}` markers.' },
   'unknown-reference': { severity: 'error', summary: 'targets, dependsOn, replacedBy or a pilot component names no asset.' },
   'unsatisfied-version': { severity: 'error', summary: 'No version of the asset satisfies the range.' },
   'deprecated-reference': { severity: 'warning', summary: 'The reference resolves to a deprecated asset; the fix offers its replacedBy.' },

@@ -1,10 +1,19 @@
 // Bounds that keep any input from hanging the engine or exhausting memory.
 
-/** Largest text file the engine reads (bytes); larger ones get an `unreadable-file` diagnostic. */
-export const maxTextFileBytes = 4 * 1024 * 1024;
-/** Largest YAML text (manifest or front matter) that is parsed. */
-export const maxYamlBytes = 256 * 1024;
-/** Most alias expansions allowed when a YAML document is turned into values. */
+// A limit that a file reaches is reported as `file-too-large` (a warning: the file was not checked),
+// never as a syntax error. The size limits sit far above real files: a promptfoo red-team config
+// that `promptfoo redteam generate` writes for 1,365 test cases is 1.9 MB (1 s to parse with `yaml`).
+/** Largest text file the engine reads (bytes); a larger one gets a `file-too-large` diagnostic. */
+export const maxTextFileBytes = 8 * 1024 * 1024;
+/** Largest YAML text (manifest, config or front matter) that is parsed (characters). */
+export const maxYamlBytes = 8 * 1024 * 1024;
+/**
+ * Most values (maps, sequences, scalars) a YAML document may hold with its aliases (`*name`)
+ * expanded: what every later check walks. Real files stay far below (the 1.9 MB red-team config:
+ * 2,692 aliases, 23,289 values expanded); a billion-laughs bomb stops here after a few steps.
+ */
+export const maxYamlValueNodes = 2_000_000;
+/** Most alias expansions allowed when `yaml`'s own toJS expands a document that is not plain (custom tags, merge keys). */
 export const maxYamlAliasCount = 100;
 /** Deepest flow/block nesting accepted in YAML and JSON Schemas. */
 export const maxNestingDepth = 64;

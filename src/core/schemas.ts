@@ -10,13 +10,16 @@ import librarySchema from '../../schemas/library.schema.json';
 import pilotSchema from '../../schemas/pilot.schema.json';
 import pilotLockSchema from '../../schemas/pilot-lock.schema.json';
 import ghModelsSchema from '../../schemas/gh-models.schema.json';
-import promptfooSchema from '../../schemas/promptfoo.schema.json';
 import promptySchema from '../../schemas/prompty.schema.json';
 import skillSchema from '../../schemas/skill.schema.json';
+import claudeAgentSchema from '../../schemas/claude-agent.schema.json';
+import claudeCommandSchema from '../../schemas/claude-command.schema.json';
+import cursorRuleSchema from '../../schemas/cursor-rule.schema.json';
 import vscodeAgentSchema from '../../schemas/vscode-agent.schema.json';
 import vscodeInstructionsSchema from '../../schemas/vscode-instructions.schema.json';
 import vscodePromptSchema from '../../schemas/vscode-prompt.schema.json';
 import generatedValidators from '../../schemas/validators.generated.cjs';
+import promptfooConfigSchema from '../../schemas/vendor/promptfoo/config-schema.json';
 
 const schemas = {
   asset: assetSchema,
@@ -31,13 +34,27 @@ const schemas = {
   'vscode-agent': vscodeAgentSchema,
   'vscode-instructions': vscodeInstructionsSchema,
   skill: skillSchema,
-  promptfoo: promptfooSchema,
+  'claude-command': claudeCommandSchema,
+  'claude-agent': claudeAgentSchema,
+  'cursor-rule': cursorRuleSchema,
 } as const;
 
-export type SchemaName = keyof typeof schemas;
+/**
+ * Schemas a format's own project publishes, vendored under schemas/vendor/ (JSON Schema draft-07): the
+ * editor reads them like ours; their validators live with their reader (formats/promptfooSchema.ts).
+ */
+const publishedSchemas = {
+  promptfoo: promptfooConfigSchema,
+} as const;
+
+/** The name of one of our schemas (validatorFor compiles them). */
+export type OwnSchemaName = keyof typeof schemas;
+
+/** The name of any schema a format follows: ours, or one its project publishes. */
+export type SchemaName = OwnSchemaName | keyof typeof publishedSchemas;
 
 /** The names of our schemas. */
-export const schemaNames = Object.keys(schemas) as SchemaName[];
+export const schemaNames = Object.keys(schemas) as OwnSchemaName[];
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -56,7 +73,7 @@ export function getAjv(): Ajv2020 {
  * (scripts/schemaValidators.mjs: the code ajv compiles with getAjv's options): compiling them here cost
  * every run, and every parse worker, a few hundred milliseconds. A schema missing there is compiled here.
  */
-export function validatorFor(name: SchemaName): ValidateFunction {
+export function validatorFor(name: OwnSchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
     v = generatedValidators[name] ?? compileValidator(name);
@@ -66,11 +83,11 @@ export function validatorFor(name: SchemaName): ValidateFunction {
 }
 
 /** One of our schemas compiled now with getAjv (what validatorFor falls back to; tests compare the two). */
-export function compileValidator(name: SchemaName): ValidateFunction {
+export function compileValidator(name: OwnSchemaName): ValidateFunction {
   return getAjv().compile(schemas[name]);
 }
 
 /** The raw schema object (for hovers, completion and docs). */
 export function schemaOf(name: SchemaName): unknown {
-  return schemas[name];
+  return name in publishedSchemas ? publishedSchemas[name as keyof typeof publishedSchemas] : schemas[name as OwnSchemaName];
 }

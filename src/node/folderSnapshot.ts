@@ -149,15 +149,28 @@ function sameFolders(root: string, previous: PreviousListing, listedAt: number):
   return previous.folders.length > 0;
 }
 
+/** True when every `.gitignore` among the files of `previous` has the stat it had: what they ignore decides the listing as much as the folders' entries do. */
+function sameIgnoreFiles(root: string, previous: PreviousListing): boolean {
+  const st = previous.stats;
+  for (let i = 0; i < previous.files.length; i++) {
+    const p = previous.files[i];
+    if (p !== '.gitignore' && !p.endsWith('/.gitignore')) continue;
+    const s = statOf(absolute(root, p), false);
+    const at = i * statWidth;
+    if (!s || st[at] !== s.size || st[at + 1] !== s.mtimeMs || st[at + 2] !== s.ctimeMs || st[at + 3] !== s.ino) return false;
+  }
+  return true;
+}
+
 /**
  * The folder's files as folderSource lists them, with the stat of each (of a link: of its
  * target). Folders whose stat is the one in `previous` are not read again; when none changed
- * (and no file was a link, whose target may have), the files are those of `previous`.
+ * (and no file was a link, whose target may have, and no .gitignore changed), the files are those of `previous`.
  */
 export async function listFolder(root: string, previous?: PreviousListing, now: () => number = Date.now): Promise<FolderListing> {
   const listedAt = now();
   let listed: Omit<FolderListing, 'stats' | 'listedAt'>;
-  if (previous && previous.links.size === 0 && sameFolders(root, previous, listedAt)) {
+  if (previous && previous.links.size === 0 && sameFolders(root, previous, listedAt) && sameIgnoreFiles(root, previous)) {
     listed = {
       entries: previous.files.map((path): LibraryFileEntry => ({ path, type: 'file' })),
       folders: [...previous.folders],
@@ -183,7 +196,7 @@ export async function listFolder(root: string, previous?: PreviousListing, now: 
  * Loads a folder library as `load` asks, through its snapshot in the cache folder: only files
  * whose stat changed since the last open are read (loadFolderCatalog); the folder is listed here.
  */
-export async function openFolderSnapshot(settings: FolderSnapshotSettings, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse }> {
+export async function openFolderSnapshot(settings: FolderSnapshotSettings, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse; entries: readonly LibraryFileEntry[] }> {
   const snapshot = {
     list: (previous?: PreviousListing) => listFolder(load.root, previous, settings.now),
     fs: nodeFileSystem,

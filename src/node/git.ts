@@ -436,6 +436,61 @@ export class NodeGit implements Git {
     parseGitUrl(remote);
     await this.run(['config', '--local', 'remote.origin.url', remote], { cwd: dir });
   }
+
+  /** The best common ancestor of two commits (ids), or undefined when their histories do not meet. */
+  async mergeBase(dir: string, a: string, b: string): Promise<string | undefined> {
+    for (const c of [a, b]) if (!/^[0-9a-f]{40,64}$/.test(c)) throw new GitError(`Internal error: merge-base needs commit ids, got ${c}.`, 'failed');
+    try {
+      const id = (await this.run(['merge-base', a, b], { cwd: dir })).trim();
+      return /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
+    } catch {
+      return undefined; // exit 1: no common ancestor
+    }
+  }
+
+  /**
+   * The files under `dir` whose content in the work tree differs from `commit`'s (staged or not;
+   * renames as a deletion and an addition), with paths relative to `dir`. Status: A added,
+   * D deleted, M modified, T type changed (untracked files are not among them: see trackedFiles).
+   */
+  async workTreeChanges(dir: string, commit: string): Promise<{ status: string; path: string }[]> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: diff needs a commit id, got ${commit}.`, 'failed');
+    const diff = await this.run(['diff', '--name-status', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', commit, '--', '.'], { cwd: dir });
+    const out: { status: string; path: string }[] = [];
+    const parts = diff.split('\0');
+    for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i][0], path: parts[i + 1] });
+    return out;
+  }
+
+  /** The files among `paths` (relative to `dir`) that `commit` holds, with their bytes: one ls-tree, then one cat-file for them all. */
+  async filesAt(dir: string, commit: string, paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: ls-tree needs a commit id, got ${commit}.`, 'failed');
+    const out = new Map<string, Uint8Array>();
+    if (!paths.length) return out;
+    // Without --full-tree, paths are relative to `dir`, both asked and answered.
+    const listed = await this.run(['ls-tree', '-z', commit, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: dir });
+    const blobs: { path: string; id: string }[] = [];
+    for (const rec of listed.split('\0')) {
+      const tab = rec.indexOf('\t');
+      const [mode, type, id] = rec.slice(0, tab).split(' ');
+      if (type === 'blob' && mode !== '120000') blobs.push({ path: rec.slice(tab + 1), id });
+    }
+    if (!blobs.length) return out;
+    const reader = this.blobReader(dir);
+    try {
+      const bytes = await Promise.all(blobs.map((b) => reader.read(b.id)));
+      blobs.forEach((b, i) => out.set(b.path, bytes[i]));
+    } finally {
+      reader.close();
+    }
+    return out;
+  }
+
+  /** The files under `dir` that git tracks (in its index), relative to `dir`. */
+  async trackedFiles(dir: string): Promise<string[]> {
+    const out = await this.run(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir });
+    return out.split('\0').filter(Boolean);
+  }
 }
 
 /** Files larger than this are read through git (they are rare in a library, and hashing them twice costs). */

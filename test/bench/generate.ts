@@ -108,12 +108,11 @@ input:
   default:
     maxPoints: 5
 ${broken ? 'output: [unclosed\n' : ''}---
-{{#role "system"}}
+{{role "system"}}
 You are the assistant of the ${teams[i % teams.length]} team (revision ${revision}). You write for
 case handlers, who read dozens of files a day and need the facts fast.
-{{/role}}
 
-{{#role "user"}}
+{{role "user"}}
 Look at case {{caseId}} ({{product}} policy).
 
 Customer's account:
@@ -129,7 +128,6 @@ Handler's notes so far:
 {{/if}}
 
 Reply with at most {{maxPoints}} points${undefinedVar ? ' in the {{language}} language' : ''}, then list the open questions.
-{{/role}}
 `;
 }
 

@@ -10,6 +10,7 @@ import { escapeHtml } from '../../src/core/render/previewHtml';
 import { buildPromptReport, partialFiles } from '../../src/core/render/promptReport';
 import type { GenAiAssetsApi } from '../../src/extension';
 import { openFolderLibrary } from '../../src/node/openFolder';
+import { evalCost, evalCostLines, evalCostTitle, suitePromptRefs } from '../../src/core/render/evalCost';
 import { acceptItem, api, repoRoot, settled, waitFor } from './helpers';
 
 const ours = new Set(['genaiAssets.previewPrompt', 'genaiAssets.showEvalSuites']);
@@ -41,6 +42,25 @@ describe('prompt CodeLens and preview', () => {
       a.libraries.libraries.some((l) => l.root === sample && l.catalog),
       'the sample library is loaded (nothing configured, no library.yaml at the workspace root)',
     );
+  });
+
+  it('an eval suite says what a run costs before it runs: tests × prompts × providers, the rendered calls counted with the provider’s tokenizer, priced from the catalogue, the assumptions in the tooltip', async () => {
+    const rel = 'evals/policy-qa-evals/promptfooconfig.yaml';
+    const uri = vscode.Uri.file(path.join(sample, ...rel.split('/')));
+    await vscode.window.showTextDocument(uri);
+    const catalog = await openFolderLibrary(sample);
+    const suite = catalog.files.get(rel)!.evalSuite!;
+    const prompts = suitePromptRefs(rel, suite).map((r) => ({ label: r.path!, text: fs.readFileSync(path.join(sample, r.path!), 'utf8'), file: catalog.files.get(r.path!) }));
+    const expected = await evalCost(suite, prompts, catalog.library);
+    assert.match(evalCostTitle(expected), /^\$\(graph\) \d+ calls per provider: anthropic:messages:claude-sonnet-4-20250514 ≈\$0\.\d+$/);
+    const lens = await waitFor('the eval-cost lens', async () => {
+      const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
+      return all.find((l) => l.command?.title.startsWith('$(graph)'));
+    });
+    assert.equal(lens.range.start.line, 0);
+    assert.equal(lens.command!.title, evalCostTitle(expected));
+    // The tooltip (evalCostLines, unit-tested) does not come through executeCodeLensProvider for a lens without a command.
+    assert.match(evalCostLines(expected).join('\n'), /tests × 1 prompt × 1 provider; repeats, retries and model-graded assertions/);
   });
 
   it('shows the tokens and cost of the prompt, its eval coverage and Preview, as the engine computes them', async () => {
@@ -107,7 +127,7 @@ describe('prompt CodeLens and preview', () => {
     assert.ok(html.includes('Writing rules for every claims prompt:'), 'the partial is rendered in');
     assert.ok(html.includes('Summarise claim CLM-2025-018842 (home policy).'));
     assert.ok(html.includes('<option value="1" selected>claim-summary-evals: Escape of water, home policy, with adjuster notes</option>'));
-    assert.match(html, /<tr class="prompt-model"><td><code>openai\/gpt-4o-mini<\/code><br><span class="flags">the prompt&#39;s model<\/span><\/td><td>\$[\d.]+<\/td><td>700<\/td>/);
+    assert.match(html, /<tr class="prompt-model"><td><code>openai\/gpt-4o-mini<\/code><br><span class="flags">the prompt&#39;s model<\/span><\/td><td>~[\d,]+<\/td><td>\$[\d.]+<\/td><td>700<\/td>/);
     assert.ok(html.includes('data-open="evals/claim-summary-evals/suite.yaml">Claim summary regression suite (claim-summary-evals 2.1.0)</button>'));
     assert.ok(html.includes('data-open="modules/pii-redaction/asset.yaml">pii-redaction@^1.2</button>'));
     // The history comes from git (the sample library is inside this repository).

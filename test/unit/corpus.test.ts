@@ -64,11 +64,17 @@ describe('corpus of real files', function () {
     assert.deepEqual(files.sort(), ['circular-partial-a.prompt', 'circular-partial-b.prompt']);
   });
 
-  it('valid-customer-support.prompt is clean', async () => {
+  it('valid-customer-support.prompt: only its {{#role}} blocks are reported, which the dotprompt runtime renders without their text', async () => {
     const r = await run(['validate', path.join(examples, 'valid-customer-support.prompt'), '--format', 'json']);
     const j = JSON.parse(r.out) as JsonReport;
-    assert.deepEqual(j.diagnostics, []);
-    assert.equal(r.code, 0);
+    assert.deepEqual(
+      j.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [
+        ['dotprompt-role-block', 10],
+        ['dotprompt-role-block', 15],
+      ],
+    );
+    assert.equal(r.code, 1);
   });
 
   it('lists all 817 agents, instructions and skills of awesome-copilot', async () => {

@@ -3,6 +3,10 @@
 import { UserError } from '../../core/errors';
 import { indexById, parseReference, referenceTo, resolveReference } from '../../core/library/references';
 import type { Asset, Catalog } from '../../core/library/types';
+import { evalCost, evalCostLines, suitePromptRefs } from '../../core/render/evalCost';
+import type { EvalCost, EvalPrompt } from '../../core/render/evalCost';
+import type { FileSource } from '../../core/library/load';
+import { decodeUtf8 } from '../../core/text/textDocument';
 import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
@@ -32,7 +36,7 @@ export const showCommand = defineCommand({
     );
     const lib = opened.find((o) => o.catalog === catalog)!;
     const history = await libraryHistory(lib, asset.path, { env: io.env }).catch(() => []);
-    return runShow(catalog, asset, options.json, io, history);
+    return runShow(catalog, asset, options.json, io, history, await runCostOf(catalog, asset, lib.source));
   },
 });
 
@@ -59,13 +63,31 @@ export function findAsset(catalogs: Catalog[], raw: string): { asset: Asset; cat
   throw new UserError(`No asset \`${ref.id}\` in ${pool.map((c) => c.library.name).join(', ')}; run \`genai-assets list\` to see the ids.`);
 }
 
+/** What one run of an eval asset's promptfoo suite costs (undefined for other assets): its prompts read from the library. */
+export async function runCostOf(catalog: Catalog, asset: Asset, source: FileSource): Promise<EvalCost | undefined> {
+  const suitePath = asset.kind === 'eval' ? (asset.entryFile ?? asset.files.find((f) => catalog.files.get(f)?.evalSuite)) : undefined;
+  const suite = suitePath ? catalog.files.get(suitePath)?.evalSuite : undefined;
+  if (!suitePath || !suite) return undefined;
+  const prompts: EvalPrompt[] = [];
+  for (const ref of suitePromptRefs(suitePath, suite)) {
+    if (ref.path === undefined) {
+      if (!/^\w+:\/\//.test(ref.value)) prompts.push({ label: ref.value.slice(0, 40), text: ref.value });
+      continue;
+    }
+    const bytes = await source.read(ref.path).catch(() => undefined);
+    const text = bytes && decodeUtf8(bytes);
+    if (text !== undefined) prompts.push({ label: ref.path, text, file: catalog.files.get(ref.path) });
+  }
+  return evalCost(suite, prompts, catalog.library);
+}
+
 /** Eval suites of the catalog whose targets resolve to the asset. */
 export function evalsCovering(catalog: Catalog, asset: Asset): Asset[] {
   const only = new Map([[asset.id, [asset]]]);
   return catalog.assets.filter((e) => e.kind === 'eval' && e.references.some((r) => r.field === 'targets' && r.ref.id === asset.id && resolveReference(r.ref, only).asset !== undefined));
 }
 
-export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo, history?: HistoryEntry[]): number {
+export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo, history?: HistoryEntry[], runCost?: EvalCost): number {
   const evals = evalsCovering(catalog, asset);
   const diags = catalog.diagnostics.filter((d) => asset.files.includes(d.file));
   if (json) {
@@ -86,6 +108,25 @@ export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo
             evalSuites: evals.map((e) => `${e.id}@${e.version}`),
             problems: asset.problems,
           },
+          ...(runCost
+            ? {
+                runCost: {
+                  tests: runCost.tests,
+                  prompts: runCost.prompts,
+                  providers: runCost.rows.map((r) => ({
+                    provider: r.provider,
+                    model: r.info?.id ?? null,
+                    calls: r.calls,
+                    tokenizer: r.tokenizer,
+                    approximate: r.approximate,
+                    inputTokens: r.inputTokens,
+                    outputTokens: r.outputTokens ?? null,
+                    usd: r.cost ?? null,
+                  })),
+                  assumptions: runCost.assumptions,
+                },
+              }
+            : {}),
           diagnostics: diags.map((d) => ({ file: d.file, code: d.code, severity: d.severity, message: d.message, range: d.range })),
           ...(history ? { history } : {}),
         },
@@ -123,6 +164,7 @@ export function runShow(catalog: Catalog, asset: Asset, json: boolean, io: CliIo
     for (const r of asset.references) lines.push(`  ${r.field}: ${v(r.ref.raw)}`);
   }
   if (asset.kind === 'prompt') lines.push('', `Eval suites: ${evals.length ? evals.map((e) => v(`${e.id}@${e.version}`)).join(', ') : 'none'}`);
+  if (runCost) lines.push('', 'Cost of one run:', ...evalCostLines(runCost).map((l) => `  ${v(l)}`));
   lines.push('', 'Files:', ...asset.files.map((f) => `  ${v(f)}`));
   lines.push('', `Problems: ${plural(asset.problems.errors, 'error')}, ${plural(asset.problems.warnings, 'warning')}, ${plural(asset.problems.infos, 'info')}`);
   for (const d of diags) lines.push(`  ${v(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${v(d.message)}`);

@@ -5,11 +5,13 @@ import { diag } from '../diagnostics';
 import { isObj } from '../guards';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { EvalTest, InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
+import { promptFileTargets } from '../formats/promptfoo';
+import { listingOf } from '../library/build';
 import { approvalRequired, assetDigest } from '../library/digest';
 import { newest, referenceTo, resolveReference, isValidRange } from '../library/references';
 import type { Asset, Catalog, ModelInfo } from '../library/types';
 import { nearest, nearestIn } from '../yaml/yamlDocument';
-import { approximateRendering, countTokens, tokenUpperBound } from '../tokens';
+import { approximateRendering, countTokens, tokenizerOf, tokenUpperBound } from '../tokens';
 import { templateParameterDiagnostics } from './templateParameters';
 import { emptyRange } from '../text/textDocument';
 import { CheckIndex } from './checkIndex';
@@ -39,6 +41,7 @@ export function runCatalogChecks(catalog: Catalog, scope?: ReadonlySet<string>, 
   checkIds(catalog, idx.byId, out, inScope, scoped);
   checkEntries(catalog, out, inScope);
   checkLinks(catalog, out, inScope);
+  checkPromptfooPrompts(catalog, out, inScope);
   checkReferences(catalog, idx, out, inScope);
   checkEvalVars(catalog, idx, out, inScope);
   checkPartials(catalog, out, inScope, scoped);
@@ -66,7 +69,9 @@ export interface FileEdit {
  * files listed, the same assets but those owning a changed file); 'all' when the change reaches
  * every file (the library manifest). `index` is an index of the catalog's assets kept by the
  * caller (one is made otherwise). What each check reads:
- * - a file's own findings (entry, links, models, token budget) read the file and library.yaml;
+ * - a file's own findings (entry, links, models, token budget) read the file and library.yaml (links also
+ *   read which files exist: a file added or removed reaches every file with links);
+ * - a promptfoo suite's prompt files' findings read the suites naming them (their vars);
  * - an asset's manifest findings (id, references, policy, approval) read its own files, the
  *   assets it references, the assets sharing its id and the eval suites targeting it, and
  *   for unknown references the set of every id;
@@ -78,6 +83,23 @@ export function filesAffectedBy(catalog: Catalog, edit: FileEdit, index?: CheckI
   if (changed.some((p) => p === 'library.yaml' || p === 'library.yml')) return 'all';
   const idx = index?.assets === catalog.assets ? index : new CheckIndex(catalog.assets);
   const out = new Set<string>(changed);
+  // A promptfoo suite's vars reach the prompt files it names (their undefined variables).
+  for (const p of changed) {
+    for (const f of [edit.before.get(p), catalog.files.get(p)]) {
+      if (f?.format !== 'promptfoo') continue;
+      for (const { target } of promptFileTargets(f)) {
+        const resolved = resolveInside(dirOf(f.path), target);
+        if (resolved === undefined) continue;
+        if (!isGlob(resolved)) out.add(resolved);
+        else {
+          const match = picomatch(resolved, { dot: true });
+          for (const q of catalog.files.keys()) if (match(q)) out.add(q);
+        }
+      }
+    }
+  }
+  // Links (promptfoo `file://`, Prompty `${file:}`) are looked up among the library's files: a file that appears or goes reaches every file with links.
+  if (changed.some((p) => (edit.before.get(p) === undefined) !== !catalog.files.has(p))) for (const f of catalog.files.values()) if (f.links?.length) out.add(f.path);
   const ids = new Set<string>();
   const add = (a: Asset): void => {
     if (a.manifest) out.add(a.manifest);
@@ -117,7 +139,21 @@ function manifestRange(catalog: Catalog, asset: Asset, key: string): Range {
   return f?.ranges?.[key] ?? f?.ranges?.[key.replace(/#value$/, '')] ?? emptyRange;
 }
 
+/** The folder name of a managed asset whose manifest's id differs from it; undefined when they match (a version folder may hold an asset named after its parent). */
+function idFolderMismatch(catalog: Catalog, a: Asset): string | undefined {
+  const doc = a.manifest ? (catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined) : undefined;
+  if (!doc || typeof doc.id !== 'string') return undefined;
+  const parts = a.path.split('/');
+  const folder = parts[parts.length - 1] ?? '';
+  const parent = parts[parts.length - 2];
+  // Version folders (prompts/summarize/1.2.0/asset.yaml) may hold an asset named after their parent.
+  if (!folder || doc.id === folder || (parent === doc.id && /^v?\d+(\.\d+){0,2}$/.test(folder))) return undefined;
+  return folder;
+}
+
 function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
+  /** Manifests told of a duplicate id that also differs from its folder (no id-mismatch of their own). */
+  const duplicates = new Set<string>();
   // A scoped run reports on in-scope manifests only: the ids of the other assets need no look.
   const ids = scoped ? new Set(inScope.assets.filter((a) => a.managed && inScope(a.manifest)).map((a) => a.id)) : byId.keys();
   for (const id of ids) {
@@ -128,14 +164,20 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
       const other = seen.get(a.version);
       if (other) {
         if (!inScope(a.manifest)) continue;
+        // An id that also differs from its folder: one finding, whose fix (the folder's name) ends both.
+        const folder = idFolderMismatch(catalog, a);
+        if (folder !== undefined) duplicates.add(a.manifest!);
+        const fix = folder !== undefined && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(folder) ? folder : undefined;
+        const range = manifestRange(catalog, a, 'id#value');
         out.push(
           diag(
             'duplicate-id',
             a.manifest!,
-            manifestRange(catalog, a, 'id#value') === emptyRange ? manifestRange(catalog, a, 'kind') : manifestRange(catalog, a, 'id#value'),
-            `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.`,
+            range === emptyRange ? manifestRange(catalog, a, 'kind') : range,
+            `Another asset (${other.path}) already has id \`${id}\` at version ${a.version}; give one of them a different id or version.${folder !== undefined ? ` This one's folder is \`${folder}\`: an id equal to it ends both problems.` : ''}`,
             {
               related: [{ file: other.manifest!, range: manifestRange(catalog, other, 'id#value'), message: `The other asset with id \`${id}\`` }],
+              fixes: fix && range !== emptyRange ? [{ title: `Set id to \`${fix}\``, edits: [{ range, newText: fix }] }] : undefined,
             },
           ),
         );
@@ -143,14 +185,10 @@ function checkIds(catalog: Catalog, byId: Map<string, Asset[]>, out: Diagnostic[
     }
   }
   for (const a of inScope.assets) {
-    if (!a.managed || !a.manifest || !inScope(a.manifest)) continue;
-    const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown> | undefined;
-    if (!doc || typeof doc.id !== 'string') continue;
-    const parts = a.path.split('/');
-    const folder = parts[parts.length - 1] ?? '';
-    const parent = parts[parts.length - 2];
-    // Version folders (prompts/summarize/1.2.0/asset.yaml) may hold an asset named after their parent.
-    if (!folder || doc.id === folder || (parent === doc.id && /^v?\d+(\.\d+){0,2}$/.test(folder))) continue;
+    if (!a.managed || !a.manifest || !inScope(a.manifest) || duplicates.has(a.manifest)) continue;
+    const folder = idFolderMismatch(catalog, a);
+    if (folder === undefined) continue;
+    const doc = catalog.files.get(a.manifest)?.document as Record<string, unknown>;
     const range = manifestRange(catalog, a, 'id#value');
     out.push(
       diag('id-mismatch', a.manifest, range, `The id \`${doc.id}\` differs from the folder name \`${folder}\`; rename one so they match, so people can find the asset by its folder.`, {
@@ -215,43 +253,131 @@ function dirOf(p: string): string {
   return i < 0 ? '' : p.slice(0, i);
 }
 
-/** Links from a file to others (Prompty `${file:}`, promptfoo file:// prompts): they must stay inside and exist. */
+/**
+ * Links from a file to others (Prompty `${file:}`, promptfoo `file://` prompts, tests, functions): they
+ * must stay inside the library and name a listed file (whatever its format: a `.txt` prompt, a
+ * `.csv` of tests), a link that stays inside, or a folder; a glob must match at least one file.
+ */
 function checkLinks(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
+  let listed: ListedPaths | undefined;
   for (const f of inScope.files) {
     if (!f.links?.length || !inScope(f.path)) continue;
     for (const link of f.links) {
       const target = link.target.replace(/^file:\/\//, '');
-      if (/^[a-z]+:\/\//i.test(target)) continue;
-      const base = dirOf(f.path);
-      const parts = base ? base.split('/') : [];
-      let outside = target.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(target);
-      if (!outside) {
-        for (const seg of target.replace(/\\/g, '/').split('/')) {
-          if (seg === '..') {
-            if (!parts.length) {
-              outside = true;
-              break;
-            }
-            parts.pop();
-          } else if (seg && seg !== '.') parts.push(seg);
-        }
-      }
-      if (outside) {
+      if (/^[a-z][\w+.-]*:\/\//i.test(target)) continue;
+      const resolved = resolveInside(dirOf(f.path), target);
+      if (resolved === undefined) {
         out.push(diag('path-escape', f.path, link.range, `\`${link.target}\` leads outside the library; it was not read. Keep referenced files inside the library.`));
         continue;
       }
-      const resolved = parts.join('/');
-      if (/[*?[\]{}]/.test(resolved)) continue; // globs (promptfoo) are not checked one by one
-      if (!catalog.files.has(resolved) && !hasAnyFile(catalog, resolved)) {
-        out.push(diag('entry-missing', f.path, link.range, `\`${link.target}\` does not exist (looked for \`${resolved}\`); create it or fix the path.`));
+      listed ??= listedPaths(catalog);
+      const found = findListed(listed, resolved);
+      if (found === 'outside') {
+        out.push(
+          diag('path-escape', f.path, link.range, `\`${link.target}\` is a link that leads outside the library (or to nothing); it was not read. Replace it with a real file inside the library.`),
+        );
+      } else if (found === 'missing') {
+        const glob = isGlob(resolved);
+        out.push(
+          diag(
+            'entry-missing',
+            f.path,
+            link.range,
+            glob
+              ? `No file matches \`${link.target}\` (looked for \`${resolved}\`); add a matching file or fix the pattern.`
+              : `\`${link.target}\` does not exist (looked for \`${resolved}\`); create it or fix the path.`,
+          ),
+        );
       }
     }
   }
 }
 
-function hasAnyFile(catalog: Catalog, path: string): boolean {
-  for (const a of catalog.assets) if (a.files.includes(path)) return true;
-  return false;
+/**
+ * The prompt files of promptfoo suites (`file://prompt.txt`, `.json`, globs): a variable a file reads
+ * that no test of a suite naming it gives is reported on the file, at the use, naming the suite (only
+ * for suites whose vars are all known: none from a file, generator or red-team plugin).
+ */
+function checkPromptfooPrompts(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
+  let paths: string[] | undefined;
+  const seen = new Set<string>();
+  for (const suite of catalog.files.values()) {
+    if (suite.format !== 'promptfoo' || !suite.evalSuite?.givenVars) continue;
+    const given = suite.evalSuite.givenVars;
+    for (const { target, range } of promptFileTargets(suite)) {
+      const resolved = resolveInside(dirOf(suite.path), target);
+      if (resolved === undefined) continue;
+      let named = [resolved];
+      if (isGlob(resolved)) {
+        const match = picomatch(resolved, { dot: true });
+        named = (paths ??= [...catalog.files.keys()]).filter((p) => match(p));
+      }
+      for (const p of named) {
+        const prompt = catalog.files.get(p);
+        if (prompt?.format !== 'promptfoo-prompt' || !inScope(p)) continue;
+        for (const u of prompt.variables ?? []) {
+          if (given.includes(u.name)) continue;
+          const key = `${p}\0${suite.path}\0${u.name}\0${u.range.start.line}:${u.range.start.character}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const guess = nearest(u.name, given);
+          out.push(
+            diag(
+              'undefined-variable',
+              p,
+              u.range,
+              `\`${u.name}\` is not given by the vars of any test of \`${suite.path}\` (nor its \`defaultTest.vars\`), so promptfoo renders it empty${guess ? `; did you mean \`${guess}\`?` : "; add it to the tests' vars, or fix the name."}`,
+              { related: [{ file: suite.path, range, message: 'The promptfoo suite that uses this prompt' }] },
+            ),
+          );
+        }
+      }
+    }
+  }
+}
+
+/** The library's listed paths: files and links leading inside (true), links leading out (false); and the folders holding them. */
+interface ListedPaths {
+  paths: Map<string, boolean>;
+  folders: Set<string>;
+}
+
+function listedPaths(catalog: Catalog): ListedPaths {
+  const paths = new Map<string, boolean>();
+  for (const e of listingOf(catalog).entries) paths.set(e.path, e.type === 'file' || e.linkInside === true);
+  // Files a rebuild added without a listing entry (an editor's new file) are listed too.
+  for (const p of catalog.files.keys()) if (!paths.has(p)) paths.set(p, true);
+  const folders = new Set<string>();
+  for (const p of paths.keys()) for (let d = dirOf(p); d && !folders.has(d); d = dirOf(d)) folders.add(d);
+  return { paths, folders };
+}
+
+function isGlob(path: string): boolean {
+  return /[*?[\]{}]/.test(path);
+}
+
+/** Whether a library-relative path (or glob) names something listed: a file, a folder, or a match of the glob. */
+function findListed(listed: ListedPaths, path: string): 'found' | 'missing' | 'outside' {
+  const at = listed.paths.get(path);
+  if (at !== undefined) return at ? 'found' : 'outside';
+  if (listed.folders.has(path) || path === '') return 'found';
+  if (!isGlob(path)) return 'missing';
+  const match = picomatch(path, { dot: true });
+  for (const [p, inside] of listed.paths) if (inside && match(p)) return 'found';
+  return 'missing';
+}
+
+/** `rel` resolved against the library-relative folder `base`; undefined when it is absolute or leaves the library. */
+function resolveInside(base: string, rel: string): string | undefined {
+  if (rel.startsWith('/') || rel.startsWith('\\') || /^[a-zA-Z]:[\\/]/.test(rel) || rel.startsWith('~')) return undefined;
+  const parts = base ? base.split('/') : [];
+  for (const seg of rel.replace(/\\/g, '/').split('/')) {
+    if (seg === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else if (seg && seg !== '.') parts.push(seg);
+  }
+  return parts.join('/');
 }
 
 function checkReferences(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope): void {
@@ -578,12 +704,17 @@ export function normaliseModelId(id: string): string | undefined {
   return m ? `${m[1]}/${m[2]}` : t;
 }
 
-/** The catalogue entry for a model id as written (full id, or the part after the provider). */
+/**
+ * The catalogue entry for a model id as written (full id, or the part after the provider); a dated
+ * snapshot (`claude-sonnet-4-20250514`, `gpt-4o-2024-08-06`) finds its model when the catalogue lists only the alias.
+ */
 export function findModel(models: readonly ModelInfo[], id: string): ModelInfo | undefined {
   const exact = models.find((m) => m.id === id);
   if (exact) return exact;
   const tail = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
-  return models.find((m) => m.id.slice(m.id.indexOf('/') + 1) === tail || m.id === tail);
+  const byTail = (t: string) => models.find((m) => m.id.slice(m.id.indexOf('/') + 1) === t || m.id === t);
+  const undated = tail.replace(/-(\d{8}|\d{4}-\d{2}-\d{2})$/, '');
+  return byTail(tail) ?? (undated !== tail ? byTail(undated) : undefined);
 }
 
 /** Compiled policy globs (a library has a handful; every model use of every file is checked against them). */
@@ -674,11 +805,18 @@ function checkTokenBudget(catalog: Catalog, out: Diagnostic[], inScope: InScope)
     const text = approximateRendering(f);
     const minBudget = Math.min(...limits.map((l) => l.budget));
     if (tokenUpperBound(text) <= minBudget) continue; // cannot exceed: skip the tokenizer
-    const tokens = countTokens(text);
+    // The model's own tokenizer; for a model without a public one, the conservative estimate (an overestimate).
+    const written = f.models?.[0]?.id;
+    const tokenizer = tokenizerOf(written === undefined ? undefined : (model?.id ?? normaliseModelId(written) ?? written), model);
+    const tokens = countTokens(text, tokenizer);
     const over = limits.filter((l) => tokens > l.budget);
     if (!over.length) continue;
     const range = f.models?.[0]?.range ?? emptyRange;
-    out.push(diag('token-budget', f.path, range, `The rendered prompt is about ${tokens} tokens, over ${over.map((o) => o.what).join(' and ')}; shorten it or split it.`));
+    const counted =
+      tokenizer === 'estimate'
+        ? `an estimated ${tokens} tokens (no public tokenizer for the model: 1 token per 3 letters or spaces, 1 per other sign, an overestimate)`
+        : `about ${tokens} tokens (${tokenizer})`;
+    out.push(diag('token-budget', f.path, range, `The rendered prompt is ${counted}, over ${over.map((o) => o.what).join(' and ')}; shorten it or split it.`));
   }
 }
 

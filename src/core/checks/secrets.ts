@@ -28,6 +28,42 @@ const prefixedToken =
 /** How far before its separator a prefix starts: github_pat_, [sr]k_live_, glpat-, xoxb-, ghp_, sk-/hf_. */
 const prefixOffsets = [10, 7, 5, 4, 3, 2];
 
+/**
+ * Tokens of further providers, each with a fixed prefix and a body of a fixed shape (the formats
+ * are the providers' own; gitleaks lists them too). The trigger finds their prefixes in one pass;
+ * the group that matched picks the rule, whose sticky pattern is tried where the token starts.
+ */
+interface TokenRule {
+  /** The token, from its start (sticky); its first group is the random body that is judged. */
+  pattern: RegExp;
+  kind: string;
+  /** How far before the trigger the token starts (the Azure AD secret's `Q~` comes after 4 characters). */
+  back?: number;
+  /** A URL, which may follow any character; a token may not follow a letter, digit or `_` (`pinpplx-`, `metadapi`). */
+  url?: boolean;
+}
+const tokenRules: TokenRule[] = [
+  { pattern: /npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])/y, kind: 'npm access token' },
+  { pattern: /SG\.([A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/y, kind: 'SendGrid API key' },
+  // The URL itself is the credential: anyone who has it can post to the channel.
+  { pattern: /(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{40,100})/y, kind: 'Slack webhook URL', url: true },
+  { pattern: /xapp-\d-([A-Za-z0-9]{8,}-\d{8,}-[A-Za-z0-9]{32,})/y, kind: 'Slack app-level token' },
+  { pattern: /xoxe(?:\.xox[bp])?-\d-([A-Za-z0-9]{140,170})(?![A-Za-z0-9])/y, kind: 'Slack configuration token' },
+  { pattern: /shpat_([a-fA-F0-9]{32})(?![A-Za-z0-9])/y, kind: 'Shopify access token' },
+  { pattern: /shpca_([a-fA-F0-9]{32})(?![A-Za-z0-9])/y, kind: 'Shopify custom app access token' },
+  { pattern: /shppa_([a-fA-F0-9]{32})(?![A-Za-z0-9])/y, kind: 'Shopify private app access token' },
+  { pattern: /shpss_([a-fA-F0-9]{32})(?![A-Za-z0-9])/y, kind: 'Shopify shared secret' },
+  { pattern: /lin_api_([A-Za-z0-9]{40})(?![A-Za-z0-9])/y, kind: 'Linear API key' },
+  { pattern: /gsk_([A-Za-z0-9]{52})(?![A-Za-z0-9])/y, kind: 'Groq API key' },
+  { pattern: /pplx-([A-Za-z0-9]{48})(?![A-Za-z0-9])/y, kind: 'Perplexity API key' },
+  { pattern: /r8_([A-Za-z0-9]{37})(?![A-Za-z0-9])/y, kind: 'Replicate API token' },
+  { pattern: /lsv2_(?:pt|sk)_([a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9])/y, kind: 'LangSmith API key' },
+  { pattern: /dapi([a-f0-9]{32})(?:-\d)?(?![A-Za-z0-9])/y, kind: 'Databricks access token' },
+  { pattern: /([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/y, kind: 'Azure AD client secret', back: 4 },
+];
+/** One group per rule of tokenRules, in order. */
+const tokenRuleTrigger = /(npm_)|(SG\.)|((?:https?:\/\/)?hooks\.slack\.com\/)|(xapp-)|(xoxe[.-])|(shpat_)|(shpca_)|(shppa_)|(shpss_)|(lin_api_)|(gsk_)|(pplx-)|(r8_)|(lsv2_[ps][tk]_)|(dapi)|(Q~)/g;
+
 const privateKeyHeader = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----/g;
 const azureKey = /\b(AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}={0,2})/g;
 /** A JWT (header.payload.signature, both JSON parts starting `{"`), matched where its header starts. */
@@ -143,7 +179,7 @@ const base64Forty = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 const envReference = /\$\{|\$\(|\{\{|\{%|%\(|^\$[A-Za-z_]|^%[A-Za-z_]\w*%$|process\.env|import\.meta\.env|os\.environ|getenv|\benv[:(.[]|secrets?\.|vault|arn:aws|^[A-Za-z_][\w-]*\(/i;
 /** Placeholder words in a value: documentation, not a credential. */
 const placeholderWord =
-  /your|example|sample|placeholder|dummy|fake|changeme|change[_-]?me|abc123|replace|insert|redacted|xxx|\*\*\*|\.\.\.|todo|tbd|here|demo|mock|test|secret|passw|token|api[_-]?key|lorem|foo|bar|baz|qwerty|letmein|hunter2|admin|default|<|>/i;
+  /your|example|sample|placeholder|dummy|fake|changeme|change[_-]?me|abc123|abcdef|123456|replace|insert|redacted|xxx|\*\*\*|\.\.\.|todo|tbd|here|demo|mock|test|secret|passw|token|api[_-]?key|lorem|foo|bar|baz|qwerty|letmein|hunter2|admin|default|<|>/i;
 /** Placeholder words inside a prefixed token (a stricter list: real random tokens are long). */
 const tokenPlaceholder = /your|example|sample|placeholder|dummy|fake|redacted|xxxx|here|changeme|abcdef|abc123|123456|0000/i;
 /** Default passwords of local services (`postgres:postgres@localhost`). */
@@ -198,6 +234,23 @@ function looksLikeWords(value: string): boolean {
     .every((seg) => seg === '' || /^[A-Za-z]+\d{0,4}$/.test(seg) || /^\d+$/.test(seg));
 }
 
+/**
+ * Words with digits and symbols, as people make passwords for examples (`SecurePass123!`,
+ * `P@ssw0rd!`, `MyP@ssw0rd2024`): read with `@`, `$` and digits inside words as the letters they
+ * stand for, and symbols dropped, it is made of words.
+ */
+function looksLikeWordsWithSymbols(value: string): boolean {
+  if (!/[!#%^&*?~+=@$]|[A-Za-z][0134][A-Za-z]/.test(value)) return false;
+  const plain = value
+    .replace(/@/g, 'a')
+    .replace(/\$/g, 's')
+    .replace(/(?<=[A-Za-z])[0134](?=[A-Za-z])/g, (c) => ({ '0': 'o', '1': 'i', '3': 'e', '4': 'a' })[c] ?? c)
+    .replace(/[!#%^&*?~+=]/g, '');
+  // Words as people write them (a capital at most at the start, a vowel), not random letters (`RJgqx`, `HFj7`).
+  const words = plain.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[/_.\-: ]+/);
+  return plain !== '' && words.every((w) => w === '' || /^\d+$/.test(w) || (/^[A-Z]?[a-z]+\d{0,4}$/.test(w) && /[aeiouy]/i.test(w)));
+}
+
 /** A literal assigned to a secret-ish name that is plausibly a real credential. */
 function plausibleAssignedSecret(value: string): boolean {
   if (value.length < 8 || value.length > 256) return false;
@@ -207,7 +260,7 @@ function plausibleAssignedSecret(value: string): boolean {
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]]*\])+$/.test(value)) return false; // a code reference
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value) || value.includes('://')) return false; // a path or URL
   if (!hasDigit(value) || !/[A-Za-z]/.test(value)) return false;
-  if (looksLikeWords(value)) return false;
+  if (looksLikeWords(value) || looksLikeWordsWithSymbols(value)) return false;
   const threshold = value.length < 12 ? 2.8 : value.length < 20 ? 3.1 : 3.4;
   return shannonEntropy(value) >= threshold;
 }
@@ -261,6 +314,25 @@ function scanPrefixed(text: string, out: Finding[]): void {
       out.push({ start, end: start + token.length, kind: kindOfPrefixed(token, group) });
       break;
     }
+  }
+}
+
+/** The tokens of tokenRules: at each trigger, the rule's pattern where the token starts, and its body judged as random. */
+function scanRuleTokens(text: string, out: Finding[]): void {
+  tokenRuleTrigger.lastIndex = 0;
+  for (let t = tokenRuleTrigger.exec(text); t && out.length < maxFindings; t = tokenRuleTrigger.exec(text)) {
+    let group = 1;
+    while (group < t.length && t[group] === undefined) group++;
+    const rule = tokenRules[group - 1];
+    const start = t.index - (rule.back ?? 0);
+    if (start < 0 || (!rule.url && /[A-Za-z0-9_]/.test(text[start - 1] ?? ''))) continue;
+    rule.pattern.lastIndex = start;
+    const m = rule.pattern.exec(text);
+    if (!m) continue;
+    tokenRuleTrigger.lastIndex = start + m[0].length;
+    const body = m[1];
+    if (!plausibleTokenBody(body, true) || isPublic(m[0])) continue;
+    out.push({ start, end: start + m[0].length, kind: rule.kind });
   }
 }
 
@@ -486,8 +558,8 @@ function messageFor(kind: string, secret: string): string {
 }
 
 /**
- * Finds what looks like a credential in a text file: provider API keys and tokens, private key
- * blocks, Azure account keys, JWTs and passwords assigned to secret-ish names, and passwords in
+ * Finds what looks like a credential in a text file: provider API keys and tokens, Slack webhook
+ * URLs, private key blocks, Azure account keys, JWTs and passwords assigned to secret-ish names, and passwords in
  * URLs. Placeholders (`your-api-key`, `<password>`, `****`) and references (`${VAR}`,
  * `{{secret}}`, `$VAR`, `process.env.X`) are not reported, nor lines marked `pragma: allowlist secret`.
  * Each diagnostic covers exactly the secret and never repeats more than its first 4 characters.
@@ -496,6 +568,7 @@ export function scanSecrets(file: ParsedFile, doc: TextDocument): Diagnostic[] {
   const text = doc.text;
   const found: Finding[] = [];
   scanPrivateKeys(text, found);
+  scanRuleTokens(text, found);
   const prefixed: Finding[] = [];
   scanPrefixed(text, prefixed);
   found.push(...prefixed);

@@ -5,11 +5,11 @@ import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics';
 
 /** Families of checks: one switch or severity for several codes. No family shares a name with a code. */
 export const codeFamilies = {
-  syntax: { summary: 'Files that cannot be read or parsed (YAML syntax, duplicate keys).', codes: ['unreadable-file', 'yaml-syntax', 'duplicate-key'] },
+  syntax: { summary: 'Files that cannot be read or parsed (YAML syntax, duplicate keys), or are too large to check.', codes: ['unreadable-file', 'file-too-large', 'yaml-syntax', 'duplicate-key'] },
   structure: { summary: "Fields against the format's JSON Schema (types, required and unknown fields).", codes: ['schema', 'unknown-field'] },
   templates: {
     summary: 'Template syntax: blocks, braces, partials.',
-    codes: ['template-syntax', 'unclosed-block', 'unmatched-closing-block', 'unbalanced-brace', 'unknown-partial', 'circular-partial'],
+    codes: ['template-syntax', 'unclosed-block', 'unmatched-closing-block', 'unbalanced-brace', 'unknown-partial', 'circular-partial', 'dotprompt-role-block'],
   },
   variables: { summary: 'Template variables against the declared inputs.', codes: ['undefined-variable', 'unused-variable'] },
   references: {

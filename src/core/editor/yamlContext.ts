@@ -22,7 +22,7 @@ export function yamlRegionOf(format: FormatId, doc: TextDocument): YamlRegion | 
   const yaml = formatModule(format)?.yaml;
   if (!yaml) return undefined;
   if (yaml.in === 'file') return { start: 0, end: doc.text.length, schema: yaml.schema };
-  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble });
+  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble, leadingWhitespace: yaml.leadingWhitespace });
   if (!fm.present || fm.unterminated) return undefined;
   return { start: fm.yamlStart, end: fm.yamlEnd, schema: yaml.schema };
 }
@@ -32,7 +32,7 @@ export function bodyStartOf(format: FormatId, doc: TextDocument): number | undef
   const yaml = formatModule(format)?.yaml;
   if (!yaml) return 0;
   if (yaml.in === 'file') return undefined;
-  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble });
+  const fm = splitFrontMatter(doc, { commentPreamble: yaml.commentPreamble, leadingWhitespace: yaml.leadingWhitespace });
   if (!fm.present) return 0;
   return fm.unterminated ? doc.text.length : fm.bodyStart;
 }

@@ -12,13 +12,18 @@ interface NamePattern {
 
 /** Exact names by their lower case, and name endings (lower case), from every registered module. */
 const byName = new Map<string, NamePattern[]>();
-const bySuffix: { suffix: string; id: FormatId }[] = [];
+const bySuffix: { suffix: string; id: FormatId; under?: string }[] = [];
+/** Names by start and end (lower case): `promptfooconfig*.yaml`. */
+const byPrefix: { prefix: string; ending: string; id: FormatId }[] = [];
 for (const m of formatModules) {
   for (const p of m.files) {
-    if ('suffix' in p) bySuffix.push({ suffix: p.suffix.toLowerCase(), id: m.id });
+    if ('suffix' in p) bySuffix.push({ suffix: p.suffix.toLowerCase(), id: m.id, under: p.under });
+    else if ('prefix' in p) byPrefix.push({ prefix: p.prefix.toLowerCase(), ending: p.ending.toLowerCase(), id: m.id });
     else byName.set(p.name.toLowerCase(), [...(byName.get(p.name.toLowerCase()) ?? []), { id: m.id, ...p }]);
   }
 }
+// A name ending below given folders (`.claude/commands/**/*.md`) is asked before the same ending anywhere.
+bySuffix.sort((a, b) => Number(b.under !== undefined) - Number(a.under !== undefined));
 
 /** The format of a library-relative path, or undefined when it is not a recognised file. */
 export function formatOfPath(path: string): FormatId | undefined {
@@ -30,7 +35,8 @@ export function formatOfPath(path: string): FormatId | undefined {
     if (p.folder !== undefined && path.slice(path.lastIndexOf('/', slash - 1) + 1, Math.max(slash, 0)) !== p.folder) continue;
     return p.id;
   }
-  for (const s of bySuffix) if (lower.endsWith(s.suffix)) return s.id;
+  for (const s of bySuffix) if (lower.endsWith(s.suffix) && (s.under === undefined || `/${path.slice(0, Math.max(slash, 0))}/`.includes(`/${s.under}/`))) return s.id;
+  for (const p of byPrefix) if (lower.length >= p.prefix.length + p.ending.length && lower.startsWith(p.prefix) && lower.endsWith(p.ending)) return p.id;
   return undefined;
 }
 

@@ -1,13 +1,14 @@
 // Dotprompt (*.prompt, partials _name.prompt): YAML front matter with Picoschema inputs, and a Handlebars body split into messages by role.
 
 import { diag } from '../diagnostics';
+import type { Diagnostic, TextEdit } from '../diagnostics';
 import { validatorFor } from '../schemas';
 import { analyzeHandlebars } from '../templates/handlebars';
 import type { TemplateTag } from '../templates/handlebars';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import { splitFrontMatter } from './frontMatter';
-import { declaredInputs, picoschemaToJsonSchema } from './picoschema';
+import { declaredInputs, picoschemaDiagnostic, picoschemaToJsonSchema } from './picoschema';
 import type { DeclaredInputs } from './picoschema';
 import type { CatalogLevel, InputInsertion, MessagePart, ModelUse, ParsedFile } from './types';
 import { isObj } from '../guards';
@@ -89,9 +90,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument, level: Catal
         file.diagnostics.push(...declared.diagnostics);
         const output = value.output;
         if (full && isObj(output) && output.schema !== undefined) {
-          for (const p of picoschemaToJsonSchema(output.schema).problems) {
-            file.diagnostics.push(diag('schema', file.path, y.keyRange(['output', 'schema', ...p.path]), `${p.message}.`));
-          }
+          for (const p of picoschemaToJsonSchema(output.schema).problems) file.diagnostics.push(picoschemaDiagnostic(y, ['output', 'schema'], p));
         }
       }
     }
@@ -115,6 +114,7 @@ export function parseDotprompt(file: ParsedFile, doc: TextDocument, level: Catal
   const inline = new Set(hb.inlinePartials);
   file.partials = hb.partials.filter((p) => !inline.has(p.name));
   file.messages = splitMessages(doc, bodyStart, hb.tags);
+  file.diagnostics.push(...roleBlocks(doc, file.path, hb.tags));
 
   if (declared?.insertion) file.inputInsertion = declared.insertion;
   // `(*)` / additionalProperties: any name may be passed.
@@ -161,4 +161,58 @@ function splitMessages(doc: TextDocument, bodyStart: number, tags: TemplateTag[]
   }
   flush(doc.text.length);
   return out;
+}
+
+/**
+ * `{{#role "x"}}...{{/role}}`: Dotprompt's `role` helper takes no block, so the runtime switches to
+ * role `x` and drops the text inside (checked against the `dotprompt` package). The fix, for a block
+ * at the top of the body with a literal role, writes a `{{role "x"}}` marker instead of the opening
+ * tag and removes the closing tag, or turns it into a marker of the role before the block when text
+ * follows it.
+ */
+function roleBlocks(doc: TextDocument, file: string, tags: TemplateTag[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const t = doc.text;
+  let role = 'user';
+  for (let i = 0; i < tags.length; i++) {
+    const tag = tags[i];
+    if (!tag.complete || tag.name !== 'role') continue;
+    if (tag.depth === 0 && tag.kind === 'mustache' && tag.firstString) role = tag.firstString;
+    if (tag.kind !== 'open' || tag.opener !== '#') continue;
+    const name = tag.firstString;
+    const shown = name ? `{{#role "${name}"}}` : '{{#role}}';
+    const message = `\`${shown}…{{/role}}\` sends nothing: Dotprompt's \`role\` helper takes no block, so the runtime drops the text inside it; write \`{{role "${name ?? 'user'}"}}\` on a line before the text instead.`;
+    const close = tag.pair !== undefined ? tags[tag.pair] : undefined;
+    const fixes = [];
+    if (name && tag.depth === 0 && close?.complete) {
+      const before = role;
+      role = name;
+      const edits: TextEdit[] = [{ range: doc.rangeOf(tag.start, tag.end), newText: `{{role "${name}"}}` }];
+      // Text after the block (before the next top-level role tag) was in the previous role.
+      const next = tags.find((x, j) => j > tag.pair! && x.depth === 0 && x.name === 'role' && (x.kind === 'mustache' || x.kind === 'open'));
+      const after = t.slice(close.end, next ? next.start : t.length);
+      if (after.trim()) edits.push({ range: doc.rangeOf(close.start, close.end), newText: `{{role "${before}"}}` });
+      else {
+        const [a, b] = lineOf(t, close.start, close.end);
+        edits.push({ range: doc.rangeOf(a, b), newText: '' });
+      }
+      fixes.push({ title: `Write \`{{role "${name}"}}\` instead of the block`, edits });
+    }
+    out.push(diag('dotprompt-role-block', file, doc.rangeOf(tag.start, tag.end), message, { fixes }));
+  }
+  return out;
+}
+
+/** [start, end) of a tag, widened to its whole line (with the line break) when nothing else is on that line. */
+function lineOf(t: string, start: number, end: number): [number, number] {
+  let a = start;
+  while (a > 0 && (t[a - 1] === ' ' || t[a - 1] === '\t')) a--;
+  let b = end;
+  while (b < t.length && (t[b] === ' ' || t[b] === '\t')) b++;
+  const atLineStart = a === 0 || t[a - 1] === '\n' || t[a - 1] === '\r';
+  const atLineEnd = b === t.length || t[b] === '\n' || t[b] === '\r';
+  if (!atLineStart || !atLineEnd) return [start, end];
+  if (t[b] === '\r' && t[b + 1] === '\n') return [a, b + 2];
+  if (b < t.length) return [a, b + 1];
+  return [a, b];
 }

@@ -20,22 +20,26 @@ export interface FrontMatterSplit {
 
 /**
  * Finds front matter. With `commentPreamble`, leading `#` comment lines and blank lines
- * (license headers, as in Dotprompt's examples) may stand before the opening fence.
+ * (license headers, as in Dotprompt's examples) may stand before the opening fence, as
+ * Dotprompt's parser allows. With `leadingWhitespace`, any whitespace may (Prompty's
+ * Python and Rust runtimes strip it before looking for `---`).
  */
-export function splitFrontMatter(doc: TextDocument, opts: { commentPreamble?: boolean } = {}): FrontMatterSplit {
+export function splitFrontMatter(doc: TextDocument, opts: { commentPreamble?: boolean; leadingWhitespace?: boolean } = {}): FrontMatterSplit {
   const t = doc.text;
   let pos = 0;
   if (opts.commentPreamble) {
     let p = 0;
-    let sawComment = false;
     while (p < t.length) {
       const e = lineEnd(t, p);
       const line = t.slice(p, e);
-      if (/^\s*#/.test(line)) sawComment = true;
-      else if (!/^\s*$/.test(line)) break;
+      if (!/^\s*(#.*)?$/.test(line)) break;
       p = nextLine(t, e);
     }
-    if (sawComment && t.startsWith('---', p)) pos = p;
+    if (t.startsWith('---', p)) pos = p;
+  }
+  if (opts.leadingWhitespace && pos === 0) {
+    const p = /^\s*/.exec(t)![0].length;
+    if (t.startsWith('---', p)) pos = p;
   }
   const none: FrontMatterSplit = { present: false, unterminated: false, openStart: 0, yamlStart: 0, yamlEnd: 0, closeStart: 0, bodyStart: 0 };
   if (!isFence(t, pos)) return none;

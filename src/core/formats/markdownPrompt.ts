@@ -1,10 +1,10 @@
-// VS Code prompt files (.prompt.md, .agent.md/.chatmode.md, .instructions.md) and Agent Skills (SKILL.md): front matter and Markdown body.
+// VS Code prompt files (.prompt.md, .agent.md/.chatmode.md, .instructions.md) and Agent Skills (SKILL.md); the one reader of Markdown with front matter, which Claude Code and Cursor files use too.
 
 import { isScalar, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { diag } from '../diagnostics';
-import { validatorFor } from '../schemas';
-import type { SchemaName } from '../schemas';
+import { schemaOf, validatorFor } from '../schemas';
+import type { OwnSchemaName, SchemaName } from '../schemas';
 import type { TextDocument } from '../text/textDocument';
 import { YamlSource } from '../yaml/yamlDocument';
 import { splitFrontMatter } from './frontMatter';
@@ -29,7 +29,7 @@ export const vscodeAgentFormat: FormatModule<'vscode-agent'> = {
   id: 'vscode-agent',
   label: 'VS Code agent file',
   files: [{ suffix: '.agent.md' }, { suffix: '.chatmode.md' }],
-  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'vscode-agent'),
+  parse: (f, d, l) => parseMarkdownPrompt(f, d, l, 'vscode-agent', { untitled: 'file' }),
   yaml: { in: 'front-matter', schema: 'vscode-agent' },
   markdownBody: true,
 };
@@ -67,8 +67,8 @@ export interface FrontMatter {
  * Reads `---` front matter into `file.diagnostics` (YAML syntax, duplicate keys, an
  * unterminated block, schema errors and unknown fields). An empty block counts as `{}`.
  */
-export function readFrontMatter(file: ParsedFile, doc: TextDocument, schema: SchemaName, level: CatalogLevel = 'full'): FrontMatter {
-  const split = splitFrontMatter(doc);
+export function readFrontMatter(file: ParsedFile, doc: TextDocument, schema: OwnSchemaName, level: CatalogLevel = 'full', fence: { leadingWhitespace?: boolean } = {}): FrontMatter {
+  const split = splitFrontMatter(doc, fence);
   if (!split.present) return { split };
   if (split.unterminated) {
     const line = doc.positionAt(split.openStart).line;
@@ -128,11 +128,38 @@ export function firstHeading(doc: TextDocument, start: number): string | undefin
   return undefined;
 }
 
-/** Parses a VS Code prompt, agent or instructions file, or a SKILL.md, into `file`; its front matter follows `schema`. */
-export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel, schema: SchemaName): void {
+/** The longest skill description the Agent Skills specification allows (Claude Code takes longer ones: a warning, not the schema's error). */
+const maxSkillDescription = 1024;
+
+/** How a Markdown prompt format reads its file, besides its schema. */
+export interface MarkdownPromptStyle {
+  /** The role of the body: `user` for a prompt sent as a message (the default for VS Code prompt files and Claude Code commands), else `system`. */
+  role?: 'user' | 'system';
+  /** The title when the front matter gives no `name`: the first heading (default), or the file's name without its ending (agents, which their tools name so). */
+  untitled?: 'heading' | 'file';
+  /** The body's placeholders: VS Code's `${input:name}` (default), or none (the body is sent as written). */
+  placeholders?: 'vscode-input' | 'none';
+  /** `model` values that name no model (Claude Code's `inherit`). */
+  noModel?: readonly string[];
+  /**
+   * The tool reads front matter line by line, not as YAML (Claude Code, Cursor): front matter YAML
+   * refuses (`globs: **\/*.ts`, a description running on over unindented lines) is read that way,
+   * its known fields starting at the start of a line, and not reported.
+   */
+  lenientFrontMatter?: boolean;
+}
+
+/** Parses a Markdown file with front matter (VS Code prompt, agent and instructions files, SKILL.md, Claude Code commands and agents, Cursor rules) into `file`; its front matter follows `schema`. */
+export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: CatalogLevel, schema: OwnSchemaName, style: MarkdownPromptStyle = {}): void {
   const isSkill = file.format === 'skill';
+  const before = file.diagnostics.length;
   const fm = readFrontMatter(file, doc, schema, level);
-  const v = fm.value ?? {};
+  let v = fm.value ?? {};
+  if (style.lenientFrontMatter && fm.yaml && !fm.yaml.ok) {
+    file.diagnostics.length = before;
+    v = lineFields(doc.text.slice(fm.split.yamlStart, fm.split.yamlEnd), schema);
+    fm.yaml = undefined;
+  }
   const bodyStart = !fm.split.present ? 0 : fm.split.unterminated ? fm.split.yamlStart : fm.split.bodyStart;
 
   if (isSkill && !fm.split.present) {
@@ -148,37 +175,119 @@ export function parseMarkdownPrompt(file: ParsedFile, doc: TextDocument, level: 
     );
   }
   if (isSkill && fm.yaml && typeof v.name === 'string') checkSkillName(file, fm.yaml, v.name);
+  if (isSkill && fm.yaml && level === 'full' && fm.value && v.name === undefined) missingSkillName(file, doc, fm.split.yamlStart);
+  if (isSkill && fm.yaml && level === 'full' && typeof v.description === 'string' && v.description.length > maxSkillDescription) {
+    file.diagnostics.push(
+      diag(
+        'schema',
+        file.path,
+        fm.yaml.valueRange(['description']),
+        `The description is ${v.description.length} characters; the Agent Skills specification allows ${maxSkillDescription}, and agents may cut or refuse a longer one. Shorten it (details belong in the body).`,
+        { severity: 'warning' },
+      ),
+    );
+  }
 
   const heading = firstHeading(doc, bodyStart);
   const name = typeof v.name === 'string' ? v.name : undefined;
   if (name) file.meta.name = name;
-  file.meta.title = isSkill ? (heading ?? name) : (name ?? heading);
+  file.meta.title = isSkill ? (heading ?? name) : (name ?? (style.untitled === 'file' ? fileStem(file.path) : heading));
   if (file.meta.title === undefined) delete file.meta.title;
   if (typeof v.description === 'string') file.meta.description = v.description;
   const metadata = v.metadata && typeof v.metadata === 'object' ? (v.metadata as Record<string, unknown>) : {};
   if (typeof metadata.version === 'string' || typeof metadata.version === 'number') file.meta.version = String(metadata.version);
 
-  file.models = modelsAt(fm.yaml, v.model, ['model']);
-  file.templateLanguage = 'vscode-input';
+  const models = fm.yaml || !fm.split.present ? modelsAt(fm.yaml, v.model, ['model']) : lineModel(doc, fm.split.yamlStart, fm.split.yamlEnd);
+  file.models = models.filter((m) => !style.noModel?.includes(m.id));
+  const placeholders = style.placeholders ?? 'vscode-input';
+  file.templateLanguage = placeholders;
   if (level !== 'full') return;
   const body = doc.text.slice(bodyStart);
   // Skills converted from prompt files keep their `${input:...}` placeholders: report them everywhere.
-  file.variables = vscodeInputs(doc, bodyStart, doc.text.length);
-  if (body.trim()) file.messages = [{ role: file.format === 'vscode-prompt' ? 'user' : 'system', template: body.replace(/^\s*\n/, '').replace(/\s+$/, '') }];
+  if (placeholders === 'vscode-input') file.variables = vscodeInputs(doc, bodyStart, doc.text.length);
+  const role = style.role ?? (file.format === 'vscode-prompt' ? 'user' : 'system');
+  if (body.trim()) file.messages = [{ role, template: body.replace(/^\s*\n/, '').replace(/\s+$/, '') }];
 }
 
-/** Agent Skills: `name` must equal the name of the skill's folder. */
+/** A name as the Agent Skills specification writes it: at most 64 lowercase letters, digits and single hyphens. */
+function isSpecSkillName(name: string): boolean {
+  return name.length <= 64 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name);
+}
+
+/**
+ * Agent Skills: the specification asks for a `name` of at most 64 lowercase letters, digits and
+ * single hyphens, equal to the skill's folder name. Claude Code and Gemini CLI take any name (a
+ * warning). A name that breaks both rules gets one finding, which offers the folder's name when
+ * that one is valid.
+ */
 function checkSkillName(file: ParsedFile, yaml: YamlSource, name: string): void {
   const folder = folderName(file.path);
-  if (!folder || folder === name) return;
+  const wellFormed = isSpecSkillName(name);
+  const differs = folder !== undefined && folder !== name;
+  if (wellFormed && !differs) return;
   const node = yaml.node(['name']) as Node | undefined;
   const range = yaml.valueRange(['name']);
-  const canFix = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(folder) && folder.length <= 64 && isScalar(node);
+  const rule = 'at most 64 lowercase letters, digits and single hyphens';
+  const others = 'Claude Code and Gemini CLI accept it; agents that follow the specification may not load the skill';
+  const message = !wellFormed
+    ? `The skill's name \`${name}\` is not ${rule}${differs ? `, and differs from its folder name \`${folder}\`` : ''}, as the Agent Skills specification asks (${others}). Rename it.`
+    : `The skill's name \`${name}\` differs from its folder name \`${folder}\`: the Agent Skills specification requires them equal (${others}). Rename the folder or the skill.`;
+  const to = differs && isSpecSkillName(folder!) ? folder! : undefined;
   file.diagnostics.push(
-    diag('schema', file.path, range, `The skill's name \`${name}\` must match its folder name \`${folder}\`; rename the folder or the skill.`, {
-      fixes: canFix ? [{ title: `Set name to \`${folder}\``, edits: [{ range, newText: folder }] }] : undefined,
+    diag('schema', file.path, range, message, {
+      severity: 'warning',
+      fixes: to !== undefined && isScalar(node) ? [{ title: `Set name to \`${to}\``, edits: [{ range, newText: to }] }] : undefined,
     }),
   );
+}
+
+/** A skill without `name`: Claude Code names it by its folder, the specification requires the field (a warning, with the folder's name as a fix). */
+function missingSkillName(file: ParsedFile, doc: TextDocument, yamlStart: number): void {
+  const folder = folderName(file.path);
+  const line = doc.positionAt(yamlStart).line;
+  const valid = folder !== undefined && isSpecSkillName(folder);
+  file.diagnostics.push(
+    diag(
+      'schema',
+      file.path,
+      doc.rangeOf(yamlStart, doc.lineEndOffset(line)),
+      `The front matter has no \`name\`: Claude Code names the skill by its folder${folder ? ` (\`${folder}\`)` : ''}, but the Agent Skills specification requires the field. Add it.`,
+      {
+        severity: 'warning',
+        fixes: valid ? [{ title: `Add \`name: ${folder}\``, edits: [{ range: doc.rangeOf(yamlStart, yamlStart), newText: `name: ${folder}${doc.eol}` }] }] : undefined,
+      },
+    ),
+  );
+}
+
+/** Front matter read as the tools that do not parse YAML read it: `key: value` lines for the schema's fields, other lines continuing the field before. */
+function lineFields(text: string, schema: SchemaName): Record<string, unknown> {
+  const known = new Set(Object.keys((schemaOf(schema) as { properties?: object }).properties ?? {}));
+  const out: Record<string, string> = {};
+  let key: string | undefined;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const m = /^([A-Za-z][\w-]*):(?:\s+(.*))?$/.exec(line);
+    if (m && known.has(m[1])) {
+      key = m[1];
+      out[key] = (m[2] ?? '').trim();
+    } else if (key) out[key] += `\n${line}`;
+  }
+  for (const k of Object.keys(out)) out[k] = out[k].trim().replace(/^(["'])(.*)\1$/s, '$2');
+  return out;
+}
+
+/** The `model:` of front matter read line by line, with its range. */
+function lineModel(doc: TextDocument, start: number, end: number): ModelUse[] {
+  const m = /^model:[ \t]*(["']?)([^\s"'#][^"'\r\n#]*?)\1[ \t]*$/m.exec(doc.text.slice(start, end));
+  if (!m) return [];
+  const at = start + m.index + m[0].indexOf(m[2], 'model:'.length);
+  return [{ id: m[2], range: doc.rangeOf(at, at + m[2].length), parameters: [] }];
+}
+
+/** The file's name without its format's ending (`planner.agent.md` → `planner`, `.claude/agents/reviewer.md` → `reviewer`). */
+function fileStem(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name.replace(/(\.(agent|chatmode|prompt|instructions))?\.(md|mdc)$/i, '') || name;
 }
 
 function folderName(path: string): string | undefined {

@@ -34,10 +34,10 @@ export function parseWithText(path: string, bytes: Uint8Array, formatHint?: Form
     if (recognised && full) {
       file.diagnostics.push(
         diag(
-          'unreadable-file',
+          'file-too-large',
           path,
           emptyRange,
-          `The file is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${maxTextFileBytes / 1048576} MB limit for a text asset; it was not checked. Split it or move large data out of the library.`,
+          `The file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${maxTextFileBytes / 1048576} MiB limit of this checker for a text asset; it was not checked. Split it or move large data out of the library.`,
         ),
       );
     }

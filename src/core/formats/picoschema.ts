@@ -21,6 +21,25 @@ export interface PicoschemaProblem {
   /** Path of the offending key inside the schema (keys as written). */
   path: YamlPath;
   message: string;
+  /** The field written as Dotprompt takes it: its new key and value (`tags(array): string` for `tags: string[]`). */
+  rewrite?: { key: string; value: string };
+}
+
+/** The `schema` diagnostic of a problem of the schema at `schemaPath` of `y`, with the rewrite as its fix. */
+export function picoschemaDiagnostic(y: YamlSource, schemaPath: YamlPath, p: PicoschemaProblem): Diagnostic {
+  const path = [...schemaPath, ...p.path];
+  const fixes = p.rewrite
+    ? [
+        {
+          title: `Write \`${p.rewrite.key}: ${p.rewrite.value}\``,
+          edits: [
+            { range: y.keyRange(path), newText: p.rewrite.key },
+            { range: y.valueRange(path), newText: p.rewrite.value },
+          ],
+        },
+      ]
+    : [];
+  return diag('schema', y.file, y.keyRange(path), `${p.message}.`, { fixes });
 }
 
 export interface PicoschemaResult {
@@ -64,7 +83,8 @@ export function splitDescription(text: string): [string, string | undefined] {
 
 /**
  * Converts a Picoschema value (or JSON Schema, passed through) to JSON Schema, as Dotprompt
- * does. Also accepts `type[]` for an array of `type`. Never throws: problems are returned.
+ * does. Reads `type[]` as an array of `type` (Dotprompt's own sample prompts write it), and
+ * reports it: the runtime refuses it. Never throws: problems are returned.
  */
 export function picoschemaToJsonSchema(value: unknown, opts: PicoschemaOptions = {}): PicoschemaResult {
   const problems: PicoschemaProblem[] = [];
@@ -101,7 +121,15 @@ function typeString(text: string, path: YamlPath, ctx: Ctx): JsonSchema {
   const withDescription = (s: JsonSchema): JsonSchema => (description ? { ...s, description } : s);
   if (scalarTypes.has(type)) return withDescription(type === 'any' ? {} : { type });
   const arrayOf = /^(.+)\[\]$/.exec(type);
-  if (arrayOf) return withDescription({ type: 'array', items: typeString(arrayOf[1], path, ctx) });
+  if (arrayOf) {
+    const key = path[path.length - 1];
+    const k = typeof key === 'string' && key !== wildcard ? parsePropertyKey(key) : undefined;
+    const problem: PicoschemaProblem = { path, message: arrayShorthandMessage(type, key, description) };
+    // `name: type[]` (not nested further): the fix writes `name(array): type`.
+    if (k && !k.type && !k.malformed && !arrayOf[1].endsWith('[]')) problem.rewrite = { key: `${k.name}${k.optional ? '?' : ''}(array${description ? `, ${description}` : ''})`, value: arrayOf[1] };
+    ctx.problems.push(problem);
+    return withDescription({ type: 'array', items: typeString(arrayOf[1], path, ctx) });
+  }
   if (!/^[A-Za-z_][\w.-]*$/.test(type)) {
     ctx.problems.push({ path, message: `\`${type}\` is not a Picoschema type; use string, number, integer, boolean, null, any, or a schema name` });
     return withDescription({});
@@ -110,6 +138,20 @@ function typeString(text: string, path: YamlPath, ctx: Ctx): JsonSchema {
   if (resolved) return withDescription({ ...resolved });
   ctx.unresolved.push(type);
   return withDescription({});
+}
+
+/**
+ * `name: string[]` is not Picoschema: Dotprompt's runtime (npm `dotprompt`, and Genkit through it) fails
+ * to render the prompt with "could not find schema with name 'string[]'". The spelling it takes is
+ * `name(array): string` (`name(array, description): string`).
+ */
+export function arrayShorthandMessage(type: string, key: string | number | undefined, description?: string): string {
+  const item = type.slice(0, -2);
+  const k = typeof key === 'string' ? parsePropertyKey(key) : undefined;
+  const refused = `\`${type}\` is not Picoschema: Dotprompt's runtime refuses it (could not find schema with name '${type}') and the prompt does not render`;
+  if (key === undefined) return `${refused}; write it as JSON Schema (\`type: array\` with \`items: { type: ${item} }\`)`;
+  const spelling = k && !k.type ? `${k.name}${k.optional ? '?' : ''}(array${description ? `, ${description}` : ''}): ${item}` : `name(array): ${item}`;
+  return `${refused}; write \`${spelling}\``;
 }
 
 function objectSchema(obj: Record<string, unknown>, path: YamlPath, ctx: Ctx): JsonSchema {
@@ -196,15 +238,14 @@ export function declaredInputs(y: YamlSource, doc: TextDocument, fmEnd: number):
   if (typeof schema === 'string') {
     const [type] = splitDescription(schema);
     // A scalar input (`schema: string`) has no named fields; a named schema is defined in code.
+    if (/\[\]$/.test(type)) out.diagnostics.push(diag('schema', y.file, y.valueRange(schemaPath), `${arrayShorthandMessage(type, undefined)}.`));
     if (scalarTypes.has(type) || /\[\]$/.test(type)) out.inputs = [];
     return out;
   }
   if (!isObj(schema)) return out;
 
   const result = picoschemaToJsonSchema(schema);
-  for (const p of result.problems) {
-    out.diagnostics.push(diag('schema', y.file, y.keyRange([...schemaPath, ...p.path]), `${p.message}.`));
-  }
+  for (const p of result.problems) out.diagnostics.push(picoschemaDiagnostic(y, schemaPath, p));
 
   if (isJsonSchema(schema)) {
     const type = schema.type;

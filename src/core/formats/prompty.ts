@@ -21,7 +21,7 @@ export const promptyFormat: FormatModule<'prompty'> = {
   label: 'Prompty',
   files: [{ suffix: '.prompty' }],
   parse: parsePrompty,
-  yaml: { in: 'front-matter', schema: 'prompty', modelFields: [['model'], ['model', 'id']] },
+  yaml: { in: 'front-matter', schema: 'prompty', leadingWhitespace: true, modelFields: [['model'], ['model', 'id']] },
   preview: true,
 };
 
@@ -33,7 +33,7 @@ const roleLine = /^\s*#?\s*(system|user|assistant|developer|function)(\[(?:\s*\w
 /** Parses a .prompty file into `file`. */
 export function parsePrompty(file: ParsedFile, doc: TextDocument, level: CatalogLevel = 'full'): void {
   const full = level === 'full';
-  const fm = readFrontMatter(file, doc, 'prompty', level);
+  const fm = readFrontMatter(file, doc, 'prompty', level, { leadingWhitespace: true });
   const v: Obj = fm.value ?? {};
   const y = fm.yaml;
   const frontMatterOk = !fm.split.present || fm.value !== undefined;
@@ -75,6 +75,11 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument, level: Catalog
   if (declared.inputs) {
     const names = new Set(declared.inputs.map((i) => i.name));
     if (analysis) variables.push(...analysis.contextual.filter((u) => names.has(u.name)));
+    // A `thread` input the body does not place is appended after its messages by the runtime: used all the same.
+    for (const name of threadInputs(v)) {
+      const decl = declared.inputs.find((i) => i.name === name);
+      if (decl && !variables.some((u) => u.name === name)) variables.push({ name, range: decl.range });
+    }
     variables.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   }
   file.variables = variables;
@@ -83,6 +88,13 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument, level: Catalog
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
   // A body that was not analysed (too large) may use inputs unseen.
   if (analysis?.incomplete) file.inputsMayBeUnused = true;
+}
+
+/** Names of the inputs of kind `thread` (v2: conversation history, in a list, a map or `inputSchema.properties`). */
+function threadInputs(v: Obj): string[] {
+  const decls = v.inputs ?? (isObj(v.inputSchema) ? v.inputSchema.properties : undefined);
+  const entries: [unknown, unknown][] = Array.isArray(decls) ? decls.map((p) => [isObj(p) ? p.name : undefined, p]) : isObj(decls) ? Object.entries(decls) : [];
+  return entries.filter(([name, p]) => typeof name === 'string' && isObj(p) && p.kind === 'thread').map(([name]) => name as string);
 }
 
 /** The older format: `sample`, top-level authors/tags/version, or model.configuration/parameters/api. */
@@ -200,6 +212,9 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
     const value = path.length === 1 ? v.inputs : (v.inputSchema as Obj).properties;
     if (typeof value === 'string') return { sample }; // ${file:...}: declared elsewhere
     result = declaredAt(doc, y, path, value, v1);
+  } else if (typeof v.sample === 'string' && v.sample.trim()) {
+    // `sample: ${file:chat.json}` (or a file name): the inputs are the keys of that file, which is not read here.
+    return { sample };
   } else if (v1Sample) {
     result = { inputs: [], sample };
     for (const [name, val] of Object.entries(v1Sample)) {

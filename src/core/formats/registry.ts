@@ -6,9 +6,11 @@ import { dotpromptFormat } from './dotprompt';
 import { ghModelsFormat } from './ghModels';
 import { assetManifestFormat, libraryManifestFormat, pilotManifestFormat } from './manifests';
 import { skillFormat, vscodeAgentFormat, vscodeInstructionsFormat, vscodePromptFormat } from './markdownPrompt';
-import { promptfooFormat } from './promptfoo';
+import { promptfooFormat, promptfooPromptFormat } from './promptfoo';
 import { promptyFormat } from './prompty';
 import { repoInstructionsFormat } from './repoInstructions';
+import { claudeAgentFormat, claudeCommandFormat } from './claudeCode';
+import { cursorRuleFormat } from './cursorRules';
 import type { CatalogLevel, FormatId, ParsedFile } from './types';
 
 /**
@@ -20,9 +22,11 @@ export type FormatParser = (file: ParsedFile, doc: TextDocument, level: CatalogL
 
 /**
  * A file name of a format: an exact `name` (any case unless `caseSensitive`), optionally only
- * directly inside a folder named `folder`; or a name ending `suffix` (any case).
+ * directly inside a folder named `folder`; or a name ending `suffix` (any case), optionally only
+ * somewhere below the folders `under` (`.claude/commands`: in it or a folder of it, wherever it lies); or a name that
+ * starts with `prefix` and ends with `ending` (any case: `promptfooconfig.redteam.yaml`).
  */
-export type FilePattern = { name: string; caseSensitive?: boolean; folder?: string } | { suffix: string };
+export type FilePattern = { name: string; caseSensitive?: boolean; folder?: string } | { suffix: string; under?: string } | { prefix: string; ending: string };
 
 /** Everything the engine knows about one format, in one place. */
 export interface FormatModule<Id extends string = string> {
@@ -30,7 +34,10 @@ export interface FormatModule<Id extends string = string> {
   readonly id: Id;
   /** The format's name for people (the preview's "Format"). */
   readonly label: string;
-  /** How a path is recognised (registry order does not matter: no two modules claim one name). */
+  /**
+   * How a path is recognised (registry order does not matter: no two modules claim one name). Empty for
+   * a format only ever read because another file names it (a promptfoo suite's prompt files).
+   */
   readonly files: readonly FilePattern[];
   /** For a `.yml`/`.yaml` file no name identifies: true when the start of its text reads as this format (modules are asked in registry order). */
   readonly sniff?: (head: string) => boolean;
@@ -40,7 +47,7 @@ export interface FormatModule<Id extends string = string> {
    * front matter (after an optional `#` comment preamble), the schema it follows, and the fields
    * that name the prompt's own model.
    */
-  readonly yaml?: { in: 'file' | 'front-matter'; schema: SchemaName; commentPreamble?: boolean; modelFields?: readonly (readonly string[])[] };
+  readonly yaml?: { in: 'file' | 'front-matter'; schema: SchemaName; commentPreamble?: boolean; leadingWhitespace?: boolean; modelFields?: readonly (readonly string[])[] };
   /** The body is Markdown: the outline lists its headings. */
   readonly markdownBody?: boolean;
   /** Offered as a prompt by the preview and the CodeLens. */
@@ -59,10 +66,14 @@ export const formatModules = [
   vscodeInstructionsFormat,
   skillFormat,
   promptfooFormat,
+  promptfooPromptFormat,
   libraryManifestFormat,
   assetManifestFormat,
   pilotManifestFormat,
   repoInstructionsFormat,
+  claudeCommandFormat,
+  claudeAgentFormat,
+  cursorRuleFormat,
 ] as const;
 
 const byId = new Map<string, FormatModule>(formatModules.map((m) => [m.id, m]));
@@ -79,7 +90,11 @@ export function formatLabel(id: FormatId): string {
 
 /** Glob patterns of every recognised file name (`**\/*.prompt`, `**\/.github/copilot-instructions.md`), for editor document selectors. */
 export function recognisedGlobs(): string[] {
-  return formatModules.flatMap((m) => m.files.map((p) => ('suffix' in p ? `**/*${p.suffix}` : p.folder ? `**/${p.folder}/${p.name}` : `**/${p.name}`)));
+  return formatModules.flatMap((m) =>
+    m.files.map((p) =>
+      'suffix' in p ? (p.under ? `**/${p.under}/**/*${p.suffix}` : `**/*${p.suffix}`) : 'prefix' in p ? `**/${p.prefix}*${p.ending}` : p.folder ? `**/${p.folder}/${p.name}` : `**/${p.name}`,
+    ),
+  );
 }
 
 /** The id stem of an unmanaged asset of this file: the module's own rule, else the file name without the ending that recognised it (or its last extension). */

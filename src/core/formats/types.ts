@@ -36,8 +36,8 @@ export interface ModelUse {
   /** The model id as written (e.g. `openai/gpt-4o-mini`, `gpt-4o`, `gemini-2.5-flash`). */
   id: string;
   range: Range;
-  /** Parameters set for the call, by the name written, with their ranges. */
-  parameters: { name: string; range: Range }[];
+  /** Parameters set for the call, by the name written, with their ranges (and values, where the format reads them: promptfoo's provider `config`). */
+  parameters: { name: string; range: Range; value?: unknown }[];
 }
 
 export interface MessagePart {
@@ -64,6 +64,11 @@ export interface EvalSuite {
   tests: EvalTest[];
   /** vars applied to every test (promptfoo defaultTest.vars). */
   defaultVars: string[];
+  /**
+   * Every var the suite's tests give (defaults, tests, scenarios), when all are known; undefined when
+   * some come from a file or generator the parse does not read, or for a red-team suite.
+   */
+  givenVars?: string[];
 }
 
 /** Where inputs can be inserted in the file's own syntax (used by "declare input" fixes). */

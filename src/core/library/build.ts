@@ -210,8 +210,12 @@ export function listingOf(catalog: Catalog): CatalogListing {
   };
 }
 
-/** The format hint a file's new bytes are parsed with in this catalog: an eval asset's entry is always a promptfoo suite, whatever its name. */
+/**
+ * The format hint a file's new bytes are parsed with in this catalog: an eval asset's entry is always a
+ * promptfoo suite, whatever its name; a file read as a promptfoo suite's prompt stays one.
+ */
 export function formatHintIn(catalog: Catalog, path: string): FormatId | undefined {
+  if (catalog.files.get(path)?.format === 'promptfoo-prompt') return 'promptfoo-prompt';
   return formatHintAmong(catalog.assets, path);
 }
 
@@ -309,7 +313,9 @@ export function managedAsset(manifest: ParsedFile, folder: string, layout: Layou
       }
     }
   } else if (kind === 'prompt' || kind === 'eval') {
-    const candidates = asset.files.map((p) => files.get(p)).filter((f): f is ParsedFile => !!f && f.format !== 'asset-manifest' && f.format !== 'text' && !f.partialName);
+    const candidates = asset.files
+      .map((p) => files.get(p))
+      .filter((f): f is ParsedFile => !!f && f.format !== 'asset-manifest' && f.format !== 'text' && f.format !== 'promptfoo-prompt' && !f.partialName);
     const wanted = candidates.filter((f) => (kind === 'eval' ? f.format === 'promptfoo' : f.format !== 'promptfoo'));
     if (wanted.length === 1) {
       entryFile = wanted[0];
@@ -330,7 +336,8 @@ export function managedAsset(manifest: ParsedFile, folder: string, layout: Layou
 /** True when the file at `p` is an asset of its own: a recognised prompt, suite or skill outside every asset folder (partials aside). */
 export function isUnmanagedAsset(p: string, f: ParsedFile, outside: ReadonlySet<string>): boolean {
   if (!outside.has(p)) return false;
-  if (f.format === 'text' || f.format === 'library-manifest' || f.format === 'asset-manifest' || f.format === 'pilot-manifest') return false;
+  // A promptfoo suite's prompt file is part of that suite, not an asset of its own.
+  if (f.format === 'text' || f.format === 'promptfoo-prompt' || f.format === 'library-manifest' || f.format === 'asset-manifest' || f.format === 'pilot-manifest') return false;
   return !(f.partialName && baseOf(p).startsWith('_'));
 }
 

@@ -312,9 +312,10 @@ export type FolderSnapshotUse = 'current' | 'updated' | 'read';
  * changed, else updated where files changed (updateCatalog: the assets owning them are built
  * again), else read whole; at the full level, parsed files are kept by stat (an index cache)
  * and every check runs. A missing, foreign (another build, root or name) or corrupt snapshot is
- * not used, and written again; one that cannot be written is logged, not thrown.
+ * not used, and written again; one that cannot be written is logged, not thrown. Gives the
+ * folder's files as listed (`entries`, as folderSource lists them) with the catalog.
  */
-export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse }> {
+export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse; entries: readonly LibraryFileEntry[] }> {
   const { fs, path } = snapshot;
   const log = snapshot.log ?? silentLog;
   const files = folderSnapshotFiles(path, snapshot.dir);
@@ -345,7 +346,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     });
     const catalog = await loadCatalog(loading(reading(entries), cache));
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
-    return { catalog, use: parsed ? 'read' : 'current' };
+    return { catalog, use: parsed ? 'read' : 'current', entries: listing.entries };
   }
 
   const snapshotKey = { engine: snapshot.engine, fallbackName };
@@ -369,17 +370,17 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     if (!changes.length) {
       // The same files: folders read again (changed within the racy margin last time) are stored as they are now.
       if (listing.foldersRead) await save(undefined);
-      return { catalog: previous, use: 'current' };
+      return { catalog: previous, use: 'current', entries: listing.entries };
     }
     const updated = await updateCatalog({ previous, changes, source, root, fallbackName, parser: load.parser, onParse });
     if (updated) {
       // Written whole, so that it keeps the assets in the order a load gives them.
       const catalog = { ...updated.catalog, assets: inLoadOrder(updated.catalog.assets, listing.entries) };
       await save(catalog, updated.readable);
-      return { catalog, use: 'updated' };
+      return { catalog, use: 'updated', entries: listing.entries };
     }
   }
   const catalog = await loadCatalog(loading(source));
   await save(catalog);
-  return { catalog, use: 'read' };
+  return { catalog, use: 'read', entries: listing.entries };
 }

@@ -2,19 +2,14 @@
 
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
 import type { Git, GitBlobReader, GitTreeEntry } from '../ports';
-import { joinInside } from './load';
+import { joinInside, skippedDirs } from './load';
 import type { FileLocation, FileSource, LibraryFileEntry } from './load';
 
-const skippedDirs = new Set(['.git', 'node_modules', '.hg', '.svn']);
-
-/** Same rule as the folder walk: no dot-folders (but .github), no node_modules, bounded depth. */
+/** Same rule as the folder walk: every folder (dot-folders too) but .git and node_modules, bounded depth. What .gitignore ignores is not committed, so not listed. */
 export function walked(path: string): boolean {
   const parts = path.split('/');
   if (parts.length - 1 > maxFolderDepth) return false;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const d = parts[i];
-    if (skippedDirs.has(d) || (d.startsWith('.') && d !== '.github')) return false;
-  }
+  for (let i = 0; i < parts.length - 1; i++) if (skippedDirs.has(parts[i])) return false;
   return true;
 }
 
@@ -59,30 +54,39 @@ export function gitSource(git: Git, repoDir: string, commit: string, opts: { che
           targets.set(t.path, new TextDecoder().decode(bytes));
         }),
     );
-    const resolveLink = (path: string): GitTreeEntry | undefined => {
+    // The folders of the tree, to know a link to a folder.
+    const folders = new Set<string>();
+    for (const p of byPath.keys()) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) folders.add(p.slice(0, i));
+    /** Where a link leads in the tree: a file (its entry), a folder inside, out of the library, nowhere, or round in a loop. */
+    const resolveLink = (path: string): GitTreeEntry | 'folder' | 'outside' | 'missing' | 'loop' => {
       let current = path;
-      for (let hops = 0; hops < 8; hops++) {
+      for (let hops = 0; hops < 40; hops++) {
         const target = targets.get(current);
-        if (target === undefined) return undefined;
+        if (target === undefined) return 'outside';
         const slash = current.lastIndexOf('/');
         const next = joinInside(slash < 0 ? '' : current.slice(0, slash), target);
-        if (next === undefined) return undefined;
+        if (next === undefined) return 'outside';
+        if (next === '' || folders.has(next)) return 'folder';
         const t = byPath.get(next);
-        if (!t) return undefined;
+        if (!t) return 'missing';
         if (t.mode !== '120000') return t;
         current = next;
       }
-      return undefined;
+      return 'loop';
     };
     for (const t of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       if (out.length >= maxLibraryFiles) break;
       if (!walked(t.path)) continue;
       if (t.mode === '120000') {
         const end = resolveLink(t.path);
-        const entry: LibraryFileEntry = { path: t.path, type: 'symlink', linkTarget: targets.get(t.path) ?? '', linkInside: end !== undefined };
-        if (end) entry.key = end.id;
+        // A folder inside the library: its files are listed where they lie.
+        if (end === 'folder') continue;
+        const file = typeof end === 'object' ? end : undefined;
+        const linkTarget = end === 'missing' || end === 'loop' ? `(${end})` : (targets.get(t.path) ?? '');
+        const entry: LibraryFileEntry = { path: t.path, type: 'symlink', linkTarget, linkInside: file !== undefined };
+        if (file) entry.key = file.id;
         out.push(entry);
-        map.set(t.path, { entry, id: end?.id ?? t.id });
+        map.set(t.path, { entry, id: file?.id ?? t.id });
       } else {
         const entry: LibraryFileEntry = { path: t.path, type: 'file', key: t.id };
         out.push(entry);

@@ -5,11 +5,15 @@ import type { Diagnostic } from '../diagnostics';
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import { gitMetadata } from './gitMetadata';
 import { parseFile } from '../formats/parseFile';
+import { promptFileEndings, promptFileTargets } from '../formats/promptfoo';
+import picomatch from 'picomatch';
 import type { CatalogLevel, FormatId, ParsedFile } from '../formats/types';
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
 import type { FileReader, PathOps } from '../ports';
-import { baseOf, buildAssets, buildCatalog, dirOf, entryInside, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listedRange } from './build';
+import { baseOf, buildAssets, buildCatalog, dirOf, entryInside, joinInside, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listedRange } from './build';
 import type { Catalog, CatalogListing, ListedEntry } from './types';
+import ignoreRules from 'ignore';
+import type { Ignore } from 'ignore';
 
 export { joinInside } from './build';
 
@@ -47,15 +51,35 @@ export interface ParsedFileCache {
   set(path: string, key: string, file: ParsedFile): void;
 }
 
-const skippedDirs = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Folders never walked: version control data and installed packages. Any other folder is, dot-folders too (`.github`, `.claude`, `.cursor`, `.agents`). */
+export const skippedDirs: ReadonlySet<string> = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
-/** A FileSource over a plain folder, walked through the FileReader port (links are never followed out). */
+/** The `.gitignore` rules of the folders above a path, nearest last: a path is ignored when the last rule that speaks of it says so (git's order). */
+type IgnoreRules = { base: string; rules: Ignore }[];
+
+function ignoredBy(stack: IgnoreRules, rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const { base, rules } of stack) {
+    const under = base ? rel.slice(base.length + 1) : rel;
+    const t = rules.test(isDir ? `${under}/` : under);
+    if (t.ignored) ignored = true;
+    else if (t.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * A FileSource over a plain folder, walked through the FileReader port. Every folder is walked but
+ * `.git` and `node_modules`, and what the folder's `.gitignore` files ignore (as git would list
+ * it). Links are never followed out: one to a file inside reads as that file; one to a folder
+ * inside is not walked (the folder's files are listed where they are) and is not reported.
+ */
 export function folderSource(fs: FileReader, path: PathOps, root: string): FileSource {
   return {
     async list() {
       const out: LibraryFileEntry[] = [];
       const rootReal = (await fs.realPath(root)) ?? root;
-      const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+      const walk = async (dir: string, rel: string, depth: number, ignore: IgnoreRules): Promise<void> => {
         if (depth > maxFolderDepth || out.length >= maxLibraryFiles) return;
         let entries;
         try {
@@ -64,28 +88,35 @@ export function folderSource(fs: FileReader, path: PathOps, root: string): FileS
           return;
         }
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        if (entries.some((e) => e.name === '.gitignore' && e.type === 'file')) {
+          try {
+            const text = new TextDecoder().decode(await fs.readFile(path.join(dir, '.gitignore')));
+            ignore = [...ignore, { base: rel, rules: ignoreRules().add(text) }];
+          } catch {
+            // An unreadable .gitignore ignores nothing: the folder is listed whole, as before it had one.
+          }
+        }
         for (const e of entries) {
           if (out.length >= maxLibraryFiles) return;
           const abs = path.join(dir, e.name);
           const r = rel ? `${rel}/${e.name}` : e.name;
+          if (ignore.length && ignoredBy(ignore, r, e.type === 'directory')) continue;
           if (e.type === 'directory') {
-            if (skippedDirs.has(e.name) || (e.name.startsWith('.') && e.name !== '.github')) continue;
-            await walk(abs, r, depth + 1);
+            if (skippedDirs.has(e.name)) continue;
+            await walk(abs, r, depth + 1, ignore);
           } else if (e.type === 'file') {
             out.push({ path: r, type: 'file' });
           } else if (e.type === 'symlink') {
             const real = await fs.realPath(abs);
             const inside = real !== undefined && isInside(path, rootReal, real);
-            let isFile = false;
-            if (inside && real) {
-              const st = await fs.stat(real);
-              isFile = st?.type === 'file';
-            }
-            out.push({ path: r, type: 'symlink', linkTarget: real ?? '(missing)', linkInside: inside && isFile });
+            const st = inside && real ? await fs.stat(real) : undefined;
+            // A folder inside the library: its files are listed where they lie.
+            if (st?.type === 'directory') continue;
+            out.push({ path: r, type: 'symlink', linkTarget: real ?? '(missing)', linkInside: inside && st?.type === 'file' });
           }
         }
       };
-      await walk(root, '', 0);
+      await walk(root, '', 0, []);
       return out;
     },
     read(p: string) {
@@ -205,7 +236,11 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
             'path-escape',
             e.path,
             listedRange,
-            `This link points outside the library (${e.linkTarget === '(missing)' ? 'to nothing' : 'to a path outside it'}); it is not followed. Replace it with a real file inside the library.`,
+            e.linkTarget === '(missing)'
+              ? 'This link leads nowhere: its target does not exist, or links lead round in a loop. It is not followed; point it at a file inside the library or remove it.'
+              : e.linkTarget === '(loop)'
+                ? 'This link leads round in a loop of links and never reaches a file; it is not followed. Point it at a file inside the library or remove it.'
+                : 'This link points outside the library; it is not followed. Replace it with a real file inside the library.',
           ),
         );
         continue;
@@ -298,6 +333,14 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
     if (reparsed) files.set(resolved, reparsed);
   }
 
+  // The prompt files promptfoo suites name (`file://prompt.txt`, `.json`, globs too) are read as such: their Nunjucks is checked.
+  if (level === 'full') {
+    for (const path of promptFilesNamed(files, byPath)) {
+      const reparsed = await parseOne(byPath.get(path)!, 'promptfoo-prompt');
+      if (reparsed) files.set(path, reparsed);
+    }
+  }
+
   const fallbackName = opts.fallbackName ?? 'library';
   const library = libraryInfo(libraryManifest(files), fallbackName);
   const assets = buildAssets(layout, files, opts.commit);
@@ -310,6 +353,36 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
   // The catalog level carries no diagnostic at all (links leading out are reported by a full load), and no listing.
   const { listing: _listing, ...catalog } = buildCatalog({ root: opts.root, commit: opts.commit, listing: { entries, findings: [], fallbackName }, library, assets, files }, () => []);
   return { ...catalog, level: 'catalog' };
+}
+
+/**
+ * The listed files that promptfoo suites name in `prompts` (relative to the suite, globs matched
+ * against the listing) and that no format recognises by name (`.txt`, `.md`, `.json`...), sorted.
+ */
+function promptFilesNamed(files: ReadonlyMap<string, ParsedFile>, byPath: ReadonlyMap<string, LibraryFileEntry>): string[] {
+  const out = new Set<string>();
+  let listed: string[] | undefined;
+  for (const f of files.values()) {
+    if (f.format !== 'promptfoo') continue;
+    for (const { target } of promptFileTargets(f)) {
+      const resolved = joinInside(dirOf(f.path), target);
+      if (resolved === undefined) continue;
+      let matches = [resolved];
+      if (/[*?[\]{}]/.test(resolved)) {
+        const match = picomatch(resolved, { dot: true });
+        matches = (listed ??= [...byPath.keys()]).filter((p) => match(p));
+      }
+      for (const p of matches) {
+        const e = byPath.get(p);
+        const current = files.get(p);
+        if (!e || !(e.type === 'file' || e.linkInside) || !promptFileEndings.test(p)) continue;
+        // A recognised file (a Dotprompt `.prompt`, a promptfoo suite) keeps its own format.
+        if (current && current.format !== 'text' && current.format !== 'promptfoo-prompt') continue;
+        out.add(p);
+      }
+    }
+  }
+  return [...out].sort();
 }
 
 /** The library-relative path of an eval manifest's entry when it exists and was parsed as plain text (YAML to read as promptfoo). */

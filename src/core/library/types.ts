@@ -14,6 +14,8 @@ export interface ModelInfo {
   parameters?: string[];
   deprecated?: boolean;
   replacedBy?: string | null;
+  /** How prompts for the model are counted: o200k_base, cl100k_base, or estimate (no public tokenizer); by the id when absent (tokens.ts tokenizerOf). */
+  tokenizer?: 'o200k_base' | 'cl100k_base' | 'estimate';
 }
 
 export interface Policy {

@@ -1,19 +1,19 @@
-// Token counts of a rendered prompt (real tokenizer, loaded lazily) and the cost of one call per model from the library's model catalogue.
+// Token counts of a rendered prompt (each model's tokenizer, loaded lazily, or a conservative estimate) and the cost of one call per model from the library's model catalogue.
 
 import { findModel, modelAllowed, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
 import type { ParsedFile } from '../formats/types';
 import type { LibraryInfo, ModelInfo } from '../library/types';
-import { maxYamlAliasCount, maxYamlBytes } from '../limits';
-import { countTokens } from '../tokens';
+import { maxYamlBytes } from '../limits';
+import { yamlValue } from '../yaml/yamlDocument';
+import { countTokens, tokenizerOf } from '../tokens';
+import type { Tokenizer } from '../tokens';
 import { frontMatterOf, messageText } from './render';
 import type { RenderedMessage } from './render';
-import { parse as parseYaml } from 'yaml';
 import { isObj } from '../guards';
 
 /** Tokens that the chat format adds around each message, and to prime the reply (OpenAI's published count). */
 export const tokensPerMessage = 3;
 export const replyPrimingTokens = 3;
-export const tokenizerName = 'o200k_base';
 
 export interface TokenEstimate {
   /** Estimated input tokens of one call: the messages' text plus the chat framing. */
@@ -21,22 +21,43 @@ export interface TokenEstimate {
   /** Tokens of the messages' text alone. */
   textTokens: number;
   messages: number;
+  /** What counted the text. */
+  tokenizer: Tokenizer;
+  /** True for `estimate` (no public tokenizer): shown with "≈", and an overestimate. */
+  approximate: boolean;
+}
+
+/** How a tokenizer counts, in words ("o200k_base tokenizer", or the estimate's rule). */
+export function tokenizerText(t: Tokenizer): string {
+  return t === 'estimate' ? 'estimated: no public tokenizer for the model; 1 token per 3 letters or spaces, 1 per other sign, 2 per CJK character: an overestimate' : `${t} tokenizer`;
+}
+
+/** "~1,234" for a tokenizer's count, "≈1,234" for an estimate. */
+export function tokenCountText(n: number, approximate: boolean): string {
+  return `${approximate ? '≈' : '~'}${formatCount(n)}`;
 }
 
 /**
- * Input tokens of the rendered messages: each message's text with the o200k_base tokenizer
- * (GPT-4o family; other vendors' tokenizers differ by some percent), plus 3 tokens per
- * message and 3 for the reply.
+ * Input tokens of the rendered messages: each message's text with `tokenizer` (default o200k_base,
+ * the GPT-4o family's; see tokenizerOf for a model's), plus 3 tokens per message and 3 for the reply.
  */
-export function estimateTokens(messages: readonly RenderedMessage[]): TokenEstimate {
-  return estimateTokensFromCounts(messages.map((m) => countTokens(messageText(m))));
+export function estimateTokens(messages: readonly RenderedMessage[], tokenizer: Tokenizer = 'o200k_base'): TokenEstimate {
+  return estimateTokensFromCounts(
+    messages.map((m) => countTokens(messageText(m), tokenizer)),
+    tokenizer,
+  );
 }
 
-/** The estimate from the token count of each message's text (counted elsewhere, e.g. off the editor's main thread). */
-export function estimateTokensFromCounts(counts: readonly number[]): TokenEstimate {
+/** The estimate from the token count of each message's text (counted elsewhere with `tokenizer`, e.g. off the editor's main thread). */
+export function estimateTokensFromCounts(counts: readonly number[], tokenizer: Tokenizer = 'o200k_base'): TokenEstimate {
   const textTokens = counts.reduce((a, b) => a + b, 0);
   const framing = counts.length ? counts.length * tokensPerMessage + replyPrimingTokens : 0;
-  return { tokens: textTokens + framing, textTokens, messages: counts.length };
+  return { tokens: textTokens + framing, textTokens, messages: counts.length, tokenizer, approximate: tokenizer === 'estimate' };
+}
+
+/** The tokenizer of a model by its id and the library's catalogue (the entry's `tokenizer`, else by the id). */
+export function modelTokenizer(models: readonly ModelInfo[] | undefined, modelId: string | undefined): Tokenizer {
+  return tokenizerOf(modelId, modelId ? findModel(models ?? [], modelId) : undefined);
 }
 
 /** How the output tokens of a call were estimated. */
@@ -49,7 +70,11 @@ export interface ModelCost {
   /** The prompt's own model. */
   isPromptModel: boolean;
   allowed: boolean;
+  /** Input tokens with this model's tokenizer (or its estimate). */
   inputTokens: number;
+  tokenizer: Tokenizer;
+  /** The input tokens are an estimate (no public tokenizer for the model). */
+  approximate: boolean;
   /** Output tokens priced: the prompt's max output setting, else the model's maxOutputTokens. */
   outputTokens?: number;
   outputBasis: OutputBasis;
@@ -65,7 +90,7 @@ export function promptMaxOutputTokens(file: ParsedFile, text: string): number | 
   let v: Record<string, unknown> = {};
   if (file.format === 'gh-models') {
     try {
-      const parsed: unknown = text.length > maxYamlBytes ? undefined : parseYaml(text, { maxAliasCount: maxYamlAliasCount, logLevel: 'error' });
+      const parsed = text.length > maxYamlBytes ? undefined : yamlValue(text);
       if (isObj(parsed)) v = parsed;
     } catch {
       return undefined;
@@ -90,26 +115,34 @@ export function promptModelId(file: ParsedFile, assetModel?: string): string | u
   return normaliseModelId(written);
 }
 
+/** Input tokens of one call with a tokenizer (a report counts each tokenizer once). */
+export type TokensWith = (tokenizer: Tokenizer) => number;
+
 /**
  * Cost of one call for the prompt's model and for every catalogue model the policy allows
- * (deprecated ones last): input tokens at the input price, output tokens at the output price
- * with the output priced at the prompt's max output setting when it has one (capped at the
- * model's maximum), else at the model's maxOutputTokens, so `total` is the most a call costs.
+ * (deprecated ones last): input tokens (each model's own count: `inputTokens` by tokenizer, or
+ * one count for all) at the input price, output tokens at the output price with the output
+ * priced at the prompt's max output setting when it has one (capped at the model's maximum),
+ * else at the model's maxOutputTokens, so `total` is the most a call costs.
  */
-export function costTable(library: Pick<LibraryInfo, 'models' | 'policy'> | undefined, promptModel: string | undefined, inputTokens: number, promptMaxOutput?: number): ModelCost[] {
+export function costTable(library: Pick<LibraryInfo, 'models' | 'policy'> | undefined, promptModel: string | undefined, inputTokens: number | TokensWith, promptMaxOutput?: number): ModelCost[] {
   const models = library?.models ?? [];
   const allowedGlobs = library?.policy.allowedModels ?? [];
   const out: ModelCost[] = [];
   const promptInfo = promptModel ? findModel(models, promptModel) : undefined;
-  if (promptModel) out.push(costOf(promptInfo?.id ?? promptModel, promptInfo, true, modelAllowed(allowedGlobs, promptModel, models), inputTokens, promptMaxOutput));
+  const tokensOf = (id: string, info: ModelInfo | undefined): [number, Tokenizer] => {
+    const t = tokenizerOf(id, info);
+    return [typeof inputTokens === 'number' ? inputTokens : inputTokens(t), t];
+  };
+  if (promptModel) out.push(costOf(promptInfo?.id ?? promptModel, promptInfo, true, modelAllowed(allowedGlobs, promptModel, models), tokensOf(promptModel, promptInfo), promptMaxOutput));
   const others = models.filter((m) => m !== promptInfo && modelAllowed(allowedGlobs, m.id, models));
   others.sort((a, b) => Number(!!a.deprecated) - Number(!!b.deprecated) || (a.pricing?.inputPerMTok ?? Infinity) - (b.pricing?.inputPerMTok ?? Infinity) || a.id.localeCompare(b.id));
-  for (const m of others) out.push(costOf(m.id, m, false, true, inputTokens, promptMaxOutput));
+  for (const m of others) out.push(costOf(m.id, m, false, true, tokensOf(m.id, m), promptMaxOutput));
   return out;
 }
 
-function costOf(id: string, info: ModelInfo | undefined, isPromptModel: boolean, allowed: boolean, inputTokens: number, promptMaxOutput: number | undefined): ModelCost {
-  const c: ModelCost = { model: id, info, isPromptModel, allowed, inputTokens, outputBasis: 'none' };
+function costOf(id: string, info: ModelInfo | undefined, isPromptModel: boolean, allowed: boolean, [inputTokens, tokenizer]: [number, Tokenizer], promptMaxOutput: number | undefined): ModelCost {
+  const c: ModelCost = { model: id, info, isPromptModel, allowed, inputTokens, tokenizer, approximate: tokenizer === 'estimate', outputBasis: 'none' };
   const cap = info?.maxOutputTokens;
   if (promptMaxOutput !== undefined) {
     c.outputTokens = cap ? Math.min(cap, promptMaxOutput) : promptMaxOutput;

@@ -70,30 +70,18 @@ export function partialNames(hb: typeof HandlebarsNs, template: string | ReturnT
  * defaults, `data.context` as `@` variables, then split into messages. Throws Handlebars'
  * error for a template that does not compile or a partial that does not exist.
  *
- * One addition to the reference runtime: `{{#role "x"}}...{{/role}}` (a block form that
- * Dotprompt's linter examples use, and that its runtime would drop) renders its body in
- * role `x` and returns to the previous role after the block.
+ * The block form `{{#role "x"}}...{{/role}}` (which Dotprompt's linter examples use) renders as
+ * the runtime renders it: the role changes to `x` and the body is dropped (its `role` helper
+ * never renders a block); the `dotprompt-role-block` check reports it.
  */
 export function renderDotprompt(source: string, data: DotpromptData = {}, options: DotpromptRenderOptions = {}): DotpromptMessage[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hb = (require('handlebars') as typeof HandlebarsNs).create();
   const template = dotpromptTemplate(source);
-  let currentRole = 'user';
   const safe = (s: string): HandlebarsNs.SafeString => new hb.SafeString(s);
-  const isBlock = (o: unknown): o is HandlebarsNs.HelperOptions => !!o && typeof (o as { fn?: unknown }).fn === 'function';
   hb.registerHelper('json', (value: unknown, options: HandlebarsNs.HelperOptions) => safe(JSON.stringify(value, null, Number((options?.hash as { indent?: unknown } | undefined)?.indent) || 0) ?? ''));
-  hb.registerHelper('role', function (this: unknown, role: unknown, options: unknown) {
-    const name = String(role);
-    if (isBlock(options)) {
-      const before = currentRole;
-      currentRole = name;
-      const body = options.fn(this);
-      currentRole = before;
-      return safe(`${rolePrefix}${name}>>>${body}${rolePrefix}${before}>>>`);
-    }
-    currentRole = name;
-    return safe(`${rolePrefix}${name}>>>`);
-  });
+  // As the runtime: the block form's body is never rendered.
+  hb.registerHelper('role', (role: unknown) => safe(`${rolePrefix}${String(role)}>>>`));
   hb.registerHelper('history', () => safe(`${historyPrefix}>>>`));
   hb.registerHelper('section', (name: unknown) => safe(`${sectionPrefix} ${String(name)}>>>`));
   hb.registerHelper('media', (options: HandlebarsNs.HelperOptions) => {

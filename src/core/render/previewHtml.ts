@@ -2,7 +2,8 @@
 
 import { formatLabel } from '../formats/registry';
 import type { GitLogEntry } from '../ports';
-import { formatCount, formatUsd, replyPrimingTokens, tokenizerName, tokensPerMessage } from './cost';
+import { formatCount, formatUsd, replyPrimingTokens, tokenCountText, tokenizerText, tokensPerMessage } from './cost';
+import type { Tokenizer } from '../tokens';
 import type { OutputBasis } from './cost';
 import type { PromptReport } from './promptReport';
 import type { RenderedPart } from './render';
@@ -26,8 +27,20 @@ export interface PreviewModel {
   error?: string;
   missing: string[];
   messages: { role: string; parts: RenderedPart[] }[];
-  tokens: { total: number; text: number; messages: number };
-  costs: { model: string; promptModel: boolean; allowed: boolean; deprecated: boolean; inputCost?: number; outputCost?: number; total?: number; outputTokens?: number; outputBasis: OutputBasis }[];
+  tokens: { total: number; text: number; messages: number; tokenizer: Tokenizer; approximate: boolean };
+  costs: {
+    model: string;
+    promptModel: boolean;
+    allowed: boolean;
+    deprecated: boolean;
+    inputTokens: number;
+    approximate: boolean;
+    inputCost?: number;
+    outputCost?: number;
+    total?: number;
+    outputTokens?: number;
+    outputBasis: OutputBasis;
+  }[];
   meta: { label: string; value: string }[];
   inputs: { name: string; type: string; required: boolean; description?: string; default?: string }[];
   suites: { title: string; file: string; tests: number; via: string }[];
@@ -73,12 +86,14 @@ export function previewModel(report: PromptReport, history: PreviewHistory): Pre
     error: rendered.error,
     missing: rendered.missing,
     messages: rendered.messages,
-    tokens: { total: report.tokens.tokens, text: report.tokens.textTokens, messages: report.tokens.messages },
+    tokens: { total: report.tokens.tokens, text: report.tokens.textTokens, messages: report.tokens.messages, tokenizer: report.tokens.tokenizer, approximate: report.tokens.approximate },
     costs: report.costs.map((c) => ({
       model: c.model,
       promptModel: c.isPromptModel,
       allowed: c.allowed,
       deprecated: !!c.info?.deprecated,
+      inputTokens: c.inputTokens,
+      approximate: c.approximate,
       inputCost: c.inputCost,
       outputCost: c.outputCost,
       total: c.total,
@@ -153,7 +168,7 @@ export function previewBodyHtml(m: PreviewModel): string {
     out.push('<p class="origin">No sample inputs: no eval suite of the library gives test values for this prompt, and it declares no defaults or samples. Placeholders stay as written.</p>');
   }
   const first = m.costs[0];
-  const summary = [`~${formatCount(m.tokens.total)} input tokens`];
+  const summary = [`${tokenCountText(m.tokens.total, m.tokens.approximate)} input tokens`];
   if (first?.total !== undefined) summary.push(`${first.model}: ${first.outputCost !== undefined ? '≤ ' : ''}${formatUsd(first.total)} per call`);
   out.push(`<p class="summary">${escapeHtml(summary.join(' · '))}</p>`);
   out.push('</section>');
@@ -177,16 +192,16 @@ export function previewBodyHtml(m: PreviewModel): string {
 
   out.push('<section class="cost" aria-label="Tokens and cost"><h2>Tokens and cost per call</h2>');
   out.push(
-    `<p>~${formatCount(m.tokens.total)} input tokens: ${formatCount(m.tokens.text)} of text in ${m.tokens.messages} message${m.tokens.messages === 1 ? '' : 's'} (${tokenizerName} tokenizer, the GPT-4o family's; other vendors count differently) plus ${tokensPerMessage} per message and ${replyPrimingTokens} for the reply.</p>`,
+    `<p>${tokenCountText(m.tokens.total, m.tokens.approximate)} input tokens: ${formatCount(m.tokens.text)} of text in ${m.tokens.messages} message${m.tokens.messages === 1 ? '' : 's'} (${escapeHtml(tokenizerText(m.tokens.tokenizer))}) plus ${tokensPerMessage} per message and ${replyPrimingTokens} for the reply.</p>`,
   );
   if (m.costs.length) {
-    out.push('<table><thead><tr><th>Model</th><th>Input</th><th>Output tokens</th><th>Output</th><th>Per call</th></tr></thead><tbody>');
+    out.push('<table><thead><tr><th>Model</th><th>Input tokens</th><th>Input</th><th>Output tokens</th><th>Output</th><th>Per call</th></tr></thead><tbody>');
     for (const c of m.costs) {
       const flags = [c.promptModel ? "the prompt's model" : '', c.allowed ? '' : 'not allowed by the policy', c.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
       const money = (n: number | undefined): string => (n === undefined ? '—' : escapeHtml(formatUsd(n)));
       const tokens = c.outputTokens === undefined ? '—' : `${formatCount(c.outputTokens)}${c.outputBasis === 'model' ? '*' : ''}`;
       out.push(
-        `<tr${c.promptModel ? ' class="prompt-model"' : ''}><td><code>${escapeHtml(c.model)}</code>${flags ? `<br><span class="flags">${escapeHtml(flags)}</span>` : ''}</td><td>${money(c.inputCost)}</td><td>${tokens}</td><td>${money(c.outputCost)}</td><td>${c.outputCost !== undefined ? '≤ ' : ''}${money(c.total)}</td></tr>`,
+        `<tr${c.promptModel ? ' class="prompt-model"' : ''}><td><code>${escapeHtml(c.model)}</code>${flags ? `<br><span class="flags">${escapeHtml(flags)}</span>` : ''}</td><td>${tokenCountText(c.inputTokens, c.approximate)}</td><td>${money(c.inputCost)}</td><td>${tokens}</td><td>${money(c.outputCost)}</td><td>${c.outputCost !== undefined ? '≤ ' : ''}${money(c.total)}</td></tr>`,
       );
     }
     out.push('</tbody></table>');
@@ -195,6 +210,7 @@ export function previewBodyHtml(m: PreviewModel): string {
     if (bases.has('prompt')) notes.push("Output is priced at the prompt's max output tokens, the most a call can return.");
     if (bases.has('model')) notes.push("* The prompt sets no max output: priced at the model's maxOutputTokens, the most a call can cost.");
     if (bases.has('none')) notes.push('— No price or no output limit known.');
+    if (m.costs.some((c) => c.approximate)) notes.push('≈ No public tokenizer for the model: its input tokens are estimated (1 token per 3 letters or spaces, 1 per other sign), an overestimate.');
     out.push(`<p class="note">${escapeHtml(notes.join(' '))}</p>`);
   } else {
     out.push('<p class="note">No price: the prompt names no model and the library\'s model catalogue lists none.</p>');

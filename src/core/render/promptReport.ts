@@ -4,7 +4,8 @@ import type { ParsedFile } from '../formats/types';
 import { indexById, resolveReference } from '../library/references';
 import type { Asset, Catalog, LibraryInfo } from '../library/types';
 import { countTokens } from '../tokens';
-import { costTable, estimateTokensFromCounts, promptMaxOutputTokens, promptModelId } from './cost';
+import type { Tokenizer } from '../tokens';
+import { costTable, estimateTokensFromCounts, modelTokenizer, promptMaxOutputTokens, promptModelId } from './cost';
 import type { ModelCost, TokenEstimate } from './cost';
 import { messageText, renderPrompt } from './render';
 import type { RenderedPrompt } from './render';
@@ -29,6 +30,7 @@ export interface PromptReport {
   samples: SampleSet[];
   sampleIndex: number;
   rendered: RenderedPrompt;
+  /** Tokens with the prompt's model's tokenizer (o200k_base when it names none); `approximate` for a model without a public one. */
   tokens: TokenEstimate;
   promptModel?: string;
   promptMaxOutput?: number;
@@ -54,10 +56,20 @@ export interface PromptReportInput {
 /** A report before its tokens are counted: what `finishPromptReport` needs besides the counts. */
 export type PreparedPromptReport = Omit<PromptReport, 'tokens' | 'costs'>;
 
-/** Builds the report; the tokenizer runs here (lazily loaded on first use). */
+/** Builds the report; the tokenizers run here (each loaded lazily on first use). */
 export function buildPromptReport(input: PromptReportInput): PromptReport {
   const prepared = preparePromptReport(input);
-  return finishPromptReport(prepared, tokenTexts(prepared).map(countTokens));
+  const tokenizer = reportTokenizer(prepared);
+  return finishPromptReport(
+    prepared,
+    tokenTexts(prepared).map((t) => countTokens(t, tokenizer)),
+    tokenizer,
+  );
+}
+
+/** The tokenizer of the report's prompt: its model's (catalogue entry, else by the id), o200k_base when it names none. */
+export function reportTokenizer(prepared: PreparedPromptReport): Tokenizer {
+  return modelTokenizer(prepared.library?.models, prepared.promptModel);
 }
 
 /**
@@ -95,10 +107,27 @@ export function tokenTexts(prepared: PreparedPromptReport): string[] {
   return prepared.rendered.messages.map(messageText);
 }
 
-/** Completes a prepared report with the token count of each of `tokenTexts(prepared)`. */
-export function finishPromptReport(prepared: PreparedPromptReport, counts: readonly number[]): PromptReport {
-  const tokens = estimateTokensFromCounts(counts);
-  return { ...prepared, tokens, costs: costTable(prepared.library, prepared.promptModel, tokens.tokens, prepared.promptMaxOutput) };
+/**
+ * Completes a prepared report with the token count of each of `tokenTexts(prepared)`, counted with
+ * `countedWith` (o200k_base by default, what the editor's worker counts with). The prompt's model and
+ * every model of the cost table are counted with their own tokenizer: the counts given when it is
+ * `countedWith`, else counted here (an estimate costs nothing; another encoding loads on first use).
+ */
+export function finishPromptReport(prepared: PreparedPromptReport, counts: readonly number[], countedWith: Tokenizer = 'o200k_base'): PromptReport {
+  const byTokenizer = new Map<Tokenizer, ReturnType<typeof estimateTokensFromCounts>>([[countedWith, estimateTokensFromCounts(counts, countedWith)]]);
+  const estimate = (t: Tokenizer): TokenEstimate => {
+    let e = byTokenizer.get(t);
+    if (!e) {
+      e = estimateTokensFromCounts(
+        tokenTexts(prepared).map((text) => countTokens(text, t)),
+        t,
+      );
+      byTokenizer.set(t, e);
+    }
+    return e;
+  };
+  const tokens = estimate(reportTokenizer(prepared));
+  return { ...prepared, tokens, costs: costTable(prepared.library, prepared.promptModel, (t) => estimate(t).tokens, prepared.promptMaxOutput) };
 }
 
 /**

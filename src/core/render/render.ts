@@ -1,12 +1,12 @@
 // Renders a prompt with one set of input values by its format's own rules, into messages by role.
 
 import type * as Nunjucks from 'nunjucks';
-import { parse as parseYaml } from 'yaml';
 import { splitFrontMatter } from '../formats/frontMatter';
 import { splitMessages as splitPromptyMessages } from '../formats/prompty';
 import { formatModules } from '../formats/registry';
 import type { ParsedFile } from '../formats/types';
-import { maxYamlAliasCount, maxYamlBytes } from '../limits';
+import { maxYamlBytes } from '../limits';
+import { yamlValue } from '../yaml/yamlDocument';
 import { TextDocument } from '../text/textDocument';
 import { renderDotprompt } from './dotprompt';
 import type { DotpromptMessage } from './dotprompt';
@@ -67,7 +67,7 @@ export function renderPrompt(file: ParsedFile, text: string, values: Record<stri
       }
       case 'mustache':
       case 'jinja2': {
-        const body = bodyOf(text, false);
+        const body = bodyOf(text);
         engine = file.templateLanguage === 'mustache' ? 'Mustache ({{name}} is HTML-escaped, {{{name}}} is not)' : 'Jinja2 (nunjucks, no autoescaping)';
         const rendered = file.templateLanguage === 'mustache' ? renderMustache(body, merged) : renderJinja(body, merged);
         return { messages: splitPromptyMessages(rendered).map((m) => ({ role: m.role, parts: [{ kind: 'text', text: m.template }] })), engine, missing };
@@ -110,9 +110,10 @@ function fromDotprompt(m: DotpromptMessage): RenderedMessage {
 }
 
 /** The body after the front matter (the whole text without one). */
-function bodyOf(text: string, commentPreamble: boolean): string {
+function bodyOf(text: string): string {
   const doc = new TextDocument(text);
-  const fm = splitFrontMatter(doc, { commentPreamble });
+  // Prompty's (the Jinja2 and Mustache bodies): whitespace may stand before the `---`.
+  const fm = splitFrontMatter(doc, { leadingWhitespace: true });
   if (!fm.present) return doc.text;
   return doc.text.slice(fm.bodyStart);
 }
@@ -120,11 +121,11 @@ function bodyOf(text: string, commentPreamble: boolean): string {
 /** The front matter as a plain object, or {} (never throws). */
 export function frontMatterOf(text: string): Record<string, unknown> {
   const doc = new TextDocument(text);
-  const fm = splitFrontMatter(doc, { commentPreamble: true });
+  const fm = splitFrontMatter(doc, { commentPreamble: true, leadingWhitespace: true });
   // Same bounds as the checks (limits.ts): no huge front matter, no warnings printed on stderr.
   if (!fm.present || fm.unterminated || fm.yamlEnd - fm.yamlStart > maxYamlBytes) return {};
   try {
-    const v: unknown = parseYaml(doc.text.slice(fm.yamlStart, fm.yamlEnd), { maxAliasCount: maxYamlAliasCount, logLevel: 'error' });
+    const v = yamlValue(doc.text.slice(fm.yamlStart, fm.yamlEnd));
     return isObj(v) ? v : {};
   } catch {
     return {};

@@ -1,30 +1,12 @@
-// Jinja2 bodies (Prompty's default): variables through nunjucks' parser, block structure and braces through our own tag scanner.
+// Jinja2 bodies (Prompty's default): a tag scanner for block structure and braces, Jinja2's own grammar (jinja2Syntax.ts) for each tag and its variables.
 
-import * as nunjucks from 'nunjucks';
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
 import { nearest } from '../yaml/yamlDocument';
-import type { VariableUse } from './types';
-import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
+import { oversizedAnalysis, oversizedTemplate, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
-
-/** A nunjucks AST node (the parser API is untyped). */
-interface NjNode {
-  typename: string;
-  lineno: number;
-  colno: number;
-  value?: unknown;
-  children?: NjNode[];
-  [field: string]: unknown;
-}
-
-interface NjParser {
-  parse(src: string, extensions: unknown[], opts: object): NjNode;
-}
-
-/** nunjucks' parser, read on first use (the library loads lazily in the bundles). */
-const njParser = { parse: (...args: Parameters<NjParser['parse']>) => (nunjucks as unknown as { parser: NjParser }).parser.parse(...args) };
+import { analyzeTags } from './jinja2Syntax';
 
 /** One `{{ }}`, `{% %}` or `{# #}` tag of a Jinja body, by offsets relative to the region. */
 export interface JinjaTag {
@@ -63,17 +45,35 @@ const middleTags: Record<string, string[]> = {
   default: ['switch'],
   pluralize: ['trans'],
 };
-const simpleTags = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'set']);
+const simpleTags = new Set(['include', 'import', 'from', 'extends', 'print', 'do', 'break', 'continue', 'set']);
 const knownTags = [...Object.keys(blockTags), ...Object.values(blockTags), ...Object.keys(middleTags), ...simpleTags];
 
-/** Names Jinja provides to every template; they are never inputs. */
-const jinjaGlobals = new Set(['loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'range', 'lipsum', 'dict', 'cycler', 'joiner', 'namespace', 'true', 'false', 'none', 'True', 'False', 'None']);
+/** nunjucks' tags that Jinja2 lacks: Prompty's TypeScript runtime (nunjucks) renders them, its Python runtime (Jinja2) rejects them. */
+const nunjucksOnly: Record<string, string> = {
+  elseif: 'write `{% elif %}`',
+  switch: 'write `{% if %}`/`{% elif %}`',
+  case: 'write `{% elif %}`',
+  default: 'write `{% else %}`',
+  endswitch: 'write `{% endif %}`',
+  verbatim: 'write `{% raw %}`',
+  endverbatim: 'write `{% endraw %}`',
+};
+/** Tags of Jinja2 extensions that neither runtime enables. */
+const extensionTags: Record<string, string> = {
+  break: 'loopcontrols',
+  continue: 'loopcontrols',
+  do: 'do',
+  trans: 'i18n',
+  pluralize: 'i18n',
+  endtrans: 'i18n',
+};
 
 /**
- * Analyses a Jinja2 template at [start, end) of the document: the top-level variables it
- * reads (loop variables, `set` and macro arguments are local; filters and tests are not
- * variables), `template-syntax`, `unclosed-block`, `unmatched-closing-block` and
- * `unbalanced-brace` diagnostics with exact ranges.
+ * Analyses a Jinja2 template at [start, end) of the document as a plain `jinja2.Environment()`
+ * (Prompty's Python runtime) reads it: the variables it reads undeclared, scoped as Jinja2 scopes
+ * them (what `jinja2.meta.find_undeclared_variables` returns, with ranges), and
+ * `template-syntax`, `unclosed-block`, `unmatched-closing-block` and `unbalanced-brace`
+ * diagnostics with exact ranges. test/unit/core/templates/jinjaOracle.test.ts checks it against Jinja2.
  */
 export function analyzeJinja(region: TemplateRegion): TemplateAnalysis {
   const tooLarge = oversizedTemplate(region.doc, region.file, region.start, region.end, 'Jinja');
@@ -81,14 +81,11 @@ export function analyzeJinja(region: TemplateRegion): TemplateAnalysis {
   const src = region.doc.text.slice(region.start, region.end);
   const scan = scanJinja(region);
   const out: TemplateAnalysis = { variables: [], contextual: [], diagnostics: scan.diagnostics };
-  let ast: NjNode | undefined;
-  try {
-    ast = njParser.parse(toNunjucks(src, scan.tags), [], {});
-  } catch (e) {
-    // Broken structure makes nunjucks fail too; the scanner's findings are more precise.
-    if (!scan.structural) out.diagnostics.push(parseError(region, src, scan.tags, e));
-  }
-  out.variables = ast ? new VariableCollector(region, src).collect(ast) : variablesByTag(region, scan.tags);
+  const { undeclared, errors } = analyzeTags(src, scan.tags);
+  const at = (offset: number) => region.start + offset;
+  const syntax = errors.map((e) => diag('template-syntax', region.file, region.doc.rangeOf(at(e.tag.start), at(e.tag.end)), `Jinja syntax error: ${e.message.replace(/\.$/, '')}. Fix the tag.`));
+  out.diagnostics.push(...capPerCode(syntax, maxDiagnosticsPerCode));
+  out.variables = undeclared.map((u) => ({ name: u.name, range: region.doc.rangeOf(at(u.at), at(u.at + u.name.length)) }));
   return out;
 }
 
@@ -158,7 +155,9 @@ export function scanJinja(region: TemplateRegion): { tags: JinjaTag[]; diagnosti
   text.push([textStart, src.length]);
   for (const d of checkBlocks(region, src, tags)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
-  return { tags, diagnostics: capPerCode([...diagnostics, ...strayClosers(region, text, ['}}', '%}'])], maxDiagnosticsPerCode), structural };
+  // A lone `}}` or `%}` in the text is printed as it stands by Jinja2: likely a typo, not an error.
+  const strays = strayClosers(region, text, ['}}', '%}']).map((d): Diagnostic => ({ ...d, severity: 'warning', message: `${d.message} (Jinja2 prints it as text.)` }));
+  return { tags, diagnostics: capPerCode([...diagnostics, ...strays], maxDiagnosticsPerCode), structural };
 }
 
 function nextOpener(src: string, from: number): number {
@@ -200,9 +199,18 @@ function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Dia
   for (const tag of tags) {
     if (tag.kind !== 'statement' || !tag.name) continue;
     const name = tag.name;
+    if (nunjucksOnly[name]) {
+      const msg = `\`{% ${name} %}\` is nunjucks syntax that Jinja2 lacks: Prompty's TypeScript runtime renders it, its Python runtime rejects it; ${nunjucksOnly[name]}.`;
+      out.push(diag('template-syntax', file, range(tag), msg, { severity: 'warning' }));
+    } else if (extensionTags[name]) {
+      const hint = extensionTags[name] === 'loopcontrols' ? ' (filter the loop instead: `{% for x in xs if cond %}`)' : '';
+      out.push(
+        diag('template-syntax', file, range(tag), `\`{% ${name} %}\` needs Jinja2's \`${extensionTags[name]}\` extension, which Prompty does not enable; rewrite the template without it${hint}.`),
+      );
+    }
     if (name === 'set') {
-      // `{% set x %}...{% endset %}` is a block; `{% set x = 1 %}` is not.
-      if (!/=/.test(tag.inner)) stack.push(tag);
+      // `{% set x %}...{% endset %}` (or `{% set x | filter("=") %}`) is a block; `{% set x = 1 %}` is not.
+      if (!/^\s*set\s[^=|'"]*=/.test(tag.inner)) stack.push(tag);
       continue;
     }
     if (blockTags[name]) {
@@ -243,7 +251,8 @@ function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Dia
       );
     }
   }
-  for (const open of stack.reverse()) {
+  // An unclosed `{% raw %}` is reported by the scanner, which reads its text as literal.
+  for (const open of stack.reverse().filter((t) => t.name !== 'raw' && t.name !== 'verbatim')) {
     out.push(diag('unclosed-block', file, range(open), `\`${show(open)}\` is never closed; add \`{% ${blockTags[open.name!]} %}\` where the block ends.`));
   }
   return out;
@@ -252,276 +261,4 @@ function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Dia
 function findLastIndex<T>(items: T[], pred: (t: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return i;
   return -1;
-}
-
-/**
- * Rewrites, at equal length, the few Jinja2 statements nunjucks does not know, so that its
- * parser can read the rest: `with` becomes `set`, and `endwith`, `autoescape`, `break`,
- * `continue`, `do` and `recursive` become comments or blanks.
- */
-function toNunjucks(src: string, tags: JinjaTag[]): string {
-  const edits: [number, string][] = [];
-  const put = (at: number, text: string) => edits.push([at, text]);
-  for (const t of tags) {
-    if (t.kind !== 'statement') continue;
-    // Jinja's `{%+` / `+%}` (keep whitespace) are unknown to nunjucks.
-    if (src[t.start + 2] === '+') put(t.start + 2, ' ');
-    if (src[t.end - 3] === '+') put(t.end - 3, ' ');
-    const nameAt = t.innerStart + t.inner.indexOf(t.name ?? '');
-    if (t.name === 'with' && /^\s*with\s+[A-Za-z_]\w*\s*=[^,]*$/.test(t.inner)) {
-      put(nameAt, 'set ');
-    } else if (t.name === 'do') {
-      put(t.start, '{{');
-      put(nameAt, '  ');
-      put(t.end - 2, '}}');
-    } else if (t.name && ['with', 'endwith', 'autoescape', 'endautoescape', 'break', 'continue', 'trans', 'endtrans', 'pluralize'].includes(t.name)) {
-      put(t.start, '{#');
-      put(t.end - 2, '#}');
-    } else if (t.name === 'for') {
-      const m = /\brecursive\s*$/.exec(t.inner);
-      if (m) put(t.innerStart + m.index, ' '.repeat(9));
-    }
-  }
-  if (!edits.length) return src;
-  const chars = src.split('');
-  for (const [at, text] of edits) for (let i = 0; i < text.length; i++) chars[at + i] = text[i];
-  return chars.join('');
-}
-
-function parseError(region: TemplateRegion, src: string, tags: JinjaTag[], e: unknown): Diagnostic {
-  const err = e as { message?: string; lineno?: number; colno?: number };
-  const msg = (err.message ?? String(e))
-    .split('\n')
-    .pop()!
-    .trim()
-    .replace(/^Error:\s*/, '');
-  let at: number | undefined;
-  if (typeof err.lineno === 'number' && typeof err.colno === 'number') at = offsetOf(src, err.lineno - 1, err.colno - 1);
-  let a = at ?? src.length;
-  let b = a;
-  const tag = at === undefined ? undefined : tags.find((t) => t.start <= a && a < t.end);
-  if (tag) {
-    a = tag.start;
-    b = tag.end;
-  } else if (at !== undefined) {
-    b = Math.min(src.length, a + 1);
-  }
-  return diag('template-syntax', region.file, region.doc.rangeOf(region.start + a, region.start + b), `Jinja syntax error: ${msg}. Fix the tag.`);
-}
-
-/** Offset in `src` of a 0-based line (counted by \n, as nunjucks does) and column. */
-function offsetOf(src: string, line: number, col: number): number {
-  let p = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = src.indexOf('\n', p);
-    if (nl < 0) return src.length;
-    p = nl + 1;
-  }
-  return Math.min(src.length, p + Math.max(0, col));
-}
-
-/** Walks a nunjucks AST with lexical scopes (for, macro) and collects top-level reads. */
-class VariableCollector {
-  private readonly lineStarts: number[] = [0];
-  private readonly scopes: Set<string>[] = [new Set()];
-  private readonly uses: VariableUse[] = [];
-
-  constructor(
-    private readonly region: TemplateRegion,
-    private readonly src: string,
-  ) {
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-  }
-
-  collect(root: NjNode): VariableUse[] {
-    this.walk(root, 0);
-    return this.uses.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
-  }
-
-  private isLocal(name: string): boolean {
-    return jinjaGlobals.has(name) || this.scopes.some((s) => s.has(name));
-  }
-
-  private bind(node: unknown): void {
-    const n = node as NjNode | null | undefined;
-    if (!n) return;
-    if (n.typename === 'Symbol') this.scopes[this.scopes.length - 1].add(String(n.value));
-    else if (n.typename === 'Array' || n.typename === 'NodeList') for (const c of n.children ?? []) this.bind(c);
-    else if (n.typename === 'Pair') this.bind(n.value);
-  }
-
-  private use(n: NjNode): void {
-    const name = String(n.value);
-    if (this.isLocal(name)) return;
-    const at = (this.lineStarts[n.lineno] ?? this.src.length) + n.colno;
-    const ok = this.src.startsWith(name, at);
-    const start = ok ? at : this.src.indexOf(name, at);
-    if (start < 0) return;
-    this.uses.push({ name: rootName(name), range: this.region.doc.rangeOf(this.region.start + start, this.region.start + start + name.length) });
-  }
-
-  private field(n: NjNode, f: string, depth: number): void {
-    const v = n[f];
-    if (Array.isArray(v)) for (const c of v) this.walk(c as NjNode, depth + 1);
-    else if (v && typeof v === 'object') this.walk(v as NjNode, depth + 1);
-  }
-
-  private walk(n: NjNode | null | undefined, depth: number): void {
-    if (!n || typeof n !== 'object' || depth > 500) return;
-    switch (n.typename) {
-      case 'Symbol':
-        this.use(n);
-        return;
-      case 'Literal':
-      case 'TemplateData':
-      case 'Super':
-        return;
-      case 'LookupVal':
-        this.walk(n.target as NjNode, depth + 1);
-        if ((n.val as NjNode | undefined)?.typename !== 'Literal') this.walk(n.val as NjNode, depth + 1);
-        return;
-      case 'Pair':
-        if ((n.key as NjNode | undefined)?.typename !== 'Symbol') this.walk(n.key as NjNode, depth + 1);
-        this.walk(n.value as NjNode, depth + 1);
-        return;
-      case 'FunCall': {
-        const callee = n.name as NjNode;
-        if (callee?.typename !== 'Symbol') this.walk(callee, depth + 1);
-        else this.use(callee);
-        this.walk(n.args as NjNode, depth + 1);
-        return;
-      }
-      case 'Filter':
-      case 'FilterAsync':
-        this.walk(n.args as NjNode, depth + 1);
-        return;
-      case 'Is': {
-        this.walk(n.left as NjNode, depth + 1);
-        const test = n.right as NjNode | undefined;
-        if (test?.typename === 'FunCall') this.walk(test.args as NjNode, depth + 1);
-        else if (test && test.typename !== 'Symbol') this.walk(test, depth + 1);
-        return;
-      }
-      case 'For':
-      case 'AsyncEach':
-      case 'AsyncAll': {
-        let arr = n.arr as NjNode;
-        // `for x in xs if cond`: nunjucks reads it as an inline if whose condition sees x.
-        const filter = arr?.typename === 'InlineIf' && !arr.else_ ? (arr.cond as NjNode) : undefined;
-        if (filter) arr = arr.body as NjNode;
-        this.walk(arr, depth + 1);
-        this.scopes.push(new Set(['loop']));
-        this.bind(n.name);
-        this.walk(filter, depth + 1);
-        this.walk(n.body as NjNode, depth + 1);
-        this.scopes.pop();
-        this.walk(n.else_ as NjNode, depth + 1);
-        return;
-      }
-      case 'Set':
-        this.walk(n.value as NjNode, depth + 1);
-        this.walk(n.body as NjNode, depth + 1);
-        for (const t of (n.targets as NjNode[]) ?? []) {
-          if (t.typename === 'Symbol') this.bind(t);
-          else this.walk(t, depth + 1);
-        }
-        return;
-      case 'Macro':
-      case 'Caller': {
-        if (n.typename === 'Macro') this.bind(n.name);
-        const args = ((n.args as NjNode | undefined)?.children ?? []) as NjNode[];
-        for (const a of args) {
-          if (a.typename === 'KeywordArgs') for (const p of a.children ?? []) this.walk(p.value as NjNode, depth + 1);
-        }
-        this.scopes.push(new Set(['caller', 'varargs', 'kwargs']));
-        for (const a of args) {
-          if (a.typename === 'Symbol') this.bind(a);
-          else if (a.typename === 'KeywordArgs') for (const p of a.children ?? []) this.bind(p.key);
-        }
-        this.walk(n.body as NjNode, depth + 1);
-        this.scopes.pop();
-        return;
-      }
-      case 'Block':
-        this.walk(n.body as NjNode, depth + 1);
-        return;
-      case 'KeywordArgs':
-        for (const p of n.children ?? []) this.walk(p.value as NjNode, depth + 1);
-        return;
-      case 'Import':
-        this.walk(n.template as NjNode, depth + 1);
-        this.bind(n.target);
-        return;
-      case 'FromImport':
-        this.walk(n.template as NjNode, depth + 1);
-        for (const c of (n.names as NjNode | undefined)?.children ?? []) this.bind(c.typename === 'Pair' ? c.value : c);
-        return;
-      default: {
-        const fields = (n as { fields?: string[] }).fields ?? [];
-        for (const f of fields) if (f !== 'children') this.field(n, f, depth);
-        for (const c of n.children ?? []) this.walk(c, depth + 1);
-      }
-    }
-  }
-}
-
-/**
- * When the whole body does not parse: reads each tag's expressions on their own, treating
- * names bound anywhere by `for`, `set` or `macro` as local.
- */
-function variablesByTag(region: TemplateRegion, tags: JinjaTag[]): VariableUse[] {
-  const locals = new Set<string>();
-  const exprs: { text: string; at: number }[] = [];
-  for (const t of tags) {
-    if (t.kind === 'output') exprs.push({ text: t.inner, at: t.innerStart });
-    if (t.kind !== 'statement' || !t.name) continue;
-    const rest = t.inner.slice(t.inner.indexOf(t.name) + t.name.length);
-    const restAt = t.innerStart + t.inner.indexOf(t.name) + t.name.length;
-    if (t.name === 'for') {
-      const m = /^(\s*)([\w\s,]+?)\s+in\s+/.exec(rest);
-      if (m) {
-        for (const v of m[2].split(',')) locals.add(v.trim());
-        exprs.push({ text: rest.slice(m[0].length).replace(/\s+recursive\s*$/, ''), at: restAt + m[0].length });
-      }
-    } else if (t.name === 'set' || t.name === 'with') {
-      const m = /^(\s*)([\w\s,.]+?)\s*(=|$)/.exec(rest);
-      if (m) for (const v of m[2].split(',')) locals.add(v.trim().split('.')[0]);
-      const eq = rest.indexOf('=');
-      if (eq >= 0) exprs.push({ text: rest.slice(eq + 1), at: restAt + eq + 1 });
-    } else if (t.name === 'macro') {
-      const m = /^\s*(\w+)\s*\(([^)]*)\)/.exec(rest);
-      if (m) {
-        locals.add(m[1]);
-        for (const a of m[2].split(',')) locals.add(a.split('=')[0].trim());
-      }
-    } else if (['if', 'elif', 'elseif', 'include', 'extends', 'do', 'call', 'filter', 'switch', 'case'].includes(t.name)) {
-      exprs.push({ text: rest, at: restAt });
-    }
-  }
-  const out: VariableUse[] = [];
-  // A failed nunjucks parse is costly (an exception per tag): read plain names directly and cap the rest.
-  let budget = 2000;
-  for (const e of exprs) {
-    const simple = /^(\s*)([\p{L}_][\p{L}\p{N}_]*)(?:\.[\p{L}\p{N}_]+)*\s*$/u.exec(e.text);
-    if (simple) {
-      const name = simple[2];
-      const at = region.start + e.at + simple[1].length;
-      if (!locals.has(name) && !jinjaGlobals.has(name)) out.push({ name, range: region.doc.rangeOf(at, at + name.length) });
-      continue;
-    }
-    if (budget-- <= 0) continue;
-    const wrapper = `{{${e.text}}}`;
-    let ast: NjNode;
-    try {
-      ast = njParser.parse(wrapper, [], {});
-    } catch {
-      continue;
-    }
-    const sub: TemplateRegion = { ...region, start: region.start + e.at - 2 };
-    for (const u of new VariableCollector(sub, wrapper).collect(ast)) {
-      if (!locals.has(u.name)) out.push(u);
-    }
-  }
-  out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return out;
 }

@@ -36,11 +36,10 @@ export function oversizedTemplate(doc: TextDocument, file: string, start: number
   const n = end - start;
   if (n <= maxTemplateChars) return undefined;
   return diag(
-    'unreadable-file',
+    'file-too-large',
     file,
     doc.rangeOf(start, start),
     `The ${language} body is ${n.toLocaleString('en-US')} characters long, over the ${maxTemplateChars / 1024} KiB limit for template checks; its blocks, braces and variables were not checked. Split the template (partials, several prompts) or move large text out of it.`,
-    { severity: 'warning' },
   );
 }
 

@@ -1,13 +1,13 @@
 // YAML with positions: parsing with bounds, duplicate keys, path -> range, and JSON Schema checks.
 
 import { distance } from 'fastest-levenshtein';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import type { Alias, Document, Node, Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
-import { maxDiagnosticsPerCode, maxNestingDepth, maxYamlAliasCount, maxYamlBytes } from '../limits';
-import type { TextDocument } from '../text/textDocument';
+import { maxDiagnosticsPerCode, maxNestingDepth, maxYamlAliasCount, maxYamlBytes, maxYamlValueNodes } from '../limits';
+import { TextDocument } from '../text/textDocument';
 import { parseSimpleYaml } from './yamlFast';
 import type { SimpleYaml } from './yamlFast';
 
@@ -43,14 +43,29 @@ export class YamlSource {
     options: YamlSourceOptions = {},
   ) {
     const src = text.text.slice(start, end);
+    // Limits of the checker, not errors of the YAML: reported as `file-too-large`, and the YAML is not checked.
     if (src.length > maxYamlBytes) {
-      this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML of ${src.length} characters is larger than the ${maxYamlBytes}-character limit; split it up.`));
+      this.diagnostics.push(
+        diag(
+          'file-too-large',
+          file,
+          text.rangeOf(start, start),
+          `The YAML is ${mib(src.length)} (${src.length.toLocaleString('en-US')} characters), over the ${mib(maxYamlBytes)} limit for YAML this checker parses; it was not checked. Split it into several files (promptfoo reads tests from \`file://\` references).`,
+        ),
+      );
       this.ok = false;
       return;
     }
     const depthAt = tooDeepAt(src);
     if (depthAt >= 0) {
-      this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start + depthAt, start + depthAt + 1), `YAML nests deeper than ${maxNestingDepth} levels here; flatten the structure.`));
+      this.diagnostics.push(
+        diag(
+          'file-too-large',
+          file,
+          text.rangeOf(start + depthAt, start + depthAt + 1),
+          `The YAML nests deeper than ${maxNestingDepth} levels here, the limit of this checker; it was not checked. Flatten the structure.`,
+        ),
+      );
       this.ok = false;
       return;
     }
@@ -74,6 +89,7 @@ export class YamlSource {
     this.doc = doc;
     let hardError = false;
     let syntaxCount = 0;
+    let previous: { code: string; pos: [number, number] } | undefined;
     for (const err of doc.errors) {
       const [a, b] = err.pos;
       const range = text.rangeOf(start + a, start + Math.max(b, a + 1 > src.length ? a : b));
@@ -81,14 +97,26 @@ export class YamlSource {
         this.diagnostics.push(diag('duplicate-key', file, this.duplicateKeyRange(a) ?? range, `${firstLine(err.message)}. Remove or rename one of them; YAML keeps only one value per key.`));
       } else {
         hardError = true;
+        // The second error of one over-indented line says the same as the first.
+        const sameCause = err.code === 'MULTILINE_IMPLICIT_KEY' && previous?.code === 'BLOCK_AS_IMPLICIT_KEY' && previous.pos[0] === a;
+        previous = err;
+        if (sameCause) continue;
         // One broken line often yields a cascade of errors: the first few say all there is to say.
         if (++syntaxCount > 5) continue;
-        this.diagnostics.push(diag('yaml-syntax', file, range, `${firstLine(err.message)} (YAML ${err.code}).`));
+        const message = `${firstLine(err.message)} (YAML ${err.code})`;
+        const at = syntaxErrorAt(src, err.code, err.message, a);
+        if (at) this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start + at.start, start + at.end), `${message}: ${at.hint}`));
+        else this.diagnostics.push(diag('yaml-syntax', file, range, `${message}.`));
       }
     }
     // Repeated keys, found here in one pass (the library's own check compares every key with every other one);
     // for a clean document of plain nodes, the same walk builds the value (what doc.toJS gives, in a fraction of its time).
     const plain = fast ?? (doc.errors.length ? undefined : plainValue(doc));
+    if (plain === tooManyValues) {
+      this.diagnostics.push(expansionTooLarge(file, text.rangeOf(start, start)));
+      this.ok = false;
+      return;
+    }
     const repeated = plain ? plain.repeated : duplicateKeys(doc);
     for (const keyNode of repeated.slice(0, maxDiagnosticsPerCode)) {
       const a = keyNode.range![0];
@@ -107,7 +135,22 @@ export class YamlSource {
         value = doc.toJS({ maxAliasCount: maxYamlAliasCount });
       } catch (e) {
         hardError = true;
-        this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be expanded: ${firstLine((e as Error).message)}. Reduce the use of aliases (*name).`));
+        const message = firstLine((e as Error).message);
+        // An alias of no anchor (`description: *bold*`) is shown where it is.
+        const unresolved = /^Unresolved alias .*: (.*)$/.exec(message);
+        const alias = unresolved ? firstAlias(doc, unresolved[1]) : undefined;
+        // `yaml` refuses aliases past maxAliasCount as a "resource exhaustion attack": a limit, not an error of the YAML.
+        if (/excessive alias count/i.test(message)) this.diagnostics.push(expansionTooLarge(file, text.rangeOf(start, start)));
+        else if (alias?.range)
+          this.diagnostics.push(
+            diag(
+              'yaml-syntax',
+              file,
+              text.rangeOf(start + alias.range[0], start + alias.range[0] + 1),
+              `\`*${alias.source}\` is an alias (\`*\` starts one in YAML), but no anchor \`&${alias.source}\` comes before it. To start a value with \`*\`, quote the value.`,
+            ),
+          );
+        else this.diagnostics.push(diag('yaml-syntax', file, text.rangeOf(start, start), `YAML could not be expanded: ${message}.`));
       }
     }
     this.value = value;
@@ -235,7 +278,7 @@ export class YamlSource {
         case 'additionalProperties': {
           const prop = String((e.params as { additionalProperty: string }).additionalProperty);
           const known = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> }) ?? {}).properties ?? {});
-          const suggestion = nearest(prop, known);
+          const suggestion = nearestField(prop, known);
           const range = this.keyRange([...path, prop]);
           const msg = suggestion
             ? `Unknown field \`${prop}\`${path.length ? ` in ${where}` : ''}; did you mean \`${suggestion}\`?`
@@ -282,6 +325,112 @@ export class YamlSource {
   }
 }
 
+/**
+ * The value of a YAML text read as YamlSource reads it (within its size, nesting and alias bounds,
+ * aliases expanded in one pass), or undefined when it does not parse or is over a bound. For
+ * readers that show no diagnostics (previews, cost estimates).
+ */
+export function yamlValue(yaml: string): unknown {
+  const y = new YamlSource(new TextDocument(yaml), '', 0, yaml.length);
+  return y.ok ? y.value : undefined;
+}
+
+/** The first alias node of the document that names `source`. */
+function firstAlias(doc: Document.Parsed, source: string): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.source !== source) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Offsets of the line holding offset `i` of `src`: [start, end), the line break excluded. */
+function lineAround(src: string, i: number): [number, number] {
+  const s = src.lastIndexOf('\n', i - 1) + 1;
+  let e = src.indexOf('\n', i);
+  if (e < 0) e = src.length;
+  return [s, e];
+}
+
+/**
+ * Where a syntax error of `yaml` really is, with what to do, for the errors whose position is not
+ * the offending characters: the `: ` inside a plain value (`yaml` points at the value's start), a
+ * line indented more than its siblings (at the value before it), a value that starts with `*`
+ * (at what follows the alias), an unclosed quote or flow collection (at the end of the text, or
+ * at the next key): at its opening character. Undefined when the position is already right.
+ */
+export function syntaxErrorAt(src: string, code: string, message: string, pos: number): { start: number; end: number; hint: string } | undefined {
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const [, lineEnd] = lineAround(src, pos);
+    for (let i = pos; i < lineEnd; i++) {
+      if (src[i] === '#' && i > pos && (src[i - 1] === ' ' || src[i - 1] === '\t')) break;
+      if (src[i] === ':' && (i + 1 === lineEnd || src[i + 1] === ' ' || src[i + 1] === '\t' || src[i + 1] === '\r')) {
+        return { start: i, end: i + 1, hint: '`: ` inside a plain value starts a nested mapping, which YAML does not allow here. Quote the value ("...") or write it as a block scalar (|).' };
+      }
+    }
+    // No `: ` on the value's line: the next line, indented deeper, is read as a key inside the value.
+    let next = lineEnd + 1;
+    while (next < src.length) {
+      const [s, e] = lineAround(src, next);
+      let c = s;
+      while (c < e && (src[c] === ' ' || src[c] === '\t')) c++;
+      if (c < e && src[c] !== '#' && src[c] !== '\r') {
+        if (c === s) return undefined;
+        return { start: s, end: c, hint: 'this line is indented more than the line above it, so YAML reads it as part of that value. Indent it like its siblings, or quote the value above.' };
+      }
+      next = e + 1;
+    }
+    return undefined;
+  }
+  if (code === 'UNEXPECTED_TOKEN' && /^Unexpected scalar at node end/.test(message)) {
+    // `key: *bold* text`: `*bold*` is read as an alias, and the text after it is unexpected.
+    const [lineStart] = lineAround(src, pos);
+    const m = /(^|[\s[{,])\*[^\s,[\]{}]*\s+$/.exec(src.slice(lineStart, pos));
+    if (!m) return undefined;
+    const star = lineStart + m.index + m[1].length;
+    return { start: star, end: star + 1, hint: '`*` starts an alias (*name) in YAML, so a plain value cannot start with it. Quote the value ("*...").' };
+  }
+  if (code === 'MISSING_CHAR' && /^Missing closing (["'])quote/.test(message)) {
+    const quote = message.charAt('Missing closing '.length);
+    for (let i = Math.min(pos, src.length) - 1; i >= 0; i--) {
+      if (src[i] !== quote) continue;
+      if (quote === '"') {
+        let backslashes = 0;
+        while (src[i - 1 - backslashes] === '\\') backslashes++;
+        if (backslashes % 2) continue;
+      } else if (src[i - 1] === "'") {
+        i--;
+        continue;
+      }
+      const [, lineEnd] = lineAround(src, i);
+      let e = lineEnd;
+      while (e > i + 1 && isSpace(src.charCodeAt(e - 1))) e--;
+      return {
+        start: i,
+        end: e,
+        hint: `this ${quote} opens a quoted value that is never closed. Close it with ${quote}${quote === '"' ? ' (write \\" for a quote inside it)' : " (write '' for a quote inside it)"}.`,
+      };
+    }
+    return undefined;
+  }
+  if (code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection must be sufficiently indented and end with an? [\]}]/.test(message)) {
+    const [open, close] = message.startsWith('Flow sequence') ? ['[', ']'] : ['{', '}'];
+    let depth = 0;
+    for (let i = Math.min(pos, src.length) - 1; i >= 0; i--) {
+      if (src[i] === close) depth++;
+      else if (src[i] === open && depth-- === 0) {
+        return { start: i, end: i + 1, hint: `this ${open} is never closed. End it with ${close} (a flow collection may go on over more lines, indented more than its key).` };
+      }
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
 /** Scalar keys that repeat an earlier key of the same mapping (the second and later ones), in document order. */
 function duplicateKeys(doc: Document.Parsed): Node[] {
   const out: Node[] = [];
@@ -306,15 +455,36 @@ function duplicateKeys(doc: Document.Parsed): Node[] {
   return out.sort((a, b) => a.range![0] - b.range![0]);
 }
 
-/** Thrown inside plainValue when a node needs doc.toJS (aliases, anchors, merge keys, collection keys, custom node classes). */
+/** Thrown inside plainValue when a node needs doc.toJS (merge keys, collection or alias keys, anchored keys, custom node classes, an alias to no anchor or to the node it sits in). */
 const notPlain = new Error('not plain');
+/** What plainValue gives when the value, aliases expanded, would hold more than maxYamlValueNodes values. */
+const tooManyValues = Symbol('too many values');
+
+/** The `file-too-large` diagnostic for a document whose aliases expand past the limit. */
+function expansionTooLarge(file: string, range: Range): Diagnostic {
+  return diag(
+    'file-too-large',
+    file,
+    range,
+    `With its aliases (*name) expanded, the YAML holds more than ${maxYamlValueNodes.toLocaleString('en-US')} values, the limit of this checker (an alias repeats everything its anchor holds); it was not checked. Use fewer aliases of large anchors.`,
+  );
+}
+
+function mib(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
 
 /**
  * The value of a document (as `doc.toJS()` gives it) and its repeated keys (as duplicateKeys
  * gives them), in one walk; undefined when the document holds anything but plain maps,
- * sequences and scalars with scalar keys (then doc.toJS and duplicateKeys decide).
+ * sequences and scalars with scalar keys, anchors and aliases of values (then doc.toJS and
+ * duplicateKeys decide). An alias gives the value of its anchor itself, as doc.toJS does (not a
+ * copy); the values it stands for count toward maxYamlValueNodes once per alias, so that a
+ * document that would expand past it (an alias bomb) gives `tooManyValues`, after work linear in
+ * its size. (doc.toJS's own alias check walks the document again for aliases inside anchors: 5 s
+ * instead of 0.5 s on a real 1.9 MB promptfoo red-team config.)
  */
-function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } | undefined {
+function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } | typeof tooManyValues | undefined {
   // With a schema that resolves `<<` as a merge key, doc.toJS merges: leave that to it.
   if (doc.schema.tags.some((t) => t.tag === mergeTag && t.default)) return undefined;
   // The library's own toJSON methods: a node with another one is not plain.
@@ -322,11 +492,30 @@ function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } 
   const mapToJSON = YAMLMap.prototype.toJSON;
   const seqToJSON = YAMLSeq.prototype.toJSON;
   const repeated: Node[] = [];
+  // Values so far, aliases expanded; and by anchor name, the value of its latest node and how many values it holds (undefined while it is read).
+  let values = 0;
+  const anchors = new Map<string, { value: unknown; values: number } | undefined>();
   const convert = (n: unknown): unknown => {
     if (n === null || n === undefined) return n;
     if (typeof n !== 'object') return n;
     const node = n as Node & { toJSON?: unknown; anchor?: string };
-    if (node.anchor) throw notPlain;
+    if (++values > maxYamlValueNodes) throw tooManyValues;
+    const name = node.anchor;
+    if (!name) return convertNode(node);
+    const before = values;
+    anchors.set(name, undefined);
+    const value = convertNode(node);
+    anchors.set(name, { value, values: values - before + 1 });
+    return value;
+  };
+  const convertNode = (node: Node & { toJSON?: unknown }): unknown => {
+    if (isAlias(node)) {
+      const anchor = anchors.get(node.source);
+      if (!anchor) throw notPlain;
+      values += anchor.values - 1;
+      if (values > maxYamlValueNodes) throw tooManyValues;
+      return anchor.value;
+    }
     if (node.toJSON === scalarToJSON) return (node as Scalar).value;
     if (node.toJSON === mapToJSON) {
       const out: Record<string, unknown> = {};
@@ -357,6 +546,7 @@ function plainValue(doc: Document.Parsed): { value: unknown; repeated: Node[] } 
     return { value, repeated: repeated.sort((a, b) => a.range![0] - b.range![0]) };
   } catch (e) {
     if (e === notPlain) return undefined;
+    if (e === tooManyValues) return tooManyValues;
     throw e;
   }
 }
@@ -399,19 +589,76 @@ function moreBracketsThan(src: string, n: number): boolean {
 const deepIndentAfterBreak = new RegExp(`\\n[ -]{${maxNestingDepth * 2}}`);
 const deepIndentAtStart = new RegExp(`^[ -]{${maxNestingDepth * 2}}`);
 
-/** Index of the first character where bracket or indentation nesting exceeds the limit, or -1. */
+/** Whether a node can start after `prevSolid` (the last character that is not a space; '\n' at the start of a line's content), `depth` flow collections deep. */
+function startsNode(prevSolid: string, depth: number): boolean {
+  return prevSolid === '\n' || prevSolid === ':' || prevSolid === '-' || prevSolid === '?' || (depth > 0 && (prevSolid === '[' || prevSolid === '{' || prevSolid === ','));
+}
+
+/** The header of a block scalar (`key: |`, `- >-`, `key: !!str |2`), comments and trailing spaces cut off. */
+const blockScalarHeader = /(?:^|[:?-] +|[!&]\S* +)[|>][1-9+-]{0,2}$/;
+
+/**
+ * When the line at [lineStart, lineEnd) opens a block scalar, the index where its text ends (the
+ * start of the first later line that is neither blank nor indented more than this line); else -1.
+ * Text in a block scalar (a red-team prompt with `{8765<Pink>2109>`, a code sample) nests nothing.
+ */
+function blockScalarEnd(src: string, lineStart: number, lineEnd: number): number {
+  let e = lineEnd;
+  for (let h = lineStart + 1; h < lineEnd; h++) {
+    if (src[h] === '#' && src[h - 1] === ' ') {
+      e = h;
+      break;
+    }
+  }
+  while (e > lineStart && isSpace(src.charCodeAt(e - 1))) e--;
+  const last = src[e - 1];
+  if (last !== '|' && last !== '>' && last !== '-' && last !== '+' && (last < '1' || last > '9')) return -1;
+  let ind = lineStart;
+  while (ind < e && src[ind] === ' ') ind++;
+  if (!blockScalarHeader.test(src.slice(ind, e))) return -1;
+  const indent = ind - lineStart;
+  let next = lineEnd + 1;
+  while (next < src.length) {
+    let end = src.indexOf('\n', next);
+    if (end < 0) end = src.length;
+    let i = next;
+    while (i < end && src[i] === ' ') i++;
+    if (i < end && src[i] !== '\r' && i - next <= indent) return next;
+    next = end + 1;
+  }
+  return src.length;
+}
+
+/**
+ * Index of the first character where bracket or indentation nesting exceeds the limit, or -1. A
+ * bracket counts where a flow collection can start (at the start of a line's content, after `: `,
+ * `- `, `? `, or in a flow collection); inside block scalars, quotes and comments nothing counts.
+ */
 export function tooDeepAt(src: string): number {
   // Nesting past the limit needs more opening brackets than the limit, or a line indented past twice the limit.
   if (!deepIndentAtStart.test(src) && !deepIndentAfterBreak.test(src) && !moreBracketsThan(src, maxNestingDepth)) return -1;
   let depth = 0;
   let quote: string | undefined;
+  /** The last character before this one on the line that is not a space ('\n' at the start of a line's content). */
+  let prevSolid = '\n';
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\n') quote = undefined;
+      if (quote === undefined) prevSolid = c;
       continue;
     }
+    if (c === '\n') {
+      if (depth === 0) {
+        const lineStart = src.lastIndexOf('\n', i - 1) + 1;
+        const end = blockScalarEnd(src, lineStart, i);
+        if (end >= 0) i = end - 1;
+      }
+      prevSolid = '\n';
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
     if (c === '"' || c === "'") {
       const prev = src[i - 1];
       if (prev === undefined || prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':' || prev === '\n') quote = c;
@@ -419,14 +666,21 @@ export function tooDeepAt(src: string): number {
       const prev = src[i - 1];
       if (prev === undefined || prev === ' ' || prev === '\n' || prev === '\t') {
         while (i < src.length && src[i] !== '\n') i++;
+        i--;
+        continue;
       }
+    } else if ((c === '&' || c === '!') && startsNode(prevSolid, depth)) {
+      // An anchor or a tag before a node (`key: &a [`): the node starts after it.
+      while (i + 1 < src.length && !' \t\r\n[]{},'.includes(src[i + 1])) i++;
+      continue;
     } else if (c === '[' || c === '{') {
-      if (++depth > maxNestingDepth) return i;
+      if (startsNode(prevSolid, depth) && ++depth > maxNestingDepth) return i;
     } else if (c === ']' || c === '}') {
       if (depth > 0) depth--;
     }
+    prevSolid = c;
   }
-  // Block nesting: count indentation levels of lines.
+  // Block nesting: count indentation levels of lines (block scalars' text aside).
   let lineStart = 0;
   const stack: number[] = [];
   while (lineStart < src.length) {
@@ -439,6 +693,11 @@ export function tooDeepAt(src: string): number {
       while (stack.length && stack[stack.length - 1] >= level) stack.pop();
       stack.push(level);
       if (stack.length > maxNestingDepth * 2) return ind;
+      const end = blockScalarEnd(src, lineStart, e);
+      if (end >= 0) {
+        lineStart = end;
+        continue;
+      }
     }
     lineStart = e + 1;
   }
@@ -513,6 +772,25 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   const ci = known.find((k) => k.toLowerCase() === lower);
   if (ci) return ci;
   return nearestByDistance(name, known);
+}
+
+/**
+ * The known field an unknown one most likely means: the same name in another case or with other
+ * separators (`allowed_tools`, `allowedTools` → `allowed-tools`), else the one field it is a whole
+ * word of (`tools` → `allowed-tools`, not `hooks`, which is nearer by letters), else the one field
+ * that is a whole word of it (`allowed-tools` → `tools`), else `nearest`.
+ */
+export function nearestField(name: string, known: readonly string[]): string | undefined {
+  const words = (s: string) => s.split(/[-_\s]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toLowerCase());
+  const joined = words(name).join('');
+  const same = known.filter((k) => words(k).join('') === joined);
+  if (same.length) return same[0];
+  const containing = known.filter((k) => words(k).includes(joined));
+  if (containing.length === 1) return containing[0];
+  const parts = words(name);
+  const contained = known.filter((k) => parts.includes(words(k).join('')));
+  if (contained.length === 1) return contained[0];
+  return nearest(name, known);
 }
 
 /**

@@ -1,6 +1,10 @@
-// CodeLens on prompts: estimated tokens and cost per call, the eval suites that cover the prompt, and Preview; resolved lazily.
+// CodeLens on prompts (estimated tokens and cost per call, the eval suites that cover the prompt, Preview) and on eval suites (what a run costs); resolved lazily.
 
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
+import { parseFile } from '../../core/formats/parseFile';
+import { evalCost, evalCostLines, evalCostTitle, suitePromptRefs } from '../../core/render/evalCost';
+import type { EvalPrompt } from '../../core/render/evalCost';
 import { suitesLensTitle, tokensLensTitle, tokensLensTooltip } from '../../core/render/lensText';
 import type { PromptReport } from '../../core/render/promptReport';
 import { commands, schemes } from '../constants';
@@ -101,5 +105,46 @@ export class PromptCodeLensProvider extends Disposable implements vscode.CodeLen
         : { title: suitesLensTitle(report), tooltip: 'No eval asset targets this prompt and no promptfoo suite names its file.', command: '' };
     }
     return lens;
+  }
+}
+
+/** The files the eval-cost lens is offered on: YAML files on disk or in a library (the provider keeps promptfoo suites). */
+export const evalSuiteSelector: vscode.DocumentSelector = ['file', schemes.library].flatMap((scheme) => ['**/*.yaml', '**/*.yml'].map((pattern) => ({ scheme, pattern })));
+
+/**
+ * One lens at the top of a promptfoo suite: what a run costs before it runs (promptfoo does not say):
+ * tests × prompts × providers calls, the input tokens of every rendered call with each provider's
+ * tokenizer, the output at the model's maximum, priced from the library's model catalogue; the
+ * assumptions in the tooltip.
+ */
+export class EvalCostCodeLensProvider extends Disposable implements vscode.CodeLensProvider<vscode.CodeLens> {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly sources: PromptSources) {
+    super();
+    this._register(sources.onDidChange(() => this.changed.fire()));
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const text = doc.getText();
+    if (!/^(prompts|providers|targets|tests)\s*:/m.test(text)) return [];
+    const location = await this.sources.locate(doc.uri);
+    const file = parseFile(location.path, Buffer.from(text, 'utf8'));
+    if (file.format !== 'promptfoo' || !file.evalSuite || token.isCancellationRequested) return [];
+    const prompts: EvalPrompt[] = [];
+    for (const ref of suitePromptRefs(location.path, file.evalSuite)) {
+      if (ref.path === undefined) {
+        if (!/^\w+:\/\//.test(ref.value)) prompts.push({ label: ref.value.slice(0, 40), text: ref.value });
+        continue;
+      }
+      const abs = this.sources.filePath(location, ref.path);
+      const open = abs && vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === abs);
+      const promptText = open ? open.getText() : abs ? await fsp.readFile(abs, 'utf8').catch(() => undefined) : undefined;
+      if (promptText !== undefined) prompts.push({ label: ref.path, text: promptText, file: location.catalog?.files.get(ref.path) ?? parseFile(ref.path, Buffer.from(promptText, 'utf8')) });
+    }
+    const cost = await evalCost(file.evalSuite, prompts, location.catalog?.library, (texts, tokenizer) => this.sources.countTokens(texts, tokenizer));
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [new vscode.CodeLens(top, { title: evalCostTitle(cost), tooltip: evalCostLines(cost).join('\n'), command: '' })];
   }
 }

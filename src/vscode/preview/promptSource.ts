@@ -13,6 +13,8 @@ import { schemes } from '../constants';
 import type { CatalogStore } from '../catalogStore';
 import { Disposable } from '../lifecycle';
 import type { LibraryService, WindowLibrary } from '../libraryService';
+import { countTokens } from '../../core/tokens';
+import type { Tokenizer } from '../../core/tokens';
 import { TokenCounter } from './tokenCounter';
 
 /** Milliseconds without an edit before the tokenizer first loads. */
@@ -164,6 +166,13 @@ export class PromptSources extends Disposable {
       tick();
     });
     return this.tokenizerGate;
+  }
+
+  /** Token counts of texts with a tokenizer: o200k_base in the worker, the others here (the estimate costs nothing; cl100k_base is rare). */
+  async countTokens(texts: string[], tokenizer: Tokenizer): Promise<number[]> {
+    if (tokenizer !== 'o200k_base') return texts.map((t) => countTokens(t, tokenizer));
+    await this.whenTokenizerMayLoad();
+    return this.tokens.count(texts);
   }
 
   /** Absolute path of a library-relative file of a location (undefined when it would leave the library). */

@@ -212,6 +212,49 @@ describe('cli/ci integrations', () => {
     });
   });
 
+  describe('GitHub Action (action.yml), changed-only', () => {
+    it('checks what the pull request changed and reaches: validate --changed against base-ref, in a real repository', () => {
+      const action = parseYaml(fs.readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, { default?: string }>;
+        runs: { steps: { id?: string; run?: string; env?: Record<string, string> }[] };
+      };
+      assert.equal(action.inputs['changed-only'].default, 'false');
+      assert.equal(action.inputs['base-ref'].default, '');
+      const step = action.runs.steps.find((s) => s.id === 'validate')!;
+      needBuiltCli();
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'genai-action-changed-'));
+      try {
+        const repo = path.join(tmp, 'repo');
+        fs.cpSync(problems, repo, { recursive: true });
+        const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+        git('init', '-q', '-b', 'main');
+        git('add', '-A');
+        git('commit', '-q', '-m', 'library');
+        git('switch', '-q', '-c', 'pr');
+        fs.appendFileSync(path.join(repo, 'greeting', 'greeting.prompt'), '\n{{ notDeclared }}\n');
+        git('commit', '-q', '-am', 'edit greeting');
+        const githubOutput = path.join(tmp, 'github_output');
+        fs.writeFileSync(githubOutput, '');
+        const sarifFile = path.join(tmp, 'out.sarif');
+        const script = step.run!.replace(`npx --yes "${cliPackage}@$GENAI_ASSETS_CLI_VERSION"`, `node ${JSON.stringify(builtCli)}`);
+        const env: Record<string, string> = { ...(process.env as Record<string, string>), GITHUB_OUTPUT: githubOutput, GENAI_ASSETS_CACHE_DIR: testCacheDir };
+        for (const [k, v] of Object.entries(step.env ?? {}))
+          env[k] = v.replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_m, name: string) => ({ path: '.', 'changed-only': 'true', 'base-ref': 'main' })[name] ?? action.inputs[name].default ?? '');
+        env.GENAI_ASSETS_SARIF = sarifFile;
+        const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script], { cwd: repo, env, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /1 file changed since the merge base of HEAD and main/);
+        assert.match(fs.readFileSync(githubOutput, 'utf8'), /^exit-code=1$/m);
+        const sarif = JSON.parse(fs.readFileSync(sarifFile, 'utf8')) as Sarif;
+        const folders = new Set(sarif.runs[0].results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri.split('/')[0]));
+        assert.ok(folders.has('greeting'));
+        for (const f of folders) assert.ok(['greeting', 'greeting-evals', 'future-evals', 'old-greeting'].includes(f), `${f} is not reached by the change`);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('pre-commit hook (.pre-commit-hooks.yaml)', () => {
     const hooks = parseYaml(fs.readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as {
       id: string;

@@ -62,6 +62,25 @@ describe('cli/command', () => {
     assert.equal(parseCommandArgs(probe, ['-h', '--format', 'xml']), 'help', '--help before checking values');
   });
 
+  it('an optional value is taken after `=` only, so that the next argument stays a positional', () => {
+    const since = defineCommand({
+      name: 'since',
+      synopsis: 'since [PATH...]',
+      summary: 'a command for the tests',
+      usage: 'since [PATH...] [--changed[=REF]]',
+      description: 'Since.',
+      options: { changed: { type: 'optional', value: 'REF', help: 'since REF' } },
+      positionals: {},
+      run: () => 0,
+    });
+    assert.deepEqual(parseCommandArgs(since, ['lib']), { options: { changed: undefined }, positionals: ['lib'] });
+    assert.deepEqual(parseCommandArgs(since, ['--changed', 'lib']), { options: { changed: true }, positionals: ['lib'] });
+    assert.deepEqual(parseCommandArgs(since, ['lib', '--changed=origin/main']), { options: { changed: 'origin/main' }, positionals: ['lib'] });
+    assert.deepEqual(parseCommandArgs(since, ['--', '--changed']), { options: { changed: undefined }, positionals: ['--changed'] });
+    assert.throws(() => parseCommandArgs(since, ['--changed=']), /--changed= needs a value after `=` \(or give --changed alone\)\./);
+    assert.match(helpText(since), /^ {2}--changed\[=REF\] {2}since REF$/m);
+  });
+
   it('refuses values outside the declarations, saying what is allowed', () => {
     const problem = (args: string[]) => {
       try {

@@ -4,9 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
+import { projectHome, sarifRuleName } from '../../../src/cli/output';
+import type { DiagnosticCode } from '../../../src/core/diagnostics';
 import { fixturesDir, repoRoot, sampleLibrary, testCacheDir } from '../paths';
 import { draft04SameInDraft07, locationFile, multitoolFindings, sarifValidator, schemaFile, schemaKeywords } from '../support/sarif';
 import type { Sarif } from '../support/sarif';
@@ -65,6 +67,42 @@ describe('cli/sarif', () => {
     const old = JSON.parse(JSON.stringify(sarif)) as Sarif;
     old.runs[0].originalUriBaseIds['%SRCROOT%'] = { uri: './' };
     assert.ok(multitoolFindings(old).some((m) => m.startsWith('SARIF1004')));
+    const bare = JSON.parse(JSON.stringify(sarif)) as Sarif;
+    delete bare.runs[0].tool.driver.informationUri;
+    delete bare.runs[0].tool.driver.rules[0].helpUri;
+    bare.runs[0].tool.driver.rules[1].name = bare.runs[0].tool.driver.rules[1].id;
+    assert.deepEqual(
+      multitoolFindings(bare).map((m) => m.split(' ').slice(0, 2).join(' ')),
+      ['SARIF2005 informationUri', 'SARIF2012 helpUri', 'SARIF2012 name'],
+    );
+  });
+
+  it('the tool and every rule link to the documentation: informationUri, helpUri at the README code table, a PascalCase name', async () => {
+    const { sarif } = await sarifOf(['test/fixtures/catalog/cross-asset-problems'], repoRoot);
+    const { driver } = sarif.runs[0].tool;
+    assert.equal(driver.informationUri, projectHome);
+    // The README documents this URL (the pre-commit hook's repository) and has the anchor; package.json, once it names the project's home, names the same.
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    assert.ok(readme.includes(projectHome), 'the README names the project home');
+    assert.match(readme, /^## Diagnostic codes$/m);
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { homepage?: string; repository?: string | { url: string } };
+    const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+    const home = (u: string) => u.replace(/^git\+|\.git$|#.*$/g, '');
+    for (const u of [pkg.homepage, repo]) if (u) assert.equal(home(u), projectHome);
+    assert.ok(driver.rules.length >= 3);
+    for (const rule of driver.rules) {
+      assert.equal(rule.helpUri, `${projectHome}#diagnostic-codes`);
+      assert.equal(rule.name, sarifRuleName(rule.id as DiagnosticCode));
+      assert.notEqual(rule.name, rule.id);
+      assert.ok(readme.includes(`| \`${rule.id}\` |`), `the README's code table documents ${rule.id}`);
+    }
+    assert.equal(sarifRuleName('yaml-syntax'), 'YamlSyntax');
+    assert.equal(sarifRuleName('file-too-large'), 'FileTooLarge');
+    // originalUriBaseIds: an absolute file URI of the working folder, ending in a slash.
+    const base = sarif.runs[0].originalUriBaseIds['%SRCROOT%'];
+    assert.equal(base.uriBaseId, undefined);
+    assert.match(base.uri, /^file:\/\/\/.*\/$/);
+    assert.equal(base.uri, pathToFileURL(repoRoot).href + '/');
   });
 
   it('a clean real library: valid SARIF with the tool, no results, exit 0', async () => {

@@ -57,6 +57,21 @@ process.stdout.write(JSON.stringify(readFileSync(generatedPath, 'utf8') === code
     assert.equal(r.stdout, 'true', 'schemas/validators.generated.cjs is stale: run `node scripts/schemaValidators.mjs`');
   });
 
+  it("has promptfoo's published schema (draft-07) compiled ahead, up to date, and read by the editor", function () {
+    this.timeout(120_000);
+    const script = pathToFileURL(path.join(repoRoot, 'scripts', 'schemaValidators.mjs')).href;
+    const check = `import { readFileSync } from 'node:fs';
+import { generatePublished } from ${JSON.stringify(script)};
+process.stdout.write(JSON.stringify(generatePublished().every((p) => readFileSync(p.path, 'utf8') === p.code)));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', check], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'true', 'schemas/vendor/promptfoo/validator.generated.cjs is stale: run `npm run schemas`');
+    const published = JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'vendor', 'promptfoo', 'config-schema.json'), 'utf8')) as { $schema: string };
+    assert.equal(published.$schema, 'http://json-schema.org/draft-07/schema#');
+    assert.deepEqual(schemaOf('promptfoo'), published);
+    assert.ok(!(schemaNames as string[]).includes('promptfoo'), 'promptfoo is not among our 2020-12 schemas');
+  });
+
   it('validates with the generated code exactly as with a validator compiled now (result and errors)', function () {
     this.timeout(60_000);
     const values = sampleValues();

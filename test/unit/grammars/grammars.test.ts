@@ -130,19 +130,19 @@ describe('grammars (syntaxes/)', () => {
         assert.ok(dotprompt && prompty && yamlGrammar);
       });
 
-      it('Dotprompt (sample claim-summary.prompt): front matter keys, role blocks, partials, expressions', () => {
+      it('Dotprompt (sample claim-summary.prompt): front matter keys, role markers, partials, expressions, blocks', () => {
         const t = tokenize(dotprompt, read(path.join(sampleLibrary, 'prompts', 'claim-summary', 'claim-summary.prompt')));
         assertScopes(t, { line: 0, column: 0 }, 'meta.frontmatter.dotprompt', 'punctuation.definition.frontmatter.begin.dotprompt');
         assertScopes(t, find(t, 'model:', 0, 2), frontMatterScope, 'entity.name.tag.yaml');
         assertScopes(t, find(t, 'temperature:', 0, 3), frontMatterScope, 'entity.name.tag.yaml');
         const closing = closingFrontMatterLine(t.lines, true)!;
         assertScopes(t, { line: closing, column: 0 }, 'punctuation.definition.frontmatter.end.dotprompt');
-        assertScopes(t, find(t, '{{#role "system"}}', closing, 4), 'meta.template.role.dotprompt', 'support.function.role.dotprompt');
-        assertScopes(t, find(t, '{{#role "system"}}', closing, 9), 'entity.name.section.role.dotprompt');
+        assertScopes(t, find(t, '{{role "system"}}', closing, 2), 'meta.template.role.dotprompt', 'support.function.role.dotprompt');
+        assertScopes(t, find(t, '{{role "system"}}', closing, 8), 'entity.name.section.role.dotprompt');
         assertScopes(t, find(t, '{{> claims_style}}', closing, 4), 'meta.template.partial.dotprompt', 'entity.name.function.partial.dotprompt');
         assertScopes(t, find(t, '{{claimNumber}}', closing, 2), 'meta.template.expression.dotprompt', 'variable.other.dotprompt');
         assertScopes(t, find(t, '{{claimNumber}}', closing, 0), 'punctuation.definition.template-expression.begin.dotprompt');
-        assertScopes(t, find(t, '{{/role}}', closing, 3), 'meta.template.block.end.dotprompt', 'support.function.block.dotprompt');
+        assertScopes(t, find(t, '{{/if}}', closing, 3), 'meta.template.block.end.dotprompt', 'keyword.control.dotprompt');
         assertNotScope(t, find(t, 'Summarise claim', closing), 'meta.template');
         assertFrontMatterClosed(t, closing, 'claim-summary.prompt');
       });

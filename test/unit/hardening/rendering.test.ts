@@ -109,13 +109,21 @@ const modelArb: fc.Arbitrary<PreviewModel> = fc.record({
     }),
     { maxLength: 3 },
   ),
-  tokens: fc.constant({ total: 10, text: 8, messages: 2 }),
+  tokens: fc.record({
+    total: fc.constant(10),
+    text: fc.constant(8),
+    messages: fc.constant(2),
+    tokenizer: fc.constantFrom('o200k_base' as const, 'cl100k_base' as const, 'estimate' as const),
+    approximate: fc.boolean(),
+  }),
   costs: fc.array(
     fc.record({
       model: hostileText,
       promptModel: fc.boolean(),
       allowed: fc.boolean(),
       deprecated: fc.boolean(),
+      inputTokens: fc.constant(7),
+      approximate: fc.boolean(),
       inputCost: fc.constant(0.1),
       outputCost: fc.constant(0.2),
       total: fc.constant(0.3),

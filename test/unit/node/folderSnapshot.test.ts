@@ -199,8 +199,11 @@ describe('folder snapshot', function () {
     opened = await openAndCompare(root, cache);
     assert.deepEqual(opened.parsed.sort(), ['prompts/part/asset.yaml', 'prompts/part/part.prompt']);
     assert.equal(asset(opened.catalog, 'part')?.description, 'Says hello.');
-    // Files git ignores are part of the folder all the same.
+    // Files .gitignore ignores are left out, as git lists the folder (issue 14); without the rule they are in.
     writeFiles(root, { '.gitignore': 'scratch/\n', 'scratch/draft.prompt': prompt('draft', '0.0.1') });
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'draft'), undefined);
+    writeFiles(root, { '.gitignore': '# nothing ignored\n' });
     opened = await openAndCompare(root, cache);
     assert.equal(asset(opened.catalog, 'draft')?.path, 'scratch/draft.prompt');
   });
@@ -331,6 +334,23 @@ describe('folder snapshot', function () {
     assert.deepEqual(again.entries, await plain());
     assert.equal(again.foldersRead, 0);
     assert.notDeepEqual(statAt(again, 'loose/hello.prompt'), statAt(fresh, 'loose/hello.prompt'));
+  });
+
+  it('lists again when a .gitignore changed, though no folder did: what it ignores decides the listing', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, { ...smallLibrary(), '.gitignore': 'drafts/\n', 'drafts/wip.prompt': prompt('wip', '1.0.0') });
+    const first = await listFolder(root, undefined, later);
+    assert.ok(!first.entries.some((e) => e.path === 'drafts/wip.prompt'));
+    // The .gitignore rewritten in place, its folder's times put back: only the file's own stat tells.
+    const times = statSync(root);
+    writeFileSync(path.join(root, '.gitignore'), '# nothing ignored\n');
+    utimesSync(root, times.atime, times.mtime);
+    const second = await listFolder(root, previousOf(first), later);
+    assert.ok(second.entries.some((e) => e.path === 'drafts/wip.prompt'));
+    assert.deepEqual(
+      second.entries,
+      (await folderSource(nodeFileSystem, nodePathOps, root).list()).map((e) => ({ ...e })),
+    );
   });
 
   it('tells a folder from another at the same place by its path only, and a missing folder stays an error', async () => {

@@ -65,7 +65,14 @@ export function sarifValidator() {
 export interface Sarif {
   $schema: string;
   runs: {
-    tool: { driver: { name: string; version: string; rules: { id: string; name: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }[] } };
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri?: string;
+        rules: { id: string; name: string; shortDescription: { text: string }; helpUri?: string; help: { text: string }; defaultConfiguration: { level: string } }[];
+      };
+    };
     invocations: { executionSuccessful: boolean; workingDirectory: { uri: string } }[];
     originalUriBaseIds: Record<string, { uri: string; uriBaseId?: string }>;
     results: SarifResult[];
@@ -88,7 +95,7 @@ const isAbsoluteUri = (u: string) => /^[a-z][a-z0-9+.-]*:/i.test(u);
 /**
  * What the SARIF Multitool's rules (and GitHub's upload checks) would say about a log, as messages;
  * [] when it passes. SARIF1004 (uriBaseId use), SARIF1010 (rule ids), SARIF1011 (final schema),
- * SARIF1007 (regions), SARIF2005 (tool properties), SARIF2012 (rule properties), GH1001/GH1003
+ * SARIF1007 (regions), SARIF2005 (tool name, version, informationUri), SARIF2012 (rule name, helpUri), GH1001/GH1003
  * (locations with a 1-based start) and GH1005/GH1006 (relative or file URIs under a known root).
  */
 export function multitoolFindings(sarif: Sarif): string[] {
@@ -98,9 +105,10 @@ export function multitoolFindings(sarif: Sarif): string[] {
     const { driver } = run.tool;
     if (!driver.name || driver.name.split(' ').length > 3) out.push(`SARIF2005 name ${driver.name}`);
     if (!/^\d+/.test(driver.version ?? '')) out.push(`SARIF2005 version ${driver.version}`);
-    // SARIF2005's informationUri and SARIF2012's helpUri are left out until the project has a public URL (src/cli/output.ts).
+    if (!driver.informationUri || !/^https:\/\//.test(driver.informationUri)) out.push(`SARIF2005 informationUri ${driver.informationUri}`);
     for (const rule of driver.rules) {
-      if (!/^([A-Z][a-z0-9]+)+$/.test(rule.name)) out.push(`SARIF2012 name ${rule.name}`);
+      if (!/^([A-Z][a-z0-9]+)+$/.test(rule.name) || rule.name === rule.id) out.push(`SARIF2012 name ${rule.name}`);
+      if (!rule.helpUri || !/^https:\/\//.test(rule.helpUri)) out.push(`SARIF2012 helpUri ${rule.id}`);
       if (!rule.shortDescription?.text) out.push(`shortDescription ${rule.id}`);
       if (!rule.help?.text) out.push(`help ${rule.id}`);
       if (!['error', 'warning', 'note'].includes(rule.defaultConfiguration?.level)) out.push(`level ${rule.id}`);

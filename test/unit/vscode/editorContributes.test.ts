@@ -72,8 +72,9 @@ describe('editor contributions (package.json, README)', () => {
       '*.agent.md',
       '*.instructions.md',
       'SKILL.md',
-      'promptfooconfig.yaml',
-      'promptfooconfig.yml',
+      // promptfooconfig.yaml, promptfooconfig.redteam.yaml, promptfooconfig-claude.yml...
+      'promptfooconfig*.yaml',
+      'promptfooconfig*.yml',
     ];
     for (const f of files) assert.ok(pkg.activationEvents.includes(`workspaceContains:**/${f}`), `activation on ${f}`);
     // The providers' selector covers the same names.

@@ -1,10 +1,13 @@
-// genai-assets show: the counts of the text output say "1 error", not "1 errors"; the history block (commit, date, author, subject).
+// genai-assets show: the counts of the text output say "1 error", not "1 errors"; the history block (commit, date, author, subject); the cost of an eval suite's run.
 
 import assert from 'node:assert/strict';
-import { runShow } from '../../../../src/cli/commands/show';
+import * as path from 'node:path';
+import { openFolder } from '../../../../src/app/openLibrary';
+import { runCostOf, runShow } from '../../../../src/cli/commands/show';
 import type { CliIo } from '../../../../src/cli/io';
 import type { Asset, Catalog } from '../../../../src/core/library/types';
 import { defaultPolicy } from '../../../../src/core/library/types';
+import { repoRoot } from '../../paths';
 
 const asset: Asset = {
   id: 'greet',
@@ -45,5 +48,28 @@ describe('cli/commands/show', () => {
     out = '';
     runShow(catalog, asset, true, io, history);
     assert.deepEqual(JSON.parse(out).history, history);
+  });
+
+  it('shows what one run of an eval suite costs (tests × prompts × providers, tokens and price per provider, the assumptions), in text and JSON', async () => {
+    const opened = await openFolder(path.join(repoRoot, 'samples', 'library'));
+    const suite = opened.catalog.assets.find((a) => a.id === 'policy-qa-evals')!;
+    const cost = await runCostOf(opened.catalog, suite, opened.source);
+    assert.ok(cost);
+    let out = '';
+    const io: CliIo = { out: (t) => (out += t), err: () => undefined, cwd: '/', env: {}, color: false };
+    runShow(opened.catalog, suite, false, io, undefined, cost);
+    assert.match(
+      out,
+      /\nCost of one run:\n {2}anthropic:messages:claude-sonnet-4-20250514: \d+ calls, ≈[\d,]+ input tokens \(estimate\), at most [\d,]+ output: ≈\$\d+\.\d+\n {2}\d+ tests × 1 prompt × 1 provider/,
+    );
+    out = '';
+    runShow(opened.catalog, suite, true, io, undefined, cost);
+    const json = JSON.parse(out).runCost;
+    assert.equal(json.providers[0].model, 'anthropic/claude-sonnet-4');
+    assert.equal(json.providers[0].calls, cost.rows[0].calls);
+    assert.ok(json.providers[0].usd > 0);
+    // A prompt has no run cost.
+    const prompt = opened.catalog.assets.find((a) => a.id === 'claim-summary')!;
+    assert.equal(await runCostOf(opened.catalog, prompt, opened.source), undefined);
   });
 });

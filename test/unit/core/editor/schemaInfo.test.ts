@@ -12,7 +12,7 @@ describe('core/editor/schemaInfo', () => {
     assert.deepEqual(fields.find((f) => f.name === 'targets')?.types, ['array']);
     assert.deepEqual(
       fieldsAt('library', ['models', 0]).map((f) => f.name),
-      ['id', 'contextWindow', 'maxOutputTokens', 'pricing', 'parameters', 'deprecated', 'replacedBy'],
+      ['id', 'contextWindow', 'maxOutputTokens', 'pricing', 'parameters', 'deprecated', 'replacedBy', 'tokenizer'],
     );
     assert.deepEqual(
       fieldsAt('library', ['models', 3, 'pricing']).map((f) => f.name),

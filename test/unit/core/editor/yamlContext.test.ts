@@ -64,6 +64,11 @@ describe('core/editor/yamlContext', () => {
     assert.deepEqual(brief(cursor('---\ninput:\n  schema:\n    a: string\n    ¦\n---\n{{a}}\n', 'dotprompt')), { kind: 'key', path: ['input', 'schema'], prefix: '', siblings: ['a'] });
   });
 
+  it('finds the front matter where each format finds it: Prompty after leading whitespace, Dotprompt after blank lines', () => {
+    assert.deepEqual(brief(cursor('\n  \n---\nmodel: gp¦\n---\nuser:\n{{q}}\n', 'prompty')), { kind: 'value', path: ['model'], prefix: 'gp', siblings: [] });
+    assert.deepEqual(brief(cursor('\n\n---\nmodel: goo¦\n---\nHello\n', 'dotprompt')), { kind: 'value', path: ['model'], prefix: 'goo', siblings: [] });
+  });
+
   it('finds the parsed key or value under a position, with its offsets', () => {
     const { doc, offset } = at('kind: eval\ntargets:\n  - greet¦ing@^1.0\n');
     const hit = yamlNodeAt(doc, yamlRegionOf('asset-manifest', doc)!, offset);

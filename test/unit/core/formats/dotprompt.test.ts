@@ -107,14 +107,29 @@ describe('dotprompt', () => {
       assert.deepEqual(found(f), [
         ['unbalanced-brace', r(25, 0, 25, 2)],
         ['unclosed-block', r(25, 0, 25, 14)],
+        ['dotprompt-role-block', r(9, 0, 9, 18)],
+        ['dotprompt-role-block', r(13, 0, 13, 16)],
         ['undefined-variable', r(20, 8, 20, 22)],
         ['undefined-variable', r(25, 6, 25, 14)],
       ]);
     });
 
-    it('valid-customer-support has no diagnostics, and its role blocks become messages', () => {
+    it('valid-customer-support: its role blocks, which the runtime drops, are reported, with a fix to role markers', () => {
       const f = parseCorpus('valid-customer-support.prompt');
-      assert.deepEqual(f.diagnostics, []);
+      assert.deepEqual(found(f), [
+        ['dotprompt-role-block', r(10, 0, 10, 18)],
+        ['dotprompt-role-block', r(15, 0, 15, 16)],
+      ]);
+      assert.equal(f.diagnostics[0].severity, 'error');
+      assert.match(f.diagnostics[0].message, /^`\{\{#role "system"\}\}…\{\{\/role\}\}` sends nothing: .*drops the text inside it; write `\{\{role "system"\}\}`/);
+      const text = readFileSync(path.join(examples, 'valid-customer-support.prompt'), 'utf8');
+      const fixed = applyEdits(text, [...fixOf(f.diagnostics[0]), ...fixOf(f.diagnostics[1])]);
+      assert.equal(
+        fixed.slice(fixed.indexOf('---\n{{') + 4),
+        '{{role "system"}}\nYou are a helpful customer support assistant for Acme Corp.\nAlways be polite and professional.\n\n{{role "user"}}\nHello, my name is {{ name }} and I work at {{ company }}.\nMy email is {{ email }}.\n\nI have a question about my account.\n',
+      );
+      assert.deepEqual(parseText(fixed).diagnostics, [], 'the fixed file is clean');
+      // The author's messages, as the blocks meant them.
       assert.deepEqual(
         f.messages?.map((m) => m.role),
         ['system', 'user'],
@@ -122,10 +137,28 @@ describe('dotprompt', () => {
       assert.match(f.messages![1].template, /^Hello, my name is \{\{ name \}\}/);
     });
 
-    it('the other clean examples have no diagnostics', () => {
-      for (const name of ['valid-blog-generator.prompt', 'valid-comments-and-partials.prompt', 'features.prompt']) {
-        assert.deepEqual(parseCorpus(name).diagnostics, [], name);
-      }
+    it('the other clean examples have no diagnostics but what the runtime refuses (Picoschema `string[]`, role blocks)', () => {
+      assert.deepEqual(parseCorpus('features.prompt').diagnostics, []);
+      assert.deepEqual(found(parseCorpus('valid-comments-and-partials.prompt')), [['schema', r(7, 4, 7, 9)]]);
+      const blog = parseCorpus('valid-blog-generator.prompt');
+      assert.deepEqual(found(blog), [
+        ['schema', r(11, 4, 11, 11)],
+        ['dotprompt-role-block', r(14, 0, 14, 18)],
+        ['dotprompt-role-block', r(18, 0, 18, 16)],
+      ]);
+      assert.equal(
+        blog.diagnostics[0].message,
+        "`string[]` is not Picoschema: Dotprompt's runtime refuses it (could not find schema with name 'string[]') and the prompt does not render; write `outline(array): string`.",
+      );
+    });
+
+    it('a role block followed by text gets a marker of the role before it; a nested or non-literal block gets no fix', () => {
+      const text = '---\nmodel: m\n---\nIntro\n{{#role "system"}}Be brief.{{/role}} Then this.\n{{#if x}}{{#role "model"}}a{{/role}}{{/if}}\n';
+      const f = parseText(text);
+      const blocks = f.diagnostics.filter((d) => d.code === 'dotprompt-role-block');
+      assert.equal(blocks.length, 2);
+      assert.equal(applyEdits(text, fixOf(blocks[0])), '---\nmodel: m\n---\nIntro\n{{role "system"}}Be brief.{{role "user"}} Then this.\n{{#if x}}{{#role "model"}}a{{/role}}{{/if}}\n');
+      assert.equal(blocks[1].fixes, undefined);
     });
 
     it('valid-greeting uses `>=`, which Handlebars cannot parse', () => {
@@ -201,6 +234,16 @@ describe('dotprompt', () => {
         ['system', 'user'],
       );
       assert.equal(f.messages![0].template, 'You answer questions about our products politely.');
+    });
+
+    it('reads front matter after blank lines alone, as Dotprompt does (FRONTMATTER_AND_BODY_REGEX)', () => {
+      const f = parseText('\n\n---\nmodel: googleai/gemini-2.5-flash\ninput:\n  schema:\n    topic: string\n---\nWrite about {{topic}}.\n');
+      assert.deepEqual(f.diagnostics, []);
+      assert.deepEqual(
+        f.inputs?.map((i) => i.name),
+        ['topic'],
+      );
+      assert.deepEqual(f.messages, [{ role: 'user', template: 'Write about {{topic}}.' }]);
     });
 
     it('accepts a file without front matter (no inputs, so no variable checks)', () => {

@@ -55,6 +55,14 @@ describe('core/formats/markdownPrompt', () => {
       assert.equal(file.messages?.[0].role, 'system');
     });
 
+    it('a chat mode or agent without `name` is titled by its file name, as VS Code names it, not by its first heading', () => {
+      assert.equal(parse('.github/chatmodes/Plan Mode.chatmode.md', '---\ndescription: Plans.\n---\n# Planning assistant\n').meta.title, 'Plan Mode');
+      assert.equal(parse('agents/reviewer.agent.md', '# Code reviewer\nReview.\n').meta.title, 'reviewer');
+      assert.equal(parse('agents/reviewer.agent.md', '---\nname: Reviewer\n---\n# Code reviewer\n').meta.title, 'Reviewer');
+      // Prompt and instructions files keep their first heading.
+      assert.equal(parse('a/fix.prompt.md', '# Fix a bug\n').meta.title, 'Fix a bug');
+    });
+
     it('an instructions file takes its title from the first heading', () => {
       const file = fixture('vscode-instructions/clean.instructions.md');
       assert.deepEqual(file.diagnostics, []);
@@ -86,18 +94,94 @@ describe('core/formats/markdownPrompt', () => {
       );
     });
 
-    it('a skill needs a description, and a kebab-case name equal to its folder', () => {
+    it('a skill needs a description; a name other than its kebab-case folder name is a warning', () => {
       const missing = fixture('skill/missing-description/SKILL.md');
       assert.deepEqual(summary(missing.diagnostics), [['schema', r(1, 0, 1, 4)]]);
       assert.match(missing.diagnostics[0].message, /required field `description`/);
 
+      // A name that breaks the pattern and differs from its folder: one finding, which names the folder and offers it.
       const mismatch = fixture('skill/name-mismatch/SKILL.md');
-      assert.deepEqual(summary(mismatch.diagnostics), [
-        ['schema', r(1, 6, 1, 16)],
-        ['schema', r(1, 6, 1, 16)],
-      ]);
-      assert.match(mismatch.diagnostics[1].message, /folder name `name-mismatch`/);
-      assert.deepEqual(mismatch.diagnostics[1].fixes?.[0].edits, [{ range: r(1, 6, 1, 16), newText: 'name-mismatch' }]);
+      assert.deepEqual(summary(mismatch.diagnostics), [['schema', r(1, 6, 1, 16)]]);
+      assert.match(mismatch.diagnostics[0].message, /`Other_Name` is not at most 64 lowercase letters, digits and single hyphens, and differs from its folder name `name-mismatch`/);
+      assert.deepEqual(mismatch.diagnostics[0].fixes?.[0].edits, [{ range: r(1, 6, 1, 16), newText: 'name-mismatch' }]);
+      // A well-formed name that differs from its folder, and a malformed one in a folder of that name: one finding each.
+      const other = parse('skills/tidy/SKILL.md', '---\nname: tidy-up\ndescription: Tidies.\n---\n');
+      assert.deepEqual(summary(other.diagnostics), [['schema', r(1, 6, 1, 13)]]);
+      assert.match(other.diagnostics[0].message, /differs from its folder name `tidy`/);
+      const malformed = parse('skills/code_explorer/SKILL.md', '---\nname: code_explorer\ndescription: Explores.\n---\n');
+      assert.deepEqual(summary(malformed.diagnostics), [['schema', r(1, 6, 1, 19)]]);
+      assert.match(malformed.diagnostics[0].message, /is not at most 64 lowercase letters, digits and single hyphens, as the Agent Skills specification asks/);
+      assert.equal(malformed.diagnostics[0].fixes, undefined);
+      // The specification asks for both, Claude Code and Gemini CLI take any name: warnings (anthropics/skills' own template/SKILL.md is named
+      // template-skill; gemini-cli's .gemini/skills/code_explorer is named code_explorer).
+      assert.deepEqual(
+        [mismatch, other, malformed].map((f) => f.diagnostics[0].severity),
+        ['warning', 'warning', 'warning'],
+      );
+    });
+
+    it('a SKILL.md takes the fields skill guides and Claude Code document: a list argument-hint, version, authors, license, metadata, compatibility', () => {
+      const file = parse(
+        'skills/pdf/SKILL.md',
+        [
+          '---',
+          'name: pdf',
+          'description: Reads PDF files.',
+          'argument-hint: [file-path]',
+          'version: 1.2.0',
+          'authors: [Ada, { name: Bob, github: bob }]',
+          'license: Apache-2.0',
+          'compatibility: Needs poppler',
+          'metadata: { owner: docs }',
+          'allowed-tools: Read Grep',
+          'disable-model-invocation: true',
+          'user-invocable: false',
+          'context: fork',
+          'agent: Explore',
+          'effort: high',
+          'paths: ["**/*.pdf"]',
+          'when_to_use: When a PDF is attached.',
+          'hooks: {}',
+          'model: sonnet',
+          '---',
+          '# PDF',
+        ].join('\n'),
+      );
+      assert.deepEqual(file.diagnostics, []);
+    });
+
+    it('skills of real repositories, in dot-folders: no error; a skill without `name` (Claude Code names it by its folder) is a warning with the fix', () => {
+      const real = (rel: string) => parseAndCheck(rel, fs.readFileSync(path.join(fixturesDir, 'real', 'pydantic-ai', rel)));
+      assert.deepEqual(real('.agents/skills/i-have-adhd/SKILL.md').diagnostics, []);
+      assert.deepEqual(real('.claude/skills/testing-skill/SKILL.md').diagnostics, []);
+      const unnamed = real('.claude/skills/pre-push-review/SKILL.md');
+      assert.deepEqual(
+        unnamed.diagnostics.map((d) => [d.code, d.severity, d.range, d.fixes?.[0].edits]),
+        [['schema', 'warning', r(1, 0, 1, 97), [{ range: r(1, 0, 1, 0), newText: 'name: pre-push-review\n' }]]],
+      );
+      assert.match(unnamed.diagnostics[0].message, /no `name`: Claude Code names the skill by its folder \(`pre-push-review`\)/);
+    });
+
+    it('a description longer than the specification allows is a warning (Claude Code takes it)', () => {
+      const long = 'Reads PDF files. '.repeat(70);
+      const file = parse('skills/pdf/SKILL.md', `---\nname: pdf\ndescription: ${long}\n---\n`);
+      assert.deepEqual(
+        file.diagnostics.map((d) => [d.code, d.severity, d.range]),
+        [['schema', 'warning', r(2, 13, 2, 13 + long.length - 1)]],
+      );
+      assert.match(file.diagnostics[0].message, /1189 characters; the Agent Skills specification allows 1024/);
+    });
+
+    it('an unknown field of a skill is a warning whose suggestion means the same (tools → allowed-tools, not hooks)', () => {
+      const file = parse('skills/pdf/SKILL.md', '---\nname: pdf\ndescription: Reads PDF files.\ntools: Read\nallowed_tools: Grep\nArgument-Hint: x\n---\n');
+      assert.deepEqual(
+        file.diagnostics.map((d) => [d.code, d.severity, d.fixes?.[0].edits[0].newText]),
+        [
+          ['unknown-field', 'warning', 'allowed-tools'],
+          ['unknown-field', 'warning', 'allowed-tools'],
+          ['unknown-field', 'warning', 'argument-hint'],
+        ],
+      );
     });
 
     it('a SKILL.md without front matter is told to add it', () => {

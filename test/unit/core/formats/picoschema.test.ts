@@ -54,14 +54,26 @@ describe('picoschema', () => {
   });
 
   describe('conversion', () => {
-    it('reads `type[]` as an array of that type', () => {
-      const { schema } = picoschemaToJsonSchema({ tags: 'string[], the tags' });
+    it('reads `type[]` as an array of that type, and reports it with the spelling the runtime takes', () => {
+      const { schema, problems } = picoschemaToJsonSchema({ tags: 'string[], the tags', 'ids?': 'integer[]' });
       assert.deepEqual(schema, {
         type: 'object',
         additionalProperties: false,
-        properties: { tags: { type: 'array', items: { type: 'string' }, description: 'the tags' } },
+        properties: { tags: { type: 'array', items: { type: 'string' }, description: 'the tags' }, ids: { type: ['array', 'null'], items: { type: 'integer' } } },
         required: ['tags'],
       });
+      assert.deepEqual(problems, [
+        {
+          path: ['tags'],
+          message: "`string[]` is not Picoschema: Dotprompt's runtime refuses it (could not find schema with name 'string[]') and the prompt does not render; write `tags(array, the tags): string`",
+          rewrite: { key: 'tags(array, the tags)', value: 'string' },
+        },
+        {
+          path: ['ids?'],
+          message: "`integer[]` is not Picoschema: Dotprompt's runtime refuses it (could not find schema with name 'integer[]') and the prompt does not render; write `ids?(array): integer`",
+          rewrite: { key: 'ids?(array)', value: 'integer' },
+        },
+      ]);
     });
 
     it('reports problems with the path of the offending key', () => {

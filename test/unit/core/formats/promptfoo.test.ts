@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../../../../src/core/diagnostics';
 import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
+import { formatOfPath } from '../../../../src/core/formats/detect';
+import { explainingErrors, promptfooValidator } from '../../../../src/core/formats/promptfooSchema';
+import { openFolderLibrary } from '../../../../src/node/openFolder';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { corpusDir, fixturesDir } from '../../paths';
 
@@ -34,8 +37,8 @@ describe('core/formats/promptfoo', () => {
         id: 'anthropic:messages:claude-sonnet-4-5',
         range: r(9, 8, 9, 44),
         parameters: [
-          { name: 'temperature', range: r(11, 6, 11, 17) },
-          { name: 'max_tokens', range: r(12, 6, 12, 16) },
+          { name: 'temperature', range: r(11, 6, 11, 17), value: 0 },
+          { name: 'max_tokens', range: r(12, 6, 12, 16), value: 300 },
         ],
       },
     ]);
@@ -84,7 +87,7 @@ describe('core/formats/promptfoo', () => {
     assert.deepEqual(file.evalSuite?.tests[0].vars, [{ name: 'topic', value: 'cats', range: r(2, 12, 2, 17) }]);
   });
 
-  it('reads providers given as a map, tests given as a file, python assertion functions and skips globs', () => {
+  it('reads providers given as a map, tests given as a file, python assertion functions and globs (checked against the listing)', () => {
     const text = [
       'prompts:',
       '  - file://prompts/*.txt',
@@ -100,11 +103,12 @@ describe('core/formats/promptfoo', () => {
     ].join('\r\n');
     const file = parseAndCheck('evals/x/promptfooconfig.yaml', new TextEncoder().encode(text));
     assert.deepEqual(file.diagnostics, []);
-    assert.deepEqual(file.evalSuite?.providers, [{ id: 'openai:chat:gpt-4o', range: r(3, 4, 3, 22), parameters: [{ name: 'temperature', range: r(5, 8, 5, 19) }] }]);
+    assert.deepEqual(file.evalSuite?.providers, [{ id: 'openai:chat:gpt-4o', range: r(3, 4, 3, 22), parameters: [{ name: 'temperature', range: r(5, 8, 5, 19), value: 0.1 }] }]);
     assert.deepEqual(file.evalSuite?.tests, [{ range: r(6, 7, 6, 24), vars: [], opaqueVars: true }]);
     assert.deepEqual(
       file.links?.map((l) => [l.target, l.range]),
       [
+        ['prompts/*.txt', r(1, 11, 1, 24)],
         ['tests.yaml', r(6, 14, 6, 24)],
         ['checks.py', r(10, 20, 10, 29)],
       ],
@@ -141,5 +145,173 @@ describe('core/formats/promptfoo', () => {
       assert.deepEqual(file.diagnostics, [], d);
       assert.ok(file.evalSuite && file.evalSuite.tests.length > 0 && file.evalSuite.providers.length > 0, d);
     }
+  });
+  const parse = (text: string, name = 'evals/x/promptfooconfig.yaml'): ParsedFile => parseAndCheck(name, new TextEncoder().encode(text));
+  const found = (f: ParsedFile) => f.diagnostics.map((d) => [d.code, d.severity, d.range, d.fixes?.[0]?.edits[0].newText]);
+
+  it('recognises every promptfooconfig*.yaml and red-team suites by their keys', () => {
+    for (const p of ['a/promptfooconfig.yaml', 'a/promptfooconfig.redteam.yaml', 'a/promptfooconfig-claude.yml', 'promptfooconfig.search.YAML']) assert.equal(formatOfPath(p), 'promptfoo', p);
+    for (const p of ['a/promptfooconfig.json', 'a/promptfooconfig.ts', 'a/my-promptfooconfig.yaml']) assert.equal(formatOfPath(p), undefined, p);
+    // A red-team suite: targets and redteam, no prompts (promptfoo generates them): valid.
+    const redteam = parse(
+      'targets:\n  - id: openai:gpt-4.1-mini\n    label: travel-agent\nredteam:\n  purpose: A travel agent\n  plugins: [harmful:hate, pii]\n  strategies: [jailbreak]\n',
+      'evals/x/suite.yaml',
+    );
+    assert.equal(redteam.format, 'text'); // sniffing needs `prompts:`; by name:
+    const named = parse('targets:\n  - id: openai:gpt-4.1-mini\nredteam:\n  purpose: A travel agent\n  plugins: [harmful:hate]\n', 'evals/x/promptfooconfig.redteam.yaml');
+    assert.equal(named.format, 'promptfoo');
+    assert.deepEqual(named.diagnostics, []);
+    assert.deepEqual(
+      named.evalSuite?.providers.map((p) => p.id),
+      ['openai:gpt-4.1-mini'],
+    );
+  });
+
+  it("checks the configuration against promptfoo's published schema: unknown fields and assertion types with suggestions", () => {
+    const f = parse(
+      [
+        "prompts: ['Hi {{name}}']",
+        'providers: [openai:gpt-4.1]',
+        'outputpath: out.json',
+        'defaultTest:',
+        '  assert:',
+        '    - type: equals',
+        '      valu: 1',
+        'tests:',
+        '  - vars: {name: Bo}',
+        '    threshold: high',
+        '    assert:',
+        '      - type: contians',
+        '        value: Bo',
+        '      - type: not-icontians',
+        '        value: x',
+        '      - type: promptfoo:redteam:harmful',
+        '      - type: not-icontains',
+        '        value: y',
+        '      - type: assert-set',
+        '        assert:',
+        '          - type: equalz',
+        '            value: z',
+      ].join('\n'),
+    );
+    assert.deepEqual(found(f), [
+      ['unknown-field', 'warning', r(2, 0, 2, 10), 'outputPath'],
+      ['unknown-field', 'warning', r(6, 6, 6, 10), 'value'],
+      ['schema', 'warning', r(9, 15, 9, 19), undefined],
+      ['schema', 'error', r(11, 14, 11, 22), 'contains'],
+      ['schema', 'error', r(13, 14, 13, 27), 'not-icontains'],
+      ['schema', 'error', r(20, 18, 20, 24), 'equals'],
+    ]);
+    assert.equal(f.diagnostics[1].message, 'Unknown field `valu` in `defaultTest.assert.0`; did you mean `value`?');
+    assert.equal(f.diagnostics[2].message, '`tests.0.threshold` must be a number, not string "high".');
+    assert.equal(f.diagnostics[3].message, 'Unknown assertion type `contians`; did you mean `contains`?');
+  });
+
+  it('accepts what promptfoo reads: $ref to assertionTemplates, vars and tests from files, providers by type', () => {
+    const f = parse(
+      [
+        "prompts: ['Answer {{question}}']",
+        'providers: [openai:gpt-4.1]',
+        'assertionTemplates:',
+        '  short:',
+        '    type: javascript',
+        '    value: output.length < 100',
+        'defaultTest:',
+        '  options:',
+        '    provider:',
+        '      embedding: openai:embedding:text-embedding-3-small',
+        'tests:',
+        '  - vars: file://vars/q1.yaml',
+        '    assert:',
+        "      - $ref: '#/assertionTemplates/short'",
+        '  - file://more-tests.yaml',
+        '  - vars: {question: Why?}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found(f), []);
+  });
+
+  it('explains a failing alternative by the branch that went furthest into the value', () => {
+    const validate = promptfooValidator();
+    assert.equal(validate({ prompts: ['x'], tests: [{ vars: { a: 1 }, asert: [] }] }), false);
+    assert.deepEqual(
+      explainingErrors(validate.errors!).map((e) => [e.instancePath, e.keyword, e.params]),
+      [['/tests/0', 'additionalProperties', { additionalProperty: 'asert' }]],
+    );
+    assert.equal(validate({ prompts: 12 }), false);
+    assert.deepEqual(new Set(explainingErrors(validate.errors!).map((e) => e.keyword)), new Set(['type']));
+  });
+
+  it('checks inline prompts as Nunjucks: syntax and blocks at their place, and vars no test gives', () => {
+    const f = parse(
+      [
+        'prompts:',
+        "  - 'Translate to {{language}: {{text}}'",
+        '  - |',
+        '    {% if formal %}',
+        '    Dear {{ name }},',
+        "  - raw: 'Hello {{ nmae }} from {{ env.HOME }} {{ _conversation }}'",
+        '    label: greeting',
+        'tests:',
+        '  - vars: {language: fr, text: hi, name: Bo}',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      f.diagnostics.map((d) => [d.code, d.range]),
+      [
+        ['unbalanced-brace', r(1, 18, 1, 20)],
+        ['unclosed-block', r(3, 4, 3, 19)],
+        ['undefined-variable', r(3, 10, 3, 16)],
+        ['undefined-variable', r(5, 19, 5, 23)],
+      ],
+    );
+    assert.match(f.diagnostics[3].message, /`nmae` is not given by any test's `vars`.*did you mean `name`\?/);
+    // Tests from a file: their vars are unknown, so no variable is reported undefined.
+    assert.deepEqual(parse("prompts: ['Hi {{who}}']\ntests: file://tests.csv\n").diagnostics, []);
+    assert.deepEqual(parse("prompts: ['Hi {{who}}']\ndefaultTest:\n  vars: {who: you}\ntests:\n  - vars: {x: 1}\n").diagnostics, []);
+  });
+
+  it('reads a prompt file a suite names as a Nunjucks template over its whole text (a chat-format JSON file too)', () => {
+    const json = '[{"role": "system", "content": "Be {{ tone }}."}, {"role": "user", "content": "{% for q in questions %}{{ q }}{% endfor %} {{ env.HOME }}"}]';
+    const f = parseAndCheck('evals/chat.json', new TextEncoder().encode(json), 'promptfoo-prompt');
+    assert.equal(f.format, 'promptfoo-prompt');
+    assert.deepEqual(f.diagnostics, []);
+    assert.deepEqual(
+      f.variables?.map((v) => [v.name, v.range.start.character]),
+      [
+        ['tone', 38],
+        ['questions', 91],
+      ],
+    );
+    const broken = parseAndCheck('evals/p.txt', new TextEncoder().encode('Hi {{ name }\n{% if x %}'), 'promptfoo-prompt');
+    assert.deepEqual(
+      broken.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [
+        ['unbalanced-brace', 0, 3],
+        ['unclosed-block', 1, 0],
+      ],
+    );
+  });
+
+  it("validates 52 real configurations of promptfoo's examples with no error and only the warnings they deserve", async function () {
+    this.timeout(60_000);
+    const root = path.join(fixturesDir, 'real', 'promptfoo-examples');
+    const catalog = await openFolderLibrary(root);
+    const configs = [...catalog.files.values()].filter((f) => f.format === 'promptfoo');
+    assert.equal(configs.length, 52);
+    assert.deepEqual(
+      catalog.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}: ${d.message}`),
+      [],
+    );
+    assert.deepEqual(
+      catalog.diagnostics.map((d) => [d.code, d.file, d.range.start.line]).sort(),
+      [
+        // `outputs:` is no field of promptfoo's configuration (promptfoo warns and ignores it).
+        ['unknown-field', 'examples/cerebras/promptfooconfig-tools.yaml', 47],
+        ['unknown-field', 'examples/cerebras/promptfooconfig.yaml', 40],
+        // The prompt uses {{person_type}}; the tests give `topic`.
+        ['undefined-variable', 'examples/huggingface-pii/promptfooconfig.yaml', 2],
+      ].sort(),
+    );
   });
 });

@@ -6,6 +6,7 @@ import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
 import { splitMessages } from '../../../../src/core/formats/prompty';
 import type { ParsedFile } from '../../../../src/core/formats/types';
 import { applyEdits } from '../../../../src/core/text/edits';
+import { openFolderLibrary } from '../../../../src/node/openFolder';
 import { corpusDir, fixturesDir } from '../../paths';
 
 const dir = path.join(fixturesDir, 'prompty');
@@ -291,6 +292,73 @@ describe('core/formats/prompty', () => {
       assert.deepEqual(file.links, [
         { target: 'conn.json', range: r(3, 21, 3, 30) },
         { target: 'samples/one.json', range: r(4, 8, 4, 24) },
+      ]);
+    });
+  });
+
+  describe('what the runtimes accept', () => {
+    it('reads front matter after leading blank lines, as the Python and Rust runtimes do', () => {
+      // promptflow's examples/flex-flows/eval-checklist/eval.prompty starts with an empty line.
+      const text = '\n  \n---\ninputs:\n  answer:\n    type: string\n---\nuser:\n{{answer}}\n';
+      const file = parse(text);
+      assert.deepEqual(file.diagnostics, []);
+      assert.deepEqual(
+        file.inputs?.map((i) => i.name),
+        ['answer'],
+      );
+      assert.deepEqual(file.messages, [{ role: 'user', template: '{{answer}}' }]);
+    });
+
+    it("accepts promptflow's `model.response: all` and any other response value (the runtimes default to the first choice)", () => {
+      for (const value of ['all', 'first', 'full', 'whatever']) {
+        const file = parse(`---\nmodel:\n  api: chat\n  response: ${value}\ninputs:\n  q:\n    type: string\n---\nuser:\n{{q}}\n`);
+        assert.deepEqual(summary(file.diagnostics), [], value);
+      }
+    });
+
+    it('accepts an empty author entry (`- ` under `authors`), which no runtime reads', () => {
+      // As in Azure/slm-innovator-lab's 0_lab_preparation/prompty/english.prompty.
+      const file = parse('---\nname: ExamplePrompt\nauthors:\n  - \nmodel:\n  api: chat\n---\nuser:\nHi\n');
+      assert.deepEqual(summary(file.diagnostics), []);
+    });
+
+    it('counts a `thread` input the body does not place as used (the runtime appends the conversation)', () => {
+      const file = parse('---\ninputs:\n  - name: question\n    kind: string\n  - name: history\n    kind: thread\n---\nuser:\n{{question}}\n');
+      assert.deepEqual(summary(file.diagnostics), []);
+    });
+
+    it('reads valid Jinja2 that nunjucks rejects without an error', () => {
+      const body = '{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n is divisibleby 2 }} {{ "a" "b" }} {{ messages|tojson }}';
+      const file = parse(`---\ninputs:\n  messages:\n    type: list\n---\nuser:\n${body}\n`);
+      assert.deepEqual(summary(file.diagnostics), []);
+    });
+  });
+
+  describe('real repositories (microsoft/prompty, microsoft/promptflow)', () => {
+    const root = path.join(fixturesDir, 'real', 'prompty-repos');
+
+    it('reports no error on their .prompty files but the one true finding', async function () {
+      this.timeout(30_000);
+      const catalog = await openFolderLibrary(root);
+      const prompty = catalog.diagnostics.filter((d) => d.file.endsWith('.prompty'));
+      assert.ok(catalog.assets.filter((a) => a.format === 'prompty').length >= 70);
+      const errors = prompty.filter((d) => d.severity === 'error').map((d) => [d.code, d.file]);
+      // The sample file this test prompt names is missing in promptflow itself.
+      assert.deepEqual(errors, [['entry-missing', 'promptflow/src/promptflow/tests/test_configs/eager_flows/stream_prompty/chat.prompty']]);
+      // Warnings: true findings only (an input the body never uses, a name it uses undeclared, a stray `}}`;
+      // the C# test's tools.prompty declares no inputs at all).
+      const warnings = prompty.filter((d) => d.severity === 'warning').map((d) => `${d.code} ${d.file.split('/').pop()}:${d.range.start.line + 1}`);
+      assert.deepEqual(warnings.sort(), [
+        'unbalanced-brace prompty_tool_with_chat_history.prompty:42',
+        'undefined-variable eval.prompty:47',
+        'undefined-variable hello.prompty:29',
+        'undefined-variable tools.prompty:19',
+        'unused-variable eval.prompty:23',
+        'unused-variable hello.prompty:12',
+        'unused-variable hello.prompty:13',
+        'unused-variable hello.prompty:14',
+        'unused-variable prompty_with_escape_role.prompty:14',
+        'unused-variable prompty_with_escape_role.prompty:17',
       ]);
     });
   });

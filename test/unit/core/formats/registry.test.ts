@@ -7,7 +7,7 @@ import { formatOfPath, isYamlPath, sniffYamlFormat } from '../../../../src/core/
 import { assetStemOf, formatLabel, formatModule, formatModules, recognisedGlobs } from '../../../../src/core/formats/registry';
 import type { FilePattern } from '../../../../src/core/formats/registry';
 import type { FormatId } from '../../../../src/core/formats/types';
-import { validatorFor } from '../../../../src/core/schemas';
+import { schemaOf, validatorFor } from '../../../../src/core/schemas';
 import { corpusDir, fixturesDir, sampleLibrary } from '../../paths';
 
 /** formatOfPath as it was before the registry (per-format `if`s), the reference for "detection unchanged". */
@@ -17,7 +17,8 @@ function formatOfPathBefore(p: string): string | undefined {
   if (lower === 'library.yaml' || lower === 'library.yml') return 'library-manifest';
   if (lower === 'asset.yaml' || lower === 'asset.yml') return 'asset-manifest';
   if (lower === 'pilot.yaml' || lower === 'pilot.yml') return 'pilot-manifest';
-  if (lower === 'promptfooconfig.yaml' || lower === 'promptfooconfig.yml') return 'promptfoo';
+  // Every promptfooconfig*.yaml since issue 14 (promptfooconfig.redteam.yaml, promptfooconfig-claude.yml), as promptfoo's own examples name them.
+  if (/^promptfooconfig.*\.ya?ml$/.test(lower)) return 'promptfoo';
   if (lower.endsWith('.prompt.yml') || lower.endsWith('.prompt.yaml')) return 'gh-models';
   if (lower.endsWith('.prompt.md')) return 'vscode-prompt';
   if (lower.endsWith('.agent.md') || lower.endsWith('.chatmode.md')) return 'vscode-agent';
@@ -30,7 +31,8 @@ function formatOfPathBefore(p: string): string | undefined {
 
 function sniffBefore(head: string): string | undefined {
   if (/^messages\s*:/m.test(head) && /^model\s*:/m.test(head)) return 'gh-models';
-  if (/^prompts\s*:/m.test(head) && /^(tests|providers)\s*:/m.test(head)) return 'promptfoo';
+  // `targets:` and `redteam:` since issue 14 (promptfoo's synonym of providers, and red-team suites).
+  if (/^prompts\s*:/m.test(head) && /^(tests|providers|targets|redteam)\s*:/m.test(head)) return 'promptfoo';
   return undefined;
 }
 
@@ -41,6 +43,8 @@ function stemBefore(format: string, p: string): string {
   const folder = dir.slice(dir.lastIndexOf('/') + 1);
   if (format === 'skill') return folder || 'skill';
   if (format === 'promptfoo' && /^promptfooconfig\.ya?ml$/i.test(name)) return folder || 'promptfoo';
+  const named = format === 'promptfoo' ? /^promptfooconfig[.\-_](.+?)\.ya?ml$/i.exec(name) : null;
+  if (named) return `${folder || 'promptfoo'}-${named[1]}`;
   return name.replace(/\.(prompt\.ya?ml|prompt\.md|agent\.md|chatmode\.md|instructions\.md|prompty|prompt|ya?ml)$/i, '');
 }
 
@@ -64,7 +68,7 @@ const roots = [
 ] as const;
 
 /** The format a file was before the registry plus the one added with it (repository instructions, new on purpose). */
-const addedSince = new Set<string>(['repo-instructions']);
+const addedSince = new Set<string>(['repo-instructions', 'claude-command', 'claude-agent', 'cursor-rule']);
 
 /** Names no module may answer the same as before, the cases and places that matter. */
 const tricky = [
@@ -74,6 +78,9 @@ const tricky = [
   'Pilot.yaml',
   'x/promptfooconfig.YAML',
   'promptfooconfig.json',
+  'x/promptfooconfig.redteam.yaml',
+  'x/promptfooconfig-claude.yml',
+  'promptfooconfig.ts',
   'a.prompt.yml',
   'a.Prompt.YAML',
   'a.prompt.md',
@@ -101,6 +108,13 @@ const tricky = [
   '.github/copilot-instructions.MD',
   'docs/copilot-instructions.md',
   '.github/x/copilot-instructions.md',
+  '.claude/commands/review.md',
+  'tools/.claude/commands/git/commit.md',
+  '.claude/agents/reviewer.md',
+  'claude/agents/reviewer.md',
+  '.claude/agents.md',
+  '.cursor/rules/react.mdc',
+  'rules/python.MDC',
 ];
 
 describe('core/formats/registry', () => {
@@ -110,9 +124,11 @@ describe('core/formats/registry', () => {
     for (const m of formatModules) {
       assert.equal(formatModule(m.id), m);
       assert.ok(m.label && formatLabel(m.id) === m.label, m.id);
-      assert.ok(m.files.length > 0, `${m.id} names no file`);
+      // A promptfoo suite's prompt files are read as such only because a suite names them.
+      assert.ok(m.files.length > 0 || m.id === 'promptfoo-prompt', `${m.id} names no file`);
       assert.equal(typeof m.parse, 'function', m.id);
-      if (m.yaml) assert.doesNotThrow(() => validatorFor(m.yaml!.schema), `${m.id}: schema ${m.yaml.schema}`);
+      // promptfoo follows its project's published schema (schemas/vendor/promptfoo), read by formats/promptfooSchema.ts.
+      if (m.yaml) assert.ok(m.yaml.schema === 'promptfoo' ? schemaOf('promptfoo') : validatorFor(m.yaml.schema), `${m.id}: schema ${m.yaml.schema}`);
     }
     assert.equal(formatModule('text'), undefined);
     assert.equal(formatLabel('text'), 'text');
@@ -152,7 +168,8 @@ describe('core/formats/registry', () => {
     const matches = (p: FilePattern, rel: string): boolean => {
       const segs = rel.split('/');
       const name = segs[segs.length - 1];
-      if ('suffix' in p) return name.toLowerCase().endsWith(p.suffix.toLowerCase());
+      if ('suffix' in p) return name.toLowerCase().endsWith(p.suffix.toLowerCase()) && (p.under === undefined || `/${segs.slice(0, -1).join('/')}/`.includes(`/${p.under}/`));
+      if ('prefix' in p) return name.toLowerCase().startsWith(p.prefix.toLowerCase()) && name.toLowerCase().endsWith(p.ending.toLowerCase());
       if (p.caseSensitive ? name !== p.name : name.toLowerCase() !== p.name.toLowerCase()) return false;
       return p.folder === undefined || segs[segs.length - 2] === p.folder;
     };
@@ -176,7 +193,8 @@ describe('core/formats/registry', () => {
       '**/*.chatmode.md',
       '**/*.instructions.md',
       '**/SKILL.md',
-      '**/promptfooconfig.yaml',
+      '**/promptfooconfig*.yaml',
+      '**/promptfooconfig*.yml',
       '**/library.yml',
     ]) {
       assert.ok(globs.includes(g), g);
@@ -192,5 +210,6 @@ describe('core/formats/registry', () => {
     assert.equal(assetStemOf('gh-models', 'a/suite.yml'), 'suite');
     assert.equal(assetStemOf('skill', 'skills/pdf/SKILL.md'), 'pdf');
     assert.equal(assetStemOf('promptfoo', 'evals/tone/promptfooconfig.yaml'), 'tone');
+    assert.equal(assetStemOf('promptfoo', 'evals/tone/promptfooconfig.redteam.yaml'), 'tone-redteam');
   });
 });

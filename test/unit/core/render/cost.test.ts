@@ -5,7 +5,9 @@ import { parseFile } from '../../../../src/core/formats/parseFile';
 import { costTable, estimateTokens, formatUsd, outputBasisText, promptMaxOutputTokens, promptModelId } from '../../../../src/core/render/cost';
 import type { LibraryInfo } from '../../../../src/core/library/types';
 import { defaultPolicy } from '../../../../src/core/library/types';
-import { countTokens } from '../../../../src/core/tokens';
+import { countTokens, estimateTokenCount, tokenizerOf } from '../../../../src/core/tokens';
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from '../../paths';
 
 const library: Pick<LibraryInfo, 'models' | 'policy'> = {
   policy: { ...defaultPolicy, allowedModels: ['openai/gpt-4o*', 'anthropic/*'] },
@@ -33,8 +35,8 @@ describe('core/render/cost', () => {
     ];
     const text = countTokens('You are terse.') + countTokens('Summarise: the claim');
     assert.ok(text > 4 && text < 12, `${text}`);
-    assert.deepEqual(estimateTokens(messages), { tokens: text + 2 * 3 + 3, textTokens: text, messages: 2 });
-    assert.deepEqual(estimateTokens([]), { tokens: 0, textTokens: 0, messages: 0 });
+    assert.deepEqual(estimateTokens(messages), { tokens: text + 2 * 3 + 3, textTokens: text, messages: 2, tokenizer: 'o200k_base', approximate: false });
+    assert.deepEqual(estimateTokens([]), { tokens: 0, textTokens: 0, messages: 0, tokenizer: 'o200k_base', approximate: false });
   });
 
   it("prices one call: input at the input price, output at the prompt's max output (capped by the model's)", () => {
@@ -102,5 +104,55 @@ describe('core/render/cost', () => {
     assert.equal(formatUsd(12.345), '$12.35');
     assert.equal(formatUsd(0), '$0');
     assert.equal(formatUsd(1e-9), '<$0.000001');
+  });
+
+  describe('tokens per model', () => {
+    it("names each model's tokenizer: the catalogue's, else by the id; the estimate for models without a public one", () => {
+      for (const id of ['openai/gpt-4o-mini', 'gpt-4o', 'openai/gpt-4.1', 'azure/gpt-5-mini', 'openai/o3-mini', 'openai/o1']) assert.equal(tokenizerOf(id), 'o200k_base', id);
+      for (const id of ['openai/gpt-4', 'openai/gpt-4-turbo', 'openai/gpt-3.5-turbo', 'openai/text-embedding-3-small']) assert.equal(tokenizerOf(id), 'cl100k_base', id);
+      for (const id of ['anthropic/claude-sonnet-4', 'google/gemini-2.5-flash', 'meta/llama-3.1-70b', 'mistral/mistral-large', 'openai/omni-moderation-x'])
+        assert.equal(tokenizerOf(id), 'estimate', id);
+      assert.equal(tokenizerOf(undefined), 'o200k_base', 'no model named: o200k_base, as before');
+      assert.equal(tokenizerOf('meta/llama', { tokenizer: 'cl100k_base' }), 'cl100k_base', 'the catalogue wins');
+      assert.equal(tokenizerOf('meta/llama', { tokenizer: 'nonsense' }), 'estimate', 'an unknown value is ignored');
+    });
+
+    it('estimates conservatively: 1 token per 3 letters or spaces, 1 per other sign, 2 per CJK character, 1 per accented letter, over the real count', () => {
+      assert.equal(estimateTokenCount(''), 0);
+      assert.equal(estimateTokenCount('abcd'), 2);
+      assert.equal(estimateTokenCount('ab, c.\n'), 5);
+      assert.equal(estimateTokenCount('日本語'), 6);
+      assert.equal(estimateTokenCount('é'), 1);
+      assert.equal(estimateTokenCount('🎉'), 2);
+      for (const t of [
+        'Summarise the claim for the adjuster in three short bullet points.',
+        '請用三點摘要這個索賠。',
+        'Résumez la déclaration de sinistre en trois points.',
+        'const x = { a: [1, 2, 3] };',
+        '{"id": 12345, "tags": ["a", "b"]}',
+        '    if (x) {\n        return 42;\n    }\n',
+      ])
+        assert.ok(estimateTokenCount(t) >= countTokens(t) && estimateTokenCount(t) >= countTokens(t, 'cl100k_base'), t);
+    });
+
+    it('counts with cl100k_base where it differs from o200k_base, and loads only the encoding it needs', () => {
+      const text = '日本語のテキストをトークンに分けます。';
+      assert.notEqual(countTokens(text, 'cl100k_base'), countTokens(text, 'o200k_base'));
+      const probe = `const t = require('./src/core/tokens'); t.countTokens('hello world'); t.countTokens('hi', 'estimate');
+const loaded = Object.keys(require.cache).filter((k) => /gpt-tokenizer.cjs.bpeRanks/.test(k)).map((k) => k.replace(/.*bpeRanks./, ''));
+process.stdout.write(JSON.stringify(loaded));`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], { cwd: repoRoot, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ['o200k_base.js']);
+    });
+
+    it('prices each model with its own count, marking the estimates', () => {
+      const byTokenizer = { o200k_base: 100, cl100k_base: 110, estimate: 150 };
+      const rows = costTable(library, 'openai/gpt-4o-mini', (t) => byTokenizer[t]);
+      const claude = rows.find((c) => c.model === 'anthropic/claude-new')!;
+      assert.deepEqual([rows[0].inputTokens, rows[0].tokenizer, rows[0].approximate], [100, 'o200k_base', false]);
+      assert.deepEqual([claude.inputTokens, claude.tokenizer, claude.approximate], [150, 'estimate', true]);
+      assert.ok(Math.abs(claude.inputCost! - (150 * 3) / 1e6) < 1e-12);
+    });
   });
 });

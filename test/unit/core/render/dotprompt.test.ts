@@ -42,13 +42,9 @@ describe('core/render/dotprompt: the Dotprompt spec vectors', () => {
 });
 
 describe('core/render/dotprompt: beyond the vectors', () => {
-  it('renders the block role form in that role and returns to the previous role after it', () => {
+  it('renders the block role form as the runtime does: the role changes, the text inside is dropped', () => {
     const src = '---\nmodel: x\n---\n{{#role "system"}}\nBe brief.\n{{/role}}\n\n{{#role "user"}}\nHi {{name}}.\n{{/role}}\nTail';
-    assert.deepEqual(renderDotprompt(src, { input: { name: 'Ana' } }), [
-      { role: 'system', content: [{ text: 'Be brief.\n' }] },
-      { role: 'user', content: [{ text: 'Hi Ana.\n' }] },
-      { role: 'user', content: [{ text: 'Tail' }] },
-    ]);
+    assert.deepEqual(renderDotprompt(src, { input: { name: 'Ana' } }), [{ role: 'user', content: [{ text: 'Tail' }] }]);
   });
 
   it('takes the template after the front matter (trimmed), and the whole text without one', () => {

@@ -67,8 +67,10 @@ function hostileModel(): PreviewModel {
         ],
       },
     ],
-    tokens: { total: 1, text: 1, messages: 1 },
-    costs: [{ model: hostile, promptModel: true, allowed: false, deprecated: true, inputCost: 0.1, outputCost: 0.2, total: 0.3, outputTokens: 5, outputBasis: 'model' }],
+    tokens: { total: 1, text: 1, messages: 1, tokenizer: 'o200k_base', approximate: false },
+    costs: [
+      { model: hostile, promptModel: true, allowed: false, deprecated: true, inputTokens: 1, approximate: false, inputCost: 0.1, outputCost: 0.2, total: 0.3, outputTokens: 5, outputBasis: 'model' },
+    ],
     meta: [{ label: hostile, value: hostile }],
     inputs: [{ name: hostile, type: hostile, required: true, description: hostile, default: hostile }],
     suites: [{ title: hostile, file: `"><script>alert(8)</script>`, tests: 2, via: hostile }],
@@ -144,9 +146,11 @@ describe('core/render/previewHtml', () => {
     );
     assert.ok(
       body.includes(
-        '<tr class="prompt-model"><td><code>openai/gpt-4o-mini</code><br><span class="flags">the prompt&#39;s model</span></td><td>$0.0000033</td><td>300</td><td>$0.00018</td><td>≤ $0.00018</td></tr>',
+        '<tr class="prompt-model"><td><code>openai/gpt-4o-mini</code><br><span class="flags">the prompt&#39;s model</span></td><td>~22</td><td>$0.0000033</td><td>300</td><td>$0.00018</td><td>≤ $0.00018</td></tr>',
       ),
     );
+    assert.match(body, /<p>~22 input tokens: 13 of text in 2 messages \(o200k_base tokenizer\)/);
+    assert.doesNotMatch(body, /≈/, 'every model of this library has a public tokenizer');
     assert.match(body, /Output is priced at the prompt&#39;s max output tokens/);
     assert.doesNotMatch(body, /\* The prompt sets no max output/);
     assert.ok(body.includes('<code>0123456</code> · Ana · 2025-05-01'));

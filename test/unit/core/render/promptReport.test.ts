@@ -60,9 +60,15 @@ describe('core/render/promptReport', () => {
     const partial = (n: string) => fs.readFileSync(path.join(sample.root, partialFiles(sample, file).get(n)!), 'utf8');
     const prepared = preparePromptReport({ file, text, catalog: sample, partial });
     assert.equal(tokenTexts(prepared).length, 2);
-    assert.deepEqual(finishPromptReport(prepared, tokenTexts(prepared).map(countTokens)), buildPromptReport({ file, text, catalog: sample, partial }));
+    assert.deepEqual(
+      finishPromptReport(
+        prepared,
+        tokenTexts(prepared).map((t) => countTokens(t)),
+      ),
+      buildPromptReport({ file, text, catalog: sample, partial }),
+    );
     const fake = finishPromptReport(prepared, [100, 200]);
-    assert.deepEqual(fake.tokens, { tokens: 309, textTokens: 300, messages: 2 });
+    assert.deepEqual(fake.tokens, { tokens: 309, textTokens: 300, messages: 2, tokenizer: 'o200k_base', approximate: false });
     assert.ok(Math.abs(fake.costs[0].inputCost! - (309 * 0.15) / 1e6) < 1e-12);
   });
 

@@ -99,20 +99,28 @@ describe('core/templates/jinja', () => {
     );
   });
 
+  it('reports a `{% raw %}` never closed once', () => {
+    const a = analyze('{% raw %}{{ x }}');
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.code, d.range]),
+      [['unclosed-block', r(0, 0, 0, 9)]],
+    );
+  });
+
   it('handles whitespace control and block set', () => {
     const a = analyze('{%- if a -%}\n{% set body %}{{ b }}{% endset %}{{ body }}\n{%- endif +%}');
     assert.deepEqual(a.diagnostics, []);
     assert.deepEqual(names(a), ['a', 'b']);
   });
 
-  it('reports stray braces: an unclosed `{{`, `{%`, `{#`, a lone `}}` or `%}`', () => {
+  it('reports stray braces: an unclosed `{{`, `{%`, `{#` (errors), a lone `}}` or `%}` (warnings: Jinja2 prints them)', () => {
     const a = analyze('Dear {{ name,\n{% if x %}ok{% endif %}\nHello {name}} and 50%} done');
     assert.deepEqual(
-      a.diagnostics.map((d) => [d.code, d.range]),
+      a.diagnostics.map((d) => [d.code, d.severity, d.range]),
       [
-        ['unbalanced-brace', r(0, 5, 0, 7)],
-        ['unbalanced-brace', r(2, 11, 2, 13)],
-        ['unbalanced-brace', r(2, 20, 2, 22)],
+        ['unbalanced-brace', 'error', r(0, 5, 0, 7)],
+        ['unbalanced-brace', 'warning', r(2, 11, 2, 13)],
+        ['unbalanced-brace', 'warning', r(2, 20, 2, 22)],
       ],
     );
     assert.match(a.diagnostics[1].message, /\{\{name\}\}/);
@@ -140,14 +148,73 @@ describe('core/templates/jinja', () => {
     assert.match(a.diagnostics[1].message, /did you mean `endif`/);
   });
 
-  it('accepts the Jinja2 statements nunjucks lacks (with, do, break, recursive loops)', () => {
-    const a = analyze('{% with t = title %}{{ t }}{% endwith %}{% for n in nodes recursive %}{% if n.stop %}{% break %}{% endif %}{% do seen.append(n) %}{% endfor %}');
+  it('accepts the Jinja2 statements nunjucks lacks (with, recursive loops, print, autoescape)', () => {
+    const a = analyze('{% with t = title %}{{ t }}{% endwith %}{% for n in nodes recursive %}{{ loop(n.children) }}{% endfor %}{% print footer %}{% autoescape false %}{{ html }}{% endautoescape %}');
     assert.deepEqual(a.diagnostics, []);
-    assert.deepEqual(names(a), ['title', 'nodes', 'seen']);
+    assert.deepEqual(names(a), ['title', 'nodes', 'footer', 'html']);
+  });
+
+  it('reports the tags of extensions Prompty does not enable (break, continue, do, trans), as Jinja2 does', () => {
+    const a = analyze('{% for n in nodes %}{% if n.stop %}{% break %}{% endif %}{% do seen.append(n) %}{% endfor %}');
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.code, d.severity, d.range.start.character]),
+      [
+        ['template-syntax', 'error', 35],
+        ['template-syntax', 'error', 57],
+      ],
+    );
+    assert.match(a.diagnostics[0].message, /loopcontrols/);
+    assert.deepEqual(names(a), ['nodes', 'seen']);
+  });
+
+  it("warns of nunjucks' own tags (elseif, switch): the TypeScript runtime renders them, Jinja2 rejects them", () => {
+    const a = analyze('{% if a %}x{% elseif b %}y{% endif %}');
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.code, d.severity]),
+      [['template-syntax', 'warning']],
+    );
+    assert.match(a.diagnostics[0].message, /write `\{% elif %\}`/);
+    assert.deepEqual(names(a), ['a', 'b']);
+  });
+
+  it('reads valid Jinja2 that nunjucks rejects, with the variables Jinja2 finds', () => {
+    const cases: [string, string[]][] = [
+      ['{% set ns = namespace(found=false) %}{% for m in msgs %}{% set ns.found = true %}{% endfor %}{{ ns.found }}', ['msgs']],
+      ['{{ n is divisibleby 3 }} {{ x is sameas false }} {{ a is not none }}', ['n', 'x', 'a']],
+      ['{{ "a" "b" }} {{ 1_000 }} {{ 1e3 }} {{ 0x1F }} {{ items.0 }}', ['items']],
+      ['{% for k, v in d|items %}{{ k }}{% endfor %}{{ d|tojson }}', ['d', 'd']],
+      ['{{ f(x, k=1, *rest, **kw) }} {{ a[1:] }} {{ a[::2] }}', ['f', 'x', 'rest', 'kw', 'a', 'a']],
+      ['{% set x | upper %}{{ y }}{% endset %}{{ x }}', ['y']],
+      ["{% from 'm.j2' import row as r with context %}{% import 'm.j2' as m %}{{ r(m.a) }}", []],
+      ['{% filter upper %}{{ a }}{% endfilter %}{% call(u) list(users) %}{{ u }}{% endcall %}', ['a', 'list', 'users']],
+    ];
+    for (const [text, want] of cases) {
+      const a = analyze(text);
+      assert.deepEqual(a.diagnostics, [], text);
+      assert.deepEqual(names(a), want, text);
+    }
+  });
+
+  it('scopes names as Jinja2 does: loop and with variables stay inside, `loop` only in a loop, blocks see no outer set', () => {
+    assert.deepEqual(names(analyze('{% for i in l %}{% set t = i %}{% endfor %}{{ t }}{{ i }}')), ['l', 't', 'i']);
+    assert.deepEqual(names(analyze('{{ loop.index }}')), ['loop']);
+    assert.deepEqual(names(analyze('{% for i in l %}{{ later }}{% endfor %}{% set later = 1 %}')), ['l']);
+    assert.deepEqual(names(analyze('{% if a %}{% set x = 1 %}{% endif %}{{ x }}')), ['a', 'x']);
+    assert.deepEqual(names(analyze('{% set x = 1 %}{% block b %}{{ x }}{% endblock %}')), ['x']);
+    assert.deepEqual(names(analyze('{{ range(3) }}{{ cycler(a) }}{{ caller }}')), ['a', 'caller']);
+  });
+
+  it("reports what Jinja2's parser rejects inside a tag, on that tag", () => {
+    for (const bad of ['{{ f(k=1, x) }}', '{{ a = b }}', '{{ a !b }}', '{% for 1 in x %}{% endfor %}', '{% macro m(a=1, b) %}{% endmacro %}', '{% with a %}{% endwith %}', '{{ }}', '{% include %}']) {
+      const a = analyze(`ok\n${bad}`);
+      assert.deepEqual(codes(a), ['template-syntax'], bad);
+      assert.equal(a.diagnostics[0].range.start.line, 1, bad);
+    }
   });
 
   it('never throws on arbitrary text', () => {
-    for (const s of ['{{', '}}', '{%', '%}', '{#', '{{{{}}}}', '{% %}', '{{ "unterminated }}', '{% for %}', "{{ '}}' }}", '\u0000{{\u0000}}']) {
+    const deep = ['{{ ' + '('.repeat(5000) + 'a' + ')'.repeat(5000) + ' }}', '{{ ' + 'not '.repeat(5000) + 'a }}', '{% if a %}'.repeat(3000) + '{{ b }}' + '{% endif %}'.repeat(3000)];
+    for (const s of [...deep, '{{', '}}', '{%', '%}', '{#', '{{{{}}}}', '{% %}', '{{ "unterminated }}', '{% for %}', "{{ '}}' }}", '\u0000{{\u0000}}']) {
       assert.doesNotThrow(() => analyze(s));
     }
   });
