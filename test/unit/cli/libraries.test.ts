@@ -183,7 +183,10 @@ describe('CLI libraries', function () {
         0,
       );
       assert.match(offline.stdout, /p00000/);
-      assert.match(offline.stderr, /^warning: git:\/\/127\.0\.0\.1:\d+\/lib\.git: Could not reach .* Showing commit [0-9a-f]{12} from the last successful sync on .* \((just now|\d+ minutes? ago)\); it may be stale/);
+      assert.match(
+        offline.stderr,
+        /^warning: git:\/\/127\.0\.0\.1:\d+\/lib\.git: Could not reach .* Showing commit [0-9a-f]{12} from the last successful sync on .* \((just now|\d+ minutes? ago)\); it may be stale/,
+      );
       // And after a failed `sync`, plain lists keep warning until a sync succeeds.
       const failed = io(cwd);
       assert.equal(await runSync({ library: url }, failed, { cacheDir, git: testGit }), 2);
