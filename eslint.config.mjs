@@ -34,12 +34,13 @@ const coreNoNodeIoPaths = [
  * The order of src/core (docs: HOUSE_STYLE.md, issue 13 item 5). A folder imports only the folders
  * listed for it, plus the root modules below; nothing in core imports src/node, src/app, src/vscode, src/cli.
  *   root modules  diagnostics, errors, guards, hash, limits, ports, schemas: import no folder of core; any folder may import them
- *   text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot, and render, editor beside them
+ *   text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot -> install, and render, editor beside them
  *   tokens.ts     at the level of formats (it reads ParsedFile): library and later folders may import it
  * scaffold writes a pilot (its files, pilot.yaml, the lock file, the README section); pilot works on an
- * existing one (add, update, verify, outdated, history) through scaffold. render and editor import neither.
+ * existing one (add, update, verify, outdated, history) through scaffold; install puts assets into any repository
+ * (the same lock format, verify and three-way update) through both. render and editor import none of them.
  */
-const coreFolders = ['text', 'yaml', 'templates', 'formats', 'library', 'checks', 'scaffold', 'pilot', 'render', 'editor'];
+const coreFolders = ['text', 'yaml', 'templates', 'formats', 'library', 'checks', 'scaffold', 'pilot', 'install', 'render', 'editor'];
 const basics = ['text', 'yaml', 'templates', 'formats', 'library', 'checks'];
 const coreMayImport = {
   text: [],
@@ -50,6 +51,7 @@ const coreMayImport = {
   checks: ['text', 'yaml', 'templates', 'formats', 'tokens', 'library'],
   scaffold: [...basics, 'tokens'],
   pilot: [...basics, 'tokens', 'scaffold'],
+  install: [...basics, 'tokens', 'scaffold', 'pilot'],
   render: [...basics, 'tokens'],
   editor: [...basics, 'tokens'],
 };
@@ -57,7 +59,7 @@ const outsideCore = {
   regex: '^(\\.\\./)+(node|app|vscode|cli|extension)(/|$)',
   message: 'src/core must not import src/node, src/app, src/vscode, src/cli or the extension: pass what it needs through src/core/ports.ts.',
 };
-const order = 'text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot (render, editor beside them)';
+const order = 'text -> yaml -> templates -> formats -> library -> checks -> scaffold -> pilot -> install (render, editor beside them)';
 
 /** The import rule for a module of one folder of core (prefix `../`) or a root module of core (prefix `./`). */
 function coreImports(from, allowed, prefix) {

@@ -6,6 +6,7 @@ import type { CliCommand } from './command';
 import { helpText, parseCommandArgs } from './command';
 import { addCommand } from './commands/add';
 import { approveCommand } from './commands/approve';
+import { installCommand } from './commands/install';
 import { listCommand } from './commands/list';
 import { outdatedCommand } from './commands/outdated';
 import { scaffoldCommand } from './commands/scaffold';
@@ -19,7 +20,19 @@ import { exitCodes, guardedIo } from './io';
 import { version } from './version';
 
 /** The commands, in the order the help lists them. */
-const commands: readonly CliCommand[] = [validateCommand, listCommand, showCommand, approveCommand, syncCommand, scaffoldCommand, verifyCommand, outdatedCommand, updateCommand, addCommand];
+const commands: readonly CliCommand[] = [
+  validateCommand,
+  listCommand,
+  showCommand,
+  approveCommand,
+  syncCommand,
+  scaffoldCommand,
+  installCommand,
+  verifyCommand,
+  outdatedCommand,
+  updateCommand,
+  addCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.synopsis.length)) + 3;

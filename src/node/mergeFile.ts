@@ -10,7 +10,8 @@ import { gitArgs } from './git';
 
 /** Runs `git merge-file -p` on temporary copies; git's exit status is the number of conflicts. */
 export class GitFileMerger implements FileMerger {
-  constructor(private readonly opts: { timeoutMs?: number; env?: Record<string, string | undefined> } = {}) {}
+  /** `diff3`: conflicts show the base too (`|||||||` between ours and theirs), as installs write them. */
+  constructor(private readonly opts: { timeoutMs?: number; env?: Record<string, string | undefined>; diff3?: boolean } = {}) {}
 
   async merge(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, labels: MergeLabels): Promise<{ data: Uint8Array; conflicts: number }> {
     const dir = await fsp.mkdtemp(nodePath.join(os.tmpdir(), 'genai-merge-'));
@@ -18,7 +19,7 @@ export class GitFileMerger implements FileMerger {
       const [o, b, t] = ['ours', 'base', 'theirs'].map((n) => nodePath.join(dir, n));
       await Promise.all([fsp.writeFile(o, ours), fsp.writeFile(b, base), fsp.writeFile(t, theirs)]);
       const label = (s: string) => s.replace(/[\r\n]+/g, ' ');
-      const args = gitArgs(['merge-file', '-p', '-L', label(labels.ours), '-L', label(labels.base), '-L', label(labels.theirs), o, b, t], []);
+      const args = gitArgs(['merge-file', '-p', ...(this.opts.diff3 ? ['--diff3'] : []), '-L', label(labels.ours), '-L', label(labels.base), '-L', label(labels.theirs), o, b, t], []);
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.opts.env ?? process.env)) if (v !== undefined) env[k] = v;
       env.LC_ALL = 'C';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import { UserError } from '../core/errors';
-import { lockFileName } from '../core/scaffold/lockFile';
+import { installLockFileName, lockFileName } from '../core/scaffold/lockFile';
 import { pilotFileName } from '../core/scaffold/pilotFile';
 import type { Locker } from '../core/ports';
 import type { PilotChanges } from '../core/scaffold/apply';
@@ -52,6 +52,8 @@ export interface PilotWriteOptions {
   onWait?: (message: string) => void;
   /** Told when an interrupted switch was completed or rolled back. */
   onRecovered?: (message: string) => void;
+  /** Take the lock in a folder that is no pilot (yet): `genai-assets install` writes any repository. */
+  anyFolder?: boolean;
 }
 
 const defaultLocker = new FileLocker();
@@ -109,14 +111,20 @@ async function writeSynced(path: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-/** True when `dir` holds pilot.yaml: our folder is only ever made inside a pilot. */
+/** True when `dir` holds pilot.yaml or genai-assets.lock.json: our folder is only ever made inside a pilot or a repository with installs. */
 async function isPilot(dir: string): Promise<boolean> {
-  try {
-    return (await fsp.lstat(nodePath.join(dir, pilotFileName))).isFile();
-  } catch {
-    return false;
+  for (const name of [pilotFileName, installLockFileName]) {
+    try {
+      if ((await fsp.lstat(nodePath.join(dir, name))).isFile()) return true;
+    } catch {
+      // not this one
+    }
   }
+  return false;
 }
+
+/** The lock files, switched in last. */
+const isLockPath = (p: string) => p === lockFileName || p === installLockFileName;
 
 /**
  * Runs `fn` holding the pilot's lock (`.genai-assets/busy.lock`), after completing or rolling
@@ -125,7 +133,7 @@ async function isPilot(dir: string): Promise<boolean> {
  * `fn` runs as it is (and meets the missing pilot itself).
  */
 export async function withPilotLock<T>(dir: string, fn: () => Promise<T>, opts: PilotWriteOptions = {}): Promise<T> {
-  if (!(await isPilot(dir))) return fn();
+  if (!opts.anyFolder && !(await isPilot(dir))) return fn();
   const state = nodePath.join(dir, pilotStateFolder);
   const st = await fsp.lstat(state).catch(() => undefined);
   if (st && !st.isDirectory()) throw new UserError(`${state} is not a folder (a link or a file); genai-assets keeps its lock and journal there. Remove it and run the command again.`);
@@ -158,7 +166,8 @@ export async function recoverPilot(dir: string, opts: PilotWriteOptions = {}): P
     return;
   }
   if (!names.some((n) => n === journalName || n.startsWith(stagingPrefix) || n.startsWith(`${journalName}.`))) return;
-  await withPilotLock(dir, async () => undefined, opts);
+  // Our folder with a journal: a pilot, or a repository whose first install was interrupted (its lock file comes last).
+  await withPilotLock(dir, async () => undefined, { ...opts, anyFolder: true });
 }
 
 /**
@@ -205,7 +214,7 @@ export async function commitPilotChanges(dir: string, changes: PilotChanges): Pr
   await fsp.mkdir(nodePath.join(stagingDir, 'old'));
 
   // Stage: every new content, flushed; the state of every target before.
-  const writes = [...changes.writes.filter((w) => w.path !== lockFileName), ...changes.writes.filter((w) => w.path === lockFileName)];
+  const writes = [...changes.writes.filter((w) => !isLockPath(w.path)), ...changes.writes.filter((w) => isLockPath(w.path))];
   const entries: JournalEntry[] = [];
   let i = 0;
   for (const w of writes) {
@@ -224,10 +233,10 @@ export async function commitPilotChanges(dir: string, changes: PilotChanges): Pr
   }
   await syncDir(nodePath.join(stagingDir, 'new'));
   // The lock file's switch comes last: before it, the pilot still reads as its old version to older tools.
-  const lockEntry = entries.findIndex((e) => e.path === lockFileName);
+  const lockEntry = entries.findIndex((e) => isLockPath(e.path));
   if (lockEntry >= 0) entries.push(...entries.splice(lockEntry, 1));
-  const lockWrite = changes.writes.find((w) => w.path === lockFileName);
-  const journal: Journal = { version: 1, staging, lock: lockWrite ? { path: lockFileName, sha256: sha256Hex(lockWrite.data) } : null, entries };
+  const lockWrite = changes.writes.find((w) => isLockPath(w.path));
+  const journal: Journal = { version: 1, staging, lock: lockWrite ? { path: lockWrite.path, sha256: sha256Hex(lockWrite.data) } : null, entries };
 
   // The journal goes in whole (written, flushed, renamed) before the first target is touched.
   const temp = nodePath.join(state, `${journalName}.${randomBytes(4).toString('hex')}.tmp`);

@@ -2,6 +2,9 @@
 
 import * as nodePath from 'node:path';
 import { needsAttention, outdatedComponents } from '../../core/pilot/outdated';
+import type { OutdatedRow } from '../../core/pilot/outdated';
+import { outdatedInstalls } from '../../core/install/installs';
+import { hasInstalls, libraryOfInstalls, readInstalls } from '../installs';
 import { openPilot } from '../../app/pilotLibrary';
 import { defineCommand } from '../command';
 import type { CliIo } from '../io';
@@ -17,7 +20,9 @@ export const outdatedCommand = defineCommand({
   description: `Lists the components of a pilot (default: the current folder) with their versions:
 current (locked), wanted (newest allowed within the range in pilot.yaml), latest (newest
 allowed of any range) and the status of the current version in the library ('superseded'
-when the library moved on to a newer version, 'withdrawn' when it has none). \`genai-assets update\` moves components to wanted.`,
+when the library moved on to a newer version, 'withdrawn' when it has none). \`genai-assets update\` moves components to wanted.
+In a repository with installs (genai-assets.lock.json), the installed assets, with their target tool;
+wanted stays within the reference given to install.`,
   options: {
     json: { type: 'flag', help: 'print { "components": [ { id, kind, current, wanted, latest, status } ] }' },
     offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
@@ -38,22 +43,23 @@ export interface OutdatedArgs {
 /** Runs `genai-assets outdated`; returns the exit code. */
 export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
-  const pilot = await openPilot(dir, pilotWriteOptions(deps, io));
-  const lib = await openLibraryForPilot(libraryOfPilot(pilot, args.library, io), io, deps, { offline: args.offline });
+  const installs = (await hasInstalls(dir)) ? await readInstalls(dir, pilotWriteOptions(deps, io)) : undefined;
+  const pilot = installs ? undefined : await openPilot(dir, pilotWriteOptions(deps, io));
+  const lib = await openLibraryForPilot(installs ? libraryOfInstalls(installs, args.library, io) : libraryOfPilot(pilot!, args.library, io), io, deps, { offline: args.offline });
   lib.close();
   const { catalog } = lib.opened;
-  const rows = outdatedComponents(pilot, catalog);
+  const rows: (OutdatedRow & { target?: string })[] = installs ? outdatedInstalls(installs.lock, catalog) : outdatedComponents(pilot!, catalog);
   if (args.json) {
     io.out(JSON.stringify({ components: rows }, null, 2) + '\n');
     return exitCodes.clean;
   }
   if (!rows.length) {
-    io.out('The pilot has no components.\n');
+    io.out(installs ? 'Nothing is installed.\n' : 'The pilot has no components.\n');
     return exitCodes.clean;
   }
   const allowed = catalog.library.policy.scaffoldStatuses;
-  const header = ['ID', 'KIND', 'CURRENT', 'WANTED', 'LATEST', 'STATUS'];
-  const table = rows.map((r) => [r.id, r.kind, r.current, r.wanted ?? '-', r.latest ?? '-', r.status]);
+  const header = ['ID', ...(installs ? ['TARGET'] : []), 'KIND', 'CURRENT', 'WANTED', 'LATEST', 'STATUS'];
+  const table = rows.map((r) => [r.id, ...(installs ? [r.target ?? ''] : []), r.kind, r.current, r.wanted ?? '-', r.latest ?? '-', r.status]);
   const widths = columnWidths(header, table);
   const line = (t: string[]) => t.map((s, i) => (i === t.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
   const attention = rows.filter((r) => needsAttention(r, allowed));
@@ -61,7 +67,7 @@ export async function runOutdated(args: OutdatedArgs, io: CliIo, deps: PilotCliD
   let tail = attention.length
     ? `${attention.length} of ${rows.length} component${rows.length === 1 ? '' : 's'} need attention.`
     : `All ${rows.length} component${rows.length === 1 ? ' is' : 's are'} up to date.`;
-  if (updatable.length) tail += ` Run \`genai-assets update ${args.pilot === '.' ? '.' : args.pilot}\` to move ${updatable.map((r) => r.id).join(', ')} to wanted.`;
+  if (updatable.length) tail += ` Run \`genai-assets update ${args.pilot === '.' ? '.' : args.pilot}\` to move ${[...new Set(updatable.map((r) => r.id))].join(', ')} to wanted.`;
   io.out([line(header), ...table.map(line), tail].join('\n') + '\n');
   return exitCodes.clean;
 }

@@ -13,6 +13,13 @@ import type { CliIo } from '../io';
 import { exitCodes } from '../io';
 import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotWriteOptions } from '../pilots';
 import type { PilotCliDeps } from '../pilots';
+import { hasInstalls, libraryOfInstalls, readInstalls } from '../installs';
+import { planInstallUpdate } from '../../core/install/installs';
+import type { InstallFileAction } from '../../core/install/installs';
+import { installLockFileName, lockFileName } from '../../core/scaffold/lockFile';
+import { GitFileMerger } from '../../node/mergeFile';
+import { unifiedDiff } from '../../core/text/unifiedDiff';
+import { decodeUtf8 } from '../../core/text/textDocument';
 
 export const updateCommand = defineCommand({
   name: 'update',
@@ -32,11 +39,18 @@ rewritten to match. A binary file changed on both sides is kept; the library's c
 beside it under a free name (X.upstream, X.upstream.1, ...), named in the output. A file that
 still has conflict markers from an earlier update is not merged again: resolve it first.
 
+In a repository with installs (genai-assets.lock.json, no pilot.yaml), the installed assets move
+within the reference given to install (name ids to update only those, \`id@range\` to change
+the range recorded in genai-assets.lock.json). Conflicts are written
+with diff3 markers (<<<<<<< yours, ||||||| installed, ======= , >>>>>>> library) and listed at
+the end with their paths; a file you deleted stays deleted and is recorded so in the lock;
+--dry-run prints the diff of every file that would change (pilots too).
+
 The pilot is written as a whole or not at all (staged in .genai-assets/, switched in with a
 journal that the next command completes if this one is killed), under a lock on the pilot:
 an add or update running meanwhile is waited for.`,
   options: {
-    'dry-run': { type: 'flag', help: 'show what would change, write nothing' },
+    'dry-run': { type: 'flag', help: 'show what would change (with the diff of each file), write nothing' },
     offline: { type: 'flag', help: 'use the cached clone of a git library without syncing it' },
     library: { type: 'string', value: 'DIR|URL', help: 'read this library instead of the one pilot.yaml records' },
   },
@@ -73,6 +87,7 @@ const verbs: Record<FileAction, string> = {
 export async function runUpdate(args: UpdateArgs, io: CliIo, deps: PilotCliDeps = {}): Promise<number> {
   const dir = nodePath.resolve(io.cwd, args.pilot);
   const writeOpts = pilotWriteOptions(deps, io);
+  if (await hasInstalls(dir)) return updateInstalled(dir, args, io, deps);
   const lib = await openLibraryForPilot(libraryOfPilot(await openPilot(dir, writeOpts), args.library, io), io, deps, { offline: args.offline });
   try {
     // Read, plan and write under the pilot's lock: an add or update running meanwhile waits, and loses nothing.
@@ -109,6 +124,7 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
   if (!plan.components.length && !plan.skipped.length) lines.push('Every component is at its wanted version; nothing to update.');
   for (const n of plan.notes) lines.push(`note: ${n}`);
   if (args.dryRun) {
+    lines.push(...(await plannedDiffs(dir, plan, lockFileName)));
     lines.push(`Dry run: nothing was written (${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} would be written, ${plan.removes.length} removed).`);
     io.out(lines.join('\n') + '\n');
     return plan.conflicts.length ? exitCodes.findings : exitCodes.clean;
@@ -128,4 +144,97 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
   if (plan.components.length) lines.push(`Updated ${plan.components.length} component${plan.components.length === 1 ? '' : 's'}; pilot.lock.json rewritten.`);
   io.out(lines.join('\n') + '\n');
   return exitCodes.clean;
+}
+
+const installVerbs: Record<InstallFileAction, string> = {
+  unchanged: 'unchanged',
+  replaced: 'updated',
+  merged: 'merged (local edits kept)',
+  conflict: 'CONFLICT',
+  added: 'added',
+  removed: 'removed',
+  'kept-local': 'kept (edited locally, unchanged upstream)',
+  'kept-removed-upstream': 'kept (removed upstream, edited locally)',
+  'kept-deleted': 'left deleted',
+};
+
+/** update on a repository with installs: each installed asset to its wanted version, merged three ways, under the repository's lock. */
+async function updateInstalled(dir: string, args: UpdateArgs, io: CliIo, deps: PilotCliDeps): Promise<number> {
+  const writeOpts = pilotWriteOptions(deps, io);
+  const first = (await readInstalls(dir, writeOpts))!;
+  const lib = await openLibraryForPilot(libraryOfInstalls(first, args.library, io), io, deps, { offline: args.offline });
+  const plan = async () => {
+    const installs = (await readInstalls(dir, writeOpts))!;
+    return planInstallUpdate({
+      lock: installs.lock,
+      catalog: lib.opened.catalog,
+      source: lib.source,
+      commit: lib.commit,
+      history: lib.history,
+      readRepoFile: pilotFileReader(dir),
+      merger: deps.merger ?? new GitFileMerger({ env: io.env, diff3: true }),
+      refs: args.refs,
+    });
+  };
+  let p;
+  try {
+    p = args.dryRun
+      ? await plan()
+      : await withPilotLock(
+          dir,
+          async () => {
+            const planned = await plan();
+            await commitPilotChanges(dir, planned);
+            return planned;
+          },
+          writeOpts,
+        );
+  } finally {
+    lib.close();
+  }
+  const lines: string[] = [];
+  for (const c of p.components) {
+    lines.push(`${c.id} (${c.target}) ${c.from} -> ${c.to}${c.baseFound ? '' : ' (no base version found: merged two-way)'}`);
+    for (const f of c.files) {
+      if (f.action === 'unchanged') continue;
+      const where = f.section !== undefined ? `${f.path} (section ${f.section})` : f.path;
+      lines.push(`  ${installVerbs[f.action].padEnd(9)} ${where}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note ? ` - ${f.note}` : ''}`);
+    }
+  }
+  for (const s of p.skipped) lines.push(`${s.id} (${s.target}): not updated: ${s.reason}`);
+  if (p.deleted.length) lines.push(`Recorded as deleted (left deleted; ${installLockFileName} says so): ${p.deleted.join(', ')}.`);
+  if (!p.components.length && !p.skipped.length && !p.deleted.length) lines.push('Every installed asset is at its wanted version; nothing to update.');
+  for (const n of p.notes) lines.push(`note: ${n}`);
+  if (args.dryRun) {
+    lines.push(...(await plannedDiffs(dir, p, installLockFileName)));
+    lines.push(`Dry run: nothing was written (${p.writes.length} file${p.writes.length === 1 ? '' : 's'} would be written, ${p.removes.length} removed).`);
+  } else if (p.components.length || p.deleted.length) lines.push(`${installLockFileName} rewritten.`);
+  if (p.conflicts.length) {
+    lines.push(
+      `${p.conflicts.length} file${p.conflicts.length === 1 ? '' : 's'} ${args.dryRun ? 'would have' : 'have'} conflicts to resolve (diff3 markers: <<<<<<< yours, ||||||| installed, =======, >>>>>>> library), then run \`genai-assets verify\`:`,
+    );
+    for (const c of p.conflicts) lines.push(`  ${c}`);
+  }
+  io.out(lines.join('\n') + '\n');
+  return p.conflicts.length ? exitCodes.findings : exitCodes.clean;
+}
+
+/** The unified diff of every file a plan writes or removes (the lock file aside), as `--dry-run` shows it; a binary file is named only. */
+async function plannedDiffs(dir: string, plan: { writes: { path: string; data: Uint8Array }[]; removes: string[] }, lock: string): Promise<string[]> {
+  const read = pilotFileReader(dir);
+  const out: string[] = [];
+  const diff = async (path: string, after: Uint8Array | undefined) => {
+    const before = await read(path);
+    const a = before === undefined ? undefined : decodeUtf8(before);
+    const b = after === undefined ? undefined : decodeUtf8(after);
+    if ((before !== undefined && a === undefined) || (after !== undefined && b === undefined))
+      out.push(`Binary file ${path} ${after === undefined ? 'removed' : before === undefined ? 'added' : 'differs'}`);
+    else {
+      const d = unifiedDiff(path, a, b);
+      if (d) out.push(d.replace(/\n$/, ''));
+    }
+  };
+  for (const w of plan.writes) if (w.path !== lock) await diff(w.path, w.data);
+  for (const r of plan.removes) await diff(r, undefined);
+  return out;
 }

@@ -9,12 +9,22 @@ import { isObj } from '../guards';
 import { sha256Hex } from '../hash';
 
 export const lockFileName = 'pilot.lock.json';
+/** The lock of a repository that installed assets (`genai-assets install`): the same format, without a template. */
+export const installLockFileName = 'genai-assets.lock.json';
+
+/** The tools an asset can be installed for (a component's `target`): Copilot/VS Code, Claude Code, Cursor, and AGENTS.md (read by Codex, Copilot, Cursor and others). */
+export const installTargets = ['copilot', 'claude', 'cursor', 'agents'] as const;
+export type InstallTarget = (typeof installTargets)[number];
 
 export interface LockedFile {
-  /** Path relative to the pilot folder, '/' separated. */
+  /** Path relative to the pilot folder (or the repository, for installs), '/' separated. */
   path: string;
-  /** Lowercase hex sha256 of the bytes written. */
+  /** Lowercase hex sha256 of the bytes written (for a section: of the text between its markers). */
   sha256: string;
+  /** Installs: the id of the marked section of a shared file (AGENTS.md, CLAUDE.md, .github/copilot-instructions.md) that this entry is. */
+  section?: string;
+  /** Installs: the user deleted the file; updates leave it deleted (sha256 is the library's copy it would have). */
+  deleted?: true;
 }
 
 export interface LockedComponent {
@@ -23,26 +33,46 @@ export interface LockedComponent {
   version: string;
   /** The asset's digest (`sha256:<hex>`, as an approval digest). */
   digest: string;
+  /** Installs: the tool it was installed for. */
+  target?: InstallTarget;
+  /** Installs: the reference asked for (`id@range`); updates stay within its range. */
+  reference?: string;
+  /** Installs: the library commit this component was installed or last updated from (the lock's `library.commit` is the latest of them). */
+  commit?: string;
+  /** Installs: where the asset lies in the library (its folder or file) and its entry file, to read the locked version back from the library's history. */
+  source?: { path: string; entry: string };
   files: LockedFile[];
 }
 
-export interface LockFile {
-  library: { name: string; url: string; commit: string };
-  template: { id: string; version: string };
+/** The lock of installs (genai-assets.lock.json): the library and the installed components. */
+export interface InstallLock {
+  library: { name: string; url: string; ref?: string; commit: string };
   components: LockedComponent[];
 }
 
+/** A pilot's lock (pilot.lock.json): the same, with the template the pilot was made from. */
+export interface LockFile extends InstallLock {
+  template: { id: string; version: string };
+}
+
 /** The lock as JSON text, keys in the documented order, files sorted by path; ends with a newline. */
-export function serializeLockFile(lock: LockFile): string {
-  const ordered: LockFile = {
-    library: { name: lock.library.name, url: lock.library.url, commit: lock.library.commit },
-    template: { id: lock.template.id, version: lock.template.version },
+export function serializeLockFile(lock: InstallLock & { template?: LockFile['template'] }): string {
+  const library: InstallLock['library'] = { name: lock.library.name, url: lock.library.url, ...(lock.library.ref !== undefined ? { ref: lock.library.ref } : {}), commit: lock.library.commit };
+  const ordered: InstallLock & { template?: LockFile['template'] } = {
+    library,
+    ...(lock.template ? { template: { id: lock.template.id, version: lock.template.version } } : {}),
     components: lock.components.map((c) => ({
       id: c.id,
       kind: c.kind,
       version: c.version,
       digest: c.digest,
-      files: [...c.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => ({ path: f.path, sha256: f.sha256 })),
+      ...(c.target !== undefined ? { target: c.target } : {}),
+      ...(c.reference !== undefined ? { reference: c.reference } : {}),
+      ...(c.commit !== undefined ? { commit: c.commit } : {}),
+      ...(c.source !== undefined ? { source: { path: c.source.path, entry: c.source.entry } } : {}),
+      files: [...c.files]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.section ?? '') < (b.section ?? '') ? -1 : 1))
+        .map((f) => ({ path: f.path, ...(f.section !== undefined ? { section: f.section } : {}), sha256: f.sha256, ...(f.deleted ? { deleted: true as const } : {}) })),
     })),
   };
   return JSON.stringify(ordered, null, 2) + '\n';
@@ -53,6 +83,22 @@ export function serializeLockFile(lock: LockFile): string {
  * leave the pilot, duplicate ids) are returned as messages; `lock` is set only when there are none.
  */
 export function parseLockFile(text: string): { lock?: LockFile; problems: string[] } {
+  const r = parseAnyLock(text, lockFileName);
+  if (r.lock && !(r.lock as Partial<LockFile>).template)
+    return { problems: [`${lockFileName} has no template; it is not a pilot's lock (${installLockFileName} is the lock of installs). ${restoreLockAdvice}`] };
+  return r as { lock?: LockFile; problems: string[] };
+}
+
+/** Parses genai-assets.lock.json, the lock of installs (as parseLockFile; every component names its target). */
+export function parseInstallLock(text: string): { lock?: InstallLock; problems: string[] } {
+  const r = parseAnyLock(text, installLockFileName);
+  const missing = r.lock?.components.filter((c) => !c.target || !c.source) ?? [];
+  if (missing.length)
+    return { problems: [`${installLockFileName}: component \`${missing[0].id}\` has no target or source; it was not written by \`genai-assets install\`. Restore the file from version control.`] };
+  return r;
+}
+
+function parseAnyLock(text: string, fileName: string): { lock?: InstallLock; problems: string[] } {
   let value: unknown;
   // JSON.parse takes seconds on millions of nested brackets or tiny values, even within the size limit.
   const shape = structureProblem(text);
@@ -60,28 +106,30 @@ export function parseLockFile(text: string): { lock?: LockFile; problems: string
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return { problems: [`${lockFileName} is not valid JSON (${(e as Error).message}). Restore it from version control, or scaffold the pilot again.`] };
+    return { problems: [`${fileName} is not valid JSON (${(e as Error).message}). Restore it from version control, or scaffold the pilot again.`] };
   }
   // Counts before the schema: its validator (allErrors) would otherwise walk, and report on, every entry.
   const tooMany = overCountLimits(value);
   if (tooMany) return { problems: [tooMany, restoreLockAdvice] };
   const validate = validatorFor('pilot-lock');
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${lockFileName}${e.instancePath ? ` at ${e.instancePath}` : ''}: ${e.message ?? 'is invalid'}.`);
+    const problems = (validate.errors ?? []).slice(0, 10).map((e) => `${fileName}${e.instancePath ? ` at ${e.instancePath}` : ''}: ${e.message ?? 'is invalid'}.`);
     problems.push(restoreLockAdvice);
     return { problems };
   }
-  const lock = value as LockFile;
+  const lock = value as InstallLock;
   const problems: string[] = [];
   const ids = new Set<string>();
   const paths = new Set<string>();
   for (const c of lock.components) {
-    if (ids.has(c.id)) problems.push(`${lockFileName} lists component \`${c.id}\` twice.`);
-    ids.add(c.id);
+    const key = c.target ? `${c.id} for ${c.target}` : c.id;
+    if (ids.has(key)) problems.push(`${fileName} lists component \`${key}\` twice.`);
+    ids.add(key);
     for (const f of c.files) {
-      if (!isSafeRelativePath(f.path)) problems.push(`${lockFileName}: component \`${c.id}\` names the path \`${f.path}\`, which leaves the pilot folder; it is ignored. Restore the lock file.`);
-      else if (paths.has(f.path)) problems.push(`${lockFileName}: the file \`${f.path}\` belongs to two components.`);
-      paths.add(f.path);
+      const fileKey = f.section !== undefined ? `${f.path}#${f.section}` : f.path;
+      if (!isSafeRelativePath(f.path)) problems.push(`${fileName}: component \`${c.id}\` names the path \`${f.path}\`, which leaves the pilot folder; it is ignored. Restore the lock file.`);
+      else if (paths.has(fileKey)) problems.push(`${fileName}: the file \`${fileKey}\` belongs to two components.`);
+      paths.add(fileKey);
     }
   }
   if (problems.length > 10) problems.splice(10, problems.length, `(${problems.length - 10} more problems like these.)`);

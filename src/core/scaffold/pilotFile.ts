@@ -105,7 +105,10 @@ export async function loadPilot(fs: FileReader, path: PathOps, dir: string): Pro
   const manifestPath = path.join(dir, pilotFileName);
   const lockPath = path.join(dir, lockFileName);
   const mst = await fs.stat(manifestPath);
-  if (!mst || mst.type !== 'file') throw new UserError(`${dir} has no ${pilotFileName}, so it is not a pilot. Create one with \`genai-assets scaffold\`.`);
+  if (!mst || mst.type !== 'file')
+    throw new UserError(
+      `${dir} has no ${pilotFileName}, so it is not a pilot, and no genai-assets.lock.json (no installs). Create a pilot with \`genai-assets scaffold\`, or install assets with \`genai-assets install\`.`,
+    );
   const bytes = await fs.readFile(manifestPath);
   const { manifest, file } = parsePilotManifest(bytes);
   const lst = await fs.stat(lockPath);

@@ -211,6 +211,7 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
     r = await run(['update', out, '--dry-run']);
     assert.equal(r.code, 1);
     assert.match(r.out, /Dry run: nothing was written/);
+    assert.match(r.out, /\n--- a\/lib\/text-utils\/utils\.py\n\+\+\+ b\/lib\/text-utils\/utils\.py\n@@ /, 'the diff of each file');
     assert.equal(text(out, 'pilot.lock.json'), before);
 
     r = await run(['update', out]);
@@ -302,6 +303,8 @@ describe('cli: scaffold, verify, outdated, update, add', () => {
       assert.doesNotMatch(r.out, /component-outdated/, 'offline: the cached clone has not seen the push');
       r = await run(['verify', out]);
       assert.match(r.out, /info component-outdated `greet` is at 1\.0\.0; 1\.1\.0 is available within `\^1\.0`/);
+      assert.equal(r.code, 0, 'an outdated component is an info');
+      assert.equal((await run(['verify', out, '--check'])).code, 1, '--check fails on it (CI)');
       r = await run(['update', out]);
       assert.equal(r.code, 0, r.out + r.err);
       assert.match(r.out, /greet 1\.0\.0 -> 1\.1\.0\n {2}updated {3}prompts\/greet\/asset\.yaml\n {2}merged \(local edits kept\) prompts\/greet\/greet\.prompt\n/);

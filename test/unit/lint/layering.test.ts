@@ -38,6 +38,18 @@ describe('lint/layering', function () {
     assert.equal((await refusals('src/core/scaffold/layeringProbe.ts', "import type { OutdatedRow } from '../pilot/outdated';\nexport type Probe = OutdatedRow;\n")).length, 1);
   });
 
+  it('refuses core/pilot and core/scaffold importing core/install, which may import both', async () => {
+    assert.equal((await refusals('src/core/pilot/layeringProbe.ts', "import { planInstall } from '../install/installs';\nexport const probe = planInstall;\n")).length, 1);
+    assert.equal((await refusals('src/core/scaffold/layeringProbe.ts', "import type { InstallSource } from '../install/targets';\nexport type Probe = InstallSource;\n")).length, 1);
+    assert.deepEqual(
+      await refusals(
+        'src/core/install/layeringProbe.ts',
+        "import { standingOf } from '../pilot/outdated';\nimport { resolveComponents } from '../scaffold/plan';\nexport const probe = [standingOf, resolveComponents];\n",
+      ),
+      [],
+    );
+  });
+
   it('refuses a type-only import the wrong way (templates importing formats)', async () => {
     assert.equal((await refusals('src/core/templates/layeringProbe.ts', "import type { ParsedFile } from '../formats/types';\nexport type Probe = ParsedFile;\n")).length, 1);
   });

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/core/errors';
@@ -46,6 +46,14 @@ function interruptedPilot(): { dir: string; journal: string } {
 const read = (dir: string, name: string) => (existsSync(path.join(dir, name)) ? readFileSync(path.join(dir, name), 'utf8') : undefined);
 
 describe('node/pilotWrite: recovering an interrupted switch', () => {
+  it("completes a repository's first install, killed before its lock file was switched in (no pilot.yaml, no genai-assets.lock.json yet)", async () => {
+    const { dir, journal } = interruptedPilot();
+    rmSync(path.join(dir, 'pilot.yaml'));
+    await recoverPilot(dir);
+    assert.deepEqual([read(dir, 'a.txt'), read(dir, 'b.txt'), read(dir, 'c.txt')], ['a new\n', 'b new\n', 'c new\n']);
+    assert.equal(existsSync(journal), false);
+  });
+
   it('completes it when nothing changed since the kill', async () => {
     const { dir, journal } = interruptedPilot();
     const told: string[] = [];

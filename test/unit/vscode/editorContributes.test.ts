@@ -53,7 +53,11 @@ describe('editor contributions (package.json, README)', () => {
     for (const name of ['asset.yaml', 'asset.yml', 'library.yaml', 'library.yml', 'pilot.yaml', 'pilot.yml']) assert.equal(byFile.get(name), undefined, name);
     for (const f of Object.values(schemaFiles)) assert.ok(fs.existsSync(path.join(repoRoot, 'schemas', f)), `schemas/${f} exists`);
     for (const v of [...yaml, ...(pkg.contributes.jsonValidation ?? [])]) assert.ok(fs.existsSync(path.join(repoRoot, v.url)), `${v.url} exists`);
-    assert.ok((pkg.contributes.jsonValidation ?? []).some((v) => v.fileMatch === 'pilot.lock.json'));
+    for (const lock of ['pilot.lock.json', 'genai-assets.lock.json'])
+      assert.ok(
+        (pkg.contributes.jsonValidation ?? []).some((v) => [v.fileMatch].flat().includes(lock) && v.url === './schemas/pilot-lock.schema.json'),
+        `${lock} gets the lock schema`,
+      );
   });
 
   it('activates on every recognised file name (by name, not language)', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { catalogDigest, componentFolder, isSafeRelativePath, parseLockFile, serializeLockFile } from '../../../../src/core/scaffold/lockFile';
-import type { LockFile } from '../../../../src/core/scaffold/lockFile';
+import { catalogDigest, componentFolder, isSafeRelativePath, parseInstallLock, parseLockFile, serializeLockFile } from '../../../../src/core/scaffold/lockFile';
+import type { InstallLock, LockFile } from '../../../../src/core/scaffold/lockFile';
 import { editPilotComponents, parsePilotManifest, serializePilotManifest } from '../../../../src/core/scaffold/pilotFile';
 import { readmeSection, withReadmeSection } from '../../../../src/core/scaffold/readme';
 
@@ -76,5 +76,43 @@ describe('core/scaffold/lockFile and pilotFile', () => {
     const twice = withReadmeSection(once + 'After.\n', s2);
     assert.equal(twice.split('<!-- genai-assets:components -->').length, 2);
     assert.match(twice, /1\.1\.0[\s\S]*<!-- \/genai-assets:components -->\nAfter\.\n$/);
+  });
+
+  it('the lock of installs: the same format without a template; a component per target, sections and deletions recorded', () => {
+    const installs: InstallLock = {
+      library: { name: 'lib', url: 'git://127.0.0.1/lib', ref: 'main', commit: h('a').slice(0, 40) },
+      components: ['copilot', 'agents'].map((target) => ({
+        id: 'caveman-mode',
+        kind: 'prompt' as const,
+        version: '1.0.0',
+        digest: `sha256:${h('b')}`,
+        target: target as 'copilot' | 'agents',
+        reference: 'caveman-mode@^1.0',
+        commit: h('e').slice(0, 40),
+        source: { path: 'instructions/caveman-mode', entry: 'instructions/caveman-mode/caveman-mode.instructions.md' },
+        files:
+          target === 'agents'
+            ? [{ path: 'AGENTS.md', section: 'caveman-mode', sha256: h('c') }]
+            : [{ path: '.github/instructions/caveman-mode.instructions.md', sha256: h('d'), deleted: true as const }],
+      })),
+    };
+    const text = serializeLockFile(installs);
+    assert.match(text, /"ref": "main",\n {4}"commit"/);
+    assert.match(text, /"target": "agents",\n {6}"reference": "caveman-mode@\^1\.0",\n {6}"commit": "e{40}",\n {6}"source": \{/);
+    assert.match(text, /"path": "AGENTS\.md",\n {10}"section": "caveman-mode",\n {10}"sha256"/);
+    assert.match(text, /"sha256": "d{64}",\n {10}"deleted": true\n/);
+    assert.deepEqual(parseInstallLock(text), { lock: JSON.parse(text), problems: [] });
+    // A pilot's lock must name its template; an install lock's components their target and source.
+    assert.match(parseLockFile(text).problems[0], /pilot\.lock\.json has no template; it is not a pilot's lock \(genai-assets\.lock\.json is the lock of installs\)/);
+    const bare = JSON.parse(text);
+    delete bare.components[0].target;
+    assert.match(parseInstallLock(JSON.stringify(bare)).problems[0], /component `caveman-mode` has no target or source/);
+    const twice = JSON.parse(text);
+    twice.components[1].target = 'copilot';
+    assert.match(parseInstallLock(JSON.stringify(twice)).problems[0], /lists component `caveman-mode for copilot` twice/);
+    const shared = JSON.parse(text);
+    shared.components[0].files = [{ path: 'AGENTS.md', section: 'caveman-mode', sha256: h('c') }];
+    assert.match(parseInstallLock(JSON.stringify(shared)).problems[0], /the file `AGENTS\.md#caveman-mode` belongs to two components/);
+    assert.match(parseInstallLock(JSON.stringify({ ...installs, components: [{ ...installs.components[0], target: 'windsurf' }] })).problems.join(' '), /must be equal to one of the allowed values/);
   });
 });
