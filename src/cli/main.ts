@@ -8,6 +8,7 @@ import { addCommand } from './commands/add';
 import { approveCommand } from './commands/approve';
 import { installCommand } from './commands/install';
 import { listCommand } from './commands/list';
+import { mcpCommand } from './commands/mcp';
 import { outdatedCommand } from './commands/outdated';
 import { scaffoldCommand } from './commands/scaffold';
 import { showCommand } from './commands/show';
@@ -32,6 +33,7 @@ const commands: readonly CliCommand[] = [
   outdatedCommand,
   updateCommand,
   addCommand,
+  mcpCommand,
 ];
 
 function mainHelp(): string {

@@ -453,7 +453,8 @@ function prefixed(lib: string | undefined, ref: string): string {
   return lib ? `${lib}:${ref}` : ref;
 }
 
-const typeOk: Record<InputType, (v: unknown) => boolean> = {
+/** True when a value is of a declared input type (eval vars here, render inputs in `genai-assets mcp`). */
+export const typeOk: Record<InputType, (v: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number',
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
