@@ -54,13 +54,13 @@ export async function runEditorSmoke(page, screenshotDir, log = () => {}) {
   await shot('editor-hover');
   await page.mouse.move(5, 5);
 
-  // 3. The quick-fix menu at the cursor (inside the squiggle): "Declare input adjusterName" first.
+  // 3. The quick-fix menu at the cursor (inside the squiggle): "Declare `adjusterName` as optional input" (and as required).
   await page.keyboard.press('Home');
   for (let i = 0; i < 'Sign off as {{adj'.length; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget').first();
   await menu.waitFor({ state: 'visible', timeout: 10_000 });
-  await menu.filter({ hasText: 'Declare input adjusterName' }).waitFor({ timeout: 10_000 });
+  await menu.filter({ hasText: /Declare .*adjusterName/ }).waitFor({ timeout: 10_000 });
   await shot('editor-quickfix');
   await page.keyboard.press('Escape');
 
