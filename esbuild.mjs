@@ -81,6 +81,9 @@ function lazyVendorsFrom(vendorDir) {
       // Imports from our code only: a bundled package's own (the MCP SDK's `ajv-formats`, called as a function) keeps the real module.
       build.onResolve({ filter }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'lazy-vendor' }));
       build.onResolve({ filter: /\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
+      // promptfoo's schema validator (~800 KB of generated code): a file of its own in the vendor folder, required where
+      // src/core/formats/promptfooSchema.ts requires it (on the first promptfoo file), not parsed with every bundle.
+      build.onResolve({ filter: /[\\/]schemas[\\/]vendor[\\/]promptfoo[\\/]validator\.generated\.cjs$/ }, () => ({ path: `${vendorDir}promptfoo-schema.js`, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
         const real = require(args.path);
         const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
@@ -297,6 +300,7 @@ const entries = [
   { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/cli/parseWorker.js`, plugins: [lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)] },
   // The parse pool's worker (src/node/parsePool.ts starts it from dist/parseWorker.js).
   { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/parseWorker.js`, plugins: [lazyVendors] },
+  { ...common, entryPoints: ['schemas/vendor/promptfoo/validator.generated.cjs'], outfile: `${outdir}/vendor/promptfoo-schema.js` },
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({
     ...common,
     stdin: { contents: specs.map((s) => `exports[${JSON.stringify(s)}] = require(${JSON.stringify(s)});`).join('\n'), resolveDir: '.', sourcefile: `vendor-${chunk}.js` },

@@ -299,6 +299,8 @@ function checkLinks(catalog: Catalog, out: Diagnostic[], inScope: InScope): void
  * for suites whose vars are all known: none from a file, generator or red-team plugin).
  */
 function checkPromptfooPrompts(catalog: Catalog, out: Diagnostic[], inScope: InScope): void {
+  // The findings land on prompt files that suites name: a run whose scope holds none (typing in any other file) has nothing to do.
+  if (![...inScope.files].some((f) => f.format === 'promptfoo-prompt')) return;
   let paths: string[] | undefined;
   const seen = new Set<string>();
   for (const suite of catalog.files.values()) {
