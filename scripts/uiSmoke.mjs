@@ -9,6 +9,7 @@ import { buildExtension } from './lib/build.mjs';
 import { runCatalogSmoke } from './lib/catalogSmoke.mjs';
 import { runEditorSmoke } from './lib/editorSmoke.mjs';
 import { runGettingStartedSmoke } from './lib/gettingStartedSmoke.mjs';
+import { runPilotSmoke } from './lib/pilotSmoke.mjs';
 import { runPreviewSmoke } from './lib/previewSmoke.mjs';
 import { onInterrupt, openWorkbench, startCodeServer, waitForWorkbench } from './lib/workbench.mjs';
 
@@ -43,6 +44,7 @@ try {
   for (const shot of await runPreviewSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
   for (const shot of await runEditorSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
   for (const shot of await runGettingStartedSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
+  for (const shot of await runPilotSmoke(workbench.page, screenshotDir, log)) console.log(`Screenshot: ${path.relative(repoRoot, shot)}`);
 } catch (error) {
   log(error.message);
   code = 1;

@@ -28,7 +28,6 @@ interface TemplateItem extends vscode.QuickPickItem {
 }
 interface AssetItem extends vscode.QuickPickItem {
   asset: Asset;
-  dependency?: boolean;
 }
 interface ValueItem extends vscode.QuickPickItem {
   value: unknown;
@@ -229,14 +228,6 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
     const deps = (resolve(chosenSoFar).components ?? []).filter((c) => c.reason === 'dependency');
     const modules = allowedAssets(state.catalog!, 'module');
     const items: AssetItem[] = [];
-    // Dependencies are not choices: they are shown as headings (no checkbox), the modules one may add below them.
-    if (deps.length) {
-      items.push({ label: 'Always added', kind: vscode.QuickPickItemKind.Separator, asset: deps[0].asset, dependency: true });
-      for (const d of deps) {
-        items.push({ label: `${d.asset.id} ${d.asset.version} · dependency of ${d.via ?? 'the template'}`, kind: vscode.QuickPickItemKind.Separator, asset: d.asset, dependency: true });
-      }
-      items.push({ label: 'Modules', kind: vscode.QuickPickItemKind.Separator, asset: deps[0].asset, dependency: true });
-    }
     for (const a of modules) {
       if (deps.some((d) => d.asset.id === a.id)) continue;
       items.push({
@@ -247,21 +238,24 @@ export function newPilotFlow(services: Services, state: NewPilotState, templates
         asset: a,
       });
     }
+    // Dependencies are not choices: they are named in the title (a multi-select pick shows every item with a checkbox,
+    // and VS Code shows only the last of consecutive separators), the modules one may add are the items.
+    const stepTitle = deps.length ? `${title}: modules (always added: ${deps.map((d) => `${d.asset.id} ${d.asset.version}`).join(', ')})` : `${title}: modules`;
     const chosen = await input.showQuickPick({
-      title,
+      title: stepTitle,
       step: 5,
       totalSteps: total(),
       items,
       canSelectMany: true,
       matchOnDescription: true,
-      placeholder: deps.length ? 'Modules to add (those under "Always added" come with your choices)' : 'Modules to add',
+      placeholder: items.length ? 'Modules to add' : 'No other module to add; accept to go on',
       validate: (selected) => {
-        const r = resolve([...chosenSoFar, ...selected.filter((s) => !s.dependency).map((s) => s.asset)]);
+        const r = resolve([...chosenSoFar, ...selected.map((s) => s.asset)]);
         if (r.components) state.components = r.components;
         return r.problem;
       },
     });
-    state.modules = chosen.filter((c) => !c.dependency).map((c) => c.asset);
+    state.modules = chosen.map((c) => c.asset);
     return state.specs.length ? parameterStep(0) : pickTarget;
   };
 
