@@ -69,7 +69,7 @@ export const diagnosticCodes = {
   'unused-variable': { severity: 'warning', summary: 'An input is declared and never used.' },
   'unknown-partial': { severity: 'error', summary: 'A partial that does not exist.' },
   'circular-partial': { severity: 'error', summary: 'Partials that include each other.' },
-  'dotprompt-role-block': { severity: 'error', summary: 'A Dotprompt `{{#role "x"}}...{{/role}}` block: the runtime drops the text inside; the fix writes `{{role "x"}}` markers.' },
+  'dotprompt-role-block': { severity: 'warning', summary: 'A Dotprompt `{{#role "x"}}...{{/role}}` block: the runtime drops the text inside; the fix writes `{{role "x"}}` markers.' },
   'unknown-reference': { severity: 'error', summary: 'targets, dependsOn, replacedBy or a pilot component names no asset.' },
   'unsatisfied-version': { severity: 'error', summary: 'No version of the asset satisfies the range.' },
   'deprecated-reference': { severity: 'warning', summary: 'The reference resolves to a deprecated asset; the fix offers its replacedBy.' },

@@ -74,7 +74,7 @@ describe('corpus of real files', function () {
         ['dotprompt-role-block', 15],
       ],
     );
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 0, 'warnings only: the runtime accepts the file');
   });
 
   it('lists all 817 agents, instructions and skills of awesome-copilot', async () => {

@@ -25,6 +25,11 @@ export function checkVariables(file: ParsedFile, opts: { extraImplicit?: Iterabl
     const fixes = declareFixes(file.inputInsertion, use.name);
     const first = !reported.has(use.name);
     reported.add(use.name);
+    if (file.inputsUndeclared) {
+      const message = `\`${use.name}\` is not declared: the prompt declares no inputs, so its runtime passes any input through unchecked${first ? '' : ' (used again here)'}; declare it to document and check it.`;
+      out.push(diag('undefined-variable', file.path, use.range, message, { fixes, severity: 'info' }));
+      continue;
+    }
     out.push(diag('undefined-variable', file.path, use.range, `\`${use.name}\` is used but not declared in the inputs${first ? '' : ' (used again here)'}; declare it, or fix the name.`, { fixes }));
   }
   const used = new Set(uses.map((u) => u.name));

@@ -38,6 +38,21 @@ export function parseGhModels(file: ParsedFile, doc: TextDocument, level: Catalo
   if (full) file.diagnostics.push(...y.validate(validatorFor('gh-models'), { value, what: 'the prompt file' }));
   if (!isObj(value)) return;
   const v = value;
+  // gh models run takes the model from its command line (or asks for one); only gh models eval needs it in the file.
+  if (full && !('model' in v)) {
+    const messages = y.keys([]).find((k) => k.key === 'messages');
+    file.diagnostics.push(
+      diag(
+        'schema',
+        file.path,
+        messages?.range ?? doc.rangeOf(0, 0),
+        'The prompt names no `model`: `gh models run` asks for one (or takes it on its command line), but `gh models eval` needs it; add `model:` with the model the prompt is written for.',
+        {
+          severity: 'warning',
+        },
+      ),
+    );
+  }
   file.templateLanguage = 'literal-braces';
   if (typeof v.name === 'string') file.meta.name = v.name;
   if (typeof v.description === 'string') file.meta.description = v.description;

@@ -88,6 +88,8 @@ export function parsePrompty(file: ParsedFile, doc: TextDocument, level: Catalog
   if (Object.keys(declared.sample).length) file.samples = [declared.sample];
   // A body that was not analysed (too large) may use inputs unseen.
   if (analysis?.incomplete) file.inputsMayBeUnused = true;
+  // A prompt that declares no inputs takes whatever it is given (the runtime validates inputs only against declared ones).
+  if (declared.undeclared) file.inputsUndeclared = true;
 }
 
 /** Names of the inputs of kind `thread` (v2: conversation history, in a list, a map or `inputSchema.properties`). */
@@ -184,6 +186,8 @@ export function typeOfValue(x: unknown): InputType | undefined {
 
 interface Declared {
   inputs?: InputDecl[];
+  /** No inputs are declared anywhere (no inputs, inputSchema or sample): the prompt takes any input. */
+  undeclared?: boolean;
   insertion?: InputInsertion;
   sample: Obj;
 }
@@ -201,6 +205,7 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
     // No front matter: declaring an input creates it.
     return {
       inputs: [],
+      undeclared: true,
       sample,
       insertion: { range: doc.rangeOf(0, 0), indent: '  ', header: `---${eol}inputs:${eol}`, ...declarationLines(true, 'kind', '  ', eol, `---${eol}`) },
     };
@@ -227,6 +232,7 @@ function readInputs(doc: TextDocument, fm: { y: YamlSource | undefined; yamlEnd:
     const key = v1 ? 'type' : 'kind';
     result = {
       inputs: [],
+      undeclared: true,
       sample,
       insertion: {
         range: doc.rangeOf(fm.yamlEnd, fm.yamlEnd),

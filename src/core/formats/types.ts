@@ -114,6 +114,8 @@ export interface ParsedFile {
   variables?: VariableUse[];
   /** Any input name may be passed (Dotprompt `(*)`): a variable is never undeclared. */
   anyInputName?: boolean;
+  /** No input is declared at all, and the runtime then passes any input through (Prompty): an undeclared variable is information, not a warning. */
+  inputsUndeclared?: boolean;
   /** The body may read inputs unseen (it passes its context on, or was not fully analysed; testData keys for evaluators): an input is never unused. */
   inputsMayBeUnused?: boolean;
   partials?: PartialUse[];

@@ -156,4 +156,13 @@ describe('core/formats/ghModels', () => {
     }
     assert.ok(prompts >= 9, `only ${prompts} sniffed as GitHub Models prompts`);
   });
+
+  it('a prompt without model is a warning, not an error: gh models run asks for the model, only gh models eval needs it', () => {
+    const file = parse('name: Greeter\nmessages:\n  - role: user\n    content: Hello {{name}}\ntestData:\n  - name: Ada\n');
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]),
+      [['schema', 'warning', 1]],
+    );
+    assert.match(file.diagnostics[0].message, /names no `model`: `gh models run` asks for one/);
+  });
 });

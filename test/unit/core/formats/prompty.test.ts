@@ -345,14 +345,13 @@ describe('core/formats/prompty', () => {
       const errors = prompty.filter((d) => d.severity === 'error').map((d) => [d.code, d.file]);
       // The sample file this test prompt names is missing in promptflow itself.
       assert.deepEqual(errors, [['entry-missing', 'promptflow/src/promptflow/tests/test_configs/eager_flows/stream_prompty/chat.prompty']]);
-      // Warnings: true findings only (an input the body never uses, a name it uses undeclared, a stray `}}`;
-      // the C# test's tools.prompty declares no inputs at all).
+      // Warnings: true findings only (an input the body never uses, a name it uses undeclared, a stray `}}`).
+      // The C# test's tools.prompty declares no inputs at all: the runtime passes any input, so its variable is information.
       const warnings = prompty.filter((d) => d.severity === 'warning').map((d) => `${d.code} ${d.file.split('/').pop()}:${d.range.start.line + 1}`);
       assert.deepEqual(warnings.sort(), [
         'unbalanced-brace prompty_tool_with_chat_history.prompty:42',
         'undefined-variable eval.prompty:47',
         'undefined-variable hello.prompty:29',
-        'undefined-variable tools.prompty:19',
         'unused-variable eval.prompty:23',
         'unused-variable hello.prompty:12',
         'unused-variable hello.prompty:13',
@@ -360,6 +359,10 @@ describe('core/formats/prompty', () => {
         'unused-variable prompty_with_escape_role.prompty:14',
         'unused-variable prompty_with_escape_role.prompty:17',
       ]);
+      assert.deepEqual(
+        prompty.filter((d) => d.severity === 'info').map((d) => `${d.code} ${d.file.split('/').pop()}:${d.range.start.line + 1}`),
+        ['undefined-variable tools.prompty:19'],
+      );
     });
   });
 
@@ -384,5 +387,21 @@ describe('core/formats/prompty', () => {
         assert.ok(file.messages && file.messages.length > 0, f);
       }
     });
+  });
+
+  it('a prompt that declares no inputs takes any input (the runtime passes them through): an undeclared variable is information, with the declare fix', () => {
+    const file = parse('---\nname: x\n---\nuser:\n{{question}}\n');
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.severity]),
+      [['undefined-variable', 'info']],
+    );
+    assert.match(file.diagnostics[0].message, /declares no inputs, so its runtime passes any input through unchecked/);
+    assert.ok(file.diagnostics[0].fixes?.length);
+    // Declared inputs: a name outside them is a warning, as before.
+    const declared = parse('---\nname: x\ninputs:\n  topic:\n    type: string\n---\nuser:\n{{topic}} {{question}}\n');
+    assert.deepEqual(
+      declared.diagnostics.map((d) => [d.code, d.severity]),
+      [['undefined-variable', 'warning']],
+    );
   });
 });
