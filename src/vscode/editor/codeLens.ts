@@ -108,6 +108,9 @@ export class PromptCodeLensProvider extends Disposable implements vscode.CodeLen
   }
 }
 
+/** Largest suite (characters) the eval-cost lens is computed for. */
+export const maxEvalCostChars = 256 * 1024;
+
 /** The files the eval-cost lens is offered on: YAML files on disk or in a library (the provider keeps promptfoo suites). */
 export const evalSuiteSelector: vscode.DocumentSelector = ['file', schemes.library].flatMap((scheme) => ['**/*.yaml', '**/*.yml'].map((pattern) => ({ scheme, pattern })));
 
@@ -128,7 +131,8 @@ export class EvalCostCodeLensProvider extends Disposable implements vscode.CodeL
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     const text = doc.getText();
-    if (!/^(prompts|providers|targets|tests)\s*:/m.test(text)) return [];
+    // A red-team config of megabytes takes seconds to parse: it gets no lens rather than a stalled extension host.
+    if (text.length > maxEvalCostChars || !/^(prompts|providers|targets|tests)\s*:/m.test(text)) return [];
     const location = await this.sources.locate(doc.uri);
     const file = parseFile(location.path, Buffer.from(text, 'utf8'));
     if (file.format !== 'promptfoo' || !file.evalSuite || token.isCancellationRequested) return [];
