@@ -1,5 +1,5 @@
 // What an eval suite costs before it runs: tests × prompts × providers calls, the input tokens of each call (each prompt
-// rendered with each test's vars, counted with each provider's tokenizer) and the output at the provider's maximum.
+// rendered with each test's vars, counted with each provider's tokenizer) and the output at the provider's cap or the model's maximum.
 
 import { findModel, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
 import type { EvalSuite, ParsedFile } from '../formats/types';
@@ -81,12 +81,12 @@ function callTexts(prompt: EvalPrompt, vars: Record<string, unknown>): string[] 
 /**
  * The cost of running `suite` once: every test with every prompt on every provider. Input tokens
  * are those of the rendered messages (plus the chat format's per-message and reply tokens), with
- * each provider's tokenizer; the output is priced at the model's maxOutputTokens (the most a run
- * costs). Tests whose vars come from a file count as one test each with no vars.
+ * each provider's tokenizer; the output is priced at the provider's max_tokens, else the model's
+ * maxOutputTokens (the most a run costs). Tests whose vars come from a file count as one test each with no vars.
  */
 export async function evalCost(suite: EvalSuite, prompts: readonly EvalPrompt[], library: Pick<LibraryInfo, 'models'> | undefined, count: TokenCounting = countHere): Promise<EvalCost> {
   const models = library?.models ?? [];
-  const tests = suite.tests.length ? suite.tests : [];
+  const tests = suite.tests;
   const assumptions: string[] = [
     `${formatCount(tests.length)} test${tests.length === 1 ? '' : 's'} × ${formatCount(prompts.length)} prompt${prompts.length === 1 ? '' : 's'} × ${formatCount(suite.providers.length)} provider${suite.providers.length === 1 ? '' : 's'}; repeats, retries and model-graded assertions (llm-rubric…) are not counted.`,
     'Input: each prompt rendered with each test’s vars, counted with the provider’s tokenizer, plus 3 tokens per message and 3 for the reply.',
