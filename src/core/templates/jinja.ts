@@ -7,18 +7,8 @@ import { nearest } from '../yaml/yamlDocument';
 import { oversizedAnalysis, oversizedTemplate, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 import { analyzeTags } from './jinja2Syntax';
-
-/** One `{{ }}`, `{% %}` or `{# #}` tag of a Jinja body, by offsets relative to the region. */
-export interface JinjaTag {
-  kind: 'output' | 'statement' | 'comment';
-  start: number;
-  end: number;
-  /** Inner text without delimiters and whitespace-control marks. */
-  inner: string;
-  innerStart: number;
-  /** First word of a statement (`if`, `endfor`, ...). */
-  name?: string;
-}
+import { findLastIndex, scanTags } from './tagScanner';
+import type { TemplateTag } from './tagScanner';
 
 /** Statements that open a block, with the tag that closes it. */
 const blockTags: Record<string, string> = {
@@ -90,69 +80,9 @@ export function analyzeJinja(region: TemplateRegion): TemplateAnalysis {
 }
 
 /** Tags, structure and brace problems of a Jinja body. */
-export function scanJinja(region: TemplateRegion): { tags: JinjaTag[]; diagnostics: Diagnostic[]; structural: boolean } {
-  const { doc, file, start } = region;
-  const src = doc.text.slice(region.start, region.end);
-  const diagnostics: Diagnostic[] = [];
-  const tags: JinjaTag[] = [];
-  const text: [number, number][] = [];
-  const range = (a: number, b: number) => doc.rangeOf(start + a, start + b);
-  let pos = 0;
-  let textStart = 0;
-  while (pos < src.length) {
-    const open = nextOpener(src, pos);
-    if (open < 0) break;
-    const kind = src[open + 1];
-    if (kind === '#') {
-      const close = src.indexOf('#}', open + 2);
-      text.push([textStart, open]);
-      if (close < 0) {
-        diagnostics.push(diag('unbalanced-brace', file, range(open, open + 2), 'The comment `{#` is never closed with `#}`; close it, or the rest of the template is ignored.'));
-        pos = textStart = src.length;
-        break;
-      }
-      tags.push({ kind: 'comment', start: open, end: close + 2, inner: src.slice(open + 2, close), innerStart: open + 2 });
-      pos = textStart = close + 2;
-      continue;
-    }
-    const closer = kind === '{' ? '}}' : '%}';
-    const close = findCloser(src, open + 2, closer);
-    text.push([textStart, open]);
-    if (close.at < 0) {
-      diagnostics.push(
-        diag(
-          'unbalanced-brace',
-          file,
-          range(open, open + 2),
-          `\`${src.slice(open, open + 2)}\` is never closed with \`${closer}\`${close.next >= 0 ? ' before the next tag' : ''}; add \`${closer}\` or remove the braces.`,
-        ),
-      );
-      pos = textStart = close.next >= 0 ? close.next : src.length;
-      continue;
-    }
-    let a = open + 2;
-    let b = close.at;
-    if (src[a] === '-' || src[a] === '+') a++;
-    if (src[b - 1] === '-' || src[b - 1] === '+') b--;
-    const inner = src.slice(a, b);
-    const tag: JinjaTag = { kind: kind === '{' ? 'output' : 'statement', start: open, end: close.at + 2, inner, innerStart: a };
-    if (tag.kind === 'statement') tag.name = /^\s*([A-Za-z_]\w*)/.exec(inner)?.[1] ?? '';
-    tags.push(tag);
-    pos = textStart = tag.end;
-    if (tag.name === 'raw' || tag.name === 'verbatim') {
-      const endRe = new RegExp(`\\{%[-+]?\\s*end${tag.name}\\s*[-+]?%\\}`, 'g');
-      endRe.lastIndex = tag.end;
-      const m = endRe.exec(src);
-      if (!m) {
-        diagnostics.push(diag('unclosed-block', file, range(tag.start, tag.end), `\`{% ${tag.name} %}\` is never closed; add \`{% end${tag.name} %}\` where the literal text ends.`));
-        pos = textStart = src.length;
-        break;
-      }
-      tags.push({ kind: 'statement', start: m.index, end: m.index + m[0].length, inner: m[0].slice(2, -2), innerStart: m.index + 2, name: `end${tag.name}` });
-      pos = textStart = m.index + m[0].length;
-    }
-  }
-  text.push([textStart, src.length]);
+export function scanJinja(region: TemplateRegion): { tags: TemplateTag[]; diagnostics: Diagnostic[]; structural: boolean } {
+  const src = region.doc.text.slice(region.start, region.end);
+  const { tags, diagnostics, text } = scanTags(region);
   for (const d of checkBlocks(region, src, tags)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
   // A lone `}}` or `%}` in the text is printed as it stands by Jinja2: likely a typo, not an error.
@@ -160,42 +90,12 @@ export function scanJinja(region: TemplateRegion): { tags: JinjaTag[]; diagnosti
   return { tags, diagnostics: capPerCode([...diagnostics, ...strays], maxDiagnosticsPerCode), structural };
 }
 
-function nextOpener(src: string, from: number): number {
-  for (let i = src.indexOf('{', from); i >= 0 && i < src.length - 1; i = src.indexOf('{', i + 1)) {
-    const c = src[i + 1];
-    if (c === '{' || c === '%' || c === '#') return i;
-  }
-  return -1;
-}
-
-/** Offset of the closing delimiter, skipping quoted strings; or -1 and the next opener. */
-function findCloser(src: string, from: number, closer: string): { at: number; next: number } {
-  const attempt = (honourQuotes: boolean): { at: number; next: number } => {
-    let quote: string | undefined;
-    for (let i = from; i < src.length; i++) {
-      const c = src[i];
-      if (quote) {
-        if (c === '\\') i++;
-        else if (c === quote) quote = undefined;
-        continue;
-      }
-      if (honourQuotes && (c === '"' || c === "'")) quote = c;
-      else if (c === closer[0] && src[i + 1] === closer[1]) return { at: i, next: -1 };
-      else if (c === '{' && (src[i + 1] === '{' || src[i + 1] === '%')) return { at: -1, next: i };
-    }
-    return { at: -1, next: -1 };
-  };
-  const first = attempt(true);
-  // An unbalanced quote would swallow the rest of the file: retry without quotes.
-  return first.at < 0 && first.next < 0 ? attempt(false) : first;
-}
-
-function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Diagnostic[] {
+function checkBlocks(region: TemplateRegion, src: string, tags: TemplateTag[]): Diagnostic[] {
   const { doc, file, start } = region;
   const out: Diagnostic[] = [];
-  const range = (t: JinjaTag) => doc.rangeOf(start + t.start, start + t.end);
-  const stack: JinjaTag[] = [];
-  const show = (t: JinjaTag) => src.slice(t.start, t.end).replace(/\s+/g, ' ');
+  const range = (t: TemplateTag) => doc.rangeOf(start + t.start, start + t.end);
+  const stack: TemplateTag[] = [];
+  const show = (t: TemplateTag) => src.slice(t.start, t.end).replace(/\s+/g, ' ');
   for (const tag of tags) {
     if (tag.kind !== 'statement' || !tag.name) continue;
     const name = tag.name;
@@ -256,9 +156,4 @@ function checkBlocks(region: TemplateRegion, src: string, tags: JinjaTag[]): Dia
     out.push(diag('unclosed-block', file, range(open), `\`${show(open)}\` is never closed; add \`{% ${blockTags[open.name!]} %}\` where the block ends.`));
   }
   return out;
-}
-
-function findLastIndex<T>(items: T[], pred: (t: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return i;
-  return -1;
 }
