@@ -6,7 +6,7 @@ import { isObj } from '../guards';
 import type { Diagnostic, Fix, Range } from '../diagnostics';
 import type { EvalTest, InputDecl, InputType, ModelUse, ParsedFile } from '../formats/types';
 import { promptFileTargets } from '../formats/promptfoo';
-import { listingOf } from '../library/build';
+import { dirOf, joinInside, listingOf } from '../library/build';
 import { approvalRequired, assetDigest } from '../library/digest';
 import { newest, referenceTo, resolveReference, isValidRange } from '../library/references';
 import type { Asset, Catalog, ModelInfo } from '../library/types';
@@ -88,7 +88,7 @@ export function filesAffectedBy(catalog: Catalog, edit: FileEdit, index?: CheckI
     for (const f of [edit.before.get(p), catalog.files.get(p)]) {
       if (f?.format !== 'promptfoo') continue;
       for (const { target } of promptFileTargets(f)) {
-        const resolved = resolveInside(dirOf(f.path), target);
+        const resolved = joinInside(dirOf(f.path), target);
         if (resolved === undefined) continue;
         if (!isGlob(resolved)) out.add(resolved);
         else {
@@ -248,11 +248,6 @@ function escapes(folder: string, rel: string): boolean {
   return false;
 }
 
-function dirOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
-}
-
 /**
  * Links from a file to others (Prompty `${file:}`, promptfoo `file://` prompts, tests, functions): they
  * must stay inside the library and name a listed file (whatever its format: a `.txt` prompt, a
@@ -265,7 +260,7 @@ function checkLinks(catalog: Catalog, out: Diagnostic[], inScope: InScope): void
     for (const link of f.links) {
       const target = link.target.replace(/^file:\/\//, '');
       if (/^[a-z][\w+.-]*:\/\//i.test(target)) continue;
-      const resolved = resolveInside(dirOf(f.path), target);
+      const resolved = joinInside(dirOf(f.path), target);
       if (resolved === undefined) {
         out.push(diag('path-escape', f.path, link.range, `\`${link.target}\` leads outside the library; it was not read. Keep referenced files inside the library.`));
         continue;
@@ -307,7 +302,7 @@ function checkPromptfooPrompts(catalog: Catalog, out: Diagnostic[], inScope: InS
     if (suite.format !== 'promptfoo' || !suite.evalSuite?.givenVars) continue;
     const given = suite.evalSuite.givenVars;
     for (const { target, range } of promptFileTargets(suite)) {
-      const resolved = resolveInside(dirOf(suite.path), target);
+      const resolved = joinInside(dirOf(suite.path), target);
       if (resolved === undefined) continue;
       let named = [resolved];
       if (isGlob(resolved)) {
@@ -370,17 +365,6 @@ function findListed(listed: ListedPaths, path: string): 'found' | 'missing' | 'o
 }
 
 /** `rel` resolved against the library-relative folder `base`; undefined when it is absolute or leaves the library. */
-function resolveInside(base: string, rel: string): string | undefined {
-  if (rel.startsWith('/') || rel.startsWith('\\') || /^[a-zA-Z]:[\\/]/.test(rel) || rel.startsWith('~')) return undefined;
-  const parts = base ? base.split('/') : [];
-  for (const seg of rel.replace(/\\/g, '/').split('/')) {
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else if (seg && seg !== '.') parts.push(seg);
-  }
-  return parts.join('/');
-}
 
 function checkReferences(catalog: Catalog, idx: CheckIndex, out: Diagnostic[], inScope: InScope): void {
   const byId = idx.byId;

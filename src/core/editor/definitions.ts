@@ -2,6 +2,7 @@
 
 import type { Position, Range } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
+import { dirOf, joinInside } from '../library/build';
 import { indexById, parseReference, resolveReference } from '../library/references';
 import type { Catalog } from '../library/types';
 import { catalogFor, referenceField } from './hover';
@@ -28,11 +29,6 @@ function contains(r: Range, p: Position): boolean {
   const after = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
   const before = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
   return after && before;
-}
-
-function dirOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
 }
 
 /**
@@ -65,14 +61,7 @@ export function resolvePartial(catalog: Catalog, fromPath: string, name: string)
 export function resolveLinkPath(fromPath: string, target: string): string | undefined {
   const t = target.replace(/^file:\/\//, '').replace(/\\/g, '/');
   if (/^[a-z][\w+.-]*:\/\//i.test(t) || t.startsWith('/') || /^[a-zA-Z]:\//.test(t) || /[*?[\]{}]/.test(t)) return undefined;
-  const parts = dirOf(fromPath) ? dirOf(fromPath).split('/') : [];
-  for (const seg of t.split('/')) {
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else if (seg && seg !== '.') parts.push(seg);
-  }
-  return parts.length ? parts.join('/') : undefined;
+  return joinInside(dirOf(fromPath), t) || undefined;
 }
 
 /**

@@ -24,9 +24,9 @@ export function baseOf(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-/** Normalises a relative path against a folder; undefined when it leaves the root. */
+/** Normalises a relative path against a folder; undefined when it leaves the root (absolute, home-relative or climbing out). */
 export function joinInside(folder: string, rel: string): string | undefined {
-  if (rel.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(rel) || rel.startsWith('\\')) return undefined;
+  if (rel.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(rel) || rel.startsWith('\\') || rel.startsWith('~')) return undefined;
   const parts = folder ? folder.split('/') : [];
   for (const seg of rel.replace(/\\/g, '/').split('/')) {
     if (seg === '' || seg === '.') continue;

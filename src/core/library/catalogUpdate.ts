@@ -3,6 +3,7 @@
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import type { GitTreeChange } from '../ports';
 import { compareAssets } from './catalogSnapshot';
+import { dirOf } from './build';
 import { walked } from './gitSource';
 import { loadCatalog } from './load';
 import type { FileParser, FileSource, LibraryFileEntry } from './load';
@@ -35,11 +36,6 @@ export interface CatalogUpdated {
   dropped: Asset[];
   /** Assets of the new catalog built anew. */
   fresh: Asset[];
-}
-
-function dirOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
 }
 
 const isManifestName = (p: string) => /(^|\/)(asset|library)\.ya?ml$/i.test(p);

@@ -3,6 +3,7 @@
 
 import { findModel, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
 import type { EvalSuite, ParsedFile } from '../formats/types';
+import { dirOf, joinInside } from '../library/build';
 import type { LibraryInfo, ModelInfo } from '../library/types';
 import { countTokens, tokenizerOf } from '../tokens';
 import type { Tokenizer } from '../tokens';
@@ -51,18 +52,12 @@ const maxRenders = 2000;
 
 /** The `file://` paths of a suite's prompts, relative to the library (posix), or the inline text; globs and other schemes are left out. */
 export function suitePromptRefs(suitePath: string, suite: EvalSuite): { value: string; path?: string }[] {
-  const dir = suitePath.includes('/') ? suitePath.slice(0, suitePath.lastIndexOf('/')) : '';
   return suite.prompts.map(({ value }) => {
     const m = /^file:\/\/(.+)$/.exec(value.trim());
     if (!m) return { value };
     const rel = m[1].replace(/:[\w.]+$/, ''); // file://prompts.py:func names a function
-    if (/[*?[\]{}]/.test(rel)) return { value };
-    const parts: string[] = dir ? dir.split('/') : [];
-    for (const seg of rel.split('/')) {
-      if (seg === '..') parts.pop();
-      else if (seg !== '.' && seg !== '') parts.push(seg);
-    }
-    return { value, path: parts.join('/') };
+    const path = /[*?[\]{}]/.test(rel) ? undefined : joinInside(dirOf(suitePath), rel);
+    return path ? { value, path } : { value };
   });
 }
 
