@@ -15,6 +15,7 @@ import { sha256Hex } from '../core/hash';
 import { installedPaths, verifyInstalls } from '../core/install/installs';
 import { maxLockBytes } from '../core/limits';
 import type { InputDecl } from '../core/formats/types';
+import { filterAssets } from '../core/library/assetFilter';
 import { loadCatalog } from '../core/library/load';
 import type { FileParser } from '../core/library/load';
 import { indexById, parseReference, referenceTo, resolveReference } from '../core/library/references';
@@ -34,7 +35,7 @@ import type { OpenedLibrary } from '../app/openLibrary';
 import { recordedLibrary } from '../app/pilotLibrary';
 import { evalsCovering, findAsset } from './commands/show';
 import { runValidate } from './commands/validate';
-import { filterAssets, listedAsset } from './commands/list';
+import { listedAsset } from './commands/list';
 import type { CliIo } from './io';
 import { libraryOfInstalls } from './installs';
 import { defaultCacheDir, readCliConfig, stderrLog } from './libraries';
@@ -188,16 +189,9 @@ export class McpTools {
   /** search_assets: assets whose id, title, description, tags, owners, kind, status or model hold every word of `text`, and that match the other filters. */
   async search(args: SearchArgs): Promise<Record<string, unknown>> {
     const libs = await this.libraries();
-    const words = (args.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const owner = args.owner?.trim().toLowerCase();
     const found: { library: string; asset: Asset }[] = [];
     for (const lib of libs) {
-      for (const a of filterAssets(lib.catalog.assets, { kind: args.kind, status: args.status, tag: args.tag })) {
-        if (owner && !a.owners.some((o) => o.toLowerCase().includes(owner))) continue;
-        if (words.length) {
-          const hay = [a.id, a.title, a.description, a.kind, a.status, a.model ?? '', ...a.tags, ...a.owners].join('\n').toLowerCase();
-          if (!words.every((w) => hay.includes(w))) continue;
-        }
+      for (const a of filterAssets(lib.catalog.assets, args)) {
         found.push({ library: lib.catalog.library.name, asset: a });
       }
     }

@@ -1,5 +1,7 @@
 // genai-assets list: the catalog of a library, filtered by kind, status and tag.
 
+import { filterAssets } from '../../core/library/assetFilter';
+import type { AssetFilter } from '../../core/library/assetFilter';
 import type { Asset, Catalog } from '../../core/library/types';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
@@ -34,22 +36,6 @@ else the library around the current folder).`,
   },
 });
 
-export interface ListFilter {
-  kind?: string;
-  status?: string;
-  tag?: string;
-}
-
-export function filterAssets(assets: readonly Asset[], f: ListFilter): Asset[] {
-  const out: Asset[] = [];
-  for (const a of assets) if ((!f.kind || a.kind === f.kind) && (!f.status || a.status === f.status) && (!f.tag || a.tags.includes(f.tag))) out.push(a);
-  return out.sort(byIdThenPath);
-}
-
-function byIdThenPath(a: Asset, b: Asset): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : a.path < b.path ? -1 : 1;
-}
-
 /** The JSON shape of one listed asset. */
 export function listedAsset(a: Asset): Record<string, unknown> {
   return {
@@ -71,7 +57,7 @@ export function listedAsset(a: Asset): Record<string, unknown> {
  * Prints the listed assets: JSON, or a table whose columns are as wide as their widest cell
  * (two spaces between columns, the last one not padded) and a count.
  */
-export function runList(catalogs: Catalog[], filter: ListFilter, json: boolean, io: CliIo): number {
+export function runList(catalogs: Catalog[], filter: AssetFilter, json: boolean, io: CliIo): number {
   const multi = catalogs.length > 1;
   let rows: Asset[] = [];
   /** The library of each row (several libraries only). */

@@ -2,6 +2,7 @@
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import { matchesAssetFilter } from '../../core/library/assetFilter';
 import type { Asset, AssetKind, AssetStatus } from '../../core/library/types';
 import { ownerName } from '../../core/library/owners';
 import { ageText } from '../../core/library/sync';
@@ -47,18 +48,6 @@ export const sampleNotice = {
 
 export function kindIcon(kind: AssetKind): string {
   return kindIcons[kind];
-}
-
-/** True when the asset matches every part of the filter (text: every word in id, title, description, tags, owners, kind, status, model). */
-export function matchesFilter(asset: Asset, filter: CatalogFilter): boolean {
-  if (filter.status && asset.status !== filter.status) return false;
-  if (filter.tag && !asset.tags.includes(filter.tag)) return false;
-  if (filter.owner && !asset.owners.includes(filter.owner)) return false;
-  if (filter.text) {
-    const hay = [asset.id, asset.title, asset.description, asset.kind, asset.status, asset.model ?? '', ...asset.tags, ...asset.owners].join('\n').toLowerCase();
-    for (const word of filter.text.toLowerCase().split(/\s+/)) if (word && !hay.includes(word)) return false;
-  }
-  return true;
 }
 
 export function isFilterActive(filter: CatalogFilter): boolean {
@@ -297,7 +286,7 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
       if (lib.error) return [new MessageNode(node, lib.error, lib.error, { command: commands.showLog, title: 'Show Log' }, new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')))];
       return [new MessageNode(node, lib.status === 'syncing' ? 'Syncing...' : 'Loading...', undefined, undefined, new vscode.ThemeIcon('loading~spin'))];
     }
-    const assets = lib.catalog.assets.filter((a) => matchesFilter(a, this.filterValue));
+    const assets = lib.catalog.assets.filter((a) => matchesAssetFilter(a, this.filterValue));
     if (!assets.length) {
       if (isFilterActive(this.filterValue)) {
         return [new MessageNode(node, 'No asset matches the filter. Click to clear it.', undefined, { command: commands.clearFilter, title: 'Clear Filter' }, new vscode.ThemeIcon('filter'))];

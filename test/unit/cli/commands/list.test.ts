@@ -1,8 +1,9 @@
 // genai-assets list: the text table (column widths, padding, count line) and the JSON, for one library and several.
 
 import assert from 'node:assert/strict';
-import { filterAssets, listedAsset, runList } from '../../../../src/cli/commands/list';
-import type { ListFilter } from '../../../../src/cli/commands/list';
+import { filterAssets } from '../../../../src/core/library/assetFilter';
+import { listedAsset, runList } from '../../../../src/cli/commands/list';
+import type { AssetFilter } from '../../../../src/core/library/assetFilter';
 import type { CliIo } from '../../../../src/cli/io';
 import type { Asset, AssetKind, AssetStatus, Catalog } from '../../../../src/core/library/types';
 import { defaultPolicy } from '../../../../src/core/library/types';
@@ -31,7 +32,7 @@ function catalog(name: string, assets: Asset[]): Catalog {
   return { root: `/${name}`, library: { name, policy: defaultPolicy, models: [], hasManifest: true }, assets, files: new Map(), diagnostics: [] };
 }
 
-function list(catalogs: Catalog[], filter: ListFilter = {}, json = false): string {
+function list(catalogs: Catalog[], filter: AssetFilter = {}, json = false): string {
   let out = '';
   const io: CliIo = { out: (t) => (out += t), err: () => undefined, cwd: '/', env: {}, color: false };
   assert.equal(runList(catalogs, filter, json, io), 0);
@@ -39,7 +40,7 @@ function list(catalogs: Catalog[], filter: ListFilter = {}, json = false): strin
 }
 
 /** The table as the first implementation printed it (widths by Math.max over spreads, padEnd, join): the reference. */
-function reference(catalogs: Catalog[], filter: ListFilter): string {
+function reference(catalogs: Catalog[], filter: AssetFilter): string {
   const rows = catalogs.flatMap((c) => filterAssets(c.assets, filter).map((a) => ({ c, a })));
   if (!rows.length) return 'No assets match.\n';
   const table = rows.map(({ a, c }) => [...(catalogs.length > 1 ? [c.library.name] : []), a.id, a.kind, a.version, a.status, a.format, a.path || '.']);
@@ -74,7 +75,7 @@ describe('cli/commands/list', () => {
   });
 
   it('prints the same bytes as the first implementation, for one library, several, and every filter', () => {
-    const filters: ListFilter[] = [{}, { kind: 'prompt' }, { status: 'approved' }, { tag: 'x' }, { tag: 'y' }, { kind: 'template' }, { tag: 'none' }, { kind: 'eval', status: 'draft' }];
+    const filters: AssetFilter[] = [{}, { kind: 'prompt' }, { status: 'approved' }, { tag: 'x' }, { tag: 'y' }, { kind: 'template' }, { tag: 'none' }, { kind: 'eval', status: 'draft' }];
     for (const catalogs of [[main], [second], [main, second], [second, main], [catalog('empty', [])]]) {
       for (const f of filters) assert.equal(list(catalogs, f), reference(catalogs, f), `${catalogs.map((c) => c.library.name).join('+')} ${JSON.stringify(f)}`);
     }
