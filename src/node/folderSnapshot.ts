@@ -7,8 +7,7 @@ import { sha256Hex } from '../core/hash';
 import { folderSource } from '../core/library/load';
 import type { LibraryFileEntry, LoadOptions } from '../core/library/load';
 import { isRacy, loadFolderCatalog, statWidth } from '../core/library/folderSnapshot';
-import type { FolderSnapshotUse, PreviousListing, FolderListing } from '../core/library/folderSnapshot';
-import type { Catalog } from '../core/library/types';
+import type { FolderCatalog, PreviousListing, FolderListing } from '../core/library/folderSnapshot';
 import type { DirEntry, Log } from '../core/ports';
 import { NodeFileSystem, nodeFileSystem, nodePathOps } from './fileSystem';
 
@@ -196,7 +195,7 @@ export async function listFolder(root: string, previous?: PreviousListing, now: 
  * Loads a folder library as `load` asks, through its snapshot in the cache folder: only files
  * whose stat changed since the last open are read (loadFolderCatalog); the folder is listed here.
  */
-export async function openFolderSnapshot(settings: FolderSnapshotSettings, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse; entries: readonly LibraryFileEntry[] }> {
+export async function openFolderSnapshot(settings: FolderSnapshotSettings, load: LoadOptions): Promise<FolderCatalog> {
   const snapshot = {
     list: (previous?: PreviousListing) => listFolder(load.root, previous, settings.now),
     fs: nodeFileSystem,

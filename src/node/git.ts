@@ -449,13 +449,52 @@ export class NodeGit implements Git {
   }
 
   /**
+   * Which of the full ref names `refs` exist, in one git run: each with the ref it points at when
+   * it is symbolic ('' when not). A ref that exists may still name no commit (see resolveCommit).
+   */
+  async existingRefs(dir: string, refs: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const wanted = refs.filter((r) => /^refs\/[A-Za-z0-9._/-]+$/.test(r));
+    if (!wanted.length) return out;
+    let listed: string;
+    try {
+      listed = await this.run(['for-each-ref', '--format=%(refname)%00%(symref)', '--', ...wanted], { cwd: dir });
+    } catch {
+      return out; // not a repository: nothing exists
+    }
+    for (const line of listed.split('\n')) {
+      const [name, target] = line.split('\0');
+      if (name && wanted.includes(name)) out.set(name, target ?? '');
+    }
+    return out;
+  }
+
+  /**
+   * The best common ancestor of the commits two revisions name (a branch, tag, commit or HEAD), in
+   * one git run; undefined when either names no commit or their histories do not meet (say which
+   * with resolveCommit and mergeBase).
+   */
+  async mergeBaseOf(dir: string, a: string, b: string): Promise<string | undefined> {
+    if (a.startsWith('-') || b.startsWith('-')) return undefined;
+    try {
+      const id = (await this.run(['merge-base', '--end-of-options', a, b], { cwd: dir })).trim();
+      return /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * The files under `dir` whose content in the work tree differs from `commit`'s (staged or not;
    * renames as a deletion and an addition), with paths relative to `dir`. Status: A added,
    * D deleted, M modified, T type changed (untracked files are not among them: see trackedFiles).
+   * With `paths` (relative to `dir`), only those are compared: git looks at no other file.
    */
-  async workTreeChanges(dir: string, commit: string): Promise<{ status: string; path: string }[]> {
+  async workTreeChanges(dir: string, commit: string, paths?: readonly string[]): Promise<{ status: string; path: string }[]> {
     if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: diff needs a commit id, got ${commit}.`, 'failed');
-    const diff = await this.run(['diff', '--name-status', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', commit, '--', '.'], { cwd: dir });
+    if (paths && !paths.length) return [];
+    const pathspec = paths ? paths.map((p) => `:(literal)${p}`) : ['.'];
+    const diff = await this.run(['diff', '--name-status', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', commit, '--', ...pathspec], { cwd: dir });
     const out: { status: string; path: string }[] = [];
     const parts = diff.split('\0');
     for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i][0], path: parts[i + 1] });

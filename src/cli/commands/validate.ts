@@ -42,7 +42,8 @@ With --changed, only the assets changed since REF (compared with the merge base 
 default REF: the remote's default branch, else main or master), uncommitted and untracked files
 included, and the assets their change reaches (other versions, dependents, eval suites targeting
 them, assets naming them in replacedBy, prompts sharing a changed partial): the findings a full
-run gives for those files. The catalog of the folder is kept in the cache folder between runs.`,
+run gives for those files. The catalog of the folder, and what git said changed, are kept in the cache
+folder between runs: the next run asks git only about the files changed since.`,
   options: {
     format: { type: 'string', value: 'F', help: 'text (default; file:line:col severity code message), json or sarif (SARIF 2.1.0)', choices: diagnosticFormats },
     'max-warnings': { type: 'count', value: 'N', help: 'exit 1 when there are more than N warnings' },
@@ -90,7 +91,8 @@ export async function runValidate(opts: ValidateOptions, io: CliIo): Promise<num
       // The assets come from the folder's snapshot in the cache folder (a run after the last one reads only the files
       // changed since), read while git tells what changed.
       const snapshot = { cacheDir: defaultCacheDir(io.env), engine: engineStamp('cli') };
-      const checked = await checkChanged(root, libraryChanges(root, opts.changed.ref), { parser: opts.parser, reader: new SyncReadFileSystem(), snapshot });
+      const ref = opts.changed.ref;
+      const checked = await checkChanged(root, (keep) => libraryChanges(root, ref, undefined, keep), { parser: opts.parser, reader: new SyncReadFileSystem(), snapshot });
       ({ catalog, diagnostics } = checked);
       const changes = checked.changes;
       const reached = checked.reached;

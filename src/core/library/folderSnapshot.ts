@@ -306,6 +306,32 @@ export interface FolderSnapshot {
 export type FolderSnapshotUse = 'current' | 'updated' | 'read';
 
 /**
+ * How the listing of an open compares with the one stored before it (catalog level): a caller
+ * that keeps results of its own by listing (validate --changed keeps git's answers) knows from it
+ * which files may have changed since.
+ */
+export interface ListingDelta {
+  /** The id of the listing stored before this open; undefined when there was none usable. */
+  before?: string;
+  /** The id of the listing stored now; undefined when it could not be written. */
+  after?: string;
+  /** When this listing started (ms since the epoch): every stat in it was taken then or later. */
+  listedAt: number;
+  /** The files added, deleted or changed (stat, type or link) since `before`; undefined when `before` is. */
+  changed?: string[];
+}
+
+/** A folder's catalog as loadFolderCatalog gives it. */
+export interface FolderCatalog {
+  catalog: Catalog;
+  use: FolderSnapshotUse;
+  /** The folder's files as listed (as folderSource lists them). */
+  entries: readonly LibraryFileEntry[];
+  /** The listing compared with the stored one (catalog level only). */
+  listing?: ListingDelta;
+}
+
+/**
  * Loads a folder's catalog as `load` asks (its source reads the files; the folder is listed by
  * `snapshot`, and `cache` and `commit` are not used), reading only the files whose stat changed
  * since the snapshot was written. At the catalog level: the stored catalog as it is when nothing
@@ -315,7 +341,7 @@ export type FolderSnapshotUse = 'current' | 'updated' | 'read';
  * not used, and written again; one that cannot be written is logged, not thrown. Gives the
  * folder's files as listed (`entries`, as folderSource lists them) with the catalog.
  */
-export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOptions): Promise<{ catalog: Catalog; use: FolderSnapshotUse; entries: readonly LibraryFileEntry[] }> {
+export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOptions): Promise<FolderCatalog> {
   const { fs, path } = snapshot;
   const log = snapshot.log ?? silentLog;
   const files = folderSnapshotFiles(path, snapshot.dir);
@@ -358,29 +384,33 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
   // Decoded once the folder is listed, so that the listing's garbage is collected before the catalog is there to be copied around.
   const snap = opened?.decode();
   const source = reading(listing.entries);
+  const delta: ListingDelta = { listedAt: listing.listedAt };
   /** Writes the catalog (when it changed) then the listing, so that a listing never names a catalog that is not there. */
   const save = (catalog: Catalog | undefined, fileCount?: number): Promise<void> => {
     const id = listingId(listing);
     const written = catalog ? saveCatalogSnapshot(fs, path, files.catalog, catalog, { ...snapshotKey, commit: id }, fileCount) : Promise.resolve();
-    return written.then(() => writeListing(fs, path, files.listing, key, listing, id)).catch(warn('catalog snapshot'));
+    return written.then(() => writeListing(fs, path, files.listing, key, listing, id)).then(() => void (delta.after = id), warn('catalog snapshot'));
   };
   if (snap && stored) {
     const previous: Catalog = { ...snap, commit: undefined };
     const changes = listingChanges(stored, listing);
+    delta.before = stored.header.id;
+    delta.changed = changes.map((c) => c.path);
     if (!changes.length) {
       // The same files: folders read again (changed within the racy margin last time) are stored as they are now.
       if (listing.foldersRead) await save(undefined);
-      return { catalog: previous, use: 'current', entries: listing.entries };
+      else delta.after = stored.header.id;
+      return { catalog: previous, use: 'current', entries: listing.entries, listing: delta };
     }
     const updated = await updateCatalog({ previous, changes, source, root, fallbackName, parser: load.parser, onParse });
     if (updated) {
       // Written whole, so that it keeps the assets in the order a load gives them.
       const catalog = { ...updated.catalog, assets: inLoadOrder(updated.catalog.assets, listing.entries) };
       await save(catalog, updated.readable);
-      return { catalog, use: 'updated', entries: listing.entries };
+      return { catalog, use: 'updated', entries: listing.entries, listing: delta };
     }
   }
   const catalog = await loadCatalog(loading(source));
   await save(catalog);
-  return { catalog, use: 'read', entries: listing.entries };
+  return { catalog, use: 'read', entries: listing.entries, listing: delta };
 }

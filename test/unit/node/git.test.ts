@@ -173,6 +173,43 @@ describe('NodeGit', () => {
     }
   });
 
+  it('merge base by revision names in one run, and the work tree compared with a commit whole or for the paths named', async () => {
+    const work = tempDir('changes');
+    const base = makeRepo(work, { 'lib/a.prompt': 'a\n', 'lib/b.prompt': 'b\n', 'lib/c d.prompt': 'c\n', 'top.txt': 't\n' });
+    git(work, 'switch', '-q', '-c', 'feature');
+    writeFiles(work, { 'lib/a.prompt': 'a2\n' });
+    commitAll(work, 'Change a');
+    assert.equal(await ng.mergeBaseOf(work, 'HEAD', 'main'), base);
+    assert.equal(await ng.mergeBaseOf(work, 'HEAD', 'no-such-branch'), undefined);
+    assert.equal(await ng.mergeBaseOf(work, 'HEAD', '--all'), undefined);
+    git(work, 'update-ref', 'refs/remotes/origin/main', base);
+    git(work, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+    // A ref under a name asked for is not that name.
+    git(work, 'update-ref', 'refs/heads/master/nested', base);
+    assert.deepEqual(
+      await ng.existingRefs(work, ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/heads/main', 'refs/heads/master', '--all']),
+      new Map([
+        ['refs/heads/main', ''],
+        ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main'],
+        ['refs/remotes/origin/main', ''],
+      ]),
+    );
+    writeFiles(work, { 'lib/c d.prompt': 'c2\n' });
+    unlinkSync(path.join(work, 'lib', 'b.prompt'));
+    const lib = path.join(work, 'lib');
+    // Relative to the folder asked about; renames as a deletion and an addition; untracked files are not among them.
+    writeFiles(work, { 'lib/new.prompt': 'n\n' });
+    assert.deepEqual(await ng.workTreeChanges(lib, base), [
+      { status: 'M', path: 'a.prompt' },
+      { status: 'D', path: 'b.prompt' },
+      { status: 'M', path: 'c d.prompt' },
+    ]);
+    // Only the paths named (literally: a name is not a pattern); none named, no git run.
+    assert.deepEqual(await ng.workTreeChanges(lib, base, ['c d.prompt', 'new.prompt', '*.prompt']), [{ status: 'M', path: 'c d.prompt' }]);
+    assert.deepEqual(await ng.workTreeChanges(lib, base, ['b.prompt']), [{ status: 'D', path: 'b.prompt' }]);
+    assert.deepEqual(await ng.workTreeChanges(lib, base, []), []);
+  });
+
   it('classifies git’s messages', () => {
     assert.equal(classifyGitFailure("fatal: Authentication failed for 'https://x/'"), 'auth');
     assert.equal(classifyGitFailure('fatal: could not read Username for https://x: terminal prompts disabled'), 'auth');
