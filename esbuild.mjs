@@ -36,11 +36,22 @@ const vendorChunks = {
   ajv: ['ajv/dist/2020', 'ajv-formats'],
   // RE2 for template parameter patterns: loaded only when a template's schema has one.
   re2js: ['re2js'],
-  templates: ['handlebars', 'nunjucks', 'mustache'],
+  // One chunk per template engine (they share no code): a Dotprompt file loads Handlebars alone.
+  handlebars: ['handlebars'],
+  nunjucks: ['nunjucks'],
+  mustache: ['mustache'],
   // One chunk per encoding: counting a prompt loads only its model's encoding.
   tokenizer: ['gpt-tokenizer/encoding/o200k_base'],
   'tokenizer-cl100k': ['gpt-tokenizer/encoding/cl100k_base'],
   semver: ['semver'],
+};
+/**
+ * The schema validators compiled ahead by scripts/schemaValidators.mjs, by vendor file: ours (~300 KB of code, the first
+ * validation loads it) and promptfoo's (~800 KB, the first promptfoo file loads it).
+ */
+const generatedValidators = {
+  'schema-validators': 'schemas/validators.generated.cjs',
+  'promptfoo-schema': 'schemas/vendor/promptfoo/validator.generated.cjs',
 };
 const chunkOf = new Map(Object.entries(vendorChunks).flatMap(([chunk, specs]) => specs.map((s) => [s, chunk])));
 
@@ -81,9 +92,13 @@ function lazyVendorsFrom(vendorDir) {
       // Imports from our code only: a bundled package's own (the MCP SDK's `ajv-formats`, called as a function) keeps the real module.
       build.onResolve({ filter }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'lazy-vendor' }));
       build.onResolve({ filter: /\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
-      // promptfoo's schema validator (~800 KB of generated code): a file of its own in the vendor folder, required where
-      // src/core/formats/promptfooSchema.ts requires it (on the first promptfoo file), not parsed with every bundle.
-      build.onResolve({ filter: /[\\/]schemas[\\/]vendor[\\/]promptfoo[\\/]validator\.generated\.cjs$/ }, () => ({ path: `${vendorDir}promptfoo-schema.js`, external: true }));
+      // The validators compiled ahead (generated code): files of their own in the vendor folder, required where the engine
+      // requires them (on the first validation), not parsed with every bundle.
+      build.onResolve({ filter: /\.generated\.cjs$/ }, (args) => {
+        const file = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+        const chunk = Object.keys(generatedValidators).find((c) => generatedValidators[c] === file);
+        return chunk ? { path: `${vendorDir}${chunk}.js`, external: true } : undefined;
+      });
       build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
         const real = require(args.path);
         const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
@@ -298,9 +313,7 @@ const entries = [
   },
   // The CLI's parse pool (dist/cli/node.parsePool.js) starts the worker next to it.
   { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/cli/parseWorker.js`, plugins: [lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)] },
-  // The parse pool's worker (src/node/parsePool.ts starts it from dist/parseWorker.js).
-  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/parseWorker.js`, plugins: [lazyVendors] },
-  { ...common, entryPoints: ['schemas/vendor/promptfoo/validator.generated.cjs'], outfile: `${outdir}/vendor/promptfoo-schema.js` },
+  ...Object.entries(generatedValidators).map(([chunk, file]) => ({ ...common, entryPoints: [file], outfile: `${outdir}/vendor/${chunk}.js` })),
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({
     ...common,
     stdin: { contents: specs.map((s) => `exports[${JSON.stringify(s)}] = require(${JSON.stringify(s)});`).join('\n'), resolveDir: '.', sourcefile: `vendor-${chunk}.js` },
@@ -320,4 +333,8 @@ if (watch) {
   console.log('esbuild: watching for changes');
 } else {
   await Promise.all(entries.map((options) => esbuild.build(options)));
+  // dist/vendor/ holds one file per chunk: the file of a chunk no longer built must not stay behind (the VSIX and the CLI
+  // package take every dist/vendor/*.js there is). Removed after the build, so that the folder is never without its files.
+  const built = new Set([...Object.keys(vendorChunks), ...Object.keys(generatedValidators)].flatMap((chunk) => [`${chunk}.js`, `${chunk}.js.map`]));
+  for (const f of fs.readdirSync(`${outdir}/vendor`)) if (!built.has(f)) fs.rmSync(`${outdir}/vendor/${f}`, { force: true });
 }

@@ -18,7 +18,7 @@ import cursorRuleSchema from '../../schemas/cursor-rule.schema.json';
 import vscodeAgentSchema from '../../schemas/vscode-agent.schema.json';
 import vscodeInstructionsSchema from '../../schemas/vscode-instructions.schema.json';
 import vscodePromptSchema from '../../schemas/vscode-prompt.schema.json';
-import generatedValidators from '../../schemas/validators.generated.cjs';
+import type generatedValidators from '../../schemas/validators.generated.cjs';
 import promptfooConfigSchema from '../../schemas/vendor/promptfoo/config-schema.json';
 
 const schemas = {
@@ -68,15 +68,21 @@ export function getAjv(): Ajv2020 {
   return ajv;
 }
 
+let generated: typeof generatedValidators | undefined;
+
 /**
  * The validator of one of our schemas. They are compiled ahead into schemas/validators.generated.cjs
  * (scripts/schemaValidators.mjs: the code ajv compiles with getAjv's options): compiling them here cost
  * every run, and every parse worker, a few hundred milliseconds. A schema missing there is compiled here.
+ * That module (~300 KB of code, a file of its own in the build) is required on the first validation, not
+ * when the engine loads: activating the extension does not parse it.
  */
 export function validatorFor(name: OwnSchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    v = generatedValidators[name] ?? compileValidator(name);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    generated ??= require('../../schemas/validators.generated.cjs') as typeof generatedValidators;
+    v = generated[name] ?? compileValidator(name);
     compiled.set(name, v);
   }
   return v;

@@ -19,8 +19,8 @@ describe('packaging (npm run package)', function () {
     for (const f of [
       'dist/extension.js',
       'dist/engine.js',
-      'dist/parseWorker.js',
       'dist/vendor/tokenizer.js',
+      'dist/vendor/schema-validators.js',
       'dist/vendor/yaml.js',
       'schemas/asset.schema.json',
       'syntaxes/dotprompt.tmLanguage.json',
@@ -40,6 +40,8 @@ describe('packaging (npm run package)', function () {
     }
     for (const f of files.filter((x) => !x.startsWith('samples/library/'))) {
       assert.doesNotMatch(f, /^(src|test|scripts|\.cache|node_modules)\/|\.map$|\.ts$/, `${f} should not be packaged`);
+      // The CLI and its parse pool's worker are the npm package's; the extension runs neither.
+      assert.doesNotMatch(f, /^dist\/(cli\b|parseWorker\.js$)/, `${f} should not be packaged`);
     }
   });
 
