@@ -32,6 +32,8 @@ export interface CliConfig {
   /** The file it was read from. */
   file: string;
   libraries: LibrarySpec[];
+  /** The repositories of `fleet:` (git URLs), for where-used. */
+  fleet: string[];
 }
 
 /**
@@ -84,13 +86,13 @@ export async function readCliConfig(cwd: string, env: Env): Promise<CliConfig | 
   if (errors.length) {
     const shown = errors.slice(0, 3).map((d) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
     throw new UserError(
-      `${shown.join('\n')}${errors.length > 3 ? `\n(and ${errors.length - 3} more problems)` : ''}\nFix ${nodePath.basename(file)}: it lists libraries: [{ name, url | path, ref }].`,
+      `${shown.join('\n')}${errors.length > 3 ? `\n(and ${errors.length - 3} more problems)` : ''}\nFix ${nodePath.basename(file)}: it lists libraries: [{ name, url | path, ref }] (and fleet: [git URL, ...]).`,
     );
   }
-  const value = (yaml.value ?? {}) as { libraries?: LibrarySpec[] };
+  const value = (yaml.value ?? {}) as { libraries?: LibrarySpec[]; fleet?: string[] };
   const base = nodePath.dirname(file);
   const libraries = (value.libraries ?? []).map((l) => (l.path !== undefined ? { ...l, path: nodePath.resolve(base, l.path) } : { ...l }));
-  return { file, libraries };
+  return { file, libraries, fleet: [...(value.fleet ?? [])] };
 }
 
 /**

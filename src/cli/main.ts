@@ -16,6 +16,7 @@ import { syncCommand } from './commands/sync';
 import { updateCommand } from './commands/update';
 import { validateCommand } from './commands/validate';
 import { verifyCommand } from './commands/verify';
+import { whereUsedCommand } from './commands/whereUsed';
 import type { CliIo } from './io';
 import { exitCodes, guardedIo } from './io';
 import { version } from './version';
@@ -32,6 +33,7 @@ const commands: readonly CliCommand[] = [
   verifyCommand,
   outdatedCommand,
   updateCommand,
+  whereUsedCommand,
   addCommand,
   mcpCommand,
 ];

@@ -396,6 +396,46 @@ export class NodeGit implements Git {
     await this.run(['cat-file', '-e', oid], { cwd: dir, remote: opts.remote, network: true });
   }
 
+  /**
+   * Clones the head of `remote`'s default branch alone (`--depth 1`) and, where the server allows,
+   * without blobs (a partial clone: they are fetched when asked for), as the bare repository `dir`;
+   * returns the commit.
+   */
+  async shallowClone(remote: string, dir: string): Promise<string> {
+    await this.run(['clone', '--bare', '--depth=1', '--filter=blob:none', '--no-tags', '--single-branch', '--', remote, dir], { remote, network: true });
+    const id = await this.resolveCommit(dir, 'HEAD');
+    if (!id) throw new GitError(`${redactCredentials(remote)} has no default branch to read (an empty repository?).`, 'ref-not-found');
+    return id;
+  }
+
+  /**
+   * Fetches the head of origin's default branch alone (`--depth 1`) and, where the server allows,
+   * without its blobs, into `dir` (made by shallowClone) as `refs/fleet/head`; returns its commit.
+   */
+  async fetchHead(dir: string, remote: string): Promise<string> {
+    await this.run(['fetch', '--depth=1', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--force', 'origin', '+HEAD:refs/fleet/head'], {
+      cwd: dir,
+      remote,
+      network: true,
+    });
+    // The ref as fetch wrote it (a loose ref), else through git.
+    const loose = await fsp.readFile(nodePath.join(dir, 'refs', 'fleet', 'head'), 'utf8').catch(() => '');
+    const id = /^[0-9a-f]{40,64}\n?$/.test(loose) ? loose.trim() : await this.resolveCommit(dir, 'refs/fleet/head');
+    if (!id) throw new GitError(`${redactCredentials(remote)} has no default branch to read (an empty repository?).`, 'ref-not-found');
+    return id;
+  }
+
+  /** Brings the objects `oids` (blobs a partial clone lacks) from `remote` into `dir` in one request, as git's own lazy fetch does. */
+  async fetchObjects(dir: string, remote: string, oids: readonly string[]): Promise<void> {
+    for (const oid of oids) if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new GitError(`Internal error: not an object id: ${oid}.`, 'failed');
+    if (!oids.length) return;
+    await this.run(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', 'origin', ...oids], {
+      cwd: dir,
+      remote,
+      network: true,
+    });
+  }
+
   async log(dir: string, rev: string, path: string, max: number): Promise<GitLogEntry[]> {
     if (rev.startsWith('-')) throw new GitError(`Refused revision ${rev}.`, 'refused');
     const n = Math.max(1, Math.min(1000, Math.floor(max)));

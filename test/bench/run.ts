@@ -1,5 +1,5 @@
 // The benchmark suite (`npm run bench`): index figures as fresh CLI processes over a generated git library, typing against yaml-language-server, activation, scaffold and VSIX size.
-// Usage: npm run bench [-- --json] [-- --quick] [-- --assets N] [-- --runs R] [-- --no-build] [-- --keep] [-- --compare REF]
+// Usage: npm run bench [-- --json] [-- --quick] [-- --assets N] [-- --runs R] [-- --repos N] [-- --no-build] [-- --keep] [-- --compare REF] [-- --only list|activation|whereUsed]
 // Installs nothing for this tree: it builds dist/ (production) and the VSIX with the project's own scripts and tools, then restores
 // the dev build. With --compare REF, REF is built in a temporary git worktree and both builds are measured in alternation.
 
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { assetFiles, changedAssets, generateBenchLibrary, onePercentChange } from './generate';
+import { serveFleet } from './whereUsed';
 
 const repo = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -31,6 +32,15 @@ const compareRef = text('compare');
 if (flag('compare') && !compareRef) throw new Error('--compare needs a git revision, e.g. --compare HEAD~3');
 /** `--only list`: the list figures only (for iterating on the index; the table then lacks the rest). */
 const onlyList = text('only') === 'list';
+/** `--only activation`: activation, bundle and VSIX figures only, as JSON (for iterating on the bundles). */
+const onlyActivation = text('only') === 'activation';
+/** `--only whereUsed`: the where-used figures only. */
+const onlyWhereUsed = text('only') === 'whereUsed';
+if (text('only') !== undefined && !onlyList && !onlyActivation && !onlyWhereUsed) throw new Error(`--only ${text('only')}: list, activation or whereUsed`);
+/** `--repos N`: the repositories where-used reads (default 100). */
+const fleetRepos = option('repos') ?? 100;
+/** What is built: without the VSIX and the editor engine for the parts that do not need them. */
+const lean = onlyList || onlyWhereUsed;
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const firstLine = (e: unknown): string => ((e as Error).message ?? String(e)).split('\n')[0].slice(0, 200);
 
@@ -237,9 +247,9 @@ function buildShipped(b: Build): void {
     b.missing['vsix.bytes'] = 'not built (--no-build)';
     return;
   }
-  log(`building the production bundles${onlyList ? '' : ' and the VSIX'} of ${b.label}`);
+  log(`building the production bundles${lean ? '' : ' and the VSIX'} of ${b.label}`);
   production();
-  if (!onlyList) {
+  if (!lean) {
     try {
       packageVsix(b, pkg.scripts.package);
     } catch (e) {
@@ -248,7 +258,7 @@ function buildShipped(b: Build): void {
     }
   }
   if (b.side === 'current') {
-    if (!onlyList) {
+    if (!lean) {
       log('restoring the development build');
       run(process.execPath, ['esbuild.mjs'], 'development build');
     }
@@ -376,11 +386,11 @@ async function main(): Promise<void> {
     }
   }
   buildShipped(current);
-  if (!onlyList) for (const b of builds) await bundleEditorEngine(b);
+  if (!lean) for (const b of builds) await bundleEditorEngine(b);
   const cliOf = (b: Build): string => path.join(b.dist, 'cli.js');
 
   // Activation: require the extension bundle in a fresh process with a stub vscode module.
-  await alternate('activation', onlyList ? 0 : quick ? 7 : 15, ['activation.requireMs', 'activation.activateMs'], async (b) => {
+  await alternate('activation', lean ? 0 : quick ? 7 : 15, ['activation.requireMs', 'activation.activateMs'], async (b) => {
     const r = await node([path.join(__dirname, 'activation.cjs'), path.join(b.dist, 'extension.js')], { env: b.env });
     expectExit(r, [0], 'activation');
     const a = JSON.parse(r.stdout) as { requireMs: number; activateMs: number | null; activateError?: string };
@@ -401,6 +411,56 @@ async function main(): Promise<void> {
       b.values['activation.vendorBytes'] = readdirSync(vendorDir)
         .filter((f) => f.endsWith('.js'))
         .reduce((n, f) => n + statSync(path.join(vendorDir, f)).size, 0);
+  }
+
+  const whereUsedFigures = ['whereUsed.firstMs', 'whereUsed.cachedMs', 'whereUsed.afterMoveMs', 'whereUsed.firstReceivedBytes', 'whereUsed.cachedReceivedBytes', 'whereUsed.afterMoveReceivedBytes'];
+  /** where-used over the fleet: a fresh cache per round; the first run, the same again, then after 10 repositories moved. */
+  const measureWhereUsed = async (): Promise<void> => {
+    log(`serving ${fleetRepos} repositories with installs for where-used`);
+    const fleet = await serveFleet(scratch, cliOf(current), env, fleetRepos);
+    const moved = Math.min(10, fleetRepos);
+    try {
+      await alternate(`where-used over ${fleetRepos} repositories`, quick ? 1 : 3, whereUsedFigures, async (b, round) => {
+        const wuEnv = { ...b.env, GENAI_ASSETS_CACHE_DIR: path.join(scratch, `where-used-cache-${b.side}-${round}`) };
+        const once = async (name: string, unchanged: number): Promise<void> => {
+          fleet.relay.reset();
+          const r = await node([cliOf(b), 'where-used', '--repos', fleet.reposFile, '--library', fleet.libraryUrl], { env: wuEnv, cwd: scratch });
+          expectExit(r, [0], `where-used (${name})`);
+          const head = `${fleetRepos} of ${fleetRepos} repositories read in`;
+          if (!r.stdout.includes(head) || !r.stdout.includes(`(${unchanged} unchanged since the last run)`))
+            throw new Error(`where-used (${name}): expected "${head}" and ${unchanged} unchanged, got: ${r.stdout.split('\n')[0]}`);
+          record(b, `whereUsed.${name}Ms`, r.ms);
+          record(b, `whereUsed.${name}ReceivedBytes`, fleet.relay.received);
+        };
+        await once('first', 0);
+        await once('cached', fleetRepos);
+        fleet.moveRepositories(moved, round);
+        await once('afterMove', fleetRepos - moved);
+      });
+      const shallowCloneBytes = await fleet.shallowCloneBytes();
+      for (const b of builds) b.notes.whereUsed = { repos: fleetRepos, moved, shallowCloneBytes };
+    } finally {
+      await fleet.stop();
+    }
+  };
+
+  if (onlyWhereUsed) {
+    await measureWhereUsed();
+    machine.loadAverage.end = loadAverage();
+    const figures = Object.fromEntries(
+      whereUsedFigures.map((f) => [f, { ...(ref ? { ref: figureOf(ref, f), changePct: change(figureOf(ref, f), figureOf(current, f)) } : {}), current: figureOf(current, f) }]),
+    );
+    const out = { ...(ref ? { compare: { ref: compareRef, commit: ref.notes.commit } } : {}), machine, ...(current.notes.whereUsed as object), figures };
+    process.stdout.write(json || ref ? JSON.stringify(out, null, 2) + '\n' : whereUsedTable(current, machine));
+    return;
+  }
+
+  if (onlyActivation) {
+    machine.loadAverage.end = loadAverage();
+    const shown = ['activation.requireMs', 'activation.activateMs', 'activation.bundleBytes', 'activation.engineBytes', 'activation.vendorBytes', 'vsix.bytes'];
+    const figures = Object.fromEntries(shown.map((f) => [f, { ...(ref ? { ref: figureOf(ref, f), changePct: change(figureOf(ref, f), figureOf(current, f)) } : {}), current: figureOf(current, f) }]));
+    process.stdout.write(JSON.stringify({ ...(ref ? { compare: { ref: compareRef, commit: ref.notes.commit } } : {}), machine, figures }, null, 2) + '\n');
+    return;
   }
 
   // The library: N assets as a git repository, cloned over file://.
@@ -590,6 +650,8 @@ async function main(): Promise<void> {
         files: Number(/(\d+) files written/.exec(r.stdout)?.[1] ?? 0),
       };
     });
+
+    await measureWhereUsed();
   }
   machine.loadAverage.end = loadAverage();
   const elapsedSeconds = Math.round((Date.now() - started) / 1000);
@@ -682,6 +744,16 @@ function report(b: Build, context: { assets: number; files: number; changedAsset
       spread: sp('keystroke.typicalMs', 'keystroke.largeMs', 'keystroke.ylsTypicalMs', 'keystroke.ylsLargeMs', 'keystroke.libraryTypicalMs', 'keystroke.library.openMs'),
     },
     scaffold: { ...((b.notes.scaffold as object) ?? {}), ms: m('scaffold.ms'), library: 'samples/library', spread: sp('scaffold.ms') },
+    whereUsed: {
+      ...((b.notes.whereUsed as object) ?? {}),
+      firstMs: m('whereUsed.firstMs'),
+      cachedMs: m('whereUsed.cachedMs'),
+      afterMoveMs: m('whereUsed.afterMoveMs'),
+      firstReceivedBytes: m('whereUsed.firstReceivedBytes'),
+      cachedReceivedBytes: m('whereUsed.cachedReceivedBytes'),
+      afterMoveReceivedBytes: m('whereUsed.afterMoveReceivedBytes'),
+      spread: sp('whereUsed.firstMs', 'whereUsed.cachedMs', 'whereUsed.afterMoveMs', 'whereUsed.firstReceivedBytes', 'whereUsed.cachedReceivedBytes', 'whereUsed.afterMoveReceivedBytes'),
+    },
     ...(Object.keys(b.missing).length ? { missing: b.missing } : {}),
   };
 }
@@ -719,6 +791,12 @@ const figureOrder = [
   'activation.engineBytes',
   'activation.vendorBytes',
   'scaffold.ms',
+  'whereUsed.firstMs',
+  'whereUsed.cachedMs',
+  'whereUsed.afterMoveMs',
+  'whereUsed.firstReceivedBytes',
+  'whereUsed.cachedReceivedBytes',
+  'whereUsed.afterMoveReceivedBytes',
   'vsix.bytes',
 ];
 
@@ -833,6 +911,7 @@ function table(r: Record<string, unknown>): string {
   add('activation: activate() (stub vscode)', a.spread.activateMs);
   const sc = r.scaffold as { spread: Record<string, Spread | null>; components: number; files: number };
   add(`scaffold: ${sc.components} components, ${sc.files} files (CLI)`, sc.spread.ms);
+  rows.push(...whereUsedRows(r.whereUsed as WhereUsedReport));
   const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
   const v = r.vsix as { bytes: number | null };
   const extra = [
@@ -843,6 +922,36 @@ function table(r: Record<string, unknown>): string {
   ];
   const t = (r.targets as Target[]).map((x) => `  ${x.met ? 'met ' : 'MISS'}  ${x.figure}: ${x.value} (target ${x.target})`);
   return `${aligned(rows)}\n\n${extra.join('\n')}\n\nTargets:\n${t.join('\n')}\n`;
+}
+
+interface WhereUsedReport {
+  repos?: number;
+  moved?: number;
+  shallowCloneBytes?: number;
+  spread: Record<string, Spread | null>;
+}
+
+/** The where-used rows of the table: times, and the bytes git received through the relay (KB). */
+function whereUsedRows(w: WhereUsedReport): string[][] {
+  const rows: string[][] = [];
+  const n = w.repos ?? fleetRepos;
+  const add = (name: string, sp: Spread | null | undefined, kb = false): void => {
+    const f = (x: number) => (kb ? (x / 1024).toFixed(0) : fmt(x));
+    if (sp) rows.push([name, `${f(sp.median)} ${kb ? 'KB' : 'ms'}`, f(sp.min), f(sp.max), `${sp.runs}`]);
+  };
+  add(`where-used: ${n} repositories, first run (empty cache)`, w.spread.firstMs);
+  add(`where-used: ${n} repositories, again (nothing moved)`, w.spread.cachedMs);
+  add(`where-used: after ${w.moved ?? 10} of them moved`, w.spread.afterMoveMs);
+  add('where-used: git received, first run', w.spread.firstReceivedBytes, true);
+  add('where-used: git received, again', w.spread.cachedReceivedBytes, true);
+  add(`where-used: git received, after ${w.moved ?? 10} moved`, w.spread.afterMoveReceivedBytes, true);
+  if (w.shallowCloneBytes !== undefined) rows.push([`(for comparison: shallow clones with blobs of the ${n})`, `${(w.shallowCloneBytes / 1024).toFixed(0)} KB`, '', '', '1']);
+  return rows;
+}
+
+function whereUsedTable(b: Build, m: { cpu: string; cores: number; node: string; loadAverage: { start: number[]; end: number[] } }): string {
+  const w = report(b, { assets: 0, files: 0, changedAssets: 0 }).whereUsed as unknown as WhereUsedReport;
+  return `${aligned([['figure', 'median', 'min', 'max', 'runs'], ...whereUsedRows(w)])}\n\nmachine: ${m.cpu}, ${m.cores} cores, Node ${m.node}; load average ${m.loadAverage.start.join(' ')} at the start, ${m.loadAverage.end.join(' ')} at the end\n`;
 }
 
 // Ctrl-C or a kill: the worktree and the scratch folder go all the same (the children got the signal too).

@@ -4,15 +4,12 @@ import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parseAndCheck } from '../../core/checks/fileChecks';
 import { UserError } from '../../core/errors';
-import { planInstall } from '../../core/install/installs';
 import { installTargets } from '../../core/install/targets';
 import type { InstallTarget } from '../../core/install/targets';
 import { installLockFileName } from '../../core/scaffold/lockFile';
 import { pilotFileName } from '../../core/scaffold/pilotFile';
-import { pilotFileReader } from '../../node/fileSystem';
-import { commitPilotChanges, withPilotLock } from '../../node/pilotWrite';
 import { libraryFromArgument } from '../../app/openLibrary';
-import { recordedLocation } from '../../app/pilotLibrary';
+import { installInto, planInstallInto } from '../../app/installs';
 import { defineCommand, helpText } from '../command';
 import type { CliIo } from '../io';
 import { exitCodes } from '../io';
@@ -96,30 +93,7 @@ export async function runInstall(args: InstallArgs, io: CliIo, deps: PilotCliDep
   const started = Date.now();
   try {
     const { catalog } = lib.opened;
-    const plan = async () => {
-      const current = await readInstalls(dir, writeOpts);
-      return planInstall({
-        catalog,
-        source: lib.source,
-        library: { name: catalog.library.name, ...(await recordedLocation(lib.opened, dir)), commit: lib.commit },
-        refs,
-        targets,
-        existing: current?.lock,
-        readRepoFile: pilotFileReader(dir),
-      });
-    };
-    // Planned first, so that a refusal leaves the repository untouched; then again under its lock, and written.
-    let planned = await plan();
-    if (!args.dryRun)
-      planned = await withPilotLock(
-        dir,
-        async () => {
-          const p = await plan();
-          await commitPilotChanges(dir, p);
-          return p;
-        },
-        { ...writeOpts, anyFolder: true },
-      );
+    const planned = args.dryRun ? await planInstallInto(dir, lib, refs, targets, writeOpts) : await installInto(dir, lib, refs, targets, writeOpts);
     const at = /^[0-9a-f]{40}/.test(lib.commit) ? ` at ${lib.commit.slice(0, 12)}` : '';
     const lines = [`${args.dryRun ? 'Would install' : 'Installed'} into ${shownValue(shown(io, dir))} from ${shownValue(catalog.library.name)}${at}:`];
     for (const c of planned.installed) {

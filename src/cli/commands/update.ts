@@ -187,7 +187,8 @@ async function updateInstalled(dir: string, args: UpdateArgs, io: CliIo, deps: P
             await commitPilotChanges(dir, planned);
             return planned;
           },
-          writeOpts,
+          // A repository with installs is no pilot: its lock is taken all the same (install and the editor take it too).
+          { ...writeOpts, anyFolder: true },
         );
   } finally {
     lib.close();

@@ -1,31 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/io';
 import { parseAndCheck } from '../../../src/core/checks/fileChecks';
 import type { FormatId } from '../../../src/core/formats/types';
-import { fixturesDir, sampleLibrary } from '../paths';
-import { cleanupTemp, commitAll, git, GitDaemon, makeBare, makeRepo, tempDir, testGitEnv } from '../support/gitServer';
+import { cleanupTemp, commitAll, git, GitDaemon, makeBare, makeRepo, tempDir } from '../support/gitServer';
+import { installLibraryFiles, real, runCli } from '../support/installLibrary';
+import type { Run } from '../support/installLibrary';
 import { editFile } from '../support/pilotLibrary';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 const cacheDir = tempDir('cache');
 
-async function run(args: string[], cwd = tempDir('cwd')): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), cwd, env: { ...testGitEnv, GENAI_ASSETS_CACHE_DIR: cacheDir }, color: false };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], cwd = tempDir('cwd')): Promise<Run> => runCli(args, cwd, cacheDir);
 
-const real = (...rel: string[]) => readFileSync(path.join(fixturesDir, 'real', ...rel), 'utf8');
 const text = (dir: string, rel: string) => readFileSync(path.join(dir, ...rel.split('/')), 'utf8');
 const lockOf = (dir: string) => JSON.parse(text(dir, 'genai-assets.lock.json')) as { library: { commit: string }; components: LockEntry[] };
 
@@ -36,37 +22,6 @@ interface LockEntry {
   reference: string;
   commit: string;
   files: { path: string; section?: string; sha256: string; deleted?: true }[];
-}
-
-function manifest(id: string, kind: string, entry: string, extra = ''): string {
-  return `id: ${id}\nkind: ${kind}\nversion: 1.0.0\nstatus: approved\nowners: [platform-team]\nentry: ${entry}\n${extra}`;
-}
-
-/** A library of real instructions, agents, skills, Cursor rules and repository instructions (awesome-copilot, awesome-cursorrules, claude-code-action, openai-agents-python). */
-function libraryFiles(): Record<string, string> {
-  return {
-    'library.yaml': 'name: team-library\npolicy:\n  scaffoldStatuses: [approved]\n  requireApproval: false\n',
-    'instructions/langchain-python/asset.yaml': manifest('langchain-python', 'prompt', 'langchain-python.instructions.md'),
-    'instructions/langchain-python/langchain-python.instructions.md': real('awesome-copilot', 'instructions', 'langchain-python.instructions.md'),
-    'instructions/caveman-mode/asset.yaml': manifest('caveman-mode', 'prompt', 'caveman-mode.instructions.md'),
-    'instructions/caveman-mode/caveman-mode.instructions.md': real('awesome-copilot', 'instructions', 'caveman-mode.instructions.md'),
-    'instructions/agents-python/asset.yaml': manifest('agents-python', 'prompt', 'AGENTS.md'),
-    'instructions/agents-python/AGENTS.md': real('openai-agents-python', 'AGENTS.md'),
-    'agents/adr-generator/asset.yaml': manifest('adr-generator', 'prompt', 'adr-generator.agent.md', 'dependsOn: [acquire-codebase-knowledge@^1.0]\n'),
-    'agents/adr-generator/adr-generator.agent.md': real('awesome-copilot', 'agents', 'adr-generator.agent.md'),
-    'skills/acquire-codebase-knowledge/asset.yaml': manifest('acquire-codebase-knowledge', 'module', 'SKILL.md'),
-    'skills/acquire-codebase-knowledge/SKILL.md': real('awesome-copilot', 'skills', 'acquire-codebase-knowledge', 'SKILL.md'),
-    'rules/ankra-cli/asset.yaml': manifest('ankra-cli', 'prompt', 'ankra-cli.mdc'),
-    'rules/ankra-cli/ankra-cli.mdc': real('awesome-cursorrules', 'rules', 'ankra-cli.mdc'),
-    'rules/devsecops/asset.yaml': manifest('devsecops', 'prompt', 'security-devsecops-ssdls-appsec.mdc'),
-    'rules/devsecops/security-devsecops-ssdls-appsec.mdc': real('awesome-cursorrules', 'rules', 'security-devsecops-ssdls-appsec.mdc'),
-    '.claude/agents/asset.yaml': manifest('code-quality-reviewer', 'prompt', 'code-quality-reviewer.md'),
-    '.claude/agents/code-quality-reviewer.md': real('claude-code-action', '.claude', 'agents', 'code-quality-reviewer.md'),
-    'prompts/adjuster-email-reply/asset.yaml': manifest('adjuster-email-reply', 'prompt', 'adjuster-email-reply.prompt.md'),
-    'prompts/adjuster-email-reply/adjuster-email-reply.prompt.md': readFileSync(path.join(sampleLibrary, 'prompts', 'adjuster-email-reply', 'adjuster-email-reply.prompt.md'), 'utf8'),
-    'drafts/caveman-draft/asset.yaml': manifest('caveman-draft', 'prompt', 'caveman-draft.instructions.md').replace('status: approved', 'status: draft'),
-    'drafts/caveman-draft/caveman-draft.instructions.md': real('awesome-copilot', 'instructions', 'caveman-mode.instructions.md'),
-  };
 }
 
 /** The format each tool's file must be read as by our own engine. */
@@ -111,7 +66,7 @@ describe('cli: install into repositories, then verify, outdated and update them'
   before(async () => {
     const base = tempDir('served');
     work = path.join(tempDir('lib'), 'library');
-    makeRepo(work, libraryFiles(), 'Library');
+    makeRepo(work, installLibraryFiles(), 'Library');
     makeBare(work, path.join(base, 'lib.git'), { allowFilter: false });
     git(work, 'push', '-q', 'origin', 'main');
     daemon = await GitDaemon.start(base);
