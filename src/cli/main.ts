@@ -10,6 +10,7 @@ import { installCommand } from './commands/install';
 import { listCommand } from './commands/list';
 import { mcpCommand } from './commands/mcp';
 import { outdatedCommand } from './commands/outdated';
+import { proposeCommand } from './commands/propose';
 import { scaffoldCommand } from './commands/scaffold';
 import { showCommand } from './commands/show';
 import { syncCommand } from './commands/sync';
@@ -35,6 +36,7 @@ const commands: readonly CliCommand[] = [
   updateCommand,
   whereUsedCommand,
   addCommand,
+  proposeCommand,
   mcpCommand,
 ];
 

@@ -570,6 +570,31 @@ export class NodeGit implements Git {
     const out = await this.run(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir });
     return out.split('\0').filter(Boolean);
   }
+
+  /** Who commits in `dir` (git's author identity: the environment, then the configuration), or undefined when git has none. */
+  async identity(dir: string): Promise<{ name: string; email: string } | undefined> {
+    try {
+      const m = /^(.*?) <([^<>]*)> \d+ [+-]\d{4}$/.exec((await this.run(['var', 'GIT_AUTHOR_IDENT'], { cwd: dir })).trim());
+      return m && m[1] && m[2] ? { name: m[1], email: m[2] } : undefined;
+    } catch {
+      return undefined; // "Author identity unknown"
+    }
+  }
+
+  /** Stages every change of the work tree at `dir` and commits it with git's identity; returns the new commit id. */
+  async commitAll(dir: string, message: string): Promise<string> {
+    await this.run(['add', '--all', '--', '.'], { cwd: dir });
+    await this.run(['commit', '--quiet', '--no-verify', '-m', message], { cwd: dir });
+    const id = await this.resolveCommit(dir, 'HEAD');
+    if (!id) throw new GitError(`git commit left no commit in ${dir}.`, 'failed');
+    return id;
+  }
+
+  /** Pushes the local branch `branch` to the branch of the same name on origin, never forced; `remote` is origin's URL (its protocol is the only one allowed). */
+  async pushBranch(dir: string, remote: string, branch: string): Promise<void> {
+    if (branch.startsWith('-') || !/^[A-Za-z0-9._/-]+$/.test(branch)) throw new GitError(`Refused branch name ${branch}.`, 'refused');
+    await this.run(['push', '--porcelain', '--no-verify', 'origin', `refs/heads/${branch}:refs/heads/${branch}`], { cwd: dir, remote, network: true });
+  }
 }
 
 /** Files larger than this are read through git (they are rare in a library, and hashing them twice costs). */

@@ -113,7 +113,7 @@ async function assetFiles(source: FileSource, asset: Asset): Promise<Map<string,
  * then at the commits that touched the asset's folder; a folder counts only when every
  * file hashes to what the lock recorded.
  */
-export async function findBaseFiles(history: LibraryHistory, lock: LockFile, c: LockedComponent, catalog: Catalog): Promise<{ files?: Map<string, Uint8Array>; why?: string }> {
+export async function findBaseFiles(history: LibraryHistory, lock: Pick<LockFile, 'library'>, c: LockedComponent, catalog: Catalog): Promise<{ files?: Map<string, Uint8Array>; why?: string }> {
   const folder = componentFolder(c);
   const want = new Map(c.files.map((f) => [relativeToFolder(folder, f.path), f.sha256]));
   const current = catalog.assets.filter((a) => a.id === c.id && a.kind === c.kind);

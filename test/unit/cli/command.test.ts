@@ -103,7 +103,7 @@ describe('cli/command', () => {
   it('the main help lists every command of the table with its summary; each command has its generated help', async () => {
     const help = await run(['help']);
     assert.equal(help.code, 0);
-    const names = ['validate', 'list', 'show', 'approve', 'sync', 'scaffold', 'install', 'verify', 'outdated', 'update', 'where-used', 'add', 'mcp'];
+    const names = ['validate', 'list', 'show', 'approve', 'sync', 'scaffold', 'install', 'verify', 'outdated', 'update', 'where-used', 'add', 'propose', 'mcp'];
     const listed = help.out
       .split('\n')
       .filter((l) => /^ {2}[a-z]/.test(l))
