@@ -10,6 +10,7 @@ import { contextKeys, outputChannelName } from './vscode/constants';
 import { CatalogStore } from './vscode/catalogStore';
 import { DiagnosticsPublisher } from './vscode/diagnostics';
 import { HistoryDocuments, LibraryDocuments } from './vscode/documents';
+import { FleetService } from './vscode/fleetService';
 import { EvalCostCodeLensProvider, evalSuiteSelector, PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
 import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
 import { registerEditorFeatures } from './vscode/editor/register';
@@ -49,6 +50,8 @@ export interface GenAiAssetsApi {
   readonly prompter: Prompter;
   /** Live diagnostics of open asset files (`editor.lastRun`: what the last check took). */
   readonly editor: LiveDiagnostics;
+  /** Where-used: the fleet as last read (`fleet.current`), the reports. */
+  readonly fleet: FleetService;
 }
 
 export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
@@ -62,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const libraries = new LibraryService(context, config, log, coreLog);
     const catalogs = new CatalogStore(libraries, log);
     const diagnostics = new DiagnosticsPublisher(context.extensionUri, catalogs, config, log);
-    const catalog = new CatalogTreeProvider(libraries);
+    const fleet = new FleetService(config, libraries, log);
+    const catalog = new CatalogTreeProvider(libraries, fleet);
     const pilotService = new PilotService(libraries, catalogs, git, diagnostics, log);
     const pilots = new PilotsTreeProvider(log, pilotService, libraries);
     // History documents are served only for the repositories of this window's libraries (never for a folder a URI names).
@@ -74,8 +78,8 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const preview = new PreviewPanels(context.extensionUri, prompts, git, log);
     const prompter = new Prompter(inputs);
     const planned = new PlannedDocuments();
-    const services: Services = { context, config, log, git, libraries, catalogs, catalog, catalogView, pilots, diagnostics, history, inputs, prompts, preview, prompter, pilotService, planned };
-    context.subscriptions.push(libraries, catalogs, diagnostics, catalog, pilots, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
+    const services: Services = { context, config, log, git, libraries, catalogs, catalog, catalogView, pilots, diagnostics, history, inputs, prompts, preview, prompter, pilotService, planned, fleet };
+    context.subscriptions.push(libraries, catalogs, diagnostics, fleet, catalog, pilots, history, statusBar, new LibraryDocuments(libraries), ...disposables, ...registerCommands(services));
     context.subscriptions.push(pilotService, planned, vscode.languages.registerCodeActionsProvider(pilotFilesSelector, new PilotCodeActions(pilotService), PilotCodeActions.metadata));
     const editorFeatures = registerEditorFeatures(libraries, catalogs, diagnostics, config, log, context.extensionUri);
     context.subscriptions.push(...editorFeatures.disposables);
@@ -84,9 +88,11 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
     const evalCostLens = new EvalCostCodeLensProvider(prompts);
     context.subscriptions.push(evalCostLens, vscode.languages.registerCodeLensProvider(evalSuiteSelector, evalCostLens));
     void vscode.commands.executeCommand('setContext', contextKeys.hasConfiguredLibraries, config.libraries.length > 0);
+    void vscode.commands.executeCommand('setContext', contextKeys.hasFleet, config.fleet.length > 0);
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (Config.affectsLibraries(e)) void vscode.commands.executeCommand('setContext', contextKeys.hasConfiguredLibraries, config.libraries.length > 0);
+        if (Config.affectsFleet(e)) void vscode.commands.executeCommand('setContext', contextKeys.hasFleet, config.fleet.length > 0);
       }),
     );
     const version = String((context.extension.packageJSON as { version?: string }).version);
@@ -107,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
       pilotService,
       prompter,
       editor: editorFeatures.live,
+      fleet,
     };
   } catch (e) {
     // VS Code only logs activation failures; say it where the user looks.

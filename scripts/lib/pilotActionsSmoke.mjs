@@ -1,6 +1,6 @@
 // UI smoke steps for a pilot that drifted from its library (`SMOKE=pilots npm run ui:smoke`, which opens
 // test/fixtures/vscode/problems-workspace): Verify Pilot, the quick fixes on pilot.yaml that run the update, and Compare
-// with Library on a locally edited file.
+// with Library on a locally edited file, and Propose to Library in the context menus.
 //
 // Each step waits for what a user would see and saves a screenshot.
 import * as path from 'node:path';
@@ -66,6 +66,23 @@ export async function runPilotActionsSmoke(page, screenshotDir, log = () => {}) 
   await page.locator('.editor-group-container .tab.active', { hasText: 'utils.py' }).first().waitFor({ timeout: 30_000 });
   await page.waitForTimeout(500);
   await shot('pilot-compare-with-library');
+  await palette('View: Close All Editors');
+  // 4. Propose to Library in the context menus: on the component with local edits (text-utils) in the Pilots view, and in
+  // the editor of a prompt file. The menu is only looked at (Escape): proposing pushes, which the integration test covers.
+  const menuItem = page.locator('.monaco-menu .action-label', { hasText: 'Propose to Library...' }).first();
+  const pilotRow = page.locator('.pane-body .monaco-list-row', { hasText: 'drifted-pilot' }).first();
+  if ((await pilotRow.getAttribute('aria-expanded')) !== 'true') await pilotRow.click();
+  const componentRow = page.locator('.pane-body .monaco-list-row', { hasText: 'text-utils' }).first();
+  await componentRow.waitFor({ timeout: 30_000 });
+  await componentRow.click({ button: 'right' });
+  await menuItem.waitFor({ timeout: 15_000 });
+  await shot('pilot-propose-menu');
+  await page.keyboard.press('Escape');
+  await open('drifted-pilot/prompts/greet/greet.prompt');
+  await page.locator('.editor-group-container .monaco-editor .view-lines').first().click({ button: 'right' });
+  await menuItem.waitFor({ timeout: 15_000 });
+  await shot('editor-propose-menu');
+  await page.keyboard.press('Escape');
   await palette('View: Close All Editors');
   return shots;
 }

@@ -80,6 +80,24 @@ export class Config {
     };
   }
 
+  /**
+   * `genaiAssets.fleet`: the repositories (git URLs) whose locks where-used reads, each once,
+   * keeping only strings. Machine scope; only the user's own settings count (a workspace cannot
+   * make the extension fetch URLs of its choosing, see trust.ts).
+   */
+  get fleet(): string[] {
+    const raw = userOnlyValue(this.section.inspect<unknown>(key(settings.fleet)));
+    if (!Array.isArray(raw)) return [];
+    return [
+      ...new Set(
+        raw
+          .filter((u): u is string => typeof u === 'string')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      ),
+    ];
+  }
+
   get maintainerMode(): boolean {
     return this.section.get<boolean>(key(settings.maintainerMode), false) === true;
   }
@@ -100,6 +118,10 @@ export class Config {
 
   static affectsAutoSync(e: vscode.ConfigurationChangeEvent): boolean {
     return e.affectsConfiguration(settings.autoSync);
+  }
+
+  static affectsFleet(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(settings.fleet);
   }
 
   /** True when a change event touches how diagnostics are shown or when they run. */

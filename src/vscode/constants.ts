@@ -47,6 +47,11 @@ export const commands = {
   addToPilot: 'genaiAssets.addToPilot',
   compareWithLibrary: 'genaiAssets.compareWithLibrary',
   showOutdated: 'genaiAssets.showOutdated',
+  proposeToLibrary: 'genaiAssets.proposeToLibrary',
+  installIntoWorkspace: 'genaiAssets.installIntoWorkspace',
+  changeInstallTools: 'genaiAssets.changeInstallTools',
+  updateInstalled: 'genaiAssets.updateInstalled',
+  showWhereUsed: 'genaiAssets.showWhereUsed',
 } as const;
 
 export type CommandKey = keyof typeof commands;
@@ -77,7 +82,7 @@ export const commandInfo: Record<CommandKey, { title: string; icon?: string }> =
   showHistory: { title: 'Show History' },
   previewPrompt: { title: 'Preview Prompt', icon: '$(open-preview)' },
   showEvalSuites: { title: 'Show Eval Suites Covering the Prompt...' },
-  refreshPilots: { title: 'Refresh Pilots', icon: '$(refresh)' },
+  refreshPilots: { title: 'Refresh Pilots and Installed Assets', icon: '$(refresh)' },
   newPilot: { title: 'New Pilot from Approved Components...', icon: '$(add)' },
   verifyPilot: { title: 'Verify Pilot', icon: '$(pass)' },
   updatePilot: { title: 'Update Pilot Components...', icon: '$(arrow-circle-up)' },
@@ -86,7 +91,18 @@ export const commandInfo: Record<CommandKey, { title: string; icon?: string }> =
   addToPilot: { title: 'Add to Pilot...' },
   compareWithLibrary: { title: 'Compare with Library', icon: '$(diff)' },
   showOutdated: { title: 'Show Outdated Components...' },
+  proposeToLibrary: { title: 'Propose to Library...' },
+  installIntoWorkspace: { title: 'Install into Workspace...', icon: '$(desktop-download)' },
+  changeInstallTools: { title: 'Change Install Tools...' },
+  updateInstalled: { title: 'Update Installed Assets...', icon: '$(arrow-circle-up)' },
+  showWhereUsed: { title: 'Show Where Used' },
 };
+
+/**
+ * File names (a `resourceFilename` regular expression of package.json's menus) that Propose to Library is offered on:
+ * prompt files (Dotprompt, Prompty, GitHub Models, VS Code prompt files) and VS Code instructions files.
+ */
+export const proposableFileName = String.raw`\.(prompt|prompty)$|\.prompt\.(yml|yaml|md)$|\.instructions\.md$`;
 
 /** Submenus of the catalog's title bar. */
 export const submenus = {
@@ -117,6 +133,8 @@ export const settings = {
   diagnosticsSeverityOverrides: 'genaiAssets.diagnostics.severityOverrides',
   /** Offers the maintainers' quick fixes (recompute an approval digest). */
   maintainerMode: 'genaiAssets.maintainerMode',
+  /** The repositories (git URLs) whose locks where-used reads. */
+  fleet: 'genaiAssets.fleet',
 } as const;
 
 /** Context keys set with `setContext`, used in `when` clauses of package.json. */
@@ -128,20 +146,27 @@ export const contextKeys = {
   catalogGroupBy: 'genaiAssets.catalogGroupBy',
   syncing: 'genaiAssets.syncing',
   hasConfiguredLibraries: 'genaiAssets.hasConfiguredLibraries',
+  /** genaiAssets.fleet lists repositories (Show Where Used is offered on catalog rows). */
+  hasFleet: 'genaiAssets.hasFleet',
 } as const;
 
 /** contextValue of tree items (menus match them with `viewItem`). */
 export const treeItemContext = {
   library: 'library',
   group: 'group',
-  /** Assets: `asset`, plus `;history` when the library has a git history. */
+  /** Assets: `asset`, plus `;history` when the library has a git history, then `;installable` for what Install into Workspace installs. */
   asset: 'asset',
   assetWithHistory: 'asset;history',
+  installable: 'installable',
   assetFile: 'assetFile',
   message: 'message',
   pilot: 'pilot',
   /** Components of a pilot: `pilotComponent`, plus `;updatable` (outdated, edited or deprecated), `;inLibrary` (the library has it) and `;modified` (local edits). */
   pilotComponent: 'pilotComponent',
+  /** A repository with installed assets (its genai-assets.lock.json). */
+  installs: 'installs',
+  /** An installed asset: `installedAsset`, plus `;updatable`, `;inLibrary` and `;modified` as for pilot components. */
+  installedAsset: 'installedAsset',
 } as const;
 
 /** View types of the extension's webview panels. */

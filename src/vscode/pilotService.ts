@@ -1,4 +1,4 @@
-// Pilots in VS Code: the library of each pilot, its checks (verify, outdated) for the Pilots view, Problems-panel diagnostics, and scaffold/update/add plans.
+// Pilots and installs in VS Code: the library of each pilot or repository with installs, their checks (verify, outdated) for the In This Workspace view, Problems-panel diagnostics, and scaffold/update/add/install plans.
 
 import * as nodePath from 'node:path';
 import * as semver from 'semver';
@@ -38,11 +38,18 @@ import { Disposable } from './lifecycle';
 import type { LibraryService, WindowLibrary } from './libraryService';
 import { libraryName } from './libraryService';
 import { sha256Hex } from '../core/hash';
+import { outdatedInstalls, planInstallUpdate, readInstalled, verifyInstalls } from '../core/install/installs';
+import type { InstallPlan, InstallUpdatePlan } from '../core/install/installs';
+import type { InstallTarget } from '../core/install/targets';
+import { assetDigest } from '../core/library/digest';
+import { installLockFileName } from '../core/scaffold/lockFile';
+import { installsLibrary, planInstallInto, readInstalls } from '../app/installs';
+import type { LoadedInstalls } from '../app/installs';
 
 /** Where a component stands: the library status of its locked version, or what keeps it from having one. */
 export type ComponentStanding = OutdatedRow['status'] | 'not installed' | 'unknown';
 
-/** One component of a pilot as the Pilots view shows it. */
+/** One component of a pilot as the In This Workspace view shows it. */
 export interface ComponentStatus {
   id: string;
   kind?: AssetKind;
@@ -65,6 +72,20 @@ export interface ComponentStatus {
   files: string[];
   /** The library's asset at the locked version, else its newest version. */
   asset?: Asset;
+  /** Installs: the tool the asset was installed for. */
+  target?: InstallTarget;
+}
+
+/** What the last check of a repository's installed assets (its genai-assets.lock.json) found. */
+export interface InstallsStatus {
+  dir: string;
+  installs?: LoadedInstalls;
+  library?: PilotStatus['library'];
+  /** One per installed component (an asset for one tool), in lock order. */
+  components: ComponentStatus[];
+  /** What verifyInstalls found. */
+  diagnostics: Diagnostic[];
+  problem?: string;
 }
 
 /** What the last check of a pilot found. */
@@ -100,20 +121,26 @@ function listedComponents(refs: readonly string[]): ComponentStatus[] {
 
 /**
  * Opens the libraries of pilots, checks pilots and publishes what Verify Pilot finds in the
- * "genai-assets-pilots" collection. The checks' results are kept for the Pilots view, which
+ * "genai-assets-pilots" collection. The checks' results are kept for the In This Workspace view, which
  * maps them without I/O.
  */
 export class PilotService extends Disposable {
   readonly collection = this._register(vscode.languages.createDiagnosticCollection('genai-assets-pilots'));
   private readonly statuses = new Map<string, PilotStatus>();
   private readonly running = new Map<string, Promise<PilotStatus>>();
-  /** Component references of pilot.yaml as the Pilots view read them (shown when the lock cannot be read). */
+  /** Component references of pilot.yaml as the view read them (shown when the lock cannot be read). */
   private readonly listed = new Map<string, readonly string[]>();
   /** Pilots whose diagnostics are in the Problems panel (Verify Pilot ran), with the URIs published. */
   private readonly published = new Map<string, Map<string, Published[]>>();
   private readonly changed = this._register(new vscode.EventEmitter<PilotStatus>());
   /** Fires after a pilot was checked. */
   readonly onDidCheck = this.changed.event;
+  private readonly recheckTimers = new Map<string, NodeJS.Timeout>();
+  private readonly installStatuses = new Map<string, InstallsStatus>();
+  private readonly runningInstalls = new Map<string, Promise<InstallsStatus>>();
+  private readonly installsChanged = this._register(new vscode.EventEmitter<InstallsStatus>());
+  /** Fires after a repository's installs were checked. */
+  readonly onDidCheckInstalls = this.installsChanged.event;
 
   constructor(
     private readonly libraries: LibraryService,
@@ -124,24 +151,31 @@ export class PilotService extends Disposable {
   ) {
     super();
     // A saved file of a checked pilot may be edited (or restored): check that pilot again.
-    const timers = new Map<string, NodeJS.Timeout>();
     this._register(
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (doc.uri.scheme !== 'file') return;
-        for (const dir of this.statuses.keys()) {
-          if (!doc.uri.fsPath.startsWith(dir + nodePath.sep)) continue;
-          clearTimeout(timers.get(dir));
-          timers.set(
-            dir,
-            setTimeout(() => {
-              timers.delete(dir);
-              void this.check(dir, { fresh: true });
-            }, 300),
-          );
-        }
+        this.recheckAround(doc.uri.fsPath);
       }),
     );
-    this._register({ dispose: () => timers.forEach((t) => clearTimeout(t)) });
+    this._register({ dispose: () => this.recheckTimers.forEach((t) => clearTimeout(t)) });
+  }
+
+  /** Checks again, after a short pause, the pilots and the repositories with installs that hold `file` (saved, or changed on disk). */
+  recheckAround(file: string): void {
+    const timers = this.recheckTimers;
+    const due = [...[...this.statuses.keys()].map((dir) => ({ dir, installs: false })), ...[...this.installStatuses.keys()].map((dir) => ({ dir, installs: true }))];
+    for (const { dir, installs } of due) {
+      if (!file.startsWith(dir + nodePath.sep)) continue;
+      const key = `${installs ? 'installs' : 'pilot'}:${dir}`;
+      clearTimeout(timers.get(key));
+      timers.set(
+        key,
+        setTimeout(() => {
+          timers.delete(key);
+          void (installs ? this.checkInstalls(dir, { fresh: true }) : this.check(dir, { fresh: true }));
+        }, 300),
+      );
+    }
   }
 
   /** The last check of the pilot in `dir`. */
@@ -207,12 +241,22 @@ export class PilotService extends Disposable {
    * else one of the same name, else (for a folder) the folder itself.
    */
   async libraryFor(pilot: Pick<LoadedPilot, 'dir' | 'manifest'> & { lock?: LoadedPilot['lock'] }): Promise<PilotLibrary> {
-    await this.libraries.ensureLoaded();
     const { name } = pilot.manifest.library;
+    const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
+    return this.recordedLibraryOf(name, url, `${nodePath.join(pilot.dir, 'pilot.yaml')} names`, () => recordedLibrary(pilot));
+  }
+
+  /** The library a repository's genai-assets.lock.json records (found as a pilot's is). */
+  libraryForInstalls(installs: Pick<LoadedInstalls, 'dir' | 'lock'>): Promise<PilotLibrary> {
+    return this.recordedLibraryOf(installs.lock.library.name, installs.lock.library.url, `${nodePath.join(installs.dir, installLockFileName)} records`, () => installsLibrary(installs));
+  }
+
+  private async recordedLibraryOf(name: string, url: string | undefined, namedBy: string, record: () => LibrarySource | undefined): Promise<PilotLibrary> {
+    await this.libraries.ensureLoaded();
     const ready = this.libraries.libraries.filter((l) => l.catalog && l.root);
     let recorded: LibrarySource | undefined;
     try {
-      recorded = recordedLibrary(pilot);
+      recorded = record();
     } catch {
       // A URL the engine refuses names no library of this window: the name may still find one.
       recorded = undefined;
@@ -231,9 +275,8 @@ export class PilotService extends Disposable {
     }
     const named = ready.find((l) => l.catalog!.library.name === name);
     if (named) return this.openLoaded(named);
-    const url = pilot.manifest.library.url ?? pilot.lock?.library.url;
     throw new UserError(
-      `The library \`${name || '(unnamed)'}\`${url ? ` (${redactCredentials(url)})` : ''} that ${nodePath.join(pilot.dir, 'pilot.yaml')} names is not one of this window's libraries. Add it with "GenAI Assets: Add Library..." and try again.`,
+      `The library \`${name || '(unnamed)'}\`${url ? ` (${redactCredentials(url)})` : ''} that ${namedBy} is not one of this window's libraries. Add it with "GenAI Assets: Add Library..." and try again.`,
     );
   }
 
@@ -334,6 +377,142 @@ export class PilotService extends Disposable {
     );
     this.changed.fire(status);
     return status;
+  }
+
+  /** The last check of the installs of the repository in `dir`. */
+  installsStatusOf(dir: string): InstallsStatus | undefined {
+    return this.installStatuses.get(dir);
+  }
+
+  /** Forgets a repository whose genai-assets.lock.json is gone. */
+  forgetInstalls(dir: string): void {
+    this.installStatuses.delete(dir);
+  }
+
+  /**
+   * Checks the installs of the repository in `dir`: which installed files differ from
+   * genai-assets.lock.json, and where each asset stands in its library (verifyInstalls,
+   * outdatedInstalls, as `genai-assets verify` and `outdated`). Never throws.
+   */
+  checkInstalls(dir: string, opts: { fresh?: boolean } = {}): Promise<InstallsStatus> {
+    const current = this.runningInstalls.get(dir);
+    if (current && !opts.fresh) return current;
+    // A fresh check (after writing into the repository) starts when the one running is done.
+    const p: Promise<InstallsStatus> = (current ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.runInstallsCheck(dir))
+      .finally(() => {
+        if (this.runningInstalls.get(dir) === p) this.runningInstalls.delete(dir);
+      });
+    this.runningInstalls.set(dir, p);
+    return p;
+  }
+
+  private async runInstallsCheck(dir: string): Promise<InstallsStatus> {
+    const started = performance.now();
+    const status: InstallsStatus = { dir, components: [], diagnostics: [] };
+    let lib: PilotLibrary | undefined;
+    try {
+      const installs = await readInstalls(dir, this.writeOptions());
+      if (!installs) throw new UserError(`${nodePath.join(dir, installLockFileName)} is not there any more.`);
+      status.installs = installs;
+      const { lock } = installs;
+      const read = pilotFileReader(dir);
+      for (const c of lock.components) {
+        const modifiedFiles: string[] = [];
+        for (const f of c.files) {
+          if (f.deleted) continue;
+          const now = await readInstalled(read, f);
+          if (now === undefined || sha256Hex(now) !== f.sha256) modifiedFiles.push(f.section !== undefined ? `${f.path} (section ${f.section})` : f.path);
+        }
+        status.components.push({
+          id: c.id,
+          kind: c.kind,
+          version: c.version,
+          reference: c.reference,
+          target: c.target,
+          standing: 'unknown',
+          wanted: null,
+          latest: null,
+          modifiedFiles,
+          outdated: false,
+          deprecated: false,
+          notAllowed: false,
+          files: [...new Set(c.files.filter((f) => !f.deleted).map((f) => f.path))],
+        });
+      }
+      lib = await this.libraryForInstalls(installs);
+      const { catalog, root } = lib.opened;
+      status.library = { name: catalog.library.name, loaded: this.loadedOf(lib), catalog, root };
+      status.diagnostics = await verifyInstalls({ lock, lockText: installs.text, catalog, source: lib.source, readRepoFile: read });
+      const allowed = catalog.library.policy.scaffoldStatuses;
+      outdatedInstalls(lock, catalog).forEach((row, i) => {
+        const c = status.components[i];
+        const locked = lock.components[i];
+        c.standing = row.status;
+        c.wanted = row.wanted;
+        c.latest = row.latest;
+        const versions = catalog.assets.filter((a) => a.id === c.id && a.kind === c.kind);
+        const current = versions.find((a) => a.version === c.version);
+        const newer = (v: string | null) => v !== null && (!semver.valid(c.version ?? '') || semver.gt(v, c.version!));
+        // The wanted version is the installed one with other content (changed in the library since): Update takes it, as planInstallUpdate moves it.
+        const wanted = versions.find((a) => a.version === row.wanted);
+        const changedUpstream = !!wanted && wanted.version === c.version && assetDigest(wanted, catalog.files) !== locked.digest;
+        c.outdated = newer(row.latest) || newer(row.wanted) || row.status === 'superseded' || changedUpstream;
+        c.deprecated = row.status === 'deprecated';
+        c.notAllowed = row.status === 'withdrawn' || (row.status !== 'superseded' && row.status !== 'deprecated' && !allowed.includes(row.status));
+        c.asset = current ?? versions.filter((a) => semver.valid(a.version)).sort((a, b) => semver.rcompare(a.version, b.version))[0];
+        if (c.deprecated && c.asset?.replacedBy) c.replacedBy = c.asset.replacedBy;
+      });
+    } catch (e) {
+      status.problem = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof UserError)) this.log.error(`Checking the installs in ${dir}: ${e instanceof Error && e.stack ? e.stack : status.problem}`);
+    } finally {
+      lib?.close();
+    }
+    this.installStatuses.set(dir, status);
+    this.log.info(
+      `Checked the installs in ${dir}: ${plural(status.components.length, 'installed asset')}, ${plural(status.diagnostics.length, 'finding')}${status.problem ? ` (${status.problem})` : ''} in ${Math.round(performance.now() - started)} ms.`,
+    );
+    this.installsChanged.fire(status);
+    return status;
+  }
+
+  /** Plans installing `refs` for `targets` into the repository `dir` from a library of the Catalog view (nothing is written; refusals throw ScaffoldError). */
+  async planInstall(dir: string, library: WindowLibrary, refs: readonly string[], targets: readonly InstallTarget[]): Promise<InstallPlan> {
+    const lib = await this.openLoaded(library);
+    try {
+      return await planInstallInto(dir, lib, refs, targets, this.writeOptions());
+    } finally {
+      lib.close();
+    }
+  }
+
+  /** Plans moving installed assets of `dir` to their wanted versions (all of them when `refs` is empty), merged three ways. */
+  async planInstallUpdate(dir: string, refs: readonly string[]): Promise<{ installs: LoadedInstalls; plan: InstallUpdatePlan; library: string }> {
+    const installs = await readInstalls(dir, this.writeOptions());
+    if (!installs) throw new UserError(`${nodePath.join(dir, installLockFileName)} is not there: nothing is installed in ${dir}.`);
+    const lib = await this.libraryForInstalls(installs);
+    try {
+      const plan = await planInstallUpdate({
+        lock: installs.lock,
+        catalog: lib.opened.catalog,
+        source: lib.source,
+        commit: lib.commit,
+        history: lib.history,
+        readRepoFile: pilotFileReader(dir),
+        merger: new GitFileMerger({ diff3: true }),
+        refs,
+      });
+      return { installs, plan, library: lib.opened.catalog.library.name };
+    } finally {
+      lib.close();
+    }
+  }
+
+  /** Writes planned changes into a repository with installs (or about to have them): under its lock, as one switch; refused when a file the plan read changed since. */
+  async applyInstallChanges(dir: string, changes: PilotChanges): Promise<void> {
+    await writePilotChanges(dir, changes, { ...this.writeOptions(), anyFolder: true });
   }
 
   /** Verify Pilot: checks the pilot and its own files, and publishes everything found in the Problems panel. */

@@ -61,7 +61,8 @@ describe('catalog view', () => {
       for (const r of shown) {
         const asset = assetsOfKind.find((x) => x.title === r.label)!;
         assert.equal(r.description, asset.status === 'approved' ? asset.version : `${asset.version} · ${asset.status}`, 'the status in words only when not approved');
-        assert.match(r.item.contextValue ?? '', /^asset(;history)?$/);
+        // Install into Workspace is offered on what a coding tool reads from a repository (here the VS Code prompt file).
+        assert.match(r.item.contextValue ?? '', asset.format === 'vscode-prompt' ? /^asset(;history)?;installable$/ : /^asset(;history)?$/);
         assert.equal((r.item.iconPath as vscode.ThemeIcon).id, icons[k]);
         assert.equal(r.item.resourceUri?.scheme, 'genai-assets-asset');
         assert.equal(new URLSearchParams(r.item.resourceUri!.query).get('status'), asset.status);

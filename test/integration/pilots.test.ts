@@ -384,7 +384,7 @@ describe('pilots', () => {
     const file = vscode.Uri.file(path.join(dir, 'lib', 'text-utils', 'utils.py'));
     const edited = vscode.languages.getDiagnostics(file);
     for (const d of [...diags, ...edited]) assert.doesNotMatch(d.message, /genai-assets (update|verify)/, `no CLI command in "${d.message}"`);
-    assert.match(diags.find((d) => d.range.start.line === 8)!.message, /Use Update \(a quick fix here, or the Pilots view\)/);
+    assert.match(diags.find((d) => d.range.start.line === 8)!.message, /Use Update \(a quick fix here, or the In This Workspace view\)/);
     assert.match(edited[0].message, /Compare with Library shows the edits/);
 
     // The edited file: Compare with Library, against the copy the pilot locked.

@@ -41,7 +41,7 @@ export function installSourceOf(asset: Asset): InstallSource | undefined {
  * Reads installed content as the lock hashes it: a whole file's bytes, or the text of its section
  * (undefined when the file, or the section, is not there).
  */
-async function readInstalled(read: RepoReader, f: { path: string; section?: string }): Promise<Uint8Array | undefined> {
+export async function readInstalled(read: RepoReader, f: { path: string; section?: string }): Promise<Uint8Array | undefined> {
   const bytes = await read(f.path);
   if (bytes === undefined || f.section === undefined) return bytes;
   const text = decodeUtf8(bytes);

@@ -37,6 +37,9 @@ export interface InstalledFile {
 
 export type InstallResult = { files: InstalledFile[]; converted: string[] } | { refused: string };
 
+/** The formats `installFiles` installs (for one tool at least); any other is refused. */
+export const installableFormats: readonly FormatId[] = ['vscode-instructions', 'repo-instructions', 'cursor-rule', 'vscode-prompt', 'claude-command', 'vscode-agent', 'claude-agent', 'skill'];
+
 /** The repository-wide instructions file of each tool, where a marked section is written. */
 export const sharedInstructionsFile: Record<InstallTarget, string | undefined> = {
   agents: 'AGENTS.md',

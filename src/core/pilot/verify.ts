@@ -29,7 +29,7 @@ export interface VerifyInput {
   readLibraryFile?(path: string): Promise<Uint8Array | undefined>;
   /** The library's history (optional): finds the locked files when the library has moved past them, for the same ranges. */
   history?: LibraryHistory;
-  /** Who reads the findings: the CLI's name the command to run, the editor's the action it offers (quick fixes, the Pilots view). Default: cli. */
+  /** Who reads the findings: the CLI's name the command to run, the editor's the action it offers (quick fixes, the In This Workspace view). Default: cli. */
   client?: 'cli' | 'editor';
 }
 
@@ -59,7 +59,7 @@ export async function verifyPilot(input: VerifyInput): Promise<Diagnostic[]> {
   const { pilot, catalog } = input;
   const editor = input.client === 'editor';
   /** The sentence that says how to update a component, as the reader can do it. */
-  const runUpdate = (id: string): string => (editor ? 'Use Update (a quick fix here, or the Pilots view)' : `Run \`genai-assets update . ${id}\``);
+  const runUpdate = (id: string): string => (editor ? 'Use Update (a quick fix here, or the In This Workspace view)' : `Run \`genai-assets update . ${id}\``);
   const out: Diagnostic[] = [];
   const ranges = pilot.manifestFile.ranges ?? {};
   const refs = componentReferences(pilot.manifest);

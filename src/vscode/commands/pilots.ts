@@ -15,7 +15,7 @@ import { libraryName } from '../libraryService';
 import { MultiStepInput } from '../multiStepInput';
 import type { ComponentStatus, PilotStatus } from '../pilotService';
 import { kindIcon } from '../views/catalogTree';
-import type { PilotInfo, PilotTreeNode } from '../views/pilotsTree';
+import type { PilotComponentNode, PilotInfo } from '../views/pilotsTree';
 import { componentDescription } from '../views/treeText';
 import { assetArgument } from './search';
 import type { CommandFactory, Services } from './services';
@@ -29,12 +29,12 @@ export interface PilotTarget {
   ids?: string[];
 }
 
-function isTreeNode(arg: unknown): arg is PilotTreeNode {
+function isTreeNode(arg: unknown): arg is PilotInfo | PilotComponentNode {
   return !!arg && typeof arg === 'object' && 'type' in arg && ((arg as { type: unknown }).type === 'pilot' || (arg as { type: unknown }).type === 'component');
 }
 
 /** A pick of one item in a one-step flow (tests answer it like any other prompt). */
-async function pickOne<T extends vscode.QuickPickItem>(services: Services, title: string, placeholder: string, items: readonly T[]): Promise<T | undefined> {
+export async function pickOne<T extends vscode.QuickPickItem>(services: Services, title: string, placeholder: string, items: readonly T[]): Promise<T | undefined> {
   let chosen: T | undefined;
   await MultiStepInput.run(services.prompter, async (input) => {
     [chosen] = await input.showQuickPick({ title, placeholder, items, matchOnDescription: true });
@@ -126,7 +126,7 @@ const actionText: Record<FileAction | 'rewritten', string> = {
   rewritten: 'rewritten',
 };
 
-interface FileRow {
+export interface FileRow {
   path: string;
   action: FileAction | 'rewritten';
   before?: Uint8Array;
@@ -164,7 +164,7 @@ interface FileItem extends vscode.QuickPickItem {
   apply?: boolean;
 }
 
-function newer(c: ComponentStatus): string | undefined {
+export function newer(c: ComponentStatus): string | undefined {
   if (c.wanted && c.version && semver.valid(c.version) && semver.gt(c.wanted, c.version)) return c.wanted;
   return undefined;
 }
@@ -175,6 +175,36 @@ export interface UpdateResult {
   removed: string[];
   conflicts: string[];
   skipped: { id: string; reason: string }[];
+}
+
+/**
+ * The last step of an update: every file it writes or removes, each opening as a diff (now ↔ after
+ * the update) when chosen, and "Apply these changes..." (which calls `onApply`). For pilots and
+ * installed assets alike; `dir` is the folder the paths are relative to.
+ */
+export function reviewFilesStep(services: Services, title: string, dir: string, rows: () => readonly FileRow[], onApply: () => void): (input: MultiStepInput) => Promise<void> {
+  const planned = services.planned;
+  const open = async (row: FileRow): Promise<void> => {
+    const after = planned.add('after', new Map([[row.path, row.after]]));
+    const before = planned.add('before', new Map([[row.path, undefined]]));
+    const left = row.before !== undefined ? vscode.Uri.file(nodePath.join(dir, ...row.path.split('/'))) : before.uri(row.path);
+    await vscode.commands.executeCommand('vscode.diff', left, after.uri(row.path), `${nodePath.posix.basename(row.path)} (now ↔ after the update)`, { preview: true, preserveFocus: true });
+  };
+  return async (input: MultiStepInput): Promise<void> => {
+    const items: FileItem[] = [
+      { label: '$(check) Apply these changes...', description: `${rows().length} file${rows().length === 1 ? '' : 's'}`, apply: true, alwaysShow: true },
+      { label: 'Files (choose one to see its diff)', kind: vscode.QuickPickItemKind.Separator },
+      ...rows().map((row) => ({ label: row.path, description: actionText[row.action], detail: [row.component, row.note].filter(Boolean).join(' · ') || undefined, row })),
+    ];
+    for (;;) {
+      const [item] = await input.showQuickPick({ title, step: 2, totalSteps: 2, items, placeholder: 'Choose a file to see what changes, or apply', matchOnDescription: true });
+      if (item.apply) {
+        onApply();
+        return;
+      }
+      if (item.row) await open(item.row);
+    }
+  };
 }
 
 /**
@@ -199,28 +229,13 @@ export const updatePilot: CommandFactory = (services) => async (arg?: unknown) =
   let plan: UpdatePlan | undefined;
   let rows: FileRow[] = [];
   let apply = false;
-  const planned = services.planned;
-  const open = async (row: FileRow): Promise<void> => {
-    const after = planned.add('after', new Map([[row.path, row.after]]));
-    const before = planned.add('before', new Map([[row.path, undefined]]));
-    const left = row.before !== undefined ? vscode.Uri.file(nodePath.join(target.dir, ...row.path.split('/'))) : before.uri(row.path);
-    await vscode.commands.executeCommand('vscode.diff', left, after.uri(row.path), `${nodePath.posix.basename(row.path)} (now ↔ after the update)`, { preview: true, preserveFocus: true });
-  };
-  const pickFiles = async (input: MultiStepInput): Promise<void> => {
-    const items: FileItem[] = [
-      { label: '$(check) Apply these changes...', description: `${rows.length} file${rows.length === 1 ? '' : 's'}`, apply: true, alwaysShow: true },
-      { label: 'Files (choose one to see its diff)', kind: vscode.QuickPickItemKind.Separator },
-      ...rows.map((row) => ({ label: row.path, description: actionText[row.action], detail: [row.component, row.note].filter(Boolean).join(' · ') || undefined, row })),
-    ];
-    for (;;) {
-      const [item] = await input.showQuickPick({ title, step: 2, totalSteps: 2, items, placeholder: 'Choose a file to see what changes, or apply', matchOnDescription: true });
-      if (item.apply) {
-        apply = true;
-        return;
-      }
-      if (item.row) await open(item.row);
-    }
-  };
+  const pickFiles = reviewFilesStep(
+    services,
+    title,
+    target.dir,
+    () => rows,
+    () => (apply = true),
+  );
   const pickComponents = async (input: MultiStepInput) => {
     const preselected = new Set(target.ids ?? installed.filter((c) => c.outdated && newer(c)).map((c) => c.id));
     const items: ComponentItem[] = installed.map((c) => {

@@ -5,6 +5,7 @@ import type { Git } from '../../core/ports';
 import type { Config } from '../config';
 import type { CatalogStore } from '../catalogStore';
 import type { DiagnosticsPublisher } from '../diagnostics';
+import type { FleetService } from '../fleetService';
 import type { HistoryDocuments } from '../documents';
 import type { LibraryService } from '../libraryService';
 import type { PreviewPanels } from '../preview/previewPanel';
@@ -37,6 +38,8 @@ export interface Services {
   prompter: Prompter;
   pilotService: PilotService;
   planned: PlannedDocuments;
+  /** Where-used: the locks of the repositories of genaiAssets.fleet. */
+  fleet: FleetService;
 }
 
 /** A command: built once from the services, called with the arguments VS Code passes (tree node, or values from tests). */

@@ -5,12 +5,15 @@ import type { CommandKey } from '../constants';
 import { commands } from '../constants';
 import { clearFilter, copyReference, filterByOwner, filterByStatus, filterByTag, filterByText, groupByKind, groupByOwner, groupByTag, openAssetCommand, revealInLibrary, showHistory } from './catalog';
 import { addLibrary, editLibraries, openSettings, removeLibrary, showLog, syncLibraries, useSampleLibrary } from './libraries';
+import { changeInstallTools, installIntoWorkspace, updateInstalled } from './installs';
 import { newPilot } from './newPilot';
 import { addComponent, addToPilot, compareWithLibrary, openInLibrary, showOutdated, updatePilot, verifyPilot } from './pilots';
 import { previewPrompt, showEvalSuites } from './preview';
+import { proposeToLibrary } from './propose';
 import { searchAssets } from './search';
 import type { CommandFactory, Services } from './services';
 import { validateWorkspace } from './validate';
+import { showWhereUsed } from './whereUsed';
 
 // The pilots' libraries need no refresh here: the catalog store reads a library folder again when its files change.
 const refreshPilots: CommandFactory = (services) => () => services.pilots.scan();
@@ -49,6 +52,11 @@ export const commandTable: Record<CommandKey, CommandFactory> = {
   addToPilot,
   compareWithLibrary,
   showOutdated,
+  proposeToLibrary,
+  installIntoWorkspace,
+  changeInstallTools,
+  updateInstalled,
+  showWhereUsed,
 };
 
 /** Registers every command; an exception escaping a command is logged and shown, never swallowed. */

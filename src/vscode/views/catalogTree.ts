@@ -2,6 +2,9 @@
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import { installableFormats } from '../../core/install/targets';
+import type { FleetService } from '../fleetService';
+import { usageLine } from '../whereUsedText';
 import { matchesAssetFilter } from '../../core/library/assetFilter';
 import type { Asset, AssetKind, AssetStatus } from '../../core/library/types';
 import { ownerName } from '../../core/library/owners';
@@ -156,9 +159,9 @@ function libraryTooltip(lib: WindowLibrary): vscode.MarkdownString {
   return md;
 }
 
-/** The Markdown tooltip of an asset (see assetTooltipMarkdown). */
-export function assetTooltip(asset: Asset, lib: WindowLibrary): vscode.MarkdownString {
-  return new vscode.MarkdownString(assetTooltipMarkdown(asset, lib.evalsByAsset.get(asset) ?? [], libraryName(lib), lib.commit));
+/** The Markdown tooltip of an asset (see assetTooltipMarkdown); `usage`: the where-used line, when repositories of the fleet use it. */
+export function assetTooltip(asset: Asset, lib: WindowLibrary, usage?: string): vscode.MarkdownString {
+  return new vscode.MarkdownString(assetTooltipMarkdown(asset, lib.evalsByAsset.get(asset) ?? [], libraryName(lib), lib.commit, usage));
 }
 
 /** Status decoration of asset rows: the label's colour by status, and the error count as a badge. */
@@ -197,9 +200,14 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
   /** Fires when the filter or the grouping changes. */
   readonly onDidChangeFilter = this.filterChanged.event;
 
-  constructor(private readonly service: LibraryService) {
+  constructor(
+    private readonly service: LibraryService,
+    private readonly fleet?: FleetService,
+  ) {
     super();
     this._register(service.onDidChange(() => this.refresh()));
+    // A new read of the fleet changes the tooltips' "used by" lines.
+    if (fleet) this._register(fleet.onDidChange(() => this.refresh()));
     // "synced 3 minutes ago" moves on without events: the rows of git libraries are read again every minute.
     const timer = setInterval(() => {
       if (service.libraries.some((l) => l.syncedAt && l.status !== 'syncing')) this.refresh();
@@ -357,8 +365,9 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
       path: `/${asset.path || asset.id}`,
       query: new URLSearchParams({ status: asset.status, errors: String(asset.problems.errors) }).toString(),
     });
-    item.tooltip = assetTooltip(asset, library);
-    item.contextValue = library.history ? treeItemContext.assetWithHistory : treeItemContext.asset;
+    item.tooltip = assetTooltip(asset, library, library.catalog && this.fleet ? usageLine(this.fleet.usage(library.catalog, asset.id)) : undefined);
+    const context = library.history ? treeItemContext.assetWithHistory : treeItemContext.asset;
+    item.contextValue = installableFormats.includes(asset.format) ? `${context};${treeItemContext.installable}` : context;
     item.command = { command: commands.openAsset, title: 'Open Asset', arguments: [node] };
     item.accessibilityInformation = { label: `${asset.title}, ${asset.kind} ${asset.version}, ${asset.status}` };
     return item;

@@ -1,16 +1,18 @@
-// The Pilots view: pilot folders of the workspace (found by their pilot.yaml) and their components with version, status and markers.
+// The In This Workspace view (id genaiAssets.pilots): pilot folders of the workspace (found by their pilot.yaml) and repositories with installed assets
+// (found by their genai-assets.lock.json), with their components' version, status and markers.
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { parseFile } from '../../core/formats/parseFile';
+import { installLockFileName } from '../../core/scaffold/lockFile';
 import { assetRelative } from '../../core/scaffold/plan';
 import { plural } from '../../core/text/plural';
 import { treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { LibraryService } from '../libraryService';
-import type { ComponentStatus, PilotService, PilotStatus } from '../pilotService';
+import type { ComponentStatus, InstallsStatus, PilotService, PilotStatus } from '../pilotService';
 import { kindIcon } from './catalogTree';
-import { componentDescription, componentTooltipMarkdown, needsAttention, pilotDescription } from './treeText';
+import { componentDescription, componentTooltipMarkdown, installedDescription, needsAttention, pilotDescription } from './treeText';
 
 /** One pilot as read from its pilot.yaml. */
 export interface PilotInfo {
@@ -32,7 +34,22 @@ export interface PilotComponentNode {
   component: ComponentStatus;
 }
 
-export type PilotTreeNode = PilotInfo | PilotComponentNode;
+/** A repository (a folder of the workspace) with installed assets, found by its genai-assets.lock.json. */
+export interface InstallsInfo {
+  readonly type: 'installs';
+  lock: vscode.Uri;
+  folder: vscode.Uri;
+  name: string;
+}
+
+/** An installed asset (for one tool) of a repository. */
+export interface InstalledNode {
+  readonly type: 'installed';
+  installs: InstallsInfo;
+  component: ComponentStatus;
+}
+
+export type PilotTreeNode = PilotInfo | PilotComponentNode | InstallsInfo | InstalledNode;
 
 /** Reads one pilot.yaml; never throws (a broken manifest still lists the pilot, with its error count). */
 export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
@@ -53,17 +70,44 @@ export function readPilot(manifest: vscode.Uri, bytes: Uint8Array): PilotInfo {
   return info;
 }
 
+/** Where tools read installed assets (the watcher of installed files; see core/install/targets.ts). */
+const installedLocations = ['.github/**', '.claude/**', '.cursor/**', 'AGENTS.md', 'CLAUDE.md'];
+
+/** The name a repository with installs goes by in the view: its folder, as the workspace shows it. */
+function installsName(folder: vscode.Uri): string {
+  const rel = vscode.workspace.asRelativePath(folder, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  return rel === folder.fsPath || rel === '' ? nodePath.basename(folder.fsPath) : rel;
+}
+
+/** The colour of a component's icon: what needs attention most. */
+function markerColor(c: ComponentStatus): vscode.ThemeColor | undefined {
+  const color =
+    c.notAllowed || c.standing === 'not installed'
+      ? 'list.errorForeground'
+      : c.deprecated
+        ? 'list.warningForeground'
+        : c.modifiedFiles.length
+          ? 'gitDecoration.modifiedResourceForeground'
+          : c.outdated
+            ? 'charts.blue'
+            : undefined;
+  return color ? new vscode.ThemeColor(color) : undefined;
+}
+
 /**
- * Lists the workspace's pilots and their components. The scan (findFiles and reads) and the
- * checks (PilotService) run when the view is shown, when a pilot.yaml or pilot.lock.json
- * changes, when a pilot file is saved (PilotService) and after the libraries change; the tree
- * maps their results, no I/O.
+ * Lists the workspace's pilots and repositories with installs, and their components. The scan
+ * (findFiles and reads) and the checks (PilotService) run when the view is shown, when a
+ * pilot.yaml, pilot.lock.json or genai-assets.lock.json changes, when a pilot or installed file
+ * is saved or changed on disk (PilotService.recheckAround) and after the libraries change; the
+ * tree maps their results, no I/O.
  */
 export class PilotsTreeProvider extends Disposable implements vscode.TreeDataProvider<PilotTreeNode> {
   private readonly changed = this._register(new vscode.EventEmitter<PilotTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private pilots: PilotInfo[] = [];
   private children = new Map<string, PilotComponentNode[]>();
+  private installs: InstallsInfo[] = [];
+  private installed = new Map<string, InstalledNode[]>();
   private scanning: Promise<void> | undefined;
   private scanned = false;
   private timer: NodeJS.Timeout | undefined;
@@ -83,11 +127,21 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.scan(), 300);
     };
-    for (const pattern of ['**/pilot.{yaml,yml}', '**/pilot.lock.json']) {
+    for (const pattern of ['**/pilot.{yaml,yml}', '**/pilot.lock.json', `**/${installLockFileName}`]) {
       const watcher = this._register(vscode.workspace.createFileSystemWatcher(pattern));
       this._register(watcher.onDidCreate(later));
       this._register(watcher.onDidChange(later));
       this._register(watcher.onDidDelete(later));
+    }
+    // Installed files changed on disk (a checkout, a pull, another tool): the repository holding them is checked again.
+    const recheck = (uri: vscode.Uri): void => {
+      if (this.scanned && uri.scheme === 'file') service.recheckAround(uri.fsPath);
+    };
+    for (const location of installedLocations) {
+      const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${location}`));
+      this._register(watcher.onDidCreate(recheck));
+      this._register(watcher.onDidChange(recheck));
+      this._register(watcher.onDidDelete(recheck));
     }
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(later));
     // After a sync or reload of the libraries, versions and statuses may have moved.
@@ -104,6 +158,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       }),
     );
     this._register(service.onDidCheck((s) => this.applyStatus(s)));
+    this._register(service.onDidCheckInstalls((s) => this.applyInstallsStatus(s)));
     this._register({
       dispose: () => {
         if (this.timer) clearTimeout(this.timer);
@@ -156,6 +211,16 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
         pilots.sort((a, b) => a.name.localeCompare(b.name) || a.folder.fsPath.localeCompare(b.folder.fsPath));
         this.pilots = pilots;
         this.children = new Map(pilots.map((p) => [p.folder.fsPath, this.children.get(p.folder.fsPath) ?? []]));
+        // A pilot's own lock is pilot.lock.json; a genai-assets.lock.json beside a pilot.yaml is not a repository's installs.
+        const locks = await vscode.workspace.findFiles(`**/${installLockFileName}`, '**/{node_modules,.git}/**', 1000);
+        const installs: InstallsInfo[] = locks
+          .map((lock) => ({ type: 'installs' as const, lock, folder: vscode.Uri.joinPath(lock, '..') }))
+          .filter((i) => !pilots.some((p) => p.folder.fsPath === i.folder.fsPath))
+          .map((i) => ({ ...i, name: installsName(i.folder) }))
+          .sort((a, b) => a.name.localeCompare(b.name) || a.folder.fsPath.localeCompare(b.folder.fsPath));
+        for (const gone of this.installs) if (!installs.some((i) => i.folder.fsPath === gone.folder.fsPath)) this.service.forgetInstalls(gone.folder.fsPath);
+        this.installs = installs;
+        this.installed = new Map(installs.map((i) => [i.folder.fsPath, this.installed.get(i.folder.fsPath) ?? []]));
         this.scanned = true;
         this.changed.fire(undefined);
         await this.checkAll();
@@ -166,11 +231,31 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     return this.scanning;
   }
 
-  /** Checks every pilot (against its lock and its library); the view updates as each one is done. */
+  /** Checks every pilot (against its lock and its library) and every repository's installs; the view updates as each one is done. */
   async checkAll(): Promise<void> {
     this.librarySignature = this.signature();
-    await Promise.all(this.pilots.map((p) => this.checkOne(p)));
+    await Promise.all([...this.pilots.map((p) => this.checkOne(p)), ...this.installs.map((i) => this.service.checkInstalls(i.folder.fsPath))]);
     this.librarySignature = this.signature();
+  }
+
+  /** The repositories of the workspace with installed assets. */
+  get allInstalls(): readonly InstallsInfo[] {
+    return this.installs;
+  }
+
+  /** The repository with installs whose folder is `dir` (an absolute path), when the workspace has it. */
+  installsAt(dir: string): InstallsInfo | undefined {
+    return this.installs.find((i) => i.folder.fsPath === dir);
+  }
+
+  private applyInstallsStatus(s: InstallsStatus): void {
+    const i = this.installsAt(s.dir);
+    if (!i) return;
+    this.installed.set(
+      s.dir,
+      s.components.map((component) => ({ type: 'installed', installs: i, component })),
+    );
+    this.changed.fire(i);
   }
 
   /** Checks one pilot again. */
@@ -194,7 +279,8 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getChildren(node?: PilotTreeNode): PilotTreeNode[] {
-    if (!node) return this.pilots;
+    if (!node) return [...this.pilots, ...this.installs];
+    if (node.type === 'installs') return this.installed.get(node.folder.fsPath) ?? [];
     if (node.type === 'pilot') {
       const checked = this.children.get(node.folder.fsPath);
       if (checked?.length || this.statusOf(node)) return checked ?? [];
@@ -204,11 +290,69 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getParent(node: PilotTreeNode): PilotTreeNode | undefined {
-    return node.type === 'component' ? node.pilot : undefined;
+    return node.type === 'component' ? node.pilot : node.type === 'installed' ? node.installs : undefined;
   }
 
   getTreeItem(node: PilotTreeNode): vscode.TreeItem {
-    return node.type === 'pilot' ? this.pilotItem(node) : this.componentItem(node);
+    switch (node.type) {
+      case 'pilot':
+        return this.pilotItem(node);
+      case 'component':
+        return this.componentItem(node);
+      case 'installs':
+        return this.installsItem(node);
+      case 'installed':
+        return this.installedItem(node);
+    }
+  }
+
+  private installsItem(i: InstallsInfo): vscode.TreeItem {
+    const status = this.service.installsStatusOf(i.folder.fsPath);
+    const count = status?.components.length ?? 0;
+    const item = new vscode.TreeItem(i.name, count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = i.lock.toString();
+    const attention = status?.components.filter(needsAttention).length ?? 0;
+    item.description = attention ? pilotDescription(count, attention) : `${plural(count, 'installed asset')}`;
+    const warn = !!status?.problem;
+    item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'package', warn || attention ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('**Installed assets** in ');
+    md.appendText(vscode.workspace.asRelativePath(i.folder));
+    const lib = status?.installs?.lock.library;
+    if (lib) {
+      md.appendMarkdown('  \nLibrary: ');
+      md.appendText(`${lib.name}${/^[0-9a-f]{40}/.test(lib.commit) ? ` @ ${lib.commit.slice(0, 12)}` : ''}`);
+    }
+    md.appendMarkdown(`  \n${plural(count, 'installed asset')} (${installLockFileName})`);
+    if (attention) md.appendMarkdown(`  \n${pilotDescription(count, attention)}`);
+    if (status?.problem) {
+      md.appendMarkdown('\n\n$(warning) ');
+      md.appendText(status.problem);
+    }
+    md.supportThemeIcons = true;
+    item.tooltip = md;
+    item.resourceUri = i.lock;
+    item.command = { command: 'vscode.open', title: `Open ${installLockFileName}`, arguments: [i.lock] };
+    item.contextValue = treeItemContext.installs;
+    return item;
+  }
+
+  private installedItem(node: InstalledNode): vscode.TreeItem {
+    const c = node.component;
+    const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.installs.lock.toString()}#${c.target ?? ''}#${c.id}`;
+    item.description = installedDescription(c);
+    item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', markerColor(c));
+    item.tooltip = new vscode.MarkdownString(componentTooltipMarkdown(c));
+    const file = c.files.find((f) => !c.modifiedFiles.includes(f)) ?? c.files[0];
+    if (file) {
+      const uri = vscode.Uri.joinPath(node.installs.folder, ...file.split('/'));
+      item.resourceUri = uri;
+      item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    }
+    const flags = [c.outdated || c.modifiedFiles.length || c.deprecated ? 'updatable' : undefined, c.asset ? 'inLibrary' : undefined, c.modifiedFiles.length ? 'modified' : undefined].filter(Boolean);
+    item.contextValue = [treeItemContext.installedAsset, ...flags].join(';');
+    return item;
   }
 
   private pilotItem(p: PilotInfo): vscode.TreeItem {
@@ -255,17 +399,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.pilot.manifest.toString()}#${c.id}`;
     item.description = componentDescription(c);
-    const color =
-      c.notAllowed || c.standing === 'not installed'
-        ? 'list.errorForeground'
-        : c.deprecated
-          ? 'list.warningForeground'
-          : c.modifiedFiles.length
-            ? 'gitDecoration.modifiedResourceForeground'
-            : c.outdated
-              ? 'charts.blue'
-              : undefined;
-    item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', color ? new vscode.ThemeColor(color) : undefined);
+    item.iconPath = new vscode.ThemeIcon(c.kind ? kindIcon(c.kind) : 'circle-outline', markerColor(c));
     item.tooltip = new vscode.MarkdownString(componentTooltipMarkdown(c));
     const file = this.mainFile(node);
     if (file) {

@@ -1,4 +1,4 @@
-// Creates the Catalog and Pilots tree views, loads on first sight, and keeps the view description, the sample library's notice and context keys current.
+// Creates the Catalog and In This Workspace (genaiAssets.pilots) tree views, loads on first sight, and keeps the view description, the sample library's notice and context keys current.
 
 import * as vscode from 'vscode';
 import { contextKeys, views } from '../constants';

@@ -1,4 +1,4 @@
-// Texts of the Catalog and Pilots rows (descriptions short enough for the default sidebar width, Markdown tooltips), free of the vscode API so that they are unit-tested.
+// Texts of the Catalog and In This Workspace rows (descriptions short enough for the default sidebar width, Markdown tooltips), free of the vscode API so that they are unit-tested.
 
 import * as semver from 'semver';
 import { ownerName } from '../../core/library/owners';
@@ -20,10 +20,10 @@ export function ownerGroupLabel(owner: string): string {
 
 /**
  * The Markdown tooltip of an asset: description, id, owners (with their emails), tags, model, inputs,
- * the eval suites targeting it, the library and commit. Library text is escaped; ids and references are
+ * the eval suites targeting it, the library and commit, and `usage` (where-used: "Used by 3 repositories (1 outdated)"). Library text is escaped; ids and references are
  * code spans (so `evals@2.1.0` is not read as an email address).
  */
-export function assetTooltipMarkdown(asset: Asset, evals: readonly Pick<Asset, 'id' | 'version'>[], library: string, commit?: string): string {
+export function assetTooltipMarkdown(asset: Asset, evals: readonly Pick<Asset, 'id' | 'version'>[], library: string, commit?: string, usage?: string): string {
   const out = [`**${escapeMarkdown(asset.title)}** ${escapeMarkdown(`${asset.version} · ${asset.status}${asset.managed ? '' : ' (unmanaged)'}`)}`, ''];
   if (asset.description) out.push(escapeMarkdown(asset.description), '');
   const rows: string[] = [];
@@ -45,6 +45,7 @@ export function assetTooltipMarkdown(asset: Asset, evals: readonly Pick<Asset, '
   const at = asset.commit ?? commit;
   row('Library', `${escapeMarkdown(library)}${at ? ` @ ${codeSpan(at.slice(0, 12))}` : ''}`);
   out.push(rows.join('  \n'));
+  if (usage) out.push('', escapeMarkdown(usage));
   return out.join('\n');
 }
 
@@ -77,6 +78,11 @@ export function componentDescription(c: ComponentStatus): string {
   return [version, status, ...componentMarkers(c)].filter(Boolean).join(' · ');
 }
 
+/** An installed asset's description: the tool it was installed for, then as a component's (`copilot · 1.0.0 → 1.1.0 · modified`). */
+export function installedDescription(c: ComponentStatus): string {
+  return [c.target, componentDescription(c)].filter(Boolean).join(' · ');
+}
+
 /** True when a component needs the user's attention. */
 export function needsAttention(c: ComponentStatus): boolean {
   return componentMarkers(c).length > 0 || !!newerVersion(c) || c.standing === 'not installed';
@@ -86,6 +92,7 @@ export function needsAttention(c: ComponentStatus): boolean {
 export function componentTooltipMarkdown(c: ComponentStatus): string {
   const head = `${codeSpan(c.id)}${c.kind ? ` (${c.kind})` : ''}`;
   const rows: string[] = [];
+  if (c.target) rows.push(`Installed for: ${escapeMarkdown(c.target)} (${escapeMarkdown(c.files.join(', '))})`);
   if (c.reference) rows.push(`Reference: ${codeSpan(c.reference)}`);
   if (c.standing === 'not installed') rows.push('Listed in pilot.yaml but not installed (pilot.lock.json has no entry).');
   else {

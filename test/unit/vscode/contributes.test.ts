@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { category, commandInfo, commands, contextKeys, languages, settings, submenus, viewContainerId, views } from '../../../src/vscode/constants';
+import { formatOfPath } from '../../../src/core/formats/detect';
+import { category, commandInfo, commands, contextKeys, languages, proposableFileName, settings, submenus, treeItemContext, viewContainerId, views } from '../../../src/vscode/constants';
 import { repoRoot } from '../paths';
 
 interface CommandContribution {
@@ -42,7 +43,7 @@ const c = pkg.contributes;
 const commandIds = Object.values(commands) as string[];
 
 /** Context keys VS Code itself defines that our `when` clauses use. */
-const builtInKeys = new Set(['view', 'viewItem', 'resourceScheme', 'resourceFilename']);
+const builtInKeys = new Set(['view', 'viewItem', 'resourceScheme', 'resourceFilename', 'isWorkspaceTrusted']);
 
 /** The context keys of a when clause: the left side of each comparison, or a bare key. */
 function keysOf(when: string): string[] {
@@ -113,7 +114,7 @@ describe('package.json contributes vs constants.ts', () => {
     }
   });
 
-  it('declares the activity-bar container and its Catalog and Pilots views with the ids of constants.ts', () => {
+  it('declares the activity-bar container and its Catalog and In This Workspace views with the ids of constants.ts', () => {
     const container = c.viewsContainers.activitybar.find((x) => x.id === viewContainerId);
     assert.ok(container);
     assert.equal(container.title, 'GenAI Assets');
@@ -121,7 +122,7 @@ describe('package.json contributes vs constants.ts', () => {
     const declared = c.views[viewContainerId].map((v) => [v.id, v.name]);
     assert.deepEqual(declared, [
       [views.catalog, 'Catalog'],
-      [views.pilots, 'Pilots'],
+      [views.pilots, 'In This Workspace'],
     ]);
     for (const w of c.viewsWelcome) assert.ok(Object.values(views).includes(w.view as never), `welcome for unknown view ${w.view}`);
   });
@@ -134,6 +135,8 @@ describe('package.json contributes vs constants.ts', () => {
       assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(p.scope ?? ''), `${id} has a scope`);
     assert.equal(props[settings.libraries].scope, 'machine');
     assert.equal(props[settings.autoSync].scope, 'machine');
+    // The fleet makes the extension fetch repositories: only the user's settings may name them.
+    assert.equal(props[settings.fleet].scope, 'machine');
     for (const id of [settings.diagnosticsRun, settings.diagnosticsDisabledCodes, settings.diagnosticsSeverityOverrides]) assert.equal(props[id].scope, 'resource', id);
   });
 
@@ -149,6 +152,55 @@ describe('package.json contributes vs constants.ts', () => {
     for (const when of whens) {
       for (const key of keysOf(when)) assert.ok(ours.has(key) || builtInKeys.has(key), `unknown context key ${key} in "${when}"`);
     }
+  });
+
+  it('offers Propose to Library on prompt and instructions files and modified pilot components, only in trusted workspaces', () => {
+    const items = Object.entries(c.menus).flatMap(([menu, list]) => list.filter((m) => m.command === commands.proposeToLibrary).map((m) => ({ menu, when: m.when ?? '' })));
+    assert.deepEqual(items.map((i) => i.menu).sort(), ['commandPalette', 'editor/context', 'editor/title/context', 'explorer/context', 'view/item/context']);
+    for (const { menu, when } of items) assert.match(when, /(^|&& )isWorkspaceTrusted$/, `${menu}: only in a trusted workspace`);
+    for (const { menu, when } of items.filter((i) => i.menu.startsWith('editor') || i.menu.startsWith('explorer')))
+      assert.equal(when, `resourceScheme == file && resourceFilename =~ /${proposableFileName}/ && isWorkspaceTrusted`, `${menu} uses proposableFileName`);
+    assert.equal(items.find((i) => i.menu === 'view/item/context')!.when, 'view == genaiAssets.pilots && viewItem =~ /^pilotComponent.*;modified/ && isWorkspaceTrusted');
+    // The pattern names exactly the prompt and instructions formats of the engine.
+    const pattern = new RegExp(proposableFileName);
+    const names = [
+      'a.prompt',
+      'a.prompty',
+      'a.prompt.yml',
+      'a.prompt.yaml',
+      'a.prompt.md',
+      'a.instructions.md',
+      'a.agent.md',
+      'a.chatmode.md',
+      'SKILL.md',
+      'AGENTS.md',
+      'a.mdc',
+      'asset.yaml',
+      'library.yaml',
+      'promptfooconfig.yaml',
+      'a.md',
+      'a.yaml',
+      'prompt',
+      'a.prompt.txt',
+    ];
+    const formats = new Set(['dotprompt', 'prompty', 'gh-models', 'vscode-prompt', 'vscode-instructions']);
+    for (const name of names) assert.equal(pattern.test(name), formats.has(formatOfPath(`dir/${name}`) ?? ''), `${name} (${formatOfPath(`dir/${name}`)})`);
+  });
+
+  it('offers Install into Workspace on installable catalog assets, and the install commands only in trusted workspaces (they write into it)', () => {
+    const writers: string[] = [commands.installIntoWorkspace, commands.updateInstalled, commands.changeInstallTools];
+    const items = Object.entries(c.menus).flatMap(([menu, list]) => list.filter((m) => m.command && writers.includes(m.command)).map((m) => ({ menu, command: m.command!, when: m.when ?? '' })));
+    for (const id of writers)
+      assert.ok(
+        items.some((i) => i.menu === 'commandPalette' && i.command === id),
+        `${id} in the palette`,
+      );
+    for (const { menu, command, when } of items) assert.match(when, /(^|&& )isWorkspaceTrusted$/, `${menu} ${command}: only in a trusted workspace`);
+    const catalog = items.filter((i) => i.menu === 'view/item/context' && i.command === commands.installIntoWorkspace);
+    assert.deepEqual(
+      catalog.map((i) => i.when),
+      [`view == ${views.catalog} && viewItem =~ /^asset\\b.*;${treeItemContext.installable}/ && isWorkspaceTrusted`],
+    );
   });
 
   it('declares the languages of constants.ts with their extension, configuration and grammar', () => {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAndCheck } from '../../../../src/core/checks/fileChecks';
-import { installFiles, readSection, withoutSection, withSection } from '../../../../src/core/install/targets';
+import { installableFormats, installFiles, installTargets, readSection, withoutSection, withSection } from '../../../../src/core/install/targets';
+import { formatModules } from '../../../../src/core/formats/registry';
 import type { InstallResult, InstallSource, InstallTarget } from '../../../../src/core/install/targets';
 import type { FormatId } from '../../../../src/core/formats/types';
 import { formatOfPath } from '../../../../src/core/formats/detect';
@@ -193,6 +194,18 @@ describe('core/install/targets', () => {
   it('other formats are refused: no tool reads them from a repository', async () => {
     const r = await installFiles({ id: 'x', format: 'dotprompt', entry: 'x.prompt', path: 'x.prompt', files: ['x.prompt'] }, 'copilot', async () => new Uint8Array());
     assert.match((r as { refused: string }).refused, /none of the tools reads this format/);
+  });
+
+  it('installableFormats names exactly the formats installed for some tool (what Install into Workspace offers)', async () => {
+    for (const m of formatModules) {
+      const results = await Promise.all(
+        installTargets.map((t) =>
+          installFiles({ id: 'x', format: m.id, entry: 'x/SKILL.md', path: 'x', files: ['x/SKILL.md'] }, t, async () => new TextEncoder().encode('---\ndescription: d\n---\nBody.\n')),
+        ),
+      );
+      const everyRefusedAsNoTool = results.every((r) => 'refused' in r && /none of the tools reads this format/.test(r.refused));
+      assert.equal(installableFormats.includes(m.id), !everyRefusedAsNoTool, m.id);
+    }
   });
 
   it("sections: appended after the file's own text, replaced in place, removed with the blank line before", () => {

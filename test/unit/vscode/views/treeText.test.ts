@@ -1,9 +1,18 @@
-// Texts of the Catalog and Pilots rows (src/vscode/views/treeText.ts): short descriptions, owners by name, tooltips without stray escapes or links.
+// Texts of the Catalog and In This Workspace rows (src/vscode/views/treeText.ts): short descriptions, owners by name, tooltips without stray escapes or links.
 
 import assert from 'node:assert/strict';
 import type { Asset } from '../../../../src/core/library/types';
 import type { ComponentStatus } from '../../../../src/vscode/pilotService';
-import { assetDescription, assetTooltipMarkdown, componentDescription, componentTooltipMarkdown, needsAttention, ownerGroupLabel, pilotDescription } from '../../../../src/vscode/views/treeText';
+import {
+  assetDescription,
+  assetTooltipMarkdown,
+  componentDescription,
+  componentTooltipMarkdown,
+  installedDescription,
+  needsAttention,
+  ownerGroupLabel,
+  pilotDescription,
+} from '../../../../src/vscode/views/treeText';
 
 const prompt: Asset = {
   id: 'claim-summary',
@@ -88,5 +97,27 @@ describe('vscode/views/treeText', () => {
     assert.equal(pilotDescription(4, 1), '1 needs attention');
     assert.equal(pilotDescription(1, 0), '1 component');
     assert.equal(pilotDescription(3, 0), '3 components');
+  });
+
+  it('describes an installed asset by its tool first, then as a component; its tooltip names the tool and the files', () => {
+    const c = component({
+      target: 'cursor',
+      version: '1.0.0',
+      wanted: '1.1.0',
+      latest: '1.1.0',
+      outdated: true,
+      modifiedFiles: ['.cursor/rules/claim-summary.mdc'],
+      files: ['.cursor/rules/claim-summary.mdc'],
+    });
+    assert.equal(installedDescription(c), 'cursor · 1.0.0 → 1.1.0 · modified');
+    assert.equal(installedDescription(component({ target: 'copilot', standing: 'deprecated', deprecated: true })), 'copilot · 1.0.0 · deprecated');
+    assert.match(componentTooltipMarkdown(c), /^`claim-summary` \(prompt\)\n\nInstalled for: cursor \(\\\.cursor\/rules\/claim\\-summary\\\.mdc\)  \n/);
+    assert.doesNotMatch(componentTooltipMarkdown(component({})), /Installed for/, 'pilot components have no tool');
+  });
+
+  it("adds where-used's line to an asset's tooltip when the fleet uses it", () => {
+    const md = assetTooltipMarkdown(prompt, [], 'Larkspur', undefined, 'Used by 3 repositories (1 outdated)');
+    assert.match(md, /\n\nUsed by 3 repositories \\\(1 outdated\\\)$/);
+    assert.doesNotMatch(assetTooltipMarkdown(prompt, [], 'Larkspur'), /Used by/);
   });
 });
