@@ -2,7 +2,8 @@
 //
 // The production bundles are built into a staging folder with packages/cli's package.json and README.md
 // and the repository's LICENSE; `npm pack` then takes what the package's `files` names (dist/cli.js,
-// dist/cli/*.js, dist/vendor/*.js: the bundles hold every dependency, so the package declares none).
+// dist/cli/*.js, dist/vendor/*.js: the bundles hold every dependency, so the package declares none; and
+// dist/THIRD_PARTY_NOTICES.txt, the licences of the packages the bundles hold, which the build writes).
 // Usage: node scripts/packCli.mjs [--out DIR] [--keep]   (default DIR: dist/; prints the tarball's path)
 
 import { spawnSync } from 'node:child_process';

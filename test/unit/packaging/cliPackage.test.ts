@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fixturesDir, repoRoot } from '../paths';
+import { assertNotices, bundledParts } from './thirdPartyNotices';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const problems = path.join(fixturesDir, 'catalog', 'cross-asset-problems');
@@ -68,7 +69,7 @@ describe('packaging: the CLI as the npm package @genai-assets/cli (npm run packa
     assert.ok(Object.keys(cliPkg.bin).includes(hook.entry.split(' ')[0]));
   });
 
-  it('packs the CLI bundles, the vendor chunks, README and LICENSE, and nothing else (no maps, sources or editor bundles)', () => {
+  it("packs the CLI bundles, the vendor chunks, README, LICENSE and the bundled packages' licences, and nothing else (no maps, sources or editor bundles)", () => {
     const r = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout.split('\n').filter(Boolean);
@@ -80,12 +81,34 @@ describe('packaging: the CLI as the npm package @genai-assets/cli (npm run packa
       'package/dist/cli/warm.js',
       'package/dist/cli/parseWorker.js',
       'package/dist/vendor/yaml.js',
+      'package/dist/THIRD_PARTY_NOTICES.txt',
     ]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
-    for (const f of files) assert.match(f, /^package\/(package\.json|README\.md|LICENSE|dist\/cli\.js|dist\/cli\/[\w.-]+\.js|dist\/vendor\/[\w.-]+\.js)$/, `${f} should not be packed`);
+    for (const f of files)
+      assert.match(f, /^package\/(package\.json|README\.md|LICENSE|dist\/cli\.js|dist\/cli\/[\w.-]+\.js|dist\/vendor\/[\w.-]+\.js|dist\/THIRD_PARTY_NOTICES\.txt)$/, `${f} should not be packed`);
     const size = fs.statSync(tarball).size;
     assert.ok(size > 200_000 && size < 10_000_000, `tarball of ${size} bytes`);
+  });
+
+  it('installs the licence of every package its bundles hold (dist/THIRD_PARTY_NOTICES.txt), none of them copyleft', () => {
+    // A development build of the same sources: its source maps list every input of each bundle the package holds.
+    const dev = path.join(tmp, 'dev-build');
+    const built = spawnSync(process.execPath, ['esbuild.mjs', '--outdir', dev], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stdout + built.stderr);
+    const bundles = [
+      'cli.js',
+      ...fs
+        .readdirSync(path.join(dev, 'cli'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => `cli/${f}`),
+      ...fs
+        .readdirSync(path.join(dev, 'vendor'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => `vendor/${f}`),
+    ];
+    const notices = fs.readFileSync(path.join(installed, 'node_modules', ...cliPkg.name.split('/'), 'dist', 'THIRD_PARTY_NOTICES.txt'), 'utf8');
+    assertNotices(notices, bundledParts(bundles.map((f) => path.join(dev, f))));
   });
 
   it('installs offline into an empty folder: --version, and validate exits 1 on a library with errors and 0 on a clean one', () => {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../paths';
+import { assertNotices, bundledParts } from './thirdPartyNotices';
 
 describe('packaging (npm run package)', function () {
   this.timeout(240000);
@@ -22,6 +23,7 @@ describe('packaging (npm run package)', function () {
       'dist/vendor/tokenizer.js',
       'dist/vendor/schema-validators.js',
       'dist/vendor/yaml.js',
+      'dist/THIRD_PARTY_NOTICES.txt',
       'schemas/asset.schema.json',
       'syntaxes/dotprompt.tmLanguage.json',
       'syntaxes/prompty.tmLanguage.json',
@@ -45,14 +47,26 @@ describe('packaging (npm run package)', function () {
     }
   });
 
-  it('builds the VSIX', () => {
+  it('builds the VSIX, with the licence of every package its bundles hold', () => {
     const out = path.join(repoRoot, 'genai-asset-library.vsix');
     fs.rmSync(out, { force: true });
     const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const size = fs.statSync(out).size;
     assert.ok(size > 100_000 && size < 20_000_000, `VSIX of ${size} bytes`);
-    // Leave a development build behind for the tests that run dist/ next.
+    // The notices of the production build, the one packaged (the first test checks that the VSIX takes the file).
+    const notices = fs.readFileSync(path.join(repoRoot, 'dist', 'THIRD_PARTY_NOTICES.txt'), 'utf8');
+    // Leave a development build behind for the tests that run dist/ next: its source maps list what the bundles hold.
     assert.equal(spawnSync('node', ['esbuild.mjs'], { cwd: repoRoot }).status, 0);
+    const dist = path.join(repoRoot, 'dist');
+    const bundles = [
+      'extension.js',
+      'engine.js',
+      ...fs
+        .readdirSync(path.join(dist, 'vendor'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => `vendor/${f}`),
+    ];
+    assertNotices(notices, bundledParts(bundles.map((f) => path.join(dist, f))));
   });
 });
