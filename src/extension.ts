@@ -2,7 +2,6 @@
 
 import * as vscode from 'vscode';
 import type { Log } from './core/ports';
-import { NodeGit } from './node/git';
 import { registerCommands } from './vscode/commands/table';
 import type { Services } from './vscode/commands/services';
 import { Config } from './vscode/config';
@@ -14,6 +13,7 @@ import { FleetService } from './vscode/fleetService';
 import { EvalCostCodeLensProvider, evalSuiteSelector, PromptCodeLensProvider, promptDocumentSelector } from './vscode/editor/codeLens';
 import type { LiveDiagnostics } from './vscode/editor/liveDiagnostics';
 import { registerEditorFeatures } from './vscode/editor/register';
+import { LazyGit } from './vscode/lazyGit';
 import { LibraryService } from './vscode/libraryService';
 import { Prompter, QuickInputs } from './vscode/multiStepInput';
 import { PilotCodeActions, pilotFilesSelector } from './vscode/pilotCodeActions';
@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): GenAiAssetsApi {
   try {
     const coreLog: Log = { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) };
     const config = new Config();
-    const git = new NodeGit();
+    const git = new LazyGit();
     const libraries = new LibraryService(context, config, log, coreLog);
     const catalogs = new CatalogStore(libraries, log);
     const diagnostics = new DiagnosticsPublisher(context.extensionUri, catalogs, config, log);

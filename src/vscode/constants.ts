@@ -104,6 +104,12 @@ export const commandInfo: Record<CommandKey, { title: string; icon?: string }> =
  */
 export const proposableFileName = String.raw`\.(prompt|prompty)$|\.prompt\.(yml|yaml|md)$|\.instructions\.md$`;
 
+/**
+ * The lock files, which package.json gives the lock schema (jsonValidation) and the In This Workspace view watches. The engine names
+ * them in core/scaffold/lockFile.ts; written here too so that activation reads no engine module (a test holds the two equal).
+ */
+export const lockFiles = { pilot: 'pilot.lock.json', installs: 'genai-assets.lock.json' } as const;
+
 /** Submenus of the catalog's title bar. */
 export const submenus = {
   filter: 'genaiAssets.catalog.filter',

@@ -14,11 +14,11 @@ import { ageText } from '../core/library/sync';
 import type { Asset, Catalog } from '../core/library/types';
 import type { Git, Log } from '../core/ports';
 import { plural } from '../core/text/plural';
-import { NodeGit } from '../node/git';
 import { engineStamp } from '../app/engineStamp';
 import { libraryRepository, openLibrary } from '../app/openLibrary';
 import type { OpenedLibrary } from '../app/openLibrary';
 import { Config } from './config';
+import { LazyGit } from './lazyGit';
 import { Disposable, toDisposable } from './lifecycle';
 import { gitMayRunOn } from './trust';
 
@@ -157,7 +157,7 @@ export class LibraryService extends Disposable {
     private readonly coreLog: Log,
   ) {
     super();
-    this.git = new NodeGit();
+    this.git = new LazyGit();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (Config.affectsLibraries(e) && this.loaded) void this.reload('the library settings changed');

@@ -4,18 +4,40 @@ import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import type * as vscode from 'vscode';
 import { formatOfPath, isYamlPath, sniffYamlFormat } from '../../core/formats/detect';
-import { recognisedGlobs } from '../../core/formats/registry';
 import type { LoadedEntry, Placement } from '../catalogStore';
 import { schemes } from '../constants';
 
 /**
- * The file names of every registered format (formats/registry.ts). Patterns, not language ids: VS Code 1.100
- * gives `*.prompt.md` the language `prompt`, and nothing knows `*.prompt` or `*.prompty`. A function: the
- * registry is in the engine, which the extension loads on first use, not when its bundle is required.
+ * The file names of every registered format, as globs: the registry's `recognisedGlobs()` (formats/registry.ts), written out here because
+ * the editor selector is made in activate(), which loads no engine module (test/unit/vscode/editorContributes.test.ts holds the two
+ * equal). Patterns, not language ids: VS Code 1.100 gives `*.prompt.md` the language `prompt`, and nothing knows `*.prompt` or `*.prompty`.
  */
-export function recognisedPatterns(): readonly string[] {
-  return recognisedGlobs();
-}
+export const recognisedPatterns: readonly string[] = [
+  '**/*.prompt',
+  '**/*.prompty',
+  '**/*.prompt.yml',
+  '**/*.prompt.yaml',
+  '**/*.prompt.md',
+  '**/*.agent.md',
+  '**/*.chatmode.md',
+  '**/*.instructions.md',
+  '**/SKILL.md',
+  '**/promptfooconfig*.yaml',
+  '**/promptfooconfig*.yml',
+  '**/library.yaml',
+  '**/library.yml',
+  '**/asset.yaml',
+  '**/asset.yml',
+  '**/pilot.yaml',
+  '**/pilot.yml',
+  '**/AGENTS.md',
+  '**/CLAUDE.md',
+  '**/GEMINI.md',
+  '**/.github/copilot-instructions.md',
+  '**/.claude/commands/**/*.md',
+  '**/.claude/agents/**/*.md',
+  '**/*.mdc',
+];
 
 /** URI schemes whose documents are checked: files, and the read-only files of git libraries. */
 export const editorSchemes = ['file', schemes.library] as const;
@@ -26,7 +48,7 @@ export const editorSchemes = ['file', schemes.library] as const;
  * prompt may be found by its content). Providers answer nothing for files no library knows.
  */
 export function editorSelector(): vscode.DocumentFilter[] {
-  return editorSchemes.flatMap((scheme) => [...recognisedPatterns(), '**/*.{yaml,yml}'].map((pattern) => ({ scheme, pattern })));
+  return editorSchemes.flatMap((scheme) => [...recognisedPatterns, '**/*.{yaml,yml}'].map((pattern) => ({ scheme, pattern })));
 }
 
 /** The file name of a document's URI (its path's last segment). */

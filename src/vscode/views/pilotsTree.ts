@@ -4,10 +4,9 @@
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { parseFile } from '../../core/formats/parseFile';
-import { installLockFileName } from '../../core/scaffold/lockFile';
 import { assetRelative } from '../../core/scaffold/plan';
 import { plural } from '../../core/text/plural';
-import { treeItemContext } from '../constants';
+import { lockFiles, treeItemContext } from '../constants';
 import { Disposable } from '../lifecycle';
 import type { LibraryService } from '../libraryService';
 import type { ComponentStatus, InstallsStatus, PilotService, PilotStatus } from '../pilotService';
@@ -127,7 +126,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.scan(), 300);
     };
-    for (const pattern of ['**/pilot.{yaml,yml}', '**/pilot.lock.json', `**/${installLockFileName}`]) {
+    for (const pattern of ['**/pilot.{yaml,yml}', `**/${lockFiles.pilot}`, `**/${lockFiles.installs}`]) {
       const watcher = this._register(vscode.workspace.createFileSystemWatcher(pattern));
       this._register(watcher.onDidCreate(later));
       this._register(watcher.onDidChange(later));
@@ -212,7 +211,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
         this.pilots = pilots;
         this.children = new Map(pilots.map((p) => [p.folder.fsPath, this.children.get(p.folder.fsPath) ?? []]));
         // A pilot's own lock is pilot.lock.json; a genai-assets.lock.json beside a pilot.yaml is not a repository's installs.
-        const locks = await vscode.workspace.findFiles(`**/${installLockFileName}`, '**/{node_modules,.git}/**', 1000);
+        const locks = await vscode.workspace.findFiles(`**/${lockFiles.installs}`, '**/{node_modules,.git}/**', 1000);
         const installs: InstallsInfo[] = locks
           .map((lock) => ({ type: 'installs' as const, lock, folder: vscode.Uri.joinPath(lock, '..') }))
           .filter((i) => !pilots.some((p) => p.folder.fsPath === i.folder.fsPath))
@@ -323,7 +322,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       md.appendMarkdown('  \nLibrary: ');
       md.appendText(`${lib.name}${/^[0-9a-f]{40}/.test(lib.commit) ? ` @ ${lib.commit.slice(0, 12)}` : ''}`);
     }
-    md.appendMarkdown(`  \n${plural(count, 'installed asset')} (${installLockFileName})`);
+    md.appendMarkdown(`  \n${plural(count, 'installed asset')} (${lockFiles.installs})`);
     if (attention) md.appendMarkdown(`  \n${pilotDescription(count, attention)}`);
     if (status?.problem) {
       md.appendMarkdown('\n\n$(warning) ');
@@ -332,7 +331,7 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     md.supportThemeIcons = true;
     item.tooltip = md;
     item.resourceUri = i.lock;
-    item.command = { command: 'vscode.open', title: `Open ${installLockFileName}`, arguments: [i.lock] };
+    item.command = { command: 'vscode.open', title: `Open ${lockFiles.installs}`, arguments: [i.lock] };
     item.contextValue = treeItemContext.installs;
     return item;
   }

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diagnosticCodes } from '../../../src/core/diagnostics';
 import { codeFamilies } from '../../../src/core/editor/diagnosticSettings';
-import { settings } from '../../../src/vscode/constants';
+import { recognisedGlobs } from '../../../src/core/formats/registry';
+import { installLockFileName, lockFileName } from '../../../src/core/scaffold/lockFile';
+import { lockFiles, settings } from '../../../src/vscode/constants';
 import { recognisedPatterns } from '../../../src/vscode/editor/selector';
 import { schemaFiles } from '../../../src/vscode/schemaScope';
 import { repoRoot } from '../paths';
@@ -53,7 +55,7 @@ describe('editor contributions (package.json, README)', () => {
     for (const name of ['asset.yaml', 'asset.yml', 'library.yaml', 'library.yml', 'pilot.yaml', 'pilot.yml']) assert.equal(byFile.get(name), undefined, name);
     for (const f of Object.values(schemaFiles)) assert.ok(fs.existsSync(path.join(repoRoot, 'schemas', f)), `schemas/${f} exists`);
     for (const v of [...yaml, ...(pkg.contributes.jsonValidation ?? [])]) assert.ok(fs.existsSync(path.join(repoRoot, v.url)), `${v.url} exists`);
-    for (const lock of ['pilot.lock.json', 'genai-assets.lock.json'])
+    for (const lock of Object.values(lockFiles))
       assert.ok(
         (pkg.contributes.jsonValidation ?? []).some((v) => [v.fileMatch].flat().includes(lock) && v.url === './schemas/pilot-lock.schema.json'),
         `${lock} gets the lock schema`,
@@ -82,6 +84,15 @@ describe('editor contributions (package.json, README)', () => {
     ];
     for (const f of files) assert.ok(pkg.activationEvents.includes(`workspaceContains:**/${f}`), `activation on ${f}`);
     // The providers' selector covers the same names.
-    for (const f of ['*.prompt', '*.prompty', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md']) assert.ok(recognisedPatterns().includes(`**/${f}` as never), f);
+    for (const f of ['*.prompt', '*.prompty', '*.prompt.md', '*.agent.md', '*.instructions.md', 'SKILL.md']) assert.ok(recognisedPatterns.includes(`**/${f}`), f);
+  });
+
+  it("the providers' selector names every file name of the format registry, and the lock file names are the engine's (activation reads no engine module)", () => {
+    const registry = recognisedGlobs();
+    const missing = registry.filter((g) => !recognisedPatterns.includes(g));
+    const extra = recognisedPatterns.filter((g) => !registry.includes(g));
+    assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, 'src/vscode/editor/selector.ts recognisedPatterns must list exactly the globs of recognisedGlobs() (core/formats/registry.ts)');
+    assert.equal(new Set(recognisedPatterns).size, recognisedPatterns.length, 'recognisedPatterns has no duplicates');
+    assert.deepEqual(lockFiles, { pilot: lockFileName, installs: installLockFileName });
   });
 });
