@@ -22,32 +22,36 @@ import type { CliIo } from './io';
 import { exitCodes, guardedIo } from './io';
 import { version } from './version';
 
-/** The commands, in the order the help lists them. */
-const commands: readonly CliCommand[] = [
-  validateCommand,
-  listCommand,
-  showCommand,
-  approveCommand,
-  syncCommand,
-  scaffoldCommand,
-  installCommand,
-  verifyCommand,
-  outdatedCommand,
-  updateCommand,
-  whereUsedCommand,
-  addCommand,
-  proposeCommand,
-  mcpCommand,
-];
+/**
+ * The commands by name, in the order the help lists them. Each is read when it runs (or for the main help):
+ * in the CLI's lazy build an import is a stand-in, so a command loads its own module and no other's.
+ */
+export const commands: Readonly<Record<string, () => CliCommand>> = {
+  validate: () => validateCommand,
+  list: () => listCommand,
+  show: () => showCommand,
+  approve: () => approveCommand,
+  sync: () => syncCommand,
+  scaffold: () => scaffoldCommand,
+  install: () => installCommand,
+  verify: () => verifyCommand,
+  outdated: () => outdatedCommand,
+  update: () => updateCommand,
+  'where-used': () => whereUsedCommand,
+  add: () => addCommand,
+  propose: () => proposeCommand,
+  mcp: () => mcpCommand,
+};
 
 function mainHelp(): string {
-  const width = Math.max(...commands.map((c) => c.synopsis.length)) + 3;
+  const all = Object.values(commands).map((c) => c());
+  const width = Math.max(...all.map((c) => c.synopsis.length)) + 3;
   return `genai-assets ${version} - the GenAI Asset Library on the command line
 
 Usage: genai-assets <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.synopsis.padEnd(width)}${c.summary}`).join('\n')}
+${all.map((c) => `  ${c.synopsis.padEnd(width)}${c.summary}`).join('\n')}
 
 Run \`genai-assets <command> --help\` for a command's options.
 Exit codes: 0 clean, 1 findings at error level (or over --max-warnings), 2 usage or I/O error.
@@ -68,7 +72,7 @@ export async function main(argv: string[], callerIo: CliIo): Promise<number> {
       io.out(`${version}\n`);
       return exitCodes.clean;
     }
-    const command = commands.find((c) => c.name === name);
+    const command = Object.hasOwn(commands, name) ? commands[name]() : undefined;
     if (!command) throw new UserError(`Unknown command \`${name}\`.\n\n${mainHelp()}`);
     const args = parseCommandArgs(command, rest);
     if (args === 'help') {

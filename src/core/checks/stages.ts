@@ -6,9 +6,10 @@ import { inThread } from './fileChecks';
 
 /**
  * What every full load passes to loadCatalog or openGitLibrary (a parse pool may replace `parser`).
- * The checks are called, not read here, so that a catalog-level list never loads them (the CLI's lazy build).
+ * Both stages are called, not read here, so that a list from the catalog snapshot loads neither the file
+ * checks nor the cross-file checks (in the CLI's lazy build, reading an import loads its module).
  */
 export const fullStages: Required<Pick<LoadOptions, 'parser' | 'checks'>> = {
-  parser: inThread,
+  parser: { parse: (path, bytes, level, hint) => inThread.parse(path, bytes, level, hint) },
   checks: (catalog) => runCatalogChecks(catalog),
 };

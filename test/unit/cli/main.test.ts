@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { commands, main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { fixturesDir, repoRoot, testCacheDir } from '../paths';
 
@@ -88,6 +88,13 @@ describe('cli/main', () => {
       assert.equal(r.code, 0);
       assert.match(r.out, new RegExp(`^Usage: genai-assets ${c}`));
     }
+  });
+
+  it("the command table is keyed by each command's own name, and the main help lists them all in its order", async () => {
+    for (const [name, command] of Object.entries(commands)) assert.equal(command().name, name);
+    const help = (await run(['--help'])).out;
+    const listed = [...help.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, Object.keys(commands));
   });
 
   it('list --json prints the catalog contract, filtered', async () => {
