@@ -136,6 +136,18 @@ async function moduleExports(modules) {
   return out;
 }
 
+/** The modules of src/ that each of `modules` imports values from (type-only imports are gone after esbuild's TypeScript pass). */
+async function moduleImports(modules) {
+  const r = await esbuild.build({ entryPoints: modules, outdir: 'dist/.imports', outbase: '.', bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'error' });
+  const out = new Map();
+  for (const o of Object.values(r.metafile.outputs)) {
+    if (!o.entryPoint) continue;
+    const bases = o.imports.filter((i) => i.path.startsWith('.')).map((i) => path.posix.join(path.posix.dirname(o.entryPoint), i.path));
+    out.set(o.entryPoint, bases.map((b) => [`${b}.ts`, `${b}/index.ts`].find((f) => fs.existsSync(f))).filter(Boolean));
+  }
+  return out;
+}
+
 /** Node built-ins that are not in Node's startup snapshot (each costs a compile on first require). */
 const heavyBuiltins = /^node:(crypto|child_process|worker_threads|readline)$/;
 
@@ -144,33 +156,33 @@ function builtinStandIn(name) {
   return { loader: 'js', contents: standIn(`require(${JSON.stringify(name)})`, Object.keys(require(name)), false) };
 }
 
+/** Whether an importer (an absolute path) is a module of the editor layer: src/extension.ts or src/vscode/. */
+const inEditor = (importer) => /^src\/(extension\.ts|vscode\/)/.test(path.relative('.', importer).split(path.sep).join('/'));
+
 /**
- * The extension's engine split: every import of an engine module from the editor layer (src/extension.ts,
- * src/vscode) becomes a stand-in whose exports are getters that require dist/engine.js on first read, so
- * activation compiles only the editor layer. dist/engine.js holds the whole engine, each module under its path.
+ * The extension's split: every import from the editor layer (src/extension.ts, src/vscode) of a module that lives in another
+ * file becomes a stand-in whose exports are getters that require that file on first read. `homeOf(module)` is that require
+ * expression ('require(\'./engine.js\')["src/core/..."]'), or undefined for a module bundled in the file being built. So
+ * dist/extension.js compiles only what activation runs: the engine is in dist/engine.js, loaded at the first library read,
+ * and the command modules in dist/commands.js, loaded when a command first runs (their imports of the rest of the editor
+ * layer read dist/extension.js's `editorModules`: each module exists once).
  */
-function lazyEngine(exportsByModule) {
+function lazyEditor(exportsOf, homeOf) {
   return {
-    name: 'lazy-engine',
+    name: 'lazy-editor',
     setup(build) {
       build.onResolve({ filter: /^\./ }, (args) => {
-        if (args.namespace !== 'file' || !args.importer) return undefined;
-        const importer = path.relative('.', args.importer).split(path.sep).join('/');
-        if (!/^src\/(extension\.ts|vscode\/)/.test(importer)) return undefined;
+        if (args.namespace !== 'file' || !args.importer || !inEditor(args.importer)) return undefined;
         const base = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
-        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => exportsByModule.has(f));
-        return target ? { path: target, namespace: 'lazy-engine' } : undefined;
+        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => exportsOf.has(f));
+        return target && homeOf(target) ? { path: target, namespace: 'lazy-editor' } : undefined;
       });
       // Node built-ins that are not in Node's startup snapshot cost a compile on first require: defer them too.
-      build.onResolve({ filter: heavyBuiltins }, (args) =>
-        args.namespace === 'file' && /^src\/(extension\.ts|vscode\/)/.test(path.relative('.', args.importer).split(path.sep).join('/')) ? { path: args.path, namespace: 'lazy-builtin' } : undefined,
-      );
+      build.onResolve({ filter: heavyBuiltins }, (args) => (args.namespace === 'file' && inEditor(args.importer) ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
       build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => builtinStandIn(args.path));
-      build.onResolve({ filter: /^\.\/engine\.js$/, namespace: 'lazy-engine' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-engine' }, (args) => {
-        return { loader: 'js', contents: standIn(`require('./engine.js')[${JSON.stringify(args.path)}]`, exportsByModule.get(args.path), true) };
-      });
+      build.onResolve({ filter: /^\.\/\w+\.js$/, namespace: 'lazy-editor' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-editor' }, (args) => ({ loader: 'js', contents: standIn(homeOf(args.path), exportsOf.get(args.path), true) }));
     },
   };
 }
@@ -273,8 +285,22 @@ function buildStamp(file) {
 /** The CLI's build stamp: every build of a part of the CLI writes it. */
 const cliStamp = `${outdir}/cli/build-stamp.json`;
 
-const allExports = await moduleExports(cliModules);
-const exportsByModule = new Map(engineModules.map((m) => [m, allExports.get(m)]));
+/** The editor layer: src/extension.ts and src/vscode. */
+const editorModules = modulesOf(/^(extension\.ts$|vscode\/)/);
+/** The command modules (src/vscode/commands but the command table, which activation registers): dist/commands.js, loaded when a command first runs. */
+const commandModules = new Set(editorModules.filter((m) => m.startsWith('src/vscode/commands/') && m !== 'src/vscode/commands/table.ts'));
+/** The modules of the rest of the editor layer that the command modules import: dist/extension.js exposes them to dist/commands.js as `editorModules`. */
+const commandImports = await moduleImports([...commandModules]);
+const sharedModules = [...new Set([...commandImports.values()].flat())].filter((m) => editorModules.includes(m) && !commandModules.has(m)).sort();
+
+const allExports = await moduleExports([...cliModules, ...editorModules]);
+const engineSet = new Set(engineModules);
+/** Where an engine module is read from by the editor layer's bundles. */
+const engineHome = (m) => (engineSet.has(m) ? `require('./engine.js')[${JSON.stringify(m)}]` : undefined);
+/** Where the extension's bundle reads a module kept out of it: the engine's, and the command modules. */
+const extensionHome = (m) => engineHome(m) ?? (commandModules.has(m) ? `require('./commands.js')[${JSON.stringify(m)}]` : undefined);
+/** Where dist/commands.js reads a module kept out of it: the engine's, and the rest of the editor layer (dist/extension.js, loaded before any command runs). */
+const commandsHome = (m) => engineHome(m) ?? (sharedModules.includes(m) ? `require('./extension.js').editorModules[${JSON.stringify(m)}]` : undefined);
 /** The modules of dist/cli/: all but the entry (bundled into dist/cli.js) and the parse worker (bundled whole). */
 const splitModules = cliModules.filter((m) => m !== 'src/cli/main.ts' && m !== 'src/node/parseWorker.ts');
 const splitExports = new Map(splitModules.map((m) => [m, allExports.get(m)]));
@@ -283,7 +309,29 @@ const splitExports = new Map(splitModules.map((m) => [m, allExports.get(m)]));
 if (!watch) fs.rmSync(`${outdir}/cli`, { recursive: true, force: true });
 
 const entries = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'], plugins: [lazyEngine(exportsByModule), lazyVendors] },
+  // dist/extension.js: src/extension.ts (activate, deactivate) and the modules dist/commands.js imports from the editor layer.
+  {
+    ...common,
+    stdin: {
+      contents: [
+        "export { activate, deactivate } from './src/extension';",
+        ...sharedModules.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
+        `export const editorModules = { ${sharedModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`,
+      ].join('\n'),
+      resolveDir: '.',
+      sourcefile: 'extension.js',
+    },
+    outfile: `${outdir}/extension.js`,
+    external: ['vscode'],
+    plugins: [lazyEditor(allExports, extensionHome), lazyVendors],
+  },
+  {
+    ...common,
+    stdin: { contents: [...commandModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'commands.js' },
+    outfile: `${outdir}/commands.js`,
+    external: ['vscode'],
+    plugins: [lazyEditor(allExports, commandsHome), lazyVendors],
+  },
   {
     ...common,
     stdin: { contents: engineModules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'engine.js' },

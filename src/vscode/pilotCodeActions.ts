@@ -2,9 +2,9 @@
 
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import { parseReference } from '../core/library/references';
 import { commands } from './constants';
 import { toRange } from './diagnostics';
-import { referenceIdAt } from './commands/pilots';
 import type { PilotService } from './pilotService';
 
 /** The documents this provider serves: files on disk (pilot.yaml and the components' files; only what Verify Pilot published gets actions). */
@@ -64,4 +64,9 @@ export class PilotCodeActions implements vscode.CodeActionProvider {
     }
     return out;
   }
+}
+
+/** Reference of a component in pilot.yaml's text at a diagnostic's range (the command modules are loaded on first use: not from here). */
+function referenceIdAt(text: string): string | undefined {
+  return parseReference(text.trim().replace(/^['"]|['"]$/g, ''))?.id;
 }

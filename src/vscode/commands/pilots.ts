@@ -4,7 +4,7 @@ import * as nodePath from 'node:path';
 import * as semver from 'semver';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { newest, parseReference, referenceTo } from '../../core/library/references';
+import { newest, referenceTo } from '../../core/library/references';
 import type { Asset, Catalog } from '../../core/library/types';
 import type { FileAction, UpdatePlan } from '../../core/pilot/update';
 import type { SelectedComponent } from '../../core/scaffold/plan';
@@ -463,11 +463,6 @@ export const openInLibrary: CommandFactory = (services) => async (arg?: unknown)
   await vscode.window.showTextDocument(uri, { preview: false });
   return uri.toString();
 };
-
-/** Reference of a component in pilot.yaml's text at a diagnostic's range (for code actions). */
-export function referenceIdAt(text: string): string | undefined {
-  return parseReference(text.trim().replace(/^['"]|['"]$/g, ''))?.id;
-}
 
 /** What Compare with Library returns: the diffs it opened (left ↔ right), for tests. */
 export interface CompareResult {

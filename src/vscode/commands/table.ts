@@ -1,4 +1,6 @@
-// The command table: every contributed command id and the factory that builds it; registered in one loop.
+// The command table: every contributed command id and the factory that builds it; registered in one loop. The command modules are
+// not in the extension's bundle but in dist/commands.js (esbuild.mjs, lazyEditor): each entry reads its factory, and so loads that file,
+// when its command first runs, never at activation.
 
 import * as vscode from 'vscode';
 import type { CommandKey } from '../constants';
@@ -18,53 +20,57 @@ import { showWhereUsed } from './whereUsed';
 // The pilots' libraries need no refresh here: the catalog store reads a library folder again when its files change.
 const refreshPilots: CommandFactory = (services) => () => services.pilots.scan();
 
-/** Every command of package.json, by its key in constants.ts (the type makes a missing one a compile error). */
-export const commandTable: Record<CommandKey, CommandFactory> = {
-  searchAssets,
-  syncLibraries,
-  addLibrary,
-  removeLibrary,
-  editLibraries,
-  useSampleLibrary,
-  openSettings,
-  validateWorkspace,
-  showLog,
-  filterByText,
-  filterByTag,
-  filterByStatus,
-  filterByOwner,
-  clearFilter,
-  groupByKind,
-  groupByTag,
-  groupByOwner,
-  openAsset: openAssetCommand,
-  copyReference,
-  revealInLibrary,
-  showHistory,
-  previewPrompt,
-  showEvalSuites,
-  refreshPilots,
-  newPilot,
-  verifyPilot,
-  updatePilot,
-  addComponent,
-  openInLibrary,
-  addToPilot,
-  compareWithLibrary,
-  showOutdated,
-  proposeToLibrary,
-  installIntoWorkspace,
-  changeInstallTools,
-  updateInstalled,
-  showWhereUsed,
+/** Every command of package.json, by its key in constants.ts (the type makes a missing one a compile error): a function that gives its factory. */
+export const commandTable: Record<CommandKey, () => CommandFactory> = {
+  searchAssets: () => searchAssets,
+  syncLibraries: () => syncLibraries,
+  addLibrary: () => addLibrary,
+  removeLibrary: () => removeLibrary,
+  editLibraries: () => editLibraries,
+  useSampleLibrary: () => useSampleLibrary,
+  openSettings: () => openSettings,
+  validateWorkspace: () => validateWorkspace,
+  showLog: () => showLog,
+  filterByText: () => filterByText,
+  filterByTag: () => filterByTag,
+  filterByStatus: () => filterByStatus,
+  filterByOwner: () => filterByOwner,
+  clearFilter: () => clearFilter,
+  groupByKind: () => groupByKind,
+  groupByTag: () => groupByTag,
+  groupByOwner: () => groupByOwner,
+  openAsset: () => openAssetCommand,
+  copyReference: () => copyReference,
+  revealInLibrary: () => revealInLibrary,
+  showHistory: () => showHistory,
+  previewPrompt: () => previewPrompt,
+  showEvalSuites: () => showEvalSuites,
+  refreshPilots: () => refreshPilots,
+  newPilot: () => newPilot,
+  verifyPilot: () => verifyPilot,
+  updatePilot: () => updatePilot,
+  addComponent: () => addComponent,
+  openInLibrary: () => openInLibrary,
+  addToPilot: () => addToPilot,
+  compareWithLibrary: () => compareWithLibrary,
+  showOutdated: () => showOutdated,
+  proposeToLibrary: () => proposeToLibrary,
+  installIntoWorkspace: () => installIntoWorkspace,
+  changeInstallTools: () => changeInstallTools,
+  updateInstalled: () => updateInstalled,
+  showWhereUsed: () => showWhereUsed,
 };
 
-/** Registers every command; an exception escaping a command is logged and shown, never swallowed. */
+/**
+ * Registers every command; each is built from the services when it first runs. An exception escaping a command is logged and shown,
+ * never swallowed.
+ */
 export function registerCommands(services: Services): vscode.Disposable[] {
   return (Object.keys(commandTable) as CommandKey[]).map((key) => {
-    const run = commandTable[key](services);
+    let run: ReturnType<CommandFactory> | undefined;
     return vscode.commands.registerCommand(commands[key], async (...args: unknown[]) => {
       try {
+        run ??= commandTable[key]()(services);
         return await run(...args);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);

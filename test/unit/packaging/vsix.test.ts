@@ -20,6 +20,7 @@ describe('packaging (npm run package)', function () {
     for (const f of [
       'dist/extension.js',
       'dist/engine.js',
+      'dist/commands.js',
       'dist/vendor/tokenizer.js',
       'dist/vendor/schema-validators.js',
       'dist/vendor/yaml.js',
@@ -62,6 +63,7 @@ describe('packaging (npm run package)', function () {
     const bundles = [
       'extension.js',
       'engine.js',
+      'commands.js',
       ...fs
         .readdirSync(path.join(dist, 'vendor'))
         .filter((f) => f.endsWith('.js'))

@@ -67,7 +67,7 @@ describe('package.json contributes vs constants.ts', () => {
 
   it('registers every command in the command table (src/vscode/commands/table.ts)', () => {
     const table = fs.readFileSync(path.join(repoRoot, 'src', 'vscode', 'commands', 'table.ts'), 'utf8');
-    const body = /commandTable: Record<CommandKey, CommandFactory> = \{([\s\S]*?)\n\};/.exec(table)?.[1];
+    const body = /commandTable: Record<CommandKey, \(\) => CommandFactory> = \{([\s\S]*?)\n\};/.exec(table)?.[1];
     assert.ok(body, 'commandTable literal not found');
     const keys = [...body.matchAll(/^\s*(\w+)(?::|,)/gm)].map((m) => m[1]).sort();
     assert.deepEqual(keys, Object.keys(commands).sort());
