@@ -294,4 +294,41 @@ describe('Propose to Library', () => {
     assert.equal(result.outcome, 'refused');
     assert.deepEqual(heads(other.bare), ['refs/heads/main']);
   });
+
+  it('a file an install wrote: proposed to the library it was installed from, as a change of that asset (no library asked)', async () => {
+    // A library with a real instructions asset, served bare; installed for Copilot into a repository with the CLI; then edited.
+    const lib = path.join(folder, 'inst-library');
+    fs.mkdirSync(path.join(lib, 'instructions', 'caveman-mode'), { recursive: true });
+    fs.writeFileSync(path.join(lib, 'library.yaml'), 'name: inst-lib\npolicy:\n  requireApproval: false\n');
+    fs.writeFileSync(
+      path.join(lib, 'instructions', 'caveman-mode', 'asset.yaml'),
+      'id: caveman-mode\nkind: prompt\nversion: 1.0.0\nstatus: approved\ntitle: Caveman mode\nowners: [dev-experience]\nentry: caveman-mode.instructions.md\n',
+    );
+    fs.copyFileSync(instructions, path.join(lib, 'instructions', 'caveman-mode', 'caveman-mode.instructions.md'));
+    git(lib, 'init', '-q', '-b', 'main');
+    git(lib, 'add', '-A');
+    git(lib, 'commit', '-q', '-m', 'The instructions library');
+    const bare = `${lib}.git`;
+    git(folder, 'clone', '-q', '--bare', lib, bare);
+    const repo = path.join(folder, 'consumer');
+    fs.mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    execFileSync(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), 'install', 'caveman-mode', '--library', pathToFileURL(bare).href, '--into', repo, '--for', 'copilot'], {
+      env: { ...process.env, XDG_CACHE_HOME: path.join(folder, 'cli-cache') },
+      encoding: 'utf8',
+    });
+    const installed = path.join(repo, '.github', 'instructions', 'caveman-mode.instructions.md');
+    fs.appendFileSync(installed, '\nAnswer in ten words or fewer.\n');
+
+    const s = script(a, [
+      (v) => {
+        assert.equal(v.message, `Push branch propose/caveman-mode-${today()} to inst-lib?`);
+        return 'cancel';
+      },
+    ]);
+    const result = await vscode.commands.executeCommand<ProposeResult>('genaiAssets.proposeToLibrary', vscode.Uri.file(installed));
+    s.check();
+    assert.deepEqual(result, { outcome: 'cancelled', library: 'inst-lib', files: ['instructions/caveman-mode/asset.yaml', 'instructions/caveman-mode/caveman-mode.instructions.md'] });
+    assert.deepEqual(heads(bare), ['refs/heads/main']);
+  });
 });

@@ -6,13 +6,14 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { pushProposal, prepareProposal } from '../../app/propose';
 import type { PreparedProposal, ProposeRequest, PushedProposal } from '../../app/propose';
+import { installsLibrary } from '../../app/installs';
 import { recordedLibrary } from '../../app/pilotLibrary';
 import { UserError } from '../../core/errors';
 import { assetStemOf } from '../../core/formats/registry';
 import { formatOfPath } from '../../core/formats/detect';
 import { redactCredentials } from '../../core/library/source';
 import type { LibrarySource } from '../../core/library/source';
-import { componentFolder, lockFileName } from '../../core/scaffold/lockFile';
+import { componentFolder, installLockFileName, lockFileName, parseInstallLock } from '../../core/scaffold/lockFile';
 import { plural } from '../../core/text/plural';
 import { commands } from '../constants';
 import type { WindowLibrary } from '../libraryService';
@@ -43,7 +44,7 @@ interface ProposeTarget {
   cwd: string;
   /** What the user reads in titles: the file's name or the component's id. */
   name: string;
-  /** The pilot's library, for a component. */
+  /** The pilot's library, for a component; the library an installed file came from. */
   library?: { name: string; spec: string };
   /** The id, fixed for a component. */
   id?: string;
@@ -100,6 +101,25 @@ async function componentAt(services: Services, file: string): Promise<{ dir: str
     return x.files.some((f) => f.path === rel) || (managed && folder !== '' && rel.startsWith(folder + '/'));
   });
   return c && { dir, name: status.pilot!.manifest.name || nodePath.basename(dir), id: c.id };
+}
+
+/** A file `install` wrote (the genai-assets.lock.json above it records it) as a proposal target: its asset, to the library it came from. */
+async function installedAt(file: string): Promise<ProposeTarget | undefined> {
+  let dir = nodePath.dirname(file);
+  for (;;) {
+    const text = await fsp.readFile(nodePath.join(dir, installLockFileName), 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const { lock } = parseInstallLock(text);
+      const rel = nodePath.relative(dir, file).split(nodePath.sep).join('/');
+      const c = lock?.components.find((x) => x.files.some((f) => f.path === rel));
+      if (!lock || !c) return undefined;
+      const source = installsLibrary({ dir, lock });
+      return { paths: [file], cwd: dir, name: c.id, id: c.id, library: { name: lock.library.name || libraryNameOf(source), spec: librarySpec(source) } };
+    }
+    const up = nodePath.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
 }
 
 function libraryNameOf(source: LibrarySource): string {
@@ -245,6 +265,8 @@ export const proposeToLibrary: CommandFactory = (services) => async (arg?: unkno
       // A file of a pilot's component proposes the component's change, to the pilot's library.
       const component = target && (await componentAt(services, target.paths[0]));
       if (component) target = await componentTarget(services, component.dir, component.name, component.id);
+      // A file an install wrote proposes that asset's change, to the library it was installed from.
+      else if (target?.paths.length === 1) target = (await installedAt(target.paths[0])) ?? target;
     }
   } catch (e) {
     if (e instanceof UserError) return refused(e.message);
