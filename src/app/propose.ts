@@ -12,6 +12,7 @@ import { GitError, UserError } from '../core/errors';
 import { parseFile } from '../core/formats/parseFile';
 import { unmanagedAsset } from '../core/library/build';
 import { parseGitUrl, redactCredentials } from '../core/library/source';
+import type { LibrarySource } from '../core/library/source';
 import type { Asset, AssetKind, Catalog } from '../core/library/types';
 import { gitLibraryHistory } from '../core/pilot/history';
 import { findBaseFiles, hasConflictMarkers } from '../core/pilot/update';
@@ -26,7 +27,9 @@ import { isObj } from '../core/guards';
 import { nodeFileSystem, nodePathOps } from '../node/fileSystem';
 import { NodeGit } from '../node/git';
 import { GitFileMerger } from '../node/mergeFile';
+import { installsLibrary } from './installs';
 import { libraryFromArgument, openFolder } from './openLibrary';
+import { recordedLibrary } from './pilotLibrary';
 
 /** What to propose, and to which library. */
 export interface ProposeRequest {
@@ -343,27 +346,38 @@ async function libraryRemote(library: string, cwd: string, git: NodeGit): Promis
 }
 
 /** Where locked components live: a pilot (pilot.lock.json) or a repository with installs (genai-assets.lock.json). */
-interface LockedPlace {
+export interface LockedPlace {
+  kind: 'pilot' | 'installs';
   dir: string;
+  /** The pilot's name, or the repository folder's. */
+  name: string;
   /** `pilot demo-pilot`, `repository /work/app`: for messages. */
   label: string;
   lock: Pick<LockFile, 'library'>;
   components: LockedComponent[];
+  /** The library the components came from (pilot.yaml's, else the lock's); undefined when neither names one. */
+  library: LibrarySource | undefined;
+}
+
+/** The locked component `path` (a file or folder) belongs to, and its pilot or repository; undefined when it is a file of none. */
+export async function lockedComponentAt(path: string): Promise<{ place: LockedPlace; component: LockedComponent } | undefined> {
+  const place = await lockedPlaceAround(path);
+  if (!place) return undefined;
+  const rel = nodePath.relative(place.dir, path).split(nodePath.sep).join('/');
+  const component = place.components.find((c) => {
+    const folder = componentFolder(c);
+    const managed = c.files.some((f) => /(^|\/)asset\.ya?ml$/.test(f.path));
+    return c.files.some((f) => f.path === rel) || (managed && (rel === folder || rel.startsWith(folder + '/')));
+  });
+  return component && { place, component };
 }
 
 /** The locked component the paths name (all of them the same component), or undefined when they are files of no component. */
 async function lockedComponentOf(paths: string[]): Promise<{ place: LockedPlace; component: LockedComponent } | undefined> {
   const found: { place: LockedPlace; component: LockedComponent }[] = [];
   for (const p of paths) {
-    const place = await lockedPlaceAround(p);
-    if (!place) continue;
-    const rel = nodePath.relative(place.dir, p).split(nodePath.sep).join('/');
-    const component = place.components.find((c) => {
-      const folder = componentFolder(c);
-      const managed = c.files.some((f) => /(^|\/)asset\.ya?ml$/.test(f.path));
-      return c.files.some((f) => f.path === rel) || (managed && (rel === folder || rel.startsWith(folder + '/')));
-    });
-    if (component) found.push({ place, component });
+    const at = await lockedComponentAt(p);
+    if (at) found.push(at);
   }
   if (!found.length) return undefined;
   const first = found[0];
@@ -388,13 +402,14 @@ async function lockedPlaceAround(path: string): Promise<LockedPlace | undefined>
   for (let i = 0; i < 64; i++) {
     if (await fsp.stat(nodePath.join(dir, lockFileName)).catch(() => undefined)) {
       const pilot = await loadPilot(nodeFileSystem, nodePathOps, dir);
-      return { dir, label: `pilot ${pilot.manifest.name}`, lock: pilot.lock, components: pilot.lock.components };
+      const name = pilot.manifest.name || nodePath.basename(dir);
+      return { kind: 'pilot', dir, name, label: `pilot ${name}`, lock: pilot.lock, components: pilot.lock.components, library: recordedLibrary(pilot) };
     }
     const installs = nodePath.join(dir, installLockFileName);
     if (await fsp.stat(installs).catch(() => undefined)) {
       const { lock, problems } = parseInstallLock(await fsp.readFile(installs, 'utf8'));
       if (!lock) throw new UserError(`${installs} cannot be read: ${problems.join(' ')} Restore it from version control.`);
-      return { dir, label: `repository ${dir}`, lock, components: lock.components };
+      return { kind: 'installs', dir, name: nodePath.basename(dir), label: `repository ${dir}`, lock, components: lock.components, library: installsLibrary({ dir, lock }) };
     }
     const up = nodePath.dirname(dir);
     if (up === dir) return undefined;

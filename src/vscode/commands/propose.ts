@@ -1,19 +1,17 @@
 // Propose to Library: a prompt or instructions file, or a locally modified pilot component, proposed on a branch of the library
 // (src/app/propose.ts prepares and pushes); the user reviews the files and the manifest in a multi-diff editor before anything is pushed.
 
-import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
-import { pushProposal, prepareProposal } from '../../app/propose';
+import { lockedComponentAt, pushProposal, prepareProposal } from '../../app/propose';
 import type { PreparedProposal, ProposeRequest, PushedProposal } from '../../app/propose';
-import { installsLibrary } from '../../app/installs';
 import { recordedLibrary } from '../../app/pilotLibrary';
 import { UserError } from '../../core/errors';
 import { assetStemOf } from '../../core/formats/registry';
 import { formatOfPath } from '../../core/formats/detect';
 import { redactCredentials } from '../../core/library/source';
 import type { LibrarySource } from '../../core/library/source';
-import { componentFolder, installLockFileName, lockFileName, parseInstallLock } from '../../core/scaffold/lockFile';
+import { componentFolder } from '../../core/scaffold/lockFile';
 import { plural } from '../../core/text/plural';
 import { commands } from '../constants';
 import type { WindowLibrary } from '../libraryService';
@@ -83,43 +81,6 @@ async function componentTarget(services: Services, dir: string, pilotName: strin
     id,
     library: { name: status.library?.name ?? (pilot.manifest.library.name || libraryNameOf(source)), spec: librarySpec(source) },
   };
-}
-
-/** The pilot component a file belongs to (a file its lock lists, or a file in a managed component's folder), if any: the pilot is the nearest folder above with a lock. */
-async function componentAt(services: Services, file: string): Promise<{ dir: string; name: string; id: string } | undefined> {
-  let dir = nodePath.dirname(file);
-  while (!(await fsp.stat(nodePath.join(dir, lockFileName)).catch(() => undefined))) {
-    const up = nodePath.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-  const rel = nodePath.relative(dir, file).split(nodePath.sep).join('/');
-  const status = services.pilotService.statusOf(dir) ?? (await services.pilotService.check(dir));
-  const c = status.pilot?.lock.components.find((x) => {
-    const folder = componentFolder(x);
-    const managed = x.files.some((f) => /(^|\/)asset\.ya?ml$/.test(f.path));
-    return x.files.some((f) => f.path === rel) || (managed && folder !== '' && rel.startsWith(folder + '/'));
-  });
-  return c && { dir, name: status.pilot!.manifest.name || nodePath.basename(dir), id: c.id };
-}
-
-/** A file `install` wrote (the genai-assets.lock.json above it records it) as a proposal target: its asset, to the library it came from. */
-async function installedAt(file: string): Promise<ProposeTarget | undefined> {
-  let dir = nodePath.dirname(file);
-  for (;;) {
-    const text = await fsp.readFile(nodePath.join(dir, installLockFileName), 'utf8').catch(() => undefined);
-    if (text !== undefined) {
-      const { lock } = parseInstallLock(text);
-      const rel = nodePath.relative(dir, file).split(nodePath.sep).join('/');
-      const c = lock?.components.find((x) => x.files.some((f) => f.path === rel));
-      if (!lock || !c) return undefined;
-      const source = installsLibrary({ dir, lock });
-      return { paths: [file], cwd: dir, name: c.id, id: c.id, library: { name: lock.library.name || libraryNameOf(source), spec: librarySpec(source) } };
-    }
-    const up = nodePath.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
 }
 
 function libraryNameOf(source: LibrarySource): string {
@@ -262,11 +223,19 @@ export const proposeToLibrary: CommandFactory = (services) => async (arg?: unkno
     if (isComponentNode(arg)) target = await componentTarget(services, arg.pilot.folder.fsPath, arg.pilot.name, arg.component.id);
     else {
       target = fileTarget(arg, selection);
-      // A file of a pilot's component proposes the component's change, to the pilot's library.
-      const component = target && (await componentAt(services, target.paths[0]));
-      if (component) target = await componentTarget(services, component.dir, component.name, component.id);
-      // A file an install wrote proposes that asset's change, to the library it was installed from.
-      else if (target?.paths.length === 1) target = (await installedAt(target.paths[0])) ?? target;
+      // A file of a pilot's component, or one an install wrote, proposes that asset's change to the library it came from.
+      const locked = target && (await lockedComponentAt(target.paths[0]));
+      if (locked?.place.kind === 'pilot') target = await componentTarget(services, locked.place.dir, locked.place.name, locked.component.id);
+      else if (locked?.place.library && target?.paths.length === 1) {
+        const source = locked.place.library;
+        target = {
+          ...target,
+          cwd: locked.place.dir,
+          name: locked.component.id,
+          id: locked.component.id,
+          library: { name: locked.place.lock.library.name || libraryNameOf(source), spec: librarySpec(source) },
+        };
+      }
     }
   } catch (e) {
     if (e instanceof UserError) return refused(e.message);

@@ -151,7 +151,7 @@ describe('app: propose (real git)', function () {
   ];
   for (const t of transports) {
     it(`proposes a new prompt file over ${t.name}: one commit on the library main, in the kind folder, with a draft manifest`, async function () {
-      if (!t.available()) this.skip();
+      if (!t.available()) this.skip(); // the HTTPS server needs openssl for its throwaway certificate; npm test installs it
       const lib = library(`new-prompt-${t.key}`);
       const file = path.join(tempDir('work'), 'claim-triage.prompt');
       writeFileSync(file, newPrompt);
@@ -187,7 +187,7 @@ describe('app: propose (real git)', function () {
     });
 
     it(`proposes a modified pilot component over ${t.name}: the pilot change replayed onto the library current version, version bumped`, async function () {
-      if (!t.available()) this.skip();
+      if (!t.available()) this.skip(); // the HTTPS server needs openssl for its throwaway certificate; npm test installs it
       const lib = library(`pilot-${t.key}`);
       const pilot = await pilotFrom(t.url(`pilot-${t.key}.git`), t.env());
       const cacheBefore = treeState(cacheDir);
