@@ -148,10 +148,9 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       libraries.onDidChange(() => {
         if (!this.scanned) return;
         if (this.libraryTimer) clearTimeout(this.libraryTimer);
+        // While a load or sync runs, its last change event (when it ends) arms the timer again.
         this.libraryTimer = setTimeout(() => {
-          if (this.libraries.busy) return;
-          const signature = this.signature();
-          if (signature === this.librarySignature) return;
+          if (this.libraries.busy || this.signature() === this.librarySignature) return;
           void this.checkAll();
         }, 500);
       }),
@@ -230,11 +229,18 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
     return this.scanning;
   }
 
-  /** Checks every pilot (against its lock and its library) and every repository's installs; the view updates as each one is done. */
+  /**
+   * Checks every pilot (against its lock and its library) and every repository's installs; the view
+   * updates as each one is done. The checks are fresh: one already running may have read a catalog
+   * or a lock from before the change that asked for this, so these start when it ends. The libraries
+   * are recorded as they were when the checks started, so a change during the checks checks again.
+   */
   async checkAll(): Promise<void> {
     this.librarySignature = this.signature();
-    await Promise.all([...this.pilots.map((p) => this.checkOne(p)), ...this.installs.map((i) => this.service.checkInstalls(i.folder.fsPath))]);
-    this.librarySignature = this.signature();
+    await Promise.all([
+      ...this.pilots.map((p) => this.service.check(p.folder.fsPath, { listed: p.components, fresh: true })),
+      ...this.installs.map((i) => this.service.checkInstalls(i.folder.fsPath, { fresh: true })),
+    ]);
   }
 
   /** The repositories of the workspace with installed assets. */
@@ -255,11 +261,6 @@ export class PilotsTreeProvider extends Disposable implements vscode.TreeDataPro
       s.components.map((component) => ({ type: 'installed', installs: i, component })),
     );
     this.changed.fire(i);
-  }
-
-  /** Checks one pilot again. */
-  async checkOne(p: PilotInfo): Promise<PilotStatus> {
-    return this.service.check(p.folder.fsPath, { listed: p.components });
   }
 
   private applyStatus(s: PilotStatus): void {
