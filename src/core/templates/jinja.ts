@@ -3,12 +3,11 @@
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
-import { nearest } from '../yaml/yamlDocument';
 import { oversizedAnalysis, oversizedTemplate, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 import { analyzeTags } from './jinja2Syntax';
-import { findLastIndex, scanTags } from './tagScanner';
-import type { TemplateTag } from './tagScanner';
+import { checkBlocks, scanTags } from './tagScanner';
+import type { BlockLanguage, TemplateTag } from './tagScanner';
 
 /** Statements that open a block, with the tag that closes it. */
 const blockTags: Record<string, string> = {
@@ -36,7 +35,6 @@ const middleTags: Record<string, string[]> = {
   pluralize: ['trans'],
 };
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'print', 'do', 'break', 'continue', 'set']);
-const knownTags = [...Object.keys(blockTags), ...Object.values(blockTags), ...Object.keys(middleTags), ...simpleTags];
 
 /** nunjucks' tags that Jinja2 lacks: Prompty's TypeScript runtime (nunjucks) renders them, its Python runtime (Jinja2) rejects them. */
 const nunjucksOnly: Record<string, string> = {
@@ -56,6 +54,32 @@ const extensionTags: Record<string, string> = {
   trans: 'i18n',
   pluralize: 'i18n',
   endtrans: 'i18n',
+};
+
+/**
+ * Jinja2's statements for checkBlocks: `{% set x %}...{% endset %}` (or `{% set x | filter("=") %}`) is a block, `{% set x = 1 %}`
+ * is not; a tag only nunjucks has, or one an extension Prompty does not enable provides, gets a finding; an unclosed `{% raw %}`
+ * is reported by the scanner, which reads its text as literal.
+ */
+const jinjaBlocks: BlockLanguage = {
+  name: 'Jinja',
+  blockTags,
+  middleTags,
+  simpleTags,
+  setOpensBlock: (tag) => !/^\s*set\s[^=|'"]*=/.test(tag.inner),
+  note(tag, file, range) {
+    const name = tag.name!;
+    if (nunjucksOnly[name]) {
+      const msg = `\`{% ${name} %}\` is nunjucks syntax that Jinja2 lacks: Prompty's TypeScript runtime renders it, its Python runtime rejects it; ${nunjucksOnly[name]}.`;
+      return diag('template-syntax', file, range, msg, { severity: 'warning' });
+    }
+    if (extensionTags[name]) {
+      const hint = extensionTags[name] === 'loopcontrols' ? ' (filter the loop instead: `{% for x in xs if cond %}`)' : '';
+      return diag('template-syntax', file, range, `\`{% ${name} %}\` needs Jinja2's \`${extensionTags[name]}\` extension, which Prompty does not enable; rewrite the template without it${hint}.`);
+    }
+    return undefined;
+  },
+  unclosedReported: new Set(['raw', 'verbatim']),
 };
 
 /**
@@ -83,77 +107,9 @@ export function analyzeJinja(region: TemplateRegion): TemplateAnalysis {
 export function scanJinja(region: TemplateRegion): { tags: TemplateTag[]; diagnostics: Diagnostic[]; structural: boolean } {
   const src = region.doc.text.slice(region.start, region.end);
   const { tags, diagnostics, text } = scanTags(region);
-  for (const d of checkBlocks(region, src, tags)) diagnostics.push(d);
+  for (const d of checkBlocks(region, src, tags, jinjaBlocks)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
   // A lone `}}` or `%}` in the text is printed as it stands by Jinja2: likely a typo, not an error.
   const strays = strayClosers(region, text, ['}}', '%}']).map((d): Diagnostic => ({ ...d, severity: 'warning', message: `${d.message} (Jinja2 prints it as text.)` }));
   return { tags, diagnostics: capPerCode([...diagnostics, ...strays], maxDiagnosticsPerCode), structural };
-}
-
-function checkBlocks(region: TemplateRegion, src: string, tags: TemplateTag[]): Diagnostic[] {
-  const { doc, file, start } = region;
-  const out: Diagnostic[] = [];
-  const range = (t: TemplateTag) => doc.rangeOf(start + t.start, start + t.end);
-  const stack: TemplateTag[] = [];
-  const show = (t: TemplateTag) => src.slice(t.start, t.end).replace(/\s+/g, ' ');
-  for (const tag of tags) {
-    if (tag.kind !== 'statement' || !tag.name) continue;
-    const name = tag.name;
-    if (nunjucksOnly[name]) {
-      const msg = `\`{% ${name} %}\` is nunjucks syntax that Jinja2 lacks: Prompty's TypeScript runtime renders it, its Python runtime rejects it; ${nunjucksOnly[name]}.`;
-      out.push(diag('template-syntax', file, range(tag), msg, { severity: 'warning' }));
-    } else if (extensionTags[name]) {
-      const hint = extensionTags[name] === 'loopcontrols' ? ' (filter the loop instead: `{% for x in xs if cond %}`)' : '';
-      out.push(
-        diag('template-syntax', file, range(tag), `\`{% ${name} %}\` needs Jinja2's \`${extensionTags[name]}\` extension, which Prompty does not enable; rewrite the template without it${hint}.`),
-      );
-    }
-    if (name === 'set') {
-      // `{% set x %}...{% endset %}` (or `{% set x | filter("=") %}`) is a block; `{% set x = 1 %}` is not.
-      if (!/^\s*set\s[^=|'"]*=/.test(tag.inner)) stack.push(tag);
-      continue;
-    }
-    if (blockTags[name]) {
-      stack.push(tag);
-      continue;
-    }
-    const parents = middleTags[name];
-    if (parents) {
-      const top = stack[stack.length - 1];
-      if (!top || !parents.includes(top.name!)) {
-        out.push(
-          diag('unmatched-closing-block', file, range(tag), `\`{% ${name} %}\` stands outside any ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')} block; move it inside one or remove it.`),
-        );
-      }
-      continue;
-    }
-    if (name.startsWith('end')) {
-      const opener = name.slice(3);
-      if (blockTags[opener] !== name) {
-        const suggestion = nearest(name, Object.values(blockTags));
-        out.push(diag('template-syntax', file, range(tag), `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`));
-        continue;
-      }
-      const at = findLastIndex(stack, (t) => t.name === opener);
-      if (at < 0) {
-        out.push(diag('unmatched-closing-block', file, range(tag), `\`${show(tag)}\` closes no \`{% ${opener} %}\`; remove it or add the opening tag.`));
-        continue;
-      }
-      for (const inner of stack.splice(at).slice(1).reverse()) {
-        out.push(diag('unclosed-block', file, range(inner), `\`${show(inner)}\` is never closed: add \`{% ${blockTags[inner.name!]} %}\` before \`{% ${name} %}\`.`));
-      }
-      continue;
-    }
-    if (!simpleTags.has(name)) {
-      const suggestion = nearest(name, knownTags);
-      out.push(
-        diag('template-syntax', file, range(tag), `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '; Jinja statements are if, for, set, macro, block, include...'}`),
-      );
-    }
-  }
-  // An unclosed `{% raw %}` is reported by the scanner, which reads its text as literal.
-  for (const open of stack.reverse().filter((t) => t.name !== 'raw' && t.name !== 'verbatim')) {
-    out.push(diag('unclosed-block', file, range(open), `\`${show(open)}\` is never closed; add \`{% ${blockTags[open.name!]} %}\` where the block ends.`));
-  }
-  return out;
 }

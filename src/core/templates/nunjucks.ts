@@ -5,12 +5,11 @@ import * as nunjucks from 'nunjucks';
 import { capPerCode, diag } from '../diagnostics';
 import { maxDiagnosticsPerCode } from '../limits';
 import type { Diagnostic } from '../diagnostics';
-import { nearest } from '../yaml/yamlDocument';
 import type { VariableUse } from './types';
 import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
-import { findLastIndex, scanTags } from './tagScanner';
-import type { TemplateTag } from './tagScanner';
+import { checkBlocks, scanTags } from './tagScanner';
+import type { BlockLanguage, TemplateTag } from './tagScanner';
 
 /** A nunjucks AST node (the parser API is untyped). */
 interface NjNode {
@@ -55,7 +54,8 @@ const middleTags: Record<string, string[]> = {
   pluralize: ['trans'],
 };
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'set']);
-const knownTags = [...Object.keys(blockTags), ...Object.values(blockTags), ...Object.keys(middleTags), ...simpleTags];
+/** Nunjucks' statements for checkBlocks: `{% set x %}...{% endset %}` is a block, `{% set x = 1 %}` is not. */
+const nunjucksBlocks: BlockLanguage = { name: 'Nunjucks', blockTags, middleTags, simpleTags, setOpensBlock: (tag) => !/=/.test(tag.inner) };
 
 /** Names Nunjucks provides to every template; they are never inputs. */
 const nunjucksGlobals = new Set(['loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'range', 'lipsum', 'dict', 'cycler', 'joiner', 'namespace', 'true', 'false', 'none', 'True', 'False', 'None']);
@@ -87,67 +87,9 @@ export function analyzeNunjucks(region: TemplateRegion): TemplateAnalysis {
 export function scanNunjucks(region: TemplateRegion): { tags: TemplateTag[]; diagnostics: Diagnostic[]; structural: boolean } {
   const src = region.doc.text.slice(region.start, region.end);
   const { tags, diagnostics, text } = scanTags(region);
-  for (const d of checkBlocks(region, src, tags)) diagnostics.push(d);
+  for (const d of checkBlocks(region, src, tags, nunjucksBlocks)) diagnostics.push(d);
   const structural = diagnostics.length > 0;
   return { tags, diagnostics: capPerCode([...diagnostics, ...strayClosers(region, text, ['}}', '%}'])], maxDiagnosticsPerCode), structural };
-}
-
-function checkBlocks(region: TemplateRegion, src: string, tags: TemplateTag[]): Diagnostic[] {
-  const { doc, file, start } = region;
-  const out: Diagnostic[] = [];
-  const range = (t: TemplateTag) => doc.rangeOf(start + t.start, start + t.end);
-  const stack: TemplateTag[] = [];
-  const show = (t: TemplateTag) => src.slice(t.start, t.end).replace(/\s+/g, ' ');
-  for (const tag of tags) {
-    if (tag.kind !== 'statement' || !tag.name) continue;
-    const name = tag.name;
-    if (name === 'set') {
-      // `{% set x %}...{% endset %}` is a block; `{% set x = 1 %}` is not.
-      if (!/=/.test(tag.inner)) stack.push(tag);
-      continue;
-    }
-    if (blockTags[name]) {
-      stack.push(tag);
-      continue;
-    }
-    const parents = middleTags[name];
-    if (parents) {
-      const top = stack[stack.length - 1];
-      if (!top || !parents.includes(top.name!)) {
-        out.push(
-          diag('unmatched-closing-block', file, range(tag), `\`{% ${name} %}\` stands outside any ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')} block; move it inside one or remove it.`),
-        );
-      }
-      continue;
-    }
-    if (name.startsWith('end')) {
-      const opener = name.slice(3);
-      if (blockTags[opener] !== name) {
-        const suggestion = nearest(name, Object.values(blockTags));
-        out.push(diag('template-syntax', file, range(tag), `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`));
-        continue;
-      }
-      const at = findLastIndex(stack, (t) => t.name === opener);
-      if (at < 0) {
-        out.push(diag('unmatched-closing-block', file, range(tag), `\`${show(tag)}\` closes no \`{% ${opener} %}\`; remove it or add the opening tag.`));
-        continue;
-      }
-      for (const inner of stack.splice(at).slice(1).reverse()) {
-        out.push(diag('unclosed-block', file, range(inner), `\`${show(inner)}\` is never closed: add \`{% ${blockTags[inner.name!]} %}\` before \`{% ${name} %}\`.`));
-      }
-      continue;
-    }
-    if (!simpleTags.has(name)) {
-      const suggestion = nearest(name, knownTags);
-      out.push(
-        diag('template-syntax', file, range(tag), `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '; Nunjucks statements are if, for, set, macro, block, include...'}`),
-      );
-    }
-  }
-  for (const open of stack.reverse()) {
-    out.push(diag('unclosed-block', file, range(open), `\`${show(open)}\` is never closed; add \`{% ${blockTags[open.name!]} %}\` where the block ends.`));
-  }
-  return out;
 }
 
 function parseError(region: TemplateRegion, src: string, tags: TemplateTag[], e: unknown): Diagnostic {

@@ -1,8 +1,9 @@
 // The tag scanner shared by the Jinja2 (Prompty) and Nunjucks (promptfoo) readers: `{{ }}`, `{% %}` and `{# #}` tags with
-// exact offsets, unclosed braces and comments, `raw`/`verbatim` bodies; each reader checks the block structure of its language.
+// exact offsets, unclosed braces and comments, `raw`/`verbatim` bodies; and the block structure of the statement tags, given each language's tags.
 
 import { diag } from '../diagnostics';
-import type { Diagnostic } from '../diagnostics';
+import type { Diagnostic, Range } from '../diagnostics';
+import { nearest } from '../yaml/yamlDocument';
 import type { TemplateRegion } from './literalBraces';
 
 /** One `{{ }}`, `{% %}` or `{# #}` tag of a template body, by offsets relative to the region. */
@@ -118,4 +119,89 @@ function findCloser(src: string, from: number, closer: string): { at: number; ne
 export function findLastIndex<T>(items: T[], pred: (t: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) return i;
   return -1;
+}
+
+/** What checkBlocks needs to know of a language's statement tags. */
+export interface BlockLanguage {
+  /** In messages: "Jinja", "Nunjucks". */
+  name: string;
+  /** Each block tag and its closing tag (`if` → `endif`). */
+  blockTags: Record<string, string>;
+  /** Tags allowed only directly inside one of their parent blocks (`else` → `if`, `for`). */
+  middleTags: Record<string, string[]>;
+  /** Statements that open no block. */
+  simpleTags: ReadonlySet<string>;
+  /** True when this `{% set %}` opens a block (`{% set x %}...{% endset %}`). */
+  setOpensBlock(tag: TemplateTag): boolean;
+  /** A finding on a tag before its structure is checked (a tag the language lacks or needs an extension for). */
+  note?(tag: TemplateTag, file: string, range: Range): Diagnostic | undefined;
+  /** Blocks whose missing closing tag the scanner reports already (`raw`). */
+  unclosedReported?: ReadonlySet<string>;
+}
+
+/** The block structure of a template's statement tags: unknown tags, closers without openers, blocks never closed, middles outside their block. */
+export function checkBlocks(region: TemplateRegion, src: string, tags: TemplateTag[], lang: BlockLanguage): Diagnostic[] {
+  const { doc, file, start } = region;
+  const { blockTags, middleTags, simpleTags } = lang;
+  const knownTags = [...Object.keys(blockTags), ...Object.values(blockTags), ...Object.keys(middleTags), ...simpleTags];
+  const out: Diagnostic[] = [];
+  const range = (t: TemplateTag) => doc.rangeOf(start + t.start, start + t.end);
+  const stack: TemplateTag[] = [];
+  const show = (t: TemplateTag) => src.slice(t.start, t.end).replace(/\s+/g, ' ');
+  for (const tag of tags) {
+    if (tag.kind !== 'statement' || !tag.name) continue;
+    const name = tag.name;
+    const note = lang.note?.(tag, file, range(tag));
+    if (note) out.push(note);
+    if (name === 'set') {
+      if (lang.setOpensBlock(tag)) stack.push(tag);
+      continue;
+    }
+    if (blockTags[name]) {
+      stack.push(tag);
+      continue;
+    }
+    const parents = middleTags[name];
+    if (parents) {
+      const top = stack[stack.length - 1];
+      if (!top || !parents.includes(top.name!)) {
+        out.push(
+          diag('unmatched-closing-block', file, range(tag), `\`{% ${name} %}\` stands outside any ${parents.map((p) => `\`{% ${p} %}\``).join(' or ')} block; move it inside one or remove it.`),
+        );
+      }
+      continue;
+    }
+    if (name.startsWith('end')) {
+      const opener = name.slice(3);
+      if (blockTags[opener] !== name) {
+        const suggestion = nearest(name, Object.values(blockTags));
+        out.push(diag('template-syntax', file, range(tag), `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`));
+        continue;
+      }
+      const at = findLastIndex(stack, (t) => t.name === opener);
+      if (at < 0) {
+        out.push(diag('unmatched-closing-block', file, range(tag), `\`${show(tag)}\` closes no \`{% ${opener} %}\`; remove it or add the opening tag.`));
+        continue;
+      }
+      for (const inner of stack.splice(at).slice(1).reverse()) {
+        out.push(diag('unclosed-block', file, range(inner), `\`${show(inner)}\` is never closed: add \`{% ${blockTags[inner.name!]} %}\` before \`{% ${name} %}\`.`));
+      }
+      continue;
+    }
+    if (!simpleTags.has(name)) {
+      const suggestion = nearest(name, knownTags);
+      out.push(
+        diag(
+          'template-syntax',
+          file,
+          range(tag),
+          `Unknown tag \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : `; ${lang.name} statements are if, for, set, macro, block, include...`}`,
+        ),
+      );
+    }
+  }
+  for (const open of stack.reverse().filter((t) => !lang.unclosedReported?.has(t.name!))) {
+    out.push(diag('unclosed-block', file, range(open), `\`${show(open)}\` is never closed; add \`{% ${blockTags[open.name!]} %}\` where the block ends.`));
+  }
+  return out;
 }
