@@ -1,5 +1,6 @@
 // The catalog of a plain folder kept between opens: each file's stat (size, times, inode) and the catalog built from them; only files whose stat changed are read again.
 
+import type { Diagnostic } from '../diagnostics';
 import type { FileSystem, GitTreeChange, Log, PathOps } from '../ports';
 import { silentLog } from '../ports';
 import { sha256Hex } from '../hash';
@@ -94,10 +95,21 @@ export interface FolderSnapshotFiles {
   catalog: string;
   /** Parsed files keyed by their stat (full level). */
   index: string;
+  /** The listing of the last full-level open (its folders' entries are used by the next one). */
+  fullListing: string;
+  /** The cross-file findings of the full-level catalog of that listing (findings.v1.json). */
+  findings: string;
 }
 
 export function folderSnapshotFiles(path: PathOps, dir: string): FolderSnapshotFiles {
-  return { dir, listing: path.join(dir, 'listing.v1'), catalog: path.join(dir, 'catalog.v1.snapshot'), index: path.join(dir, 'index.v1.cache') };
+  return {
+    dir,
+    listing: path.join(dir, 'listing.v1'),
+    catalog: path.join(dir, 'catalog.v1.snapshot'),
+    index: path.join(dir, 'index.v1.cache'),
+    fullListing: path.join(dir, 'full-listing.v1'),
+    findings: path.join(dir, 'findings.v1.json'),
+  };
 }
 
 /*
@@ -205,7 +217,7 @@ async function readListing(fs: FileSystem, file: string, key: ListingKey): Promi
   }
 }
 
-/** Writes the listing through a temporary file and a rename. */
+/** Writes the listing (writeWhole). */
 async function writeListing(fs: FileSystem, path: PathOps, file: string, key: ListingKey, listing: FolderListing, id: string): Promise<void> {
   const links: Record<string, string> = {};
   for (const e of listing.entries) if (e.type === 'symlink') links[e.path] = linkOf(e)!;
@@ -227,15 +239,47 @@ async function writeListing(fs: FileSystem, path: PathOps, file: string, key: Li
     sections: sections.map((s) => s.length),
     checksum: sha256Hex(body),
   };
+  await writeWhole(fs, path, file, concat([utf8.encode(`${JSON.stringify(header)}\n`), body]));
+}
+
+/** Writes a file through a temporary file and a rename: a reader sees the old file or the new one, whole. */
+async function writeWhole(fs: FileSystem, path: PathOps, file: string, bytes: Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file));
   const temp = `${file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
-    await fs.writeFile(temp, concat([utf8.encode(`${JSON.stringify(header)}\n`), body]));
+    await fs.writeFile(temp, bytes);
     await fs.rename(temp, file);
   } catch (e) {
     await fs.remove(temp).catch(() => undefined);
     throw e;
   }
+}
+
+/** What findings.v1.json holds: the cross-file findings of the catalog of one listing, by one build. */
+interface StoredFindings extends ListingKey {
+  format: string;
+  version: number;
+  id: string;
+  findings: Diagnostic[];
+}
+
+const findingsMagic = 'genai-assets-findings';
+
+/** The findings stored for the listing `id`; undefined when missing, of another listing or build, or corrupt. */
+async function readFindings(fs: FileSystem, file: string, key: ListingKey, id: string): Promise<Diagnostic[] | undefined> {
+  try {
+    const v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(file))) as Partial<StoredFindings> | null;
+    const ok = v && v.format === findingsMagic && v.version === 1 && v.id === id && v.engine === key.engine && v.root === key.root && v.fallbackName === key.fallbackName;
+    return ok && Array.isArray(v.findings) ? v.findings : undefined;
+  } catch {
+    return undefined; // missing, unreadable or corrupt: the checks run
+  }
+}
+
+/** Writes the findings of the listing `id` (writeWhole). */
+async function writeFindings(fs: FileSystem, path: PathOps, file: string, key: ListingKey, id: string, findings: Diagnostic[]): Promise<void> {
+  const stored: StoredFindings = { format: findingsMagic, version: 1, ...key, id, findings };
+  await writeWhole(fs, path, file, utf8.encode(JSON.stringify(stored)));
 }
 
 /**
@@ -363,15 +407,23 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
 
   if ((load.level ?? 'full') === 'full') {
     // A file is parsed again only when its stat changed: the stat keys it in the index cache (a file without a trusted one is not kept).
-    const cache = await IndexCache.load(fs, files.index, snapshot.engine, log, jsonCodec);
-    const listing = await snapshot.list();
+    const [cache, stored] = await Promise.all([IndexCache.load(fs, files.index, snapshot.engine, log, jsonCodec), readListing(fs, files.fullListing, key)]);
+    const listing = await snapshot.list(stored);
     distrustRacy(listing.stats, listing.listedAt);
     const entries = listing.entries.map((e, i) => {
       const stamp = stampOf(listing, i);
       return stamp === undefined ? e : { ...e, key: stamp };
     });
-    const catalog = await loadCatalog(loading(reading(entries), cache));
+    // The cross-file findings are a function of the files: those of the last open serve when every file has the stat it had then (all trusted).
+    const id = listingId(listing);
+    const trusted = !listing.stats.some(Number.isNaN);
+    const kept = trusted && stored?.header.id === id ? await readFindings(fs, files.findings, key, id) : undefined;
+    let found: Diagnostic[] | undefined;
+    const checks = kept ? () => kept : (c: Catalog) => (found = load.checks!(c));
+    const catalog = await loadCatalog({ ...loading(reading(entries), cache), checks });
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
+    if (found && trusted) await writeFindings(fs, path, files.findings, key, id, found).catch(warn('findings'));
+    if (stored?.header.id !== id || listing.foldersRead) await writeListing(fs, path, files.fullListing, key, listing, id).catch(warn('listing'));
     return { catalog, use: parsed ? 'read' : 'current', entries: listing.entries };
   }
 

@@ -112,7 +112,7 @@ export class TextDocument {
 const sharedPositions: Position[][] = [];
 
 /** The position (line, character): a shared frozen object for small ones, a new one otherwise. */
-function position(line: number, character: number): Position {
+export function position(line: number, character: number): Position {
   if (line >= 512 || character >= 128) return { line, character };
   const row = (sharedPositions[line] ??= []);
   return (row[character] ??= Object.freeze({ line, character }) as Position);

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fullStages } from '../../../src/core/checks/stages';
 import { folderSource } from '../../../src/core/library/load';
 import type { CatalogLevel } from '../../../src/core/library/load';
 import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
 import { linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
 import type { PreviousListing, FolderListing } from '../../../src/core/library/folderSnapshot';
 import type { Catalog } from '../../../src/core/library/types';
-import { folderSnapshotDir, listFolder } from '../../../src/node/folderSnapshot';
+import { folderSnapshotDir, listFolder, openFolderSnapshot } from '../../../src/node/folderSnapshot';
 import type { FolderSnapshotSettings } from '../../../src/node/folderSnapshot';
 import { nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
 import { openFolderLibrary } from '../../../src/node/openFolder';
@@ -283,6 +284,61 @@ describe('folder snapshot', function () {
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n{{undefinedVariable}}\n`);
     const edited = await openAndCompare(root, cache, { level: 'full' });
     assert.deepEqual(edited.parsed, [path.relative(root, file).split(path.sep).join('/')]);
+  });
+
+  it('keeps the cross-file findings of the full level by listing: an unchanged folder runs no check; an edit, a racy file or a damaged store runs them', async () => {
+    const root = tempDir('lib');
+    writeFiles(root, generateBenchLibrary(40));
+    const cache = tempDir('cache');
+    let runs = 0;
+    /** A full open through the snapshot, counting the runs of the check stage, compared with a cold load. */
+    const openFull = async (now: () => number = later): Promise<Catalog> => {
+      const load = {
+        root,
+        source: folderSource(nodeFileSystem, nodePathOps, root),
+        fallbackName: path.basename(root),
+        parser: fullStages.parser,
+        checks: (c: Catalog) => (runs++, fullStages.checks(c)),
+      };
+      const { catalog } = await openFolderSnapshot({ cacheDir: cache, engine: 'engine-1', now }, load);
+      assert.deepEqual(comparable(catalog), comparable(await openFolderLibrary(root)));
+      return catalog;
+    };
+    const counted = async (now?: () => number): Promise<number> => {
+      const before = runs;
+      await openFull(now);
+      return runs - before;
+    };
+    assert.equal(await counted(), 1, 'the first open runs the checks');
+    const first = await openFull();
+    assert.ok((first.checkFindings ?? []).length > 0, 'the generated library has cross-file findings');
+    assert.equal(await counted(), 0, 'the folder as it was: the findings kept');
+
+    // A manifest now names an asset the library does not have: a new cross-file finding, found by running the checks again.
+    const files = generateBenchLibrary(40);
+    const manifestPath = Object.keys(files).find((p) => p.endsWith('asset.yaml') && /^kind: prompt$/m.test(files[p]))!;
+    writeFileSync(path.join(root, manifestPath), `${files[manifestPath]}dependsOn: [no-such-asset@^1.0]\n`);
+    assert.equal(await counted(), 1, 'an edit runs the checks');
+    assert.ok((await openFull()).checkFindings!.some((d) => d.file === manifestPath && d.code === 'unknown-reference'));
+    assert.equal(await counted(), 0);
+
+    // Changed within the margin (its stat not to be trusted yet): checked at every open until it is old enough.
+    writeFileSync(path.join(root, manifestPath), files[manifestPath]);
+    assert.equal(await counted(Date.now), 1);
+    assert.equal(await counted(Date.now), 1, 'a racy file: nothing kept for its listing');
+    assert.equal(await counted(), 1);
+    assert.equal(await counted(), 0);
+
+    // A damaged, foreign or missing store is not used (the checks run), and written again.
+    const stored = folderSnapshotFiles(path, folderSnapshotDir(cache, root)).findings;
+    writeFileSync(stored, readFileSync(stored, 'utf8').slice(0, 100));
+    assert.equal(await counted(), 1, 'a truncated store');
+    assert.equal(await counted(), 0);
+    writeFileSync(stored, readFileSync(stored, 'utf8').replace('"engine-1"', '"engine-0"'));
+    assert.equal(await counted(), 1, 'the store of another build');
+    rmSync(stored);
+    assert.equal(await counted(), 1, 'no store');
+    assert.equal(await counted(), 0);
   });
 
   it('lists as folderSource does, reading again only the folders whose stat changed', async function () {

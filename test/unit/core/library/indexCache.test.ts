@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseFile } from '../../../../src/core/formats/parseFile';
 import { catalogCodec } from '../../../../src/core/library/catalogCodec';
-import { IndexCache } from '../../../../src/core/library/indexCache';
+import { IndexCache, indexCacheVersion } from '../../../../src/core/library/indexCache';
 import type { Log } from '../../../../src/core/ports';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
 import { cleanupTemp, tempDir } from '../../support/gitServer';
@@ -102,13 +102,22 @@ describe('index cache', () => {
     }
     // A self-consistent file (checksum recomputed) whose entry is not a ParsedFile of that path: a miss, never served.
     const { createHash } = await import('node:crypto');
-    const body = `${JSON.stringify(['a0/asset.yaml', 'blob0'])}\t${JSON.stringify({ path: 'elsewhere', format: 'text' })}\n`;
-    const header = { format: 'genai-assets-index', version: 1, engine: 'engine-1', count: 1, checksum: createHash('sha256').update(body).digest('hex') };
-    writeFileSync(file, `${JSON.stringify(header)}\n${body}`);
-    const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
-    assert.equal(c.status, 'loaded');
-    assert.equal(c.get('a0/asset.yaml', 'blob0'), undefined);
-    assert.equal(c.needsSave, true);
+    // The same for an entry whose ranges (a manifest's, stored as [line, character, line, character]) are not such.
+    const stored = JSON.parse(good.split('\n')[1].split('\t')[1]) as { ranges: Record<string, unknown> };
+    assert.deepEqual(stored.ranges.kind, [0, 0, 0, 4], 'ranges stored compactly');
+    for (const entry of [
+      { path: 'elsewhere', format: 'text' },
+      { ...stored, ranges: { kind: [0, 0, 0] } },
+      { ...stored, ranges: { kind: { start: { line: 0, character: 0 } } } },
+    ]) {
+      const body = `${JSON.stringify(['a0/asset.yaml', 'blob0'])}\t${JSON.stringify(entry)}\n`;
+      const header = { format: 'genai-assets-index', version: indexCacheVersion, engine: 'engine-1', count: 1, checksum: createHash('sha256').update(body).digest('hex') };
+      writeFileSync(file, `${JSON.stringify(header)}\n${body}`);
+      const c = await IndexCache.load(nodeFileSystem, file, 'engine-1');
+      assert.equal(c.status, 'loaded');
+      assert.equal(c.get('a0/asset.yaml', 'blob0'), undefined, JSON.stringify(entry).slice(0, 80));
+      assert.equal(c.needsSave, true);
+    }
   });
 
   it('discards a cache written by another engine build or cache version quietly', async () => {
@@ -118,7 +127,7 @@ describe('index cache', () => {
     assert.equal(c.status, 'rebuilt');
     assert.equal(c.size, 0);
     assert.deepEqual(log.warnings, []);
-    const text = readFileSync(file, 'utf8').replace('"version":1', '"version":999');
+    const text = readFileSync(file, 'utf8').replace(`"version":${indexCacheVersion}`, '"version":999');
     writeFileSync(file, text);
     assert.equal((await IndexCache.load(nodeFileSystem, file, 'engine-1')).status, 'rebuilt');
   });
