@@ -11,7 +11,7 @@ describe('packaging (npm run package)', function () {
   this.timeout(240000);
 
   it('lists the bundles, schemas, grammars and the sample library, and no sources, tests or maps', () => {
-    const r = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync('npx', ['vsce', 'ls'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout
       .split('\n')
@@ -48,7 +48,11 @@ describe('packaging (npm run package)', function () {
     }
   });
 
-  it('builds the VSIX, with the licence of every package its bundles hold', () => {
+  it('builds the VSIX with plain `vsce package` (the manifest names its repository and issues), with the licence of every package its bundles hold', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; repository?: { url?: string }; bugs?: { url?: string } };
+    assert.equal(manifest.scripts.package, 'vsce package --out genai-asset-library.vsix', 'no flag that skips a check of vsce');
+    assert.match(manifest.repository?.url ?? '', /^https:\/\/github\.com\/.+\.git$/);
+    assert.match(manifest.bugs?.url ?? '', /^https:\/\/github\.com\/.+\/issues$/);
     const out = path.join(repoRoot, 'genai-asset-library.vsix');
     fs.rmSync(out, { force: true });
     const r = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
