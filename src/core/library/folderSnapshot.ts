@@ -419,7 +419,8 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     const trusted = !listing.stats.some(Number.isNaN);
     const kept = trusted && stored?.header.id === id ? await readFindings(fs, files.findings, key, id) : undefined;
     let found: Diagnostic[] | undefined;
-    const checks = kept ? () => kept : (c: Catalog) => (found = load.checks!(c));
+    const run = load.checks;
+    const checks = run && (kept ? () => kept : (c: Catalog) => (found = run(c)));
     const catalog = await loadCatalog({ ...loading(reading(entries), cache), checks });
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
     if (found && trusted) await writeFindings(fs, path, files.findings, key, id, found).catch(warn('findings'));
