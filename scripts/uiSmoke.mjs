@@ -58,6 +58,13 @@ try {
 } catch (error) {
   log(error.message);
   code = 1;
+  // What the workbench showed when the step failed, to tell a slow step from a broken one.
+  const failure = path.join(screenshotDir, 'failure.png');
+  if (workbench)
+    await workbench.page.screenshot({ path: failure }).then(
+      () => log(`the workbench when it failed: ${path.relative(repoRoot, failure)}`),
+      () => undefined,
+    );
 } finally {
   await stopAll();
 }
