@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
-import { constants as fsConstants, promises as fsp, readFile as readFileCallback, readFileSync } from 'node:fs';
+import { constants as fsConstants, promises as fsp, readFile as readFileCallback, readFileSync, readdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DirEntry, EntryType, FileStat, FileSystem, PathOps } from '../core/ports';
 
@@ -108,13 +108,22 @@ export class NodeFileSystem implements FileSystem {
 export const nodeFileSystem: FileSystem = new NodeFileSystem();
 
 /**
- * Node's file system with synchronous reads: for command-line runs, where nothing else waits on
- * the thread, a library of many small files reads about twice as fast (no thread-pool round trips).
+ * Node's file system with synchronous reads and folder listings: for command-line runs, where
+ * nothing else waits on the thread, a library of many small files reads about twice as fast, and
+ * is listed several times as fast (no thread-pool round trip per file or folder).
  */
 export class SyncReadFileSystem extends NodeFileSystem {
   override readFile(path: string): Promise<Uint8Array> {
     try {
       return Promise.resolve(readFileSync(path));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  override readDir(path: string): Promise<DirEntry[]> {
+    try {
+      return Promise.resolve(readdirSync(path, { withFileTypes: true }).map((d) => ({ name: d.name, type: entryType(d) })));
     } catch (e) {
       return Promise.reject(e as Error);
     }
