@@ -2,6 +2,7 @@
 //
 // Each step waits for what a user would see (selectors from shared/design/REAL_VSCODE.md) and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /**
  * Drives the workbench in `page` like a user: opens the GenAI Assets activity-bar item, waits for the catalog
@@ -16,14 +17,7 @@ export async function runCatalogSmoke(page, screenshotDir, log = () => {}) {
     shots.push(file);
     log(`screenshot ${path.basename(file)}`);
   };
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command);
 
   // 1. The activity-bar item opens the container with the Catalog and Pilots views.
   await page.locator('.activitybar a[aria-label^="GenAI Assets"]').first().click();

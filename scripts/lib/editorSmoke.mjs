@@ -3,6 +3,7 @@
 //
 // Each step waits for what a user would see (selectors from shared/design/REAL_VSCODE.md) and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /**
  * Opens fraud-signal-extraction.prompt of the workspace (the sample library) with Quick Open, types a line
@@ -19,13 +20,7 @@ export async function runEditorSmoke(page, screenshotDir, log = () => {}) {
     log(`screenshot ${path.basename(file)}`);
   };
   const input = page.locator('.quick-input-widget input');
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command);
 
   // A clean window: no editors, no bottom panel.
   await page.keyboard.press('Escape');

@@ -4,6 +4,7 @@
 //
 // Each step waits for what a user would see and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /** Opens the walkthrough from the Command Palette, then claim-summary.prompt, policy-faq-bot.prompty and an eval suite. Returns the screenshot files. */
 export async function runGettingStartedSmoke(page, screenshotDir, log = () => {}) {
@@ -15,13 +16,7 @@ export async function runGettingStartedSmoke(page, screenshotDir, log = () => {}
     log(`screenshot ${path.basename(file)}`);
   };
   const input = page.locator('.quick-input-widget input');
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command);
 
   await page.keyboard.press('Escape');
   await palette('View: Close All Editors');

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../codeServer.mjs';
+import { runCommand } from './workbench.mjs';
 
 /** A git repository at `dir` holding a one-prompt library whose prompt is `id` (made again from nothing: a rewritten history). */
 function makeLibraryRepo(dir, id) {
@@ -32,13 +33,7 @@ export async function runLibrariesSmoke(page, screenshotDir, log = () => {}) {
     log(`screenshot ${path.basename(file)}`);
   };
   const input = page.locator('.quick-input-widget input');
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command);
 
   await page.keyboard.press('Escape');
   await palette('GenAI Assets: Add Library...');

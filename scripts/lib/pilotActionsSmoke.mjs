@@ -4,6 +4,7 @@
 //
 // Each step waits for what a user would see and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /** Shows the Pilots view, verifies drifted-pilot, shows the Update quick fix on pilot.yaml, then compares the edited utils.py with the library. Returns the screenshot files. */
 export async function runPilotActionsSmoke(page, screenshotDir, log = () => {}) {
@@ -16,13 +17,7 @@ export async function runPilotActionsSmoke(page, screenshotDir, log = () => {}) 
   };
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input');
-  const palette = async (command) => {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    await widget.locator('.monaco-list-row', { hasText: command }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
-  };
+  const palette = (command) => runCommand(page, command, { timeout: 20_000 });
   const pick = async (text) => {
     const row = widget.locator('.monaco-list-row', { hasText: text }).first();
     await row.waitFor({ timeout: 20_000 });

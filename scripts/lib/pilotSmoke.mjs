@@ -3,6 +3,7 @@
 //
 // Each step waits for what a user would see and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /** Runs New Pilot from Approved Components through every step to the review, then cancels. Returns the screenshot files. */
 export async function runPilotSmoke(page, screenshotDir, log = () => {}) {
@@ -23,11 +24,7 @@ export async function runPilotSmoke(page, screenshotDir, log = () => {}) {
       .waitFor({ timeout: 15_000 });
 
   await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill('>New Pilot from Approved Components');
-  await widget.locator('.monaco-list-row', { hasText: 'New Pilot from Approved Components' }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'New Pilot from Approved Components');
 
   await step(1); // the template
   await page.keyboard.press('Enter');

@@ -2,6 +2,7 @@
 //
 // Each step waits for what a user would see and saves a screenshot.
 import * as path from 'node:path';
+import { runCommand } from './workbench.mjs';
 
 /**
  * Opens claim-summary.prompt of the workspace (the sample library) with Quick Open, waits for the
@@ -21,11 +22,7 @@ export async function runPreviewSmoke(page, screenshotDir, log = () => {}) {
   const input = page.locator('.quick-input-widget input');
   // A clean editor area: close the bottom panel the catalog steps opened.
   await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill('>View: Hide Panel');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Hide Panel' }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'View: Hide Panel');
 
   // 1. Quick Open the prompt: the CodeLens line shows above the front matter.
   await page.keyboard.press('Control+P');

@@ -268,6 +268,21 @@ export async function waitForWorkbench(page, { timeout = 60_000 } = {}) {
   await page.locator('.monaco-workbench .part.sidebar .pane-header').first().waitFor({ state: 'visible', timeout });
 }
 
+/**
+ * Runs a command from the command palette as a user does: F1, its title typed, Enter once the
+ * palette's selected row is that command (the list is filtered after the text is typed, and before
+ * that its first row is a recently used command, which Enter would run instead).
+ */
+export async function runCommand(page, title, { timeout = 10_000 } = {}) {
+  await page.keyboard.press('F1');
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${title}`);
+  await widget.locator('.monaco-list-row.focused', { hasText: title }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+}
+
 /** Runs `cleanup` once on SIGINT/SIGTERM/SIGHUP, then exits with 128 + the signal number. */
 export function onInterrupt(cleanup) {
   let running = false;
