@@ -187,10 +187,10 @@ export class AssetDecorations implements vscode.FileDecorationProvider {
   }
 }
 
-/** Tree data provider over LibraryService's catalogs, with filter and grouping state. */
 /** How often texts of ages ("synced 2 minutes ago") are refreshed; `ageText` is never finer than a minute. */
 export const ageRefreshMs = 60_000;
 
+/** Tree data provider over LibraryService's catalogs, with filter and grouping state. */
 export class CatalogTreeProvider extends Disposable implements vscode.TreeDataProvider<CatalogNode> {
   private readonly changed = this._register(new vscode.EventEmitter<CatalogNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
@@ -205,7 +205,17 @@ export class CatalogTreeProvider extends Disposable implements vscode.TreeDataPr
     private readonly fleet?: FleetService,
   ) {
     super();
-    this._register(service.onDidChange(() => this.refresh()));
+    // A reload sends about three events a library (its list, each library's start and end): the rows are drawn again once for a burst.
+    let pending: NodeJS.Timeout | undefined;
+    this._register(
+      service.onDidChange(() => {
+        pending ??= setTimeout(() => {
+          pending = undefined;
+          this.refresh();
+        }, 50);
+      }),
+    );
+    this._register(toDisposable(() => clearTimeout(pending)));
     // A new read of the fleet changes the tooltips' "used by" lines.
     if (fleet) this._register(fleet.onDidChange(() => this.refresh()));
     // "synced 3 minutes ago" moves on without events: the rows of git libraries are read again every minute.
