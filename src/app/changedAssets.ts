@@ -163,7 +163,15 @@ export async function libraryChanges(root: string, ref: string | undefined, git:
   const kept = keep && readKept(keep.file);
   // The whole folder is compared at once when nothing kept can serve (while the index is listed).
   let whole: { at: number; changes: Promise<{ status: string; path: string }[]> } | undefined;
-  const compareWhole = () => (whole ??= { at: (keep?.now ?? Date.now)(), changes: git.workTreeChanges(root, base) });
+  const compareWhole = () => {
+    if (!whole) {
+      const changes = git.workTreeChanges(root, base);
+      // Awaited below, after other git calls: a failure meanwhile must not count as unhandled (it is thrown there).
+      changes.catch(() => undefined);
+      whole = { at: (keep?.now ?? Date.now)(), changes };
+    }
+    return whole;
+  };
   if (kept?.base !== base) compareWhole();
   const trackedList = await git.trackedFiles(root);
   const trackedKey = sha256Hex(trackedList.join('\0'));

@@ -534,11 +534,44 @@ export class NodeGit implements Git {
     if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`Internal error: diff needs a commit id, got ${commit}.`, 'failed');
     if (paths && !paths.length) return [];
     const pathspec = paths ? paths.map((p) => `:(literal)${p}`) : ['.'];
-    const diff = await this.run(['diff', '--name-status', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', commit, '--', ...pathspec], { cwd: dir });
+    // git reads a work tree file through its filter driver when the stat cannot tell: none may run.
+    const filtersOff = await this.filtersOff(dir);
+    const diff = await this.run([...filtersOff, 'diff', '--name-status', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative', commit, '--', ...pathspec], { cwd: dir });
     const out: { status: string; path: string }[] = [];
     const parts = diff.split('\0');
     for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i][0], path: parts[i + 1] });
     return out;
+  }
+
+  /**
+   * `-c` settings that turn off every filter driver the configuration of `dir` defines (its clean,
+   * smudge and process programs): git runs them on a work tree's files, and a repository's own
+   * configuration may name any program. A file that a real filter (Git LFS, say) would have made
+   * equal to the commit's then counts as changed, which costs a read, never a wrong result.
+   */
+  private async filtersOff(dir: string): Promise<string[]> {
+    let keys: string;
+    try {
+      keys = await this.run(['config', '--name-only', '--get-regexp', '^filter\\.'], { cwd: dir });
+    } catch {
+      return []; // exit 1: no filter is configured
+    }
+    const drivers = new Set<string>();
+    for (const key of keys.split('\n')) {
+      const m = /^filter\.(.+)\.[^.]+$/.exec(key);
+      if (m) drivers.add(m[1]);
+    }
+    const off: string[] = [];
+    for (const d of drivers) {
+      // `-c` splits at the first '=': such a name cannot be given a value there.
+      if (d.includes('='))
+        throw new GitError(
+          `Refused to compare the files of ${dir}: its git configuration defines a filter named "${d}", which cannot be turned off. Remove that filter from the repository's configuration.`,
+          'refused',
+        );
+      off.push(...['clean', 'smudge', 'process'].flatMap((k) => ['-c', `filter.${d}.${k}=`]), '-c', `filter.${d}.required=false`);
+    }
+    return off;
   }
 
   /** The files among `paths` (relative to `dir`) that `commit` holds, with their bytes: one ls-tree, then one cat-file for them all. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
@@ -151,6 +151,41 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       execFileSync('git', ['status'], { cwd: repo, env: testGitEnv, stdio: 'pipe' });
       execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'y'], { cwd: repo, env: testGitEnv, stdio: 'pipe' });
       assert.match(readFileSync(marker, 'utf8'), /hook-pre-commit/);
+    });
+
+    it('validate --changed runs none of the filter drivers (clean, process) the library’s own configuration names, and still sees the changed file', async () => {
+      const lib = tempDir('hostile');
+      makeRepo(lib, { 'library.yaml': 'name: hostile\n', 'prompts/hi.prompt': '---\nname: hi\n---\nHello.\n', '.gitattributes': '* filter=evil\n*.prompt filter=evil.two\n' });
+      const evil = tempDir('evil');
+      const marker = path.join(evil, 'ran');
+      const program = markerProgram(evil, marker);
+      git(lib, 'config', 'filter.evil.clean', program);
+      git(lib, 'config', 'filter.evil.two.process', program);
+      git(lib, 'config', 'filter.evil.two.required', 'true');
+      writeFiles(lib, { 'prompts/hi.prompt': '---\nname: hi\n---\nHello there.\n' });
+      // An index older than the files: git cannot trust their stats and reads them, through the filters.
+      const hourAgo = Date.now() / 1000 - 3600;
+      const staleIndex = () => utimesSync(path.join(lib, '.git', 'index'), hourAgo, hourAgo);
+      staleIndex();
+      const validate = await cli(['validate', '--changed', '.'], { cwd: lib });
+      assert.ok(validate.code <= 1, validate.err);
+      assert.match(validate.out + validate.err, /1 file changed/);
+      assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '', 'a filter of the library’s configuration ran');
+      // The same comparison without the settings runs the program (the repository is hostile for real); git then fails, as
+      // the program speaks no filter protocol.
+      staleIndex();
+      assert.throws(() => execFileSync('git', gitArgs(['diff', '--name-only', 'HEAD'], []), { cwd: lib, env: testGitEnv, stdio: 'pipe' }));
+      assert.notEqual(readFileSync(marker, 'utf8'), '');
+      // A driver whose name `-c` cannot express: refused with a message, nothing run.
+      writeFileSync(marker, '');
+      git(lib, 'config', 'filter.a=b.clean', program);
+      writeFiles(lib, { '.gitattributes': '* filter=a=b\n' });
+      staleIndex();
+      const refused = await cli(['validate', '--changed', '.'], { cwd: lib });
+      assert.equal(refused.code, 2);
+      assert.match(refused.err, /defines a filter named "a=b", which cannot be turned off/);
+      assert.doesNotMatch(refused.err, /\n\s+at /, 'no stack trace');
+      assert.equal(readFileSync(marker, 'utf8'), '');
     });
   });
 
