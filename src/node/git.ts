@@ -550,12 +550,8 @@ export class NodeGit implements Git {
    * equal to the commit's then counts as changed, which costs a read, never a wrong result.
    */
   private async filtersOff(dir: string): Promise<string[]> {
-    let keys: string;
-    try {
-      keys = await this.run(['config', '--name-only', '--get-regexp', '^filter\\.'], { cwd: dir });
-    } catch {
-      return []; // exit 1: no filter is configured
-    }
+    // Every setting's name (all scopes, includes followed): a failure here is thrown, not taken for "no filter".
+    const keys = await this.run(['config', '--list', '--name-only'], { cwd: dir });
     const drivers = new Set<string>();
     for (const key of keys.split('\n')) {
       const m = /^filter\.(.+)\.[^.]+$/.exec(key);
