@@ -2,8 +2,9 @@
 
 import * as nodePath from 'node:path';
 import { fullStages } from '../core/checks/stages';
-import { folderSource } from '../core/library/load';
-import type { CatalogLevel, FileParser, FileSource } from '../core/library/load';
+import { folderSource } from '../core/library/fileSource';
+import type { CatalogLevel, FileParser } from '../core/library/load';
+import type { FileSource } from '../core/library/fileSource';
 import { libraryArgument, librarySource } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { openGitLibrary } from '../core/library/gitLibrary';

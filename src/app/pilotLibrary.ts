@@ -2,7 +2,7 @@
 
 import * as nodePath from 'node:path';
 import { gitSource } from '../core/library/gitSource';
-import type { FileSource } from '../core/library/load';
+import type { FileSource } from '../core/library/fileSource';
 import { urlForRecord } from '../core/library/source';
 import type { LibrarySource } from '../core/library/source';
 import { gitLibraryHistory } from '../core/pilot/history';

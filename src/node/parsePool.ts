@@ -6,7 +6,8 @@ import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
 import { parseAndCheck } from '../core/checks/fileChecks';
-import type { CatalogLevel, FileParser, LocatedJob } from '../core/library/load';
+import type { CatalogLevel, FileParser } from '../core/library/load';
+import type { LocatedJob } from '../core/library/fileSource';
 import type { ChunkResult, ParseJob, ParseResult } from './parseWorker';
 
 export interface ParsePoolOptions {

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
 import { parseAndCheck } from '../core/checks/fileChecks';
-import type { CatalogLevel, FileLocation, LocatedJob } from '../core/library/load';
+import type { CatalogLevel } from '../core/library/load';
+import type { FileLocation, LocatedJob } from '../core/library/fileSource';
 import type { GitBlobReader } from '../core/ports';
 import { NodeGit } from './git';
 

@@ -9,7 +9,7 @@ import { sha256Hex } from '../core/hash';
 import { librarySource, redactCredentials } from '../core/library/source';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import { evalCoverage } from '../core/library/references';
-import { joinInside } from '../core/library/load';
+import { joinInside } from '../core/library/paths';
 import { ageText } from '../core/library/sync';
 import type { Asset, Catalog } from '../core/library/types';
 import type { Git, Log } from '../core/ports';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { folderSource } from '../../src/core/library/load';
+import { folderSource } from '../../src/core/library/fileSource';
 import { applyScaffold } from '../../src/core/scaffold/apply';
 import { planScaffold, resolveComponents, resolveTemplate } from '../../src/core/scaffold/plan';
 import { checkParameters } from '../../src/core/library/parameters';

@@ -5,7 +5,7 @@ import { indexById, parseReference, referenceTo, resolveReference } from '../../
 import type { Asset, Catalog } from '../../core/library/types';
 import { evalCost, evalCostLines, suitePromptRefs } from '../../core/render/evalCost';
 import type { EvalCost, EvalPrompt } from '../../core/render/evalCost';
-import type { FileSource } from '../../core/library/load';
+import type { FileSource } from '../../core/library/fileSource';
 import { decodeUtf8 } from '../../core/text/textDocument';
 import { plural } from '../../core/text/plural';
 import type { CliIo } from '../io';

@@ -2,7 +2,7 @@
 
 import type { Position, Range } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
-import { dirOf, joinInside } from '../library/build';
+import { dirOf, joinInside } from '../library/paths';
 import { indexById, parseReference, resolveReference } from '../library/references';
 import type { Catalog } from '../library/types';
 import { catalogFor, referenceField } from './hover';

@@ -5,7 +5,7 @@ import { diag } from '../diagnostics';
 import type { Diagnostic, Range } from '../diagnostics';
 import { formatOfPath } from '../formats/detect';
 import { approvalProblem, assetDigest } from '../library/digest';
-import type { FileSource } from '../library/load';
+import type { FileSource } from '../library/fileSource';
 import { indexById, parseReference, referenceTo } from '../library/references';
 import type { Asset, Catalog } from '../library/types';
 import type { FileMerger } from '../ports';

@@ -5,6 +5,7 @@ import { formatOfPath } from '../formats/detect';
 import { assetStemOf } from '../formats/registry';
 import type { FormatId, ParsedFile } from '../formats/types';
 import { emptyRange } from '../text/textDocument';
+import { baseOf, dirOf, entryInside } from './paths';
 import { parseReference } from './references';
 import { defaultPolicy } from './types';
 import type { Asset, AssetKind, AssetReference, AssetStatus, Catalog, CatalogListing, LibraryInfo, ListedEntry, ModelInfo, Policy } from './types';
@@ -14,36 +15,6 @@ import type { Asset, AssetKind, AssetReference, AssetStatus, Catalog, CatalogLis
  * own object, so that the listing findings of a catalog that carries no listing are told apart (listingOf).
  */
 export const listedRange: Range = { ...emptyRange };
-
-export function dirOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
-}
-
-export function baseOf(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
-}
-
-/** Normalises a relative path against a folder; undefined when it leaves the root (absolute, home-relative or climbing out). */
-export function joinInside(folder: string, rel: string): string | undefined {
-  if (rel.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(rel) || rel.startsWith('\\') || rel.startsWith('~')) return undefined;
-  const parts = folder ? folder.split('/') : [];
-  for (const seg of rel.replace(/\\/g, '/').split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
-}
-
-/** An entry path resolved inside its asset folder, or undefined when it leaves the folder. */
-export function entryInside(folder: string, entry: string): string | undefined {
-  const resolved = joinInside(folder, entry);
-  const inFolder = resolved !== undefined && (folder === '' || resolved === folder || resolved.startsWith(folder + '/'));
-  return inFolder ? resolved : undefined;
-}
 
 /** What a listing implies: the asset folders, the files of each, the entries by path. */
 export interface Layout<E extends ListedEntry = ListedEntry> {

@@ -3,10 +3,11 @@
 import { formatOfPath, isYamlPath } from '../formats/detect';
 import type { GitTreeChange } from '../ports';
 import { compareAssets } from './catalogSnapshot';
-import { dirOf } from './build';
+import { dirOf } from './paths';
 import { walked } from './gitSource';
 import { loadCatalog } from './load';
-import type { FileParser, FileSource, LibraryFileEntry } from './load';
+import type { FileParser } from './load';
+import type { FileSource, LibraryFileEntry } from './fileSource';
 import type { Asset, Catalog } from './types';
 
 export interface CatalogUpdate {

@@ -8,7 +8,8 @@ import { compareAssets, openCatalogSnapshot, saveCatalogSnapshot } from './catal
 import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
 import { loadCatalog } from './load';
-import type { FileSource, LibraryFileEntry, LoadOptions, ParsedFileCache } from './load';
+import type { FileSource, LibraryFileEntry } from './fileSource';
+import type { LoadOptions, ParsedFileCache } from './load';
 import type { Asset, Catalog } from './types';
 
 /** The numbers of a stat: size, modification and change times (ms, with their fractions) and inode. */

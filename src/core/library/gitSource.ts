@@ -2,8 +2,9 @@
 
 import { maxFolderDepth, maxLibraryFiles } from '../limits';
 import type { Git, GitBlobReader, GitTreeEntry } from '../ports';
-import { joinInside, skippedDirs } from './load';
-import type { FileLocation, FileSource, LibraryFileEntry } from './load';
+import { joinInside } from './paths';
+import { skippedDirs } from './fileSource';
+import type { FileLocation, FileSource, LibraryFileEntry } from './fileSource';
 
 /** Same rule as the folder walk: every folder (dot-folders too) but .git and node_modules, bounded depth. What .gitignore ignores is not committed, so not listed. */
 export function walked(path: string): boolean {

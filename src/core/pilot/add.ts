@@ -1,6 +1,6 @@
 // Adding components to an existing pilot: resolved with their dependencies, placed by the template's layout, locked.
 
-import type { FileSource } from '../library/load';
+import type { FileSource } from '../library/fileSource';
 import { newest } from '../library/references';
 import type { Catalog } from '../library/types';
 import type { PilotChanges } from '../scaffold/apply';

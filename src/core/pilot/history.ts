@@ -2,7 +2,7 @@
 
 import { gitSource } from '../library/gitSource';
 import type { GitFileSource } from '../library/gitSource';
-import type { FileSource } from '../library/load';
+import type { FileSource } from '../library/fileSource';
 import type { Git } from '../ports';
 
 export interface LibraryHistory {

@@ -2,7 +2,7 @@
 
 import * as semver from 'semver';
 import { approvalProblem } from '../library/digest';
-import type { FileSource } from '../library/load';
+import type { FileSource } from '../library/fileSource';
 import { indexById, parseReference, referenceTo } from '../library/references';
 import type { Asset, Catalog } from '../library/types';
 import type { FileMerger } from '../ports';

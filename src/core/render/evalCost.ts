@@ -3,7 +3,7 @@
 
 import { findModel, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
 import type { EvalSuite, ParsedFile } from '../formats/types';
-import { dirOf, joinInside } from '../library/build';
+import { dirOf, joinInside } from '../library/paths';
 import type { LibraryInfo, ModelInfo } from '../library/types';
 import { countTokens, tokenizerOf } from '../tokens';
 import type { Tokenizer } from '../tokens';

@@ -1,7 +1,7 @@
 // Which eval suites cover a prompt, and the sets of sample input values a prompt can be rendered with.
 
 import type { ParsedFile } from '../formats/types';
-import { joinInside } from '../library/load';
+import { joinInside } from '../library/paths';
 import { indexById, resolveReference } from '../library/references';
 import type { Asset, Catalog } from '../library/types';
 import { defaultValues } from './render';

@@ -4,7 +4,7 @@ import * as semver from 'semver';
 import { UserError } from '../errors';
 import { approvalProblem } from '../library/digest';
 import { gitMetadata, isGitName } from '../library/gitMetadata';
-import type { FileSource, LibraryFileEntry } from '../library/load';
+import type { FileSource, LibraryFileEntry } from '../library/fileSource';
 import { indexById, newest, parseReference, referenceTo } from '../library/references';
 import type { Asset, AssetKind, AssetStatus, Catalog } from '../library/types';
 import { catalogDigest, lockDigest, serializeLockFile } from './lockFile';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { changesFile, checkChanged, libraryChanges } from '../../../src/app/changedAssets';
 import type { ChangedCheck } from '../../../src/app/changedAssets';
-import { folderSource } from '../../../src/core/library/load';
+import { folderSource } from '../../../src/core/library/fileSource';
 import { nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
 import { openFolderSnapshot } from '../../../src/node/folderSnapshot';
 import { NodeGit } from '../../../src/node/git';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { folderSource } from '../../../src/core/library/load';
+import { folderSource } from '../../../src/core/library/fileSource';
 import { SyncReadFileSystem, nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
 import { generateBenchLibrary } from '../../bench/generate';
 import { cleanupTemp, tempDir, writeFiles } from '../support/gitServer';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fullStages } from '../../../src/core/checks/stages';
-import { folderSource } from '../../../src/core/library/load';
+import { folderSource } from '../../../src/core/library/fileSource';
 import type { CatalogLevel } from '../../../src/core/library/load';
 import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
 import { linkOf, statWidth } from '../../../src/core/library/folderSnapshot';

@@ -2,8 +2,8 @@
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { folderSource } from '../../../src/core/library/load';
-import type { FileSource } from '../../../src/core/library/load';
+import { folderSource } from '../../../src/core/library/fileSource';
+import type { FileSource } from '../../../src/core/library/fileSource';
 import type { Catalog } from '../../../src/core/library/types';
 import { gitLibraryHistory } from '../../../src/core/pilot/history';
 import type { LibraryHistory } from '../../../src/core/pilot/history';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { distrustRacy, isRacy, listingChanges, racyMarginMs, statWidth } from '../../../../src/core/library/folderSnapshot';
 import type { FolderListing, PreviousListing } from '../../../../src/core/library/folderSnapshot';
-import type { LibraryFileEntry } from '../../../../src/core/library/load';
+import type { LibraryFileEntry } from '../../../../src/core/library/fileSource';
 
 const listedAt = 1_700_000_000_000;
 /** A stat changed long before the listing. */

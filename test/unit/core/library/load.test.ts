@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { gitSource } from '../../../../src/core/library/gitSource';
-import { folderSource } from '../../../../src/core/library/load';
+import { folderSource } from '../../../../src/core/library/fileSource';
 import { nodeFileSystem, nodePathOps } from '../../../../src/node/fileSystem';
 import { NodeGit } from '../../../../src/node/git';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
