@@ -5,7 +5,6 @@ import { promises as fsp } from 'node:fs';
 import { fullStages } from '../core/checks/stages';
 import { UserError } from '../core/errors';
 import { folderSource } from '../core/library/fileSource';
-import { loadCatalog } from '../core/library/load';
 import type { CatalogLevel, FileParser, LoadOptions, ParsedFileCache } from '../core/library/load';
 import type { FileSource } from '../core/library/fileSource';
 import type { Catalog } from '../core/library/types';
@@ -45,7 +44,7 @@ export async function openFolderLibrary(
     parser: opts.parser ?? fullStages.parser,
     checks: fullStages.checks,
   };
-  return opts.snapshot ? (await openFolderSnapshot(opts.snapshot, load)).catalog : loadCatalog(load);
+  return opts.snapshot ? (await openFolderSnapshot(opts.snapshot, load)).catalog : (await import('../core/library/load')).loadCatalog(load);
 }
 
 /**

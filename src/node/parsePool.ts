@@ -3,9 +3,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as nodePath from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { FormatId, ParsedFile } from '../core/formats/types';
-import { parseAndCheck } from '../core/checks/fileChecks';
 import type { CatalogLevel, FileParser } from '../core/library/load';
 import type { LocatedJob } from '../core/library/fileSource';
 import type { ChunkResult, ParseJob, ParseResult } from './parseWorker';
@@ -29,11 +28,11 @@ const tsxLoader = ['tsx', 'cjs'].join('/');
 
 interface Pending {
   job: ParseJob;
-  resolve: (f: ParsedFile) => void;
+  resolve: (f: ParsedFile | Promise<ParsedFile>) => void;
 }
 
 interface Slot {
-  worker: Worker;
+  worker: WorkerThreads.Worker;
   /** Jobs sent and not answered. */
   inFlight: Map<number, Pending>;
   /** Jobs gathered for the next message. */
@@ -44,7 +43,7 @@ interface Slot {
 
 /** The worker script next to this module: parseWorker.js in a bundle, parseWorker.ts when run from the sources. */
 function defaultScript(): string | undefined {
-  for (const name of ['parseWorker.js', 'parseWorker.ts']) {
+  for (const name of ['parseWorker.mjs', 'parseWorker.js', 'parseWorker.ts']) {
     const p = nodePath.join(__dirname, name);
     if (existsSync(p)) return p;
   }
@@ -88,7 +87,7 @@ export class ParsePool implements FileParser {
     const slots = this.broken || this.inlineOnly || !this.script || this.seen <= this.startAfter[level] ? undefined : this.start();
     // The least busy worker, unless every worker has two batches waiting: then this thread parses.
     const slot = slots?.reduce((a, b) => (a.inFlight.size + a.queue.length <= b.inFlight.size + b.queue.length ? a : b));
-    if (!slot || slot.inFlight.size + slot.queue.length >= this.batch * 2) return Promise.resolve(this.inline(path, bytes, level, hint));
+    if (!slot || slot.inFlight.size + slot.queue.length >= this.batch * 2) return this.inline(path, bytes, level, hint);
     return new Promise((resolve) => {
       slot.queue.push({ job: { id: this.nextId++, path, bytes, level, hint }, resolve });
       if (slot.queue.length >= this.batch) this.flush(slot);
@@ -178,9 +177,9 @@ export class ParsePool implements FileParser {
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
   }
 
-  private inline(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): ParsedFile {
+  private async inline(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile> {
     this.counts.inline++;
-    return parseAndCheck(path, bytes, hint, level);
+    return (await import('../core/checks/fileChecks')).parseAndCheck(path, bytes, hint, level);
   }
 
   private start(): Slot[] | undefined {
@@ -195,6 +194,9 @@ export class ParsePool implements FileParser {
   }
 
   private spawn(script: string): Slot {
+    // Required here: a command that parses nothing (a warm list) does not load node:worker_threads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
     // From the sources (tests, tsx), the worker registers tsx's loader before loading the TypeScript module.
     const worker = script.endsWith('.ts') ? new Worker(`require(${JSON.stringify(require.resolve(tsxLoader))}); require(${JSON.stringify(script)});`, { eval: true }) : new Worker(script);
     const slot: Slot = { worker, inFlight: new Map(), queue: [], chunks: new Map() };

@@ -114,11 +114,21 @@ export interface CatalogParts {
 
 /** The catalog of these parts: every finding (listing, files, then the check stage `checks`), the problem counts. */
 export function buildCatalog(parts: CatalogParts, checks: (catalog: Catalog) => Diagnostic[]): Catalog {
+  const catalog = catalogOf(parts);
+  return withCheckFindings(catalog, checks(catalog));
+}
+
+/** The catalog of these parts before the check stage: the listing's and the files' findings. */
+export function catalogOf(parts: CatalogParts): Catalog {
   const { root, commit, listing, library, assets, files } = parts;
   const diagnostics: Diagnostic[] = [...listing.findings];
-  const catalog: Catalog = { root, library, assets, files, diagnostics, commit, listing };
   for (const f of files.values()) if (f.diagnostics.length) diagnostics.push(...f.diagnostics);
-  const found = checks(catalog);
+  return { root, library, assets, files, diagnostics, commit, listing };
+}
+
+/** `catalog` (from catalogOf) with the check stage's findings `found` added, and its assets' problem counts. */
+export function withCheckFindings(catalog: Catalog, found: Diagnostic[]): Catalog {
+  const { diagnostics } = catalog;
   diagnostics.push(...found);
   catalog.checkFindings = found;
   const byFile = new Map<string, Diagnostic[]>();
@@ -127,7 +137,7 @@ export function buildCatalog(parts: CatalogParts, checks: (catalog: Catalog) => 
     if (list) list.push(d);
     else byFile.set(d.file, [d]);
   }
-  countProblems(assets, (p) => byFile.get(p));
+  countProblems(catalog.assets, (p) => byFile.get(p));
   return catalog;
 }
 

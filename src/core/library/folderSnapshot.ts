@@ -5,9 +5,7 @@ import type { FileSystem, GitTreeChange, Log, PathOps } from '../ports';
 import { silentLog } from '../ports';
 import { sha256Hex } from '../hash';
 import { compareAssets, openCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
-import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
-import { loadCatalog } from './load';
 import type { FileSource, LibraryFileEntry } from './fileSource';
 import type { LoadOptions, ParsedFileCache } from './load';
 import type { Asset, Catalog } from './types';
@@ -421,7 +419,8 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     const kept = trusted && stored?.header.id === id ? await readFindings(fs, files.findings, key, id) : undefined;
     let found: Diagnostic[] | undefined;
     const run = load.checks;
-    const checks = run && (kept ? () => kept : (c: Catalog) => (found = run(c)));
+    const checks = run && (kept ? () => kept : async (c: Catalog) => (found = await run(c)));
+    const { loadCatalog } = await import('./load');
     const catalog = await loadCatalog({ ...loading(reading(entries), cache), checks });
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
     if (found && trusted) await writeFindings(fs, path, files.findings, key, id, found).catch(warn('findings'));
@@ -456,7 +455,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
       else delta.after = stored.header.id;
       return { catalog: previous, use: 'current', entries: listing.entries, listing: delta };
     }
-    const updated = await updateCatalog({ previous, changes, source, root, fallbackName, parser: load.parser, onParse });
+    const updated = await (await import('./catalogUpdate')).updateCatalog({ previous, changes, source, root, fallbackName, parser: load.parser, onParse });
     if (updated) {
       // Written whole, so that it keeps the assets in the order a load gives them.
       const catalog = { ...updated.catalog, assets: inLoadOrder(updated.catalog.assets, listing.entries) };
@@ -464,7 +463,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
       return { catalog, use: 'updated', entries: listing.entries, listing: delta };
     }
   }
-  const catalog = await loadCatalog(loading(source));
+  const catalog = await (await import('./load')).loadCatalog(loading(source));
   await save(catalog);
   return { catalog, use: 'read', entries: listing.entries, listing: delta };
 }

@@ -7,9 +7,7 @@ import { gitSource } from './gitSource';
 import type { GitFileSource } from './gitSource';
 import { catalogCodec } from './catalogCodec';
 import { loadCatalogSnapshot, openCatalogSnapshot, saveCatalogChange, saveCatalogSnapshot } from './catalogSnapshot';
-import { updateCatalog } from './catalogUpdate';
 import { IndexCache, jsonCodec } from './indexCache';
-import { loadCatalog } from './load';
 import type { CatalogChecks, CatalogLevel, FileParser } from './load';
 import type { GitLibrarySource } from './source';
 import { cachePaths, readState, staleWarning, syncLibrary, writeState } from './sync';
@@ -143,7 +141,9 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
     if (snap && changes && from) {
       let updated;
       try {
-        updated = await updateCatalog({ previous: snap.catalog, previousReadable: snap.files, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
+        updated = await (
+          await import('./catalogUpdate')
+        ).updateCatalog({ previous: snap.catalog, previousReadable: snap.files, changes, source, root: paths.repo, commit, fallbackName, parser: opts.parser, onParse: opts.onParse });
       } finally {
         if (updated) source.close();
       }
@@ -167,6 +167,7 @@ export async function openGitLibrary(deps: LibraryCacheDeps, src: GitLibrarySour
   if (level === 'catalog') opts.parser?.warmUp?.();
   let catalog: Catalog;
   try {
+    const { loadCatalog } = await import('./load');
     catalog = await loadCatalog({
       root: paths.repo,
       source,

@@ -9,7 +9,7 @@ import { promptFileEndings, promptFileTargets } from '../formats/promptfoo';
 import picomatch from 'picomatch';
 import type { CatalogLevel, FormatId, ParsedFile } from '../formats/types';
 import { baseOf, dirOf, entryInside, joinInside } from './paths';
-import { buildAssets, buildCatalog, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listedRange } from './build';
+import { buildAssets, buildCatalog, catalogOf, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listedRange, withCheckFindings } from './build';
 import type { FileSource, LibraryFileEntry, LocatedJob } from './fileSource';
 import type { Catalog, CatalogListing } from './types';
 
@@ -52,8 +52,8 @@ const catalogParser: FileParser = {
   },
 };
 
-/** The cross-file check stage: the findings of a built catalog. */
-export type CatalogChecks = (catalog: Catalog) => Diagnostic[];
+/** The cross-file check stage: the findings of a built catalog (a promise when the stage loads its module first). */
+export type CatalogChecks = (catalog: Catalog) => Diagnostic[] | Promise<Diagnostic[]>;
 
 export type { CatalogLevel } from '../formats/types';
 
@@ -234,7 +234,8 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
     // The listing a rebuild starts from: the entries without the keys their contents were read by.
     const listed = entries.some((e) => e.key !== undefined || e.size !== undefined) ? entries.map(({ key: _key, size: _size, ...e }) => e) : entries;
     const listing: CatalogListing = { entries: listed, findings: loadDiagnostics, fallbackName };
-    return buildCatalog({ root: opts.root, commit: opts.commit, listing, library, assets, files }, opts.checks!);
+    const catalog = catalogOf({ root: opts.root, commit: opts.commit, listing, library, assets, files });
+    return withCheckFindings(catalog, await opts.checks!(catalog));
   }
   // The catalog level carries no diagnostic at all (links leading out are reported by a full load), and no listing.
   const { listing: _listing, ...catalog } = buildCatalog({ root: opts.root, commit: opts.commit, listing: { entries, findings: [], fallbackName }, library, assets, files }, () => []);

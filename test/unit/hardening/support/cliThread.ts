@@ -17,7 +17,11 @@ export class CliThread {
 
   private start(): Worker {
     const entry = JSON.stringify(require.resolve('./cliWorker.ts'));
-    this.worker = new Worker(`require('tsx/cjs/api').register(); require(${entry});`, { eval: true, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    // tsx's loaders for require() and for import() (the command table imports each command's module when it runs).
+    this.worker = new Worker(`require('tsx/cjs/api').register(); import('tsx/esm/api').then((tsx) => { tsx.register(); require(${entry}); });`, {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+    });
     this.worker.unref();
     return this.worker;
   }
