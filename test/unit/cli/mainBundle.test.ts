@@ -12,7 +12,7 @@ describe('genai-assets as built (production bundles)', function () {
   this.timeout(180_000);
   after(cleanupTemp);
 
-  it('a warm list of a git library loads only dist/cli.js and dist/cli/warm.js (no other command, no parser, no check)', () => {
+  it('a warm list of a git library loads only dist/cli.js and dist/cli/warm.js (no other command, no parser, no check); after another build it parses again', () => {
     const dist = path.join(tempDir('cli-bundle'), 'dist');
     const build = spawnSync(process.execPath, ['esbuild.mjs', '--production', '--outdir', dist], { cwd: repoRoot, encoding: 'utf8', timeout: 170_000 });
     assert.equal(build.status, 0, `build failed: ${build.stderr}`);
@@ -40,5 +40,11 @@ describe('genai-assets as built (production bundles)', function () {
     // A module read at the top level of a warm module (a command's option help built from another module's constant, a stage read
     // rather than called) shows up here as its own file: find the reader with a stack trace of that file's require.
     assert.deepEqual(warm.loaded.sort(), ['cli.js', 'cli/warm.js'], `the warm list loaded ${warm.loaded.join(', ')}`);
+
+    // Another build (its build-stamp.json: a watch rebuild may leave warm.js as it was) does not trust the caches this one wrote: the list parses again.
+    fs.writeFileSync(path.join(dist, 'cli', 'build-stamp.json'), `${JSON.stringify({ built: 'another build' })}\n`);
+    const rebuilt = list();
+    assert.equal(rebuilt.out, cold.out);
+    assert.ok(rebuilt.loaded.includes('cli/core.formats.dotprompt.js'), `after another build: ${rebuilt.loaded.join(', ')}`);
   });
 });
