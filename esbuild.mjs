@@ -188,38 +188,33 @@ function lazyEditor(exportsOf, homeOf) {
 }
 
 /**
- * The modules every command that reads a library from the cache runs (a warm `list` runs these and no
- * other): bundled together into dist/cli/warm.js, one file to read and compile instead of one each. Any
- * other module is a file of its own. Only speed depends on this list: a module missing from it is
- * loaded from its own file, one in it that a command does not need is loaded for nothing.
+ * The modules `entry` imports, directly or through others, by static imports only (an import() is where code leaves that path): the
+ * modules of src/ in their '/'-separated paths.
  */
-const warmModules = new Set(
-  [
-    'app/engineStamp',
-    'app/openLibrary',
-    'cli/command',
-    // Only list: main.ts reads a command's module when it runs, and each module here runs its top level when warm.js loads.
-    'cli/commands/list',
-    'cli/io',
-    'cli/libraries',
-    'cli/output',
-    'core/checks/stages',
-    'core/hash',
-    'core/library/assetFilter',
-    'core/library/catalogCodec',
-    'core/library/catalogSnapshot',
-    'core/library/gitLibrary',
-    'core/library/gitSource',
-    'core/library/indexCache',
-    'core/library/source',
-    'core/library/sync',
-    'core/text/textDocument',
-    'node/fileSystem',
-    'node/git',
-    'node/lock',
-    'node/parsePool',
-  ].map((m) => `src/${m}.ts`),
-);
+async function staticImports(entry) {
+  const r = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    external: ['vscode', '*.cjs'],
+    outdir: 'dist/.imports',
+    logLevel: 'error',
+  });
+  const seen = new Set([entry]);
+  for (const f of seen) for (const i of r.metafile.inputs[f].imports) if (i.kind !== 'dynamic-import' && i.path.startsWith('src/')) seen.add(i.path);
+  return seen;
+}
+
+/**
+ * The modules a warm `list` runs, bundled together into dist/cli/warm.js: one file to read and compile instead of one each. They are
+ * what the list command imports statically; where a command must build a catalog (the parsers, the checks), the code imports with
+ * import() (library/gitLibrary.ts, core/checks/stages.ts), and what that reaches is in files of its own, as every other module is.
+ */
+const warmModules = await staticImports('src/cli/commands/list.ts');
 
 /** File name of a module in dist/cli/: its path under src with dots for slashes ('core.library.load.js'). */
 function cliFileOf(module) {
