@@ -7,6 +7,7 @@ import { UserError } from '../core/errors';
 import type { CatalogLevel, FileParser } from '../core/library/load';
 import type { LibrarySource, LibrarySpec } from '../core/library/source';
 import type { Git, Log } from '../core/ports';
+import { TextDocument } from '../core/text/textDocument';
 import { nodeFileSystem } from '../node/fileSystem';
 import { findLibraryRoot } from '../node/openFolder';
 import { ParsePool } from '../node/parsePool';
@@ -61,7 +62,7 @@ export async function readCliConfig(cwd: string, env: Env): Promise<CliConfig | 
     throw new UserError(`Could not read ${file}: ${(e as Error).message}. Check that it is a UTF-8 text file you can read.`);
   }
   // The YAML reader and the schema validators are loaded only when there is a configuration file.
-  const [{ TextDocument }, { YamlSource }, { validatorFor }] = await Promise.all([import('../core/text/textDocument'), import('../core/yaml/yamlDocument'), import('../core/schemas')]);
+  const [{ YamlSource }, { validatorFor }] = await Promise.all([import('../core/yaml/yamlDocument'), import('../core/schemas')]);
   const doc = new TextDocument(text);
   const yaml = new YamlSource(doc, file, 0, doc.text.length);
   const problems = [...yaml.diagnostics];

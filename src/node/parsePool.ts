@@ -43,7 +43,7 @@ interface Slot {
 
 /** The worker script next to this module: parseWorker.js in a bundle, parseWorker.ts when run from the sources. */
 function defaultScript(): string | undefined {
-  for (const name of ['parseWorker.mjs', 'parseWorker.js', 'parseWorker.ts']) {
+  for (const name of ['parseWorker.js', 'parseWorker.ts']) {
     const p = nodePath.join(__dirname, name);
     if (existsSync(p)) return p;
   }

@@ -5,7 +5,7 @@ import type { LoadOptions } from '../library/load';
 /**
  * What every full load passes to loadCatalog or openGitLibrary (a parse pool may replace `parser`).
  * Each stage imports its module when it first runs: a list from the catalog snapshot loads neither
- * the parsers and file checks nor the cross-file checks (in the bundles, separate chunks).
+ * the parsers and file checks nor the cross-file checks.
  */
 export const fullStages: Required<Pick<LoadOptions, 'parser' | 'checks'>> = {
   parser: { parse: async (path, bytes, level, hint) => (await import('./fileChecks')).inThread.parse(path, bytes, level, hint) },
