@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { typeOk } from '../core/checks/catalogChecks';
+import { typeOk } from '../core/checks/evals';
 import { parseAndCheck } from '../core/checks/fileChecks';
 import { fullStages } from '../core/checks/stages';
 import { compareDiagnostics } from '../core/diagnostics';

@@ -1,7 +1,7 @@
 // Completion: input names inside template tags, asset ids and versions in references, model ids, and schema fields and values.
 
 import * as semver from 'semver';
-import { modelAllowed } from '../checks/catalogChecks';
+import { modelAllowed } from '../checks/models';
 import type { Position, Range } from '../diagnostics';
 import { formatModule } from '../formats/registry';
 import type { ParsedFile } from '../formats/types';

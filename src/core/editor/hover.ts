@@ -1,6 +1,6 @@
 // Hovers: template variables, asset references, model ids and manifest fields, as Markdown with the range they cover.
 
-import { findModel, modelAllowed, normaliseModelId } from '../checks/catalogChecks';
+import { findModel, modelAllowed, normaliseModelId } from '../checks/models';
 import type { Position, Range } from '../diagnostics';
 import type { InputDecl, ParsedFile } from '../formats/types';
 import { indexById, parseReference, resolveReference } from '../library/references';

@@ -1,6 +1,6 @@
 // Token counts of a rendered prompt (each model's tokenizer, loaded lazily, or a conservative estimate) and the cost of one call per model from the library's model catalogue.
 
-import { findModel, modelAllowed, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
+import { findModel, modelAllowed, normaliseModelId, normaliseParameter } from '../checks/models';
 import type { ParsedFile } from '../formats/types';
 import type { LibraryInfo, ModelInfo } from '../library/types';
 import { maxYamlBytes } from '../limits';

@@ -1,7 +1,7 @@
 // What an eval suite costs before it runs: tests × prompts × providers calls, the input tokens of each call (each prompt
 // rendered with each test's vars, counted with each provider's tokenizer) and the output at the provider's cap or the model's maximum.
 
-import { findModel, normaliseModelId, normaliseParameter } from '../checks/catalogChecks';
+import { findModel, normaliseModelId, normaliseParameter } from '../checks/models';
 import type { EvalSuite, ParsedFile } from '../formats/types';
 import { dirOf, joinInside } from '../library/paths';
 import type { LibraryInfo, ModelInfo } from '../library/types';

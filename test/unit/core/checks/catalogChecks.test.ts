@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countTokens } from '../../../../src/core/tokens';
-import { normaliseParameter } from '../../../../src/core/checks/catalogChecks';
+import { normaliseParameter } from '../../../../src/core/checks/models';
 import type { Diagnostic } from '../../../../src/core/diagnostics';
 import type { Catalog } from '../../../../src/core/library/types';
 import { openFolderLibrary } from '../../../../src/node/openFolder';
