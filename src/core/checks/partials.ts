@@ -8,6 +8,22 @@ import type { Catalog } from '../library/types';
 import { emptyRange } from '../text/textDocument';
 import type { InScope } from './scope';
 
+/**
+ * Which of `candidates` (the Dotprompt files a partial name can mean) an include in the file at `fromPath` reads: one
+ * declaring the name next to that file, then any next to it, then one in a `partials/` folder beside it, then any
+ * declaring the name, then the first.
+ */
+export function partialFor(candidates: readonly ParsedFile[], fromPath: string, name: string): ParsedFile | undefined {
+  const dir = dirOf(fromPath);
+  return (
+    candidates.find((f) => dirOf(f.path) === dir && f.partialName === name) ??
+    candidates.find((f) => dirOf(f.path) === dir) ??
+    candidates.find((f) => dirOf(f.path) === (dir ? `${dir}/partials` : 'partials')) ??
+    candidates.find((f) => !!f.partialName) ??
+    candidates[0]
+  );
+}
+
 export function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
   if (scoped && ![...inScope.files].some((f) => f.format === 'dotprompt' && f.partials?.length && inScope(f.path))) return;
   const byName = new Map<string, ParsedFile[]>();
@@ -23,18 +39,7 @@ export function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InSc
       else byName.set(n, [f]);
     }
   }
-  const resolve = (from: ParsedFile, name: string): ParsedFile | undefined => {
-    const list = byName.get(name);
-    if (!list) return undefined;
-    const dir = dirOf(from.path);
-    return (
-      list.find((f) => dirOf(f.path) === dir && f.partialName === name) ??
-      list.find((f) => dirOf(f.path) === dir) ??
-      list.find((f) => dirOf(f.path) === (dir ? `${dir}/partials` : 'partials')) ??
-      list.find((f) => !!f.partialName) ??
-      list[0]
-    );
-  };
+  const resolve = (from: ParsedFile, name: string): ParsedFile | undefined => partialFor(byName.get(name) ?? [], from.path, name);
   const reported = new Set<string>();
   for (const f of inScope.files) {
     if (f.format !== 'dotprompt' || !f.partials || !inScope(f.path)) continue;

@@ -1,5 +1,6 @@
 // Go to definition and document links: partials, asset references, pilot components and the files a prompt or suite names, resolved in the live catalogs.
 
+import { partialFor } from '../checks/partials';
 import type { Position, Range } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
 import { dirOf, joinInside } from '../library/paths';
@@ -32,7 +33,7 @@ function contains(r: Range, p: Position): boolean {
 }
 
 /**
- * The Dotprompt file a partial name includes, as the partial checks find it (checks/catalogChecks.ts):
+ * The Dotprompt file a partial name includes, as the partial checks find it (checks/partials.ts partialFor):
  * `_name.prompt` (or a file declaring that partial name) next to the file, then in a `partials/`
  * folder beside it, then any file declaring the name, then any file of that base name.
  */
@@ -43,15 +44,7 @@ export function resolvePartial(catalog: Catalog, fromPath: string, name: string)
     const base = f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.prompt$/, '');
     if (f.partialName === name || base.replace(/^_/, '') === name) list.push(f);
   }
-  if (!list.length) return undefined;
-  const dir = dirOf(fromPath);
-  return (
-    list.find((f) => dirOf(f.path) === dir && f.partialName === name) ??
-    list.find((f) => dirOf(f.path) === dir) ??
-    list.find((f) => dirOf(f.path) === (dir ? `${dir}/partials` : 'partials')) ??
-    list.find((f) => !!f.partialName) ??
-    list[0]
-  );
+  return partialFor(list, fromPath, name);
 }
 
 /**
