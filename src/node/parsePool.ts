@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as nodePath from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
+import type * as FileChecks from '../core/checks/fileChecks';
 import type { FormatId, ParsedFile } from '../core/formats/types';
 import type { CatalogLevel, FileParser } from '../core/library/load';
 import type { LocatedJob } from '../core/library/fileSource';
@@ -25,6 +26,9 @@ export interface ParsePoolOptions {
 
 /** tsx's CommonJS loader, for a worker started from the TypeScript sources (named here so bundlers leave it alone). */
 const tsxLoader = ['tsx', 'cjs'].join('/');
+
+/** The file checks, imported once, when this thread first parses. */
+let fileChecks: Promise<typeof FileChecks> | undefined;
 
 interface Pending {
   job: ParseJob;
@@ -179,7 +183,7 @@ export class ParsePool implements FileParser {
 
   private async inline(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile> {
     this.counts.inline++;
-    return (await import('../core/checks/fileChecks')).parseAndCheck(path, bytes, hint, level);
+    return (await (fileChecks ??= import('../core/checks/fileChecks'))).parseAndCheck(path, bytes, hint, level);
   }
 
   private start(): Slot[] | undefined {
