@@ -136,13 +136,16 @@ async function moduleExports(modules) {
   return out;
 }
 
-/** The modules of src/ that each of `modules` imports values from (type-only imports are gone after esbuild's TypeScript pass). */
-async function moduleImports(modules) {
+/**
+ * The modules of src/ that each of `modules` imports values from (type-only imports are gone after esbuild's TypeScript pass);
+ * with `staticOnly`, not those it reaches by import().
+ */
+async function moduleImports(modules, staticOnly = false) {
   const r = await esbuild.build({ entryPoints: modules, outdir: 'dist/.imports', outbase: '.', bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'error' });
   const out = new Map();
   for (const o of Object.values(r.metafile.outputs)) {
     if (!o.entryPoint) continue;
-    const bases = o.imports.filter((i) => i.path.startsWith('.')).map((i) => path.posix.join(path.posix.dirname(o.entryPoint), i.path));
+    const bases = o.imports.filter((i) => i.path.startsWith('.') && !(staticOnly && i.kind === 'dynamic-import')).map((i) => path.posix.join(path.posix.dirname(o.entryPoint), i.path));
     out.set(o.entryPoint, bases.map((b) => [`${b}.ts`, `${b}/index.ts`].find((f) => fs.existsSync(f))).filter(Boolean));
   }
   return out;
@@ -188,33 +191,13 @@ function lazyEditor(exportsOf, homeOf) {
 }
 
 /**
- * The modules `entry` imports, directly or through others, by static imports only (an import() is where code leaves that path): the
- * modules of src/ in their '/'-separated paths.
- */
-async function staticImports(entry) {
-  const r = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    external: ['vscode', '*.cjs'],
-    outdir: 'dist/.imports',
-    logLevel: 'error',
-  });
-  const seen = new Set([entry]);
-  for (const f of seen) for (const i of r.metafile.inputs[f].imports) if (i.kind !== 'dynamic-import' && i.path.startsWith('src/')) seen.add(i.path);
-  return seen;
-}
-
-/**
  * The modules a warm `list` runs, bundled together into dist/cli/warm.js: one file to read and compile instead of one each. They are
  * what the list command imports statically; where a command must build a catalog (the parsers, the checks), the code imports with
  * import() (library/gitLibrary.ts, core/checks/stages.ts), and what that reaches is in files of its own, as every other module is.
  */
-const warmModules = await staticImports('src/cli/commands/list.ts');
+const warmModules = new Set(['src/cli/commands/list.ts']);
+const staticImportsOf = await moduleImports(cliModules, true);
+for (const m of warmModules) for (const i of staticImportsOf.get(m) ?? []) warmModules.add(i);
 
 /** File name of a module in dist/cli/: its path under src with dots for slashes ('core.library.load.js'). */
 function cliFileOf(module) {

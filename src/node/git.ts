@@ -3,19 +3,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import type * as ChildProcess from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from '../core/errors';
 import type { GitFailure } from '../core/errors';
 import { parseGitUrl, redactCredentials } from '../core/library/source';
 import type { GitProtocol } from '../core/library/source';
 import type { Git, GitBlobReader, GitLogEntry, GitTreeChange, GitTreeEntry } from '../core/ports';
-
-/** node:child_process, required when git first runs: a warm list reads its cache and runs no git, and the module takes a few ms to load. */
-function childProcess(): typeof ChildProcess {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('node:child_process') as typeof ChildProcess;
-}
 
 export interface NodeGitOptions {
   /** Environment of git (default process.env); prompts are always turned off on top of it. */
@@ -210,7 +204,7 @@ export class NodeGit implements Git {
     const env = protocols.length ? await this.envFor(protocols) : { ...this.env, GIT_NO_LAZY_FETCH: '1' };
     const group = !!opts.network && process.platform !== 'win32';
     return new Promise((resolve, reject) => {
-      const proc = childProcess().spawn('git', gitArgs(args, protocols), { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
+      const proc = spawn('git', gitArgs(args, protocols), { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, windowsHide: true });
       if (group && proc.pid !== undefined) trackGroup(proc.pid);
       const out: Buffer[] = [];
       let err = '';
@@ -725,7 +719,7 @@ class CatFileReader implements GitBlobReader {
   private start(): ChildProcessWithoutNullStreams {
     if (this.proc) return this.proc;
     const args = gitArgs(['cat-file', '--batch'], []);
-    const proc = childProcess().spawn('git', args, { cwd: this.dir, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const proc = spawn('git', args, { cwd: this.dir, env: { ...this.env, GIT_NO_LAZY_FETCH: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.proc = proc;
     this.buf = Buffer.alloc(0);
     let stderr = '';

@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as nodePath from 'node:path';
-import type * as WorkerThreads from 'node:worker_threads';
-import type * as FileChecks from '../core/checks/fileChecks';
+import { Worker } from 'node:worker_threads';
+import { fullStages } from '../core/checks/stages';
 import type { FormatId, ParsedFile } from '../core/formats/types';
 import type { CatalogLevel, FileParser } from '../core/library/load';
 import type { LocatedJob } from '../core/library/fileSource';
@@ -27,16 +27,13 @@ export interface ParsePoolOptions {
 /** tsx's CommonJS loader, for a worker started from the TypeScript sources (named here so bundlers leave it alone). */
 const tsxLoader = ['tsx', 'cjs'].join('/');
 
-/** The file checks, imported once, when this thread first parses. */
-let fileChecks: Promise<typeof FileChecks> | undefined;
-
 interface Pending {
   job: ParseJob;
   resolve: (f: ParsedFile | Promise<ParsedFile>) => void;
 }
 
 interface Slot {
-  worker: WorkerThreads.Worker;
+  worker: Worker;
   /** Jobs sent and not answered. */
   inFlight: Map<number, Pending>;
   /** Jobs gathered for the next message. */
@@ -183,7 +180,7 @@ export class ParsePool implements FileParser {
 
   private async inline(path: string, bytes: Uint8Array, level: CatalogLevel, hint?: FormatId): Promise<ParsedFile> {
     this.counts.inline++;
-    return (await (fileChecks ??= import('../core/checks/fileChecks'))).parseAndCheck(path, bytes, hint, level);
+    return fullStages.parser.parse(path, bytes, level, hint);
   }
 
   private start(): Slot[] | undefined {
@@ -198,9 +195,6 @@ export class ParsePool implements FileParser {
   }
 
   private spawn(script: string): Slot {
-    // Required here: a command that parses nothing (a warm list) does not load node:worker_threads.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
     // From the sources (tests, tsx), the worker registers tsx's loader before loading the TypeScript module.
     const worker = script.endsWith('.ts') ? new Worker(`require(${JSON.stringify(require.resolve(tsxLoader))}); require(${JSON.stringify(script)});`, { eval: true }) : new Worker(script);
     const slot: Slot = { worker, inFlight: new Map(), queue: [], chunks: new Map() };
