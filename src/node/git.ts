@@ -600,6 +600,28 @@ export class NodeGit implements Git {
     return out.split('\0').filter(Boolean);
   }
 
+  /**
+   * The index file of the work tree at `dir`, and the files under `dir` (relative paths) that may
+   * differ from it: stat or mode not the index's, deleted, unmerged, added with intent. git compares
+   * stats the strict way whatever the configuration says, runs no filter driver and writes nothing.
+   */
+  async indexChanges(dir: string): Promise<{ indexFile: string; changed: string[] }> {
+    const strict = ['core.checkStat=default', 'core.trustctime=true', 'core.ignoreStat=false'].flatMap((c) => ['-c', c]);
+    const [indexFile, filtersOff] = await Promise.all([this.run(['rev-parse', '--git-path', 'index'], { cwd: dir }), this.filtersOff(dir)]);
+    const changed = await this.run([...strict, ...filtersOff, '--no-optional-locks', 'diff-files', '--name-only', '-z', '--relative', '--no-ext-diff', '--no-textconv', '--', '.'], { cwd: dir });
+    return { indexFile: nodePath.resolve(dir, indexFile.replace(/\r?\n$/, '')), changed: changed.split('\0').filter(Boolean) };
+  }
+
+  /** The files under `dir` (relative paths) that git's index holds as plain entries: not assumed unchanged, not skipped, not unmerged. */
+  async plainIndexEntries(dir: string): Promise<string[]> {
+    const listed = await this.run(['ls-files', '-z', '-v', '--cached', '--', '.'], { cwd: dir });
+    // `-v` tags each path: H a plain entry (h assumed unchanged, S skipped, M unmerged, ...).
+    return listed
+      .split('\0')
+      .filter((r) => r.startsWith('H '))
+      .map((r) => r.slice(2));
+  }
+
   /** Who commits in `dir` (git's author identity: the environment, then the configuration), or undefined when git has none. */
   async identity(dir: string): Promise<{ name: string; email: string } | undefined> {
     try {

@@ -33,7 +33,30 @@ export interface FolderListing {
   foldersRead: number;
   /** When the listing started (ms since the epoch, this machine's clock). */
   listedAt: number;
+  /** What git's index said of the files, when the folder is in a git work tree. */
+  git?: ListingGit;
 }
+
+/**
+ * What git's index said of a listing's files (the folder is in a git work tree): a file tracked
+ * and clean then, and still clean under the same index, has the content it had, so the next
+ * listing takes its stat from this one instead of looking at it.
+ */
+export interface ListingGit {
+  /** The index file (absolute). */
+  index: string;
+  /** Its stat (statWidth numbers) when the files were compared with it. */
+  indexStat: Float64Array;
+  /** Per file, in the listing's order: gitUntracked, gitChanged or gitClean. */
+  states: Uint8Array;
+}
+
+/** Not a plain entry of the index (untracked, assumed unchanged, skipped, unmerged). */
+export const gitUntracked = 0;
+/** Tracked, and may differ from the index. */
+export const gitChanged = 1;
+/** Tracked, and the same as the index. */
+export const gitClean = 2;
 
 /** The listing a snapshot was made from (see FolderListing). */
 export interface PreviousListing {
@@ -45,6 +68,7 @@ export interface PreviousListing {
   folderStats: Float64Array;
   /** Undefined when they do not read back. */
   folderEntries(): readonly (readonly string[])[] | undefined;
+  git?: ListingGit;
 }
 
 /** What a link points at: inside the library or not, and its target; undefined for a file. */
@@ -81,7 +105,7 @@ function stampOf(listing: FolderListing, i: number): string | undefined {
 }
 
 /** Bumped whenever the listing's stored layout or the meaning of its numbers changes. */
-export const folderListingVersion = 1;
+export const folderListingVersion = 2;
 const magic = 'genai-assets-folder';
 const endian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'le' : 'be';
 
@@ -112,10 +136,11 @@ export function folderSnapshotFiles(path: PathOps, dir: string): FolderSnapshotF
 }
 
 /*
- * The listing file: a header line (JSON), then a body of six sections, their byte lengths in the
+ * The listing file: a header line (JSON), then a body of seven sections, their byte lengths in the
  * header: the files' paths and the folders' paths (UTF-8, joined by NUL, which no path holds), the
- * links (JSON: path -> linkOf), the folders' entries (JSON), then the files' and the folders' stats
- * (8-byte floats in this machine's byte order, which the header names).
+ * links (JSON: path -> linkOf), the folders' entries (JSON), the files' git states (a byte each, or
+ * none), then the files' and the folders' stats (8-byte floats in this machine's byte order, which
+ * the header names).
  */
 interface ListingHeader {
   format: string;
@@ -128,8 +153,10 @@ interface ListingHeader {
   endian: string;
   files: number;
   folders: number;
-  /** Byte lengths of the files' paths, the folders' paths, the links and the folders' entries (the stats' follow from the counts). */
+  /** Byte lengths of the files' paths, the folders' paths, the links, the folders' entries and the git states (the stats' follow from the counts). */
   sections: number[];
+  /** The index file and its stat (ListingGit), when the body has git states. */
+  git?: { index: string; indexStat: number[] };
   /** sha256 of the body. */
   checksum: string;
 }
@@ -178,11 +205,14 @@ async function readListing(fs: FileSystem, file: string, key: ListingKey): Promi
     if (!h || h.format !== magic || h.version !== folderListingVersion || h.endian !== endian || typeof h.id !== 'string') return undefined;
     if (h.engine !== key.engine || h.root !== key.root || h.fallbackName !== key.fallbackName) return undefined;
     const counts = [h.files, h.folders, ...(Array.isArray(h.sections) ? h.sections : [])];
-    if (counts.length !== 6 || !counts.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+    if (counts.length !== 7 || !counts.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
     const body = bytes.subarray(nl + 1);
-    const [paths, folderPaths, links, entries] = h.sections;
+    const [paths, folderPaths, links, entries, gitStates] = h.sections;
     const statBytes = 8 * statWidth;
-    if (body.length !== paths + folderPaths + links + entries + statBytes * (h.files + h.folders) || sha256Hex(body) !== h.checksum) return undefined;
+    if (body.length !== paths + folderPaths + links + entries + gitStates + statBytes * (h.files + h.folders) || sha256Hex(body) !== h.checksum) return undefined;
+    const gitHeader = h.git;
+    const gitOk = gitStates === h.files && typeof gitHeader?.index === 'string' && Array.isArray(gitHeader.indexStat) && gitHeader.indexStat.length === statWidth;
+    if (gitStates && !gitOk) return undefined;
     let at = 0;
     const section = (n: number): Uint8Array => body.subarray(at, (at += n));
     const names = (b: Uint8Array, count: number): string[] | undefined => {
@@ -198,6 +228,7 @@ async function readListing(fs: FileSystem, file: string, key: ListingKey): Promi
     const folders = names(section(folderPaths), h.folders);
     const linkMap = JSON.parse(decoder.decode(section(links))) as unknown;
     const entriesJson = section(entries);
+    const states = section(gitStates);
     if (!files || !folders || !linkMap || typeof linkMap !== 'object' || !Object.values(linkMap).every((v) => typeof v === 'string')) return undefined;
     const stats = floats(h.files);
     const folderStats = floats(h.folders);
@@ -210,7 +241,8 @@ async function readListing(fs: FileSystem, file: string, key: ListingKey): Promi
         return undefined; // it passed its checksum, so written by another layout: listed again
       }
     };
-    return { header: h, files, links: new Map(Object.entries(linkMap as Record<string, string>)), stats, folders, folderStats, folderEntries };
+    const git = gitOk ? { index: gitHeader.index, indexStat: Float64Array.from(gitHeader.indexStat, Number), states: states.slice() } : undefined;
+    return { header: h, files, links: new Map(Object.entries(linkMap as Record<string, string>)), stats, folders, folderStats, folderEntries, git };
   } catch {
     return undefined; // corrupt (it passed its checksum, so written by another layout): as missing
   }
@@ -225,7 +257,14 @@ async function writeListing(fs: FileSystem, path: PathOps, file: string, key: Li
   let entries = listing.folderEntries();
   // Folders whose entries are not known are not stored (they are read at the next listing).
   if (entries.length !== folders.length) [folders, folderStats, entries] = [[], new Float64Array(0), []];
-  const sections = [utf8.encode(listing.entries.map((e) => e.path).join('\0')), utf8.encode(folders.join('\0')), utf8.encode(JSON.stringify(links)), utf8.encode(JSON.stringify(entries))];
+  const git = listing.git;
+  const sections = [
+    utf8.encode(listing.entries.map((e) => e.path).join('\0')),
+    utf8.encode(folders.join('\0')),
+    utf8.encode(JSON.stringify(links)),
+    utf8.encode(JSON.stringify(entries)),
+    git?.states ?? new Uint8Array(0),
+  ];
   const body = concat([...sections, bytesOf(listing.stats), bytesOf(folderStats)]);
   const header: ListingHeader = {
     format: magic,
@@ -236,6 +275,7 @@ async function writeListing(fs: FileSystem, path: PathOps, file: string, key: Li
     files: listing.entries.length,
     folders: folders.length,
     sections: sections.map((s) => s.length),
+    ...(git ? { git: { index: git.index, indexStat: [...git.indexStat] } } : {}),
     checksum: sha256Hex(body),
   };
   await writeWhole(fs, path, file, concat([utf8.encode(`${JSON.stringify(header)}\n`), body]));
@@ -315,6 +355,12 @@ export function listingChanges(before: PreviousListing, now: FolderListing): Git
   }
   for (const path of at.keys()) changes.push({ status: 'D', oldMode: mode(before.links.has(path)), newMode: '000000', path });
   return changes;
+}
+
+/** True when git's index is not the one the stored listing was compared with (a commit, say): the listing is stored again, so that the next one can take stats from it. */
+function gitMoved(stored: PreviousListing, now: FolderListing): boolean {
+  const [a, b] = [stored.git, now.git];
+  return !a || !b ? a !== b : a.index !== b.index || a.indexStat.some((n, i) => n !== b.indexStat[i]);
 }
 
 /**
@@ -424,7 +470,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     const catalog = await loadCatalog({ ...loading(reading(entries), cache), checks });
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
     if (found && trusted) await writeFindings(fs, path, files.findings, key, id, found).catch(warn('findings'));
-    if (stored?.header.id !== id || listing.foldersRead) await writeListing(fs, path, files.fullListing, key, listing, id).catch(warn('listing'));
+    if (stored?.header.id !== id || listing.foldersRead || gitMoved(stored, listing)) await writeListing(fs, path, files.fullListing, key, listing, id).catch(warn('listing'));
     return { catalog, use: parsed ? 'read' : 'current', entries: listing.entries };
   }
 
@@ -451,7 +497,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     delta.changed = changes.map((c) => c.path);
     if (!changes.length) {
       // The same files: folders read again (changed within the racy margin last time) are stored as they are now.
-      if (listing.foldersRead) await save(undefined);
+      if (listing.foldersRead || gitMoved(stored, listing)) await save(undefined);
       else delta.after = stored.header.id;
       return { catalog: previous, use: 'current', entries: listing.entries, listing: delta };
     }

@@ -187,6 +187,36 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       assert.doesNotMatch(refused.err, /\n\s+at /, 'no stack trace');
       assert.equal(readFileSync(marker, 'utf8'), '');
     });
+
+    it('list and validate of a folder library in a work tree run none of its filter drivers when git compares the files with the index', async () => {
+      const lib = tempDir('hostile');
+      makeRepo(lib, { 'library.yaml': 'name: hostile\n', 'prompts/hi.prompt': '---\nname: hi\n---\nHello.\n', '.gitattributes': '* filter=evil\n*.prompt filter=evil.two\n' });
+      const evil = tempDir('evil');
+      const marker = path.join(evil, 'ran');
+      const program = markerProgram(evil, marker);
+      git(lib, 'config', 'filter.evil.clean', program);
+      git(lib, 'config', 'filter.evil.two.process', program);
+      git(lib, 'config', 'filter.evil.two.required', 'true');
+      // An index older than the files: git cannot trust their stats and reads them, through the filters.
+      const hourAgo = Date.now() / 1000 - 3600;
+      utimesSync(path.join(lib, '.git', 'index'), hourAgo, hourAgo);
+      for (const args of [
+        ['list', '--library', lib],
+        ['list', '--library', lib],
+        ['validate', lib],
+      ]) {
+        const r = await cli(args);
+        assert.ok(r.code <= 1, r.err);
+        assert.match(r.out, args[0] === 'list' ? /\bhi\b/ : /2 files checked/);
+      }
+      assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '', 'a filter of the library’s configuration ran');
+      // A driver whose name `-c` cannot express: the files are looked at without git, nothing run.
+      git(lib, 'config', 'filter.a=b.clean', program);
+      writeFiles(lib, { '.gitattributes': '* filter=a=b\n' });
+      const listed = await cli(['list', '--library', lib]);
+      assert.equal(listed.code, 0, listed.err);
+      assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '');
+    });
   });
 
   describe('an encoded dash in an ssh URL is refused before git runs', () => {

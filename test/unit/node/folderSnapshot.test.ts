@@ -7,12 +7,13 @@ import { fullStages } from '../../../src/core/checks/stages';
 import { folderSource } from '../../../src/core/library/fileSource';
 import type { CatalogLevel } from '../../../src/core/library/load';
 import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
-import { linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
+import { gitChanged, gitClean, gitUntracked, linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
 import type { PreviousListing, FolderListing } from '../../../src/core/library/folderSnapshot';
 import type { Catalog } from '../../../src/core/library/types';
-import { folderSnapshotDir, listFolder, openFolderSnapshot } from '../../../src/node/folderSnapshot';
-import type { FolderSnapshotSettings } from '../../../src/node/folderSnapshot';
+import { folderSnapshotDir, listFolder, openFolderSnapshot, queryIndex } from '../../../src/node/folderSnapshot';
+import type { FolderSnapshotSettings, IndexReader } from '../../../src/node/folderSnapshot';
 import { nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
+import { NodeGit } from '../../../src/node/git';
 import { openFolderLibrary } from '../../../src/node/openFolder';
 import { generateBenchLibrary } from '../../bench/generate';
 import { cleanupTemp, commitAll, git, makeRepo, tempDir, writeFiles } from '../support/gitServer';
@@ -36,15 +37,15 @@ interface Opened {
 }
 
 /** Opens `root` through its snapshot in `cache`, as `list` does (catalog level), counting the files parsed. */
-async function open(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number } = {}): Promise<Opened> {
+async function open(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number; readIndex?: IndexReader } = {}): Promise<Opened> {
   const parsed: string[] = [];
-  const snapshot: FolderSnapshotSettings = { cacheDir: cache, engine: opts.engine ?? 'engine-1', now: opts.now ?? later };
+  const snapshot: FolderSnapshotSettings = { cacheDir: cache, engine: opts.engine ?? 'engine-1', now: opts.now ?? later, readIndex: opts.readIndex };
   const catalog = await openFolderLibrary(root, { level: opts.level ?? 'catalog', snapshot, onParse: (p) => parsed.push(p) });
   return { catalog, parsed };
 }
 
 /** Opens `root` and checks that its catalog is what a cold load (no snapshot) gives. */
-async function openAndCompare(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number } = {}): Promise<Opened> {
+async function openAndCompare(root: string, cache: string, opts: Parameters<typeof open>[2] = {}): Promise<Opened> {
   const opened = await open(root, cache, opts);
   const cold = await openFolderLibrary(root, { level: opts.level ?? 'catalog' });
   assert.deepEqual(comparable(opened.catalog), comparable(cold));
@@ -78,7 +79,7 @@ function smallLibrary(): Record<string, string> {
 function previousOf(l: FolderListing): PreviousListing {
   const links = new Map<string, string>();
   for (const e of l.entries) if (e.type === 'symlink') links.set(e.path, linkOf(e)!);
-  return { files: l.entries.map((e) => e.path), links, stats: l.stats, folders: l.folders, folderStats: l.folderStats, folderEntries: () => l.folderEntries() };
+  return { files: l.entries.map((e) => e.path), links, stats: l.stats, folders: l.folders, folderStats: l.folderStats, folderEntries: () => l.folderEntries(), git: l.git };
 }
 
 /** The stat of a listed file. */
@@ -207,6 +208,96 @@ describe('folder snapshot', function () {
     writeFiles(root, { '.gitignore': '# nothing ignored\n' });
     opened = await openAndCompare(root, cache);
     assert.equal(asset(opened.catalog, 'draft')?.path, 'scratch/draft.prompt');
+  });
+
+  it("in a git work tree, takes the stat of a file git's index vouches for from the last listing", async () => {
+    const root = tempDir('repo');
+    makeRepo(root, { ...smallLibrary(), 'loose/kept.prompt': prompt('kept', '0.1.0') });
+    writeFiles(root, { 'loose/untracked.prompt': prompt('untracked', '0.1.0'), 'loose/hello.prompt': prompt('hello', '0.2.0') });
+    git(root, 'update-index', '--assume-unchanged', 'loose/kept.prompt');
+    const git1 = () => queryIndex(new NodeGit(), root);
+    const stateOf = (l: FolderListing, p: string) => l.git?.states[l.entries.findIndex((e) => e.path === p)];
+    const first = await listFolder(root, undefined, later, git1());
+    assert.equal(first.git?.index, path.join(root, '.git', 'index'));
+    assert.equal(stateOf(first, 'prompts/greet/greet.prompt'), gitClean);
+    assert.equal(stateOf(first, 'loose/hello.prompt'), gitChanged);
+    assert.equal(stateOf(first, 'loose/untracked.prompt'), gitUntracked);
+    assert.equal(stateOf(first, 'loose/kept.prompt'), gitUntracked, 'assumed unchanged: git does not look at it');
+    // The stats the next listing takes as they are: those of files clean then and now. A made-up stat shows through.
+    const previous = previousOf(first);
+    previous.stats = previous.stats.slice();
+    const madeUp = (p: string) => {
+      const i = first.entries.findIndex((e) => e.path === p);
+      previous.stats.set([1, 2, 3, i], i * statWidth);
+      return [1, 2, 3, i];
+    };
+    const clean = madeUp('prompts/greet/greet.prompt');
+    for (const p of ['loose/hello.prompt', 'loose/untracked.prompt', 'loose/kept.prompt']) madeUp(p);
+    const second = await listFolder(root, previous, later, git1());
+    assert.deepEqual(statAt(second, 'prompts/greet/greet.prompt'), clean);
+    for (const p of ['loose/hello.prompt', 'loose/untracked.prompt', 'loose/kept.prompt']) assert.deepEqual(statAt(second, p), statAt(first, p), `${p} is looked at`);
+    // Once the index changes (a file staged), every file is looked at.
+    git(root, 'add', 'loose/hello.prompt');
+    const third = await listFolder(root, previous, later, git1());
+    assert.deepEqual(statAt(third, 'prompts/greet/greet.prompt'), statAt(first, 'prompts/greet/greet.prompt'));
+    assert.equal(stateOf(third, 'loose/hello.prompt'), gitClean);
+    // Outside a work tree, or without git's answer, no file is vouched for.
+    const plain = tempDir('lib');
+    writeFiles(plain, smallLibrary());
+    assert.equal((await listFolder(plain, undefined, later, queryIndex(new NodeGit(), plain))).git, undefined);
+  });
+
+  it('in a git work tree, sees every change git or a stat shows: edits that keep size and time, files assumed unchanged, staged and committed changes', async () => {
+    const root = tempDir('repo');
+    makeRepo(root, smallLibrary());
+    const cache = tempDir('cache');
+    await openAndCompare(root, cache);
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+    const edit = (rel: string, version: string) => {
+      const file = path.join(root, rel);
+      const before = statSync(file);
+      writeFileSync(file, prompt(path.basename(rel, '.prompt'), version));
+      touch(file, before.mtimeMs / 1000);
+    };
+    // The same size and modification time: git sees the change time.
+    edit('loose/hello.prompt', '0.1.1');
+    let opened = await openAndCompare(root, cache);
+    assert.deepEqual(opened.parsed, ['loose/hello.prompt']);
+    assert.equal(asset(opened.catalog, 'hello')?.version, '0.1.1');
+    // A file git is told to assume unchanged is looked at here all the same.
+    git(root, 'update-index', '--assume-unchanged', 'loose/b-old.prompt');
+    await openAndCompare(root, cache);
+    edit('loose/b-old.prompt', '0.1.2');
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'b-old')?.version, '0.1.2');
+    git(root, 'update-index', '--no-assume-unchanged', 'loose/b-old.prompt');
+    // Staged, then committed, then changed back by a checkout: each seen, nothing else read.
+    commitAll(root, 'Edits');
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+    edit('loose/hello.prompt', '0.1.3');
+    git(root, 'add', 'loose/hello.prompt');
+    opened = await openAndCompare(root, cache);
+    assert.deepEqual(opened.parsed, ['loose/hello.prompt']);
+    git(root, 'checkout', '-q', 'HEAD', '--', 'loose/hello.prompt');
+    opened = await openAndCompare(root, cache);
+    assert.equal(asset(opened.catalog, 'hello')?.version, '0.1.1');
+    assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
+    // After a commit (the index written again, no file changed), an open asks git for the index's entries once, at
+    // both levels: the listing is stored again with them, and the next open takes the stats of clean files from it.
+    await openAndCompare(root, cache, { level: 'full' });
+    commitAll(root, 'Nothing changed');
+    const asked: string[] = [];
+    const nodeGit = new NodeGit();
+    const readIndex: IndexReader = {
+      indexChanges: (dir) => nodeGit.indexChanges(dir),
+      plainIndexEntries: (dir) => (asked.push(dir), nodeGit.plainIndexEntries(dir)),
+    };
+    for (const level of ['catalog', 'full'] as const) {
+      asked.length = 0;
+      assert.deepEqual((await openAndCompare(root, cache, { level, readIndex })).parsed, []);
+      assert.deepEqual((await openAndCompare(root, cache, { level, readIndex })).parsed, []);
+      assert.deepEqual(asked, [root], level);
+    }
   });
 
   it('follows links inside the library to their targets', async function () {
