@@ -604,9 +604,10 @@ export class NodeGit implements Git {
    * The index file of the work tree at `dir`, and the files under `dir` (relative paths) that may
    * differ from it: stat or mode not the index's, deleted, unmerged, added with intent. git compares
    * stats the strict way whatever the configuration says, runs no filter driver and writes nothing.
+   * It runs in one thread (no preloadIndex): it is asked while this process lists the folder.
    */
   async indexChanges(dir: string): Promise<{ indexFile: string; changed: string[] }> {
-    const strict = ['core.checkStat=default', 'core.trustctime=true', 'core.ignoreStat=false'].flatMap((c) => ['-c', c]);
+    const strict = ['core.preloadIndex=false', 'core.checkStat=default', 'core.trustctime=true', 'core.ignoreStat=false'].flatMap((c) => ['-c', c]);
     const [indexFile, filtersOff] = await Promise.all([this.run(['rev-parse', '--git-path', 'index'], { cwd: dir }), this.filtersOff(dir)]);
     const changed = await this.run([...strict, ...filtersOff, '--no-optional-locks', 'diff-files', '--name-only', '-z', '--relative', '--no-ext-diff', '--no-textconv', '--', '.'], { cwd: dir });
     return { indexFile: nodePath.resolve(dir, indexFile.replace(/\r?\n$/, '')), changed: changed.split('\0').filter(Boolean) };

@@ -11,6 +11,7 @@ import type { CliIo } from '../../../src/cli/io';
 import { UserError } from '../../../src/core/errors';
 import { parseGitUrl, redactCredentials, urlForRecord } from '../../../src/core/library/source';
 import { gitArgs, NodeGit } from '../../../src/node/git';
+import { openFolderLibrary } from '../../../src/node/openFolder';
 import { cleanupTemp, freePort, git, makeBare, makeRepo, tempDir, testGitEnv, waitFor, writeFiles } from '../support/gitServer';
 import { generateLibrary } from '../support/libraryGen';
 import { editFile, gitLibrary, newTarget } from '../support/pilotLibrary';
@@ -188,7 +189,7 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       assert.equal(readFileSync(marker, 'utf8'), '');
     });
 
-    it('list and validate of a folder library in a work tree run none of its filter drivers when git compares the files with the index', async () => {
+    it('a folder library in a work tree is listed without running its filter drivers when git compares its files with the index', async () => {
       const lib = tempDir('hostile');
       makeRepo(lib, { 'library.yaml': 'name: hostile\n', 'prompts/hi.prompt': '---\nname: hi\n---\nHello.\n', '.gitattributes': '* filter=evil\n*.prompt filter=evil.two\n' });
       const evil = tempDir('evil');
@@ -200,21 +201,24 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       // An index older than the files: git cannot trust their stats and reads them, through the filters.
       const hourAgo = Date.now() / 1000 - 3600;
       utimesSync(path.join(lib, '.git', 'index'), hourAgo, hourAgo);
-      for (const args of [
-        ['list', '--library', lib],
-        ['list', '--library', lib],
-        ['validate', lib],
-      ]) {
-        const r = await cli(args);
-        assert.ok(r.code <= 1, r.err);
-        assert.match(r.out, args[0] === 'list' ? /\bhi\b/ : /2 files checked/);
+      // git is asked about a folder of any size (the default is from 8,000 files on), as list, validate and the editor open it.
+      const asked: string[] = [];
+      const nodeGit = new NodeGit();
+      const readIndex = { indexChanges: (dir: string) => (asked.push(dir), nodeGit.indexChanges(dir)), plainIndexEntries: (dir: string) => nodeGit.plainIndexEntries(dir) };
+      const snapshot = { cacheDir: tempDir('cache'), engine: 'test', readIndex, gitMinFiles: 0, now: () => Date.now() + 60_000 };
+      for (const level of ['catalog', 'catalog', 'full', 'full'] as const) {
+        const catalog = await openFolderLibrary(lib, { level, snapshot });
+        assert.deepEqual(
+          catalog.assets.map((a) => a.id),
+          ['hi'],
+        );
       }
+      assert.equal(asked.length, 4);
       assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '', 'a filter of the library’s configuration ran');
       // A driver whose name `-c` cannot express: the files are looked at without git, nothing run.
       git(lib, 'config', 'filter.a=b.clean', program);
       writeFiles(lib, { '.gitattributes': '* filter=a=b\n' });
-      const listed = await cli(['list', '--library', lib]);
-      assert.equal(listed.code, 0, listed.err);
+      assert.equal((await openFolderLibrary(lib, { level: 'catalog', snapshot })).assets.length, 1);
       assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '', '');
     });
   });

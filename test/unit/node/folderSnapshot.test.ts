@@ -10,7 +10,7 @@ import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
 import { gitChanged, gitClean, gitUntracked, linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
 import type { PreviousListing, FolderListing } from '../../../src/core/library/folderSnapshot';
 import type { Catalog } from '../../../src/core/library/types';
-import { folderSnapshotDir, listFolder, openFolderSnapshot, queryIndex } from '../../../src/node/folderSnapshot';
+import { folderSnapshotDir, listFolder, openFolderSnapshot } from '../../../src/node/folderSnapshot';
 import type { FolderSnapshotSettings, IndexReader } from '../../../src/node/folderSnapshot';
 import { nodeFileSystem, nodePathOps } from '../../../src/node/fileSystem';
 import { NodeGit } from '../../../src/node/git';
@@ -39,7 +39,7 @@ interface Opened {
 /** Opens `root` through its snapshot in `cache`, as `list` does (catalog level), counting the files parsed. */
 async function open(root: string, cache: string, opts: { level?: CatalogLevel; engine?: string; now?: () => number; readIndex?: IndexReader } = {}): Promise<Opened> {
   const parsed: string[] = [];
-  const snapshot: FolderSnapshotSettings = { cacheDir: cache, engine: opts.engine ?? 'engine-1', now: opts.now ?? later, readIndex: opts.readIndex };
+  const snapshot: FolderSnapshotSettings = { cacheDir: cache, engine: opts.engine ?? 'engine-1', now: opts.now ?? later, readIndex: opts.readIndex, gitMinFiles: 0 };
   const catalog = await openFolderLibrary(root, { level: opts.level ?? 'catalog', snapshot, onParse: (p) => parsed.push(p) });
   return { catalog, parsed };
 }
@@ -215,7 +215,7 @@ describe('folder snapshot', function () {
     makeRepo(root, { ...smallLibrary(), 'loose/kept.prompt': prompt('kept', '0.1.0') });
     writeFiles(root, { 'loose/untracked.prompt': prompt('untracked', '0.1.0'), 'loose/hello.prompt': prompt('hello', '0.2.0') });
     git(root, 'update-index', '--assume-unchanged', 'loose/kept.prompt');
-    const git1 = () => queryIndex(new NodeGit(), root);
+    const git1 = () => ({ reader: new NodeGit(), minFiles: 0 });
     const stateOf = (l: FolderListing, p: string) => l.git?.states[l.entries.findIndex((e) => e.path === p)];
     const first = await listFolder(root, undefined, later, git1());
     assert.equal(first.git?.index, path.join(root, '.git', 'index'));
@@ -241,10 +241,17 @@ describe('folder snapshot', function () {
     const third = await listFolder(root, previous, later, git1());
     assert.deepEqual(statAt(third, 'prompts/greet/greet.prompt'), statAt(first, 'prompts/greet/greet.prompt'));
     assert.equal(stateOf(third, 'loose/hello.prompt'), gitClean);
+    // git is asked about a folder of minFiles files or more only.
+    const asked: string[] = [];
+    const nodeGit = new NodeGit();
+    const reader: IndexReader = { indexChanges: (dir) => (asked.push(dir), nodeGit.indexChanges(dir)), plainIndexEntries: (dir) => nodeGit.plainIndexEntries(dir) };
+    assert.equal((await listFolder(root, undefined, later, { reader, minFiles: first.entries.length + 1 })).git, undefined);
+    assert.ok((await listFolder(root, previousOf(third), later, { reader, minFiles: first.entries.length })).git);
+    assert.deepEqual(asked, [root]);
     // Outside a work tree, or without git's answer, no file is vouched for.
     const plain = tempDir('lib');
     writeFiles(plain, smallLibrary());
-    assert.equal((await listFolder(plain, undefined, later, queryIndex(new NodeGit(), plain))).git, undefined);
+    assert.equal((await listFolder(plain, undefined, later, { reader: new NodeGit(), minFiles: 0 })).git, undefined);
   });
 
   it('in a git work tree, sees every change git or a stat shows: edits that keep size and time, files assumed unchanged, staged and committed changes', async () => {
@@ -253,28 +260,32 @@ describe('folder snapshot', function () {
     const cache = tempDir('cache');
     await openAndCompare(root, cache);
     assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
-    const edit = (rel: string, version: string) => {
+    // git compares times to the second (unless built with USE_NSEC). With the real clock a file's stat is trusted 3 s after its
+    // last change (racyMarginMs), so a later edit changes the second of its change time: the edits here wait for the next second.
+    const edit = async (rel: string, version: string) => {
       const file = path.join(root, rel);
       const before = statSync(file);
+      const next = (Math.floor(before.ctimeMs / 1000) + 1) * 1000 + 10;
+      if (Date.now() < next) await new Promise((resolve) => setTimeout(resolve, next - Date.now()));
       writeFileSync(file, prompt(path.basename(rel, '.prompt'), version));
       touch(file, before.mtimeMs / 1000);
     };
     // The same size and modification time: git sees the change time.
-    edit('loose/hello.prompt', '0.1.1');
+    await edit('loose/hello.prompt', '0.1.1');
     let opened = await openAndCompare(root, cache);
     assert.deepEqual(opened.parsed, ['loose/hello.prompt']);
     assert.equal(asset(opened.catalog, 'hello')?.version, '0.1.1');
     // A file git is told to assume unchanged is looked at here all the same.
     git(root, 'update-index', '--assume-unchanged', 'loose/b-old.prompt');
     await openAndCompare(root, cache);
-    edit('loose/b-old.prompt', '0.1.2');
+    await edit('loose/b-old.prompt', '0.1.2');
     opened = await openAndCompare(root, cache);
     assert.equal(asset(opened.catalog, 'b-old')?.version, '0.1.2');
     git(root, 'update-index', '--no-assume-unchanged', 'loose/b-old.prompt');
     // Staged, then committed, then changed back by a checkout: each seen, nothing else read.
     commitAll(root, 'Edits');
     assert.deepEqual((await openAndCompare(root, cache)).parsed, []);
-    edit('loose/hello.prompt', '0.1.3');
+    await edit('loose/hello.prompt', '0.1.3');
     git(root, 'add', 'loose/hello.prompt');
     opened = await openAndCompare(root, cache);
     assert.deepEqual(opened.parsed, ['loose/hello.prompt']);
