@@ -292,10 +292,11 @@ export async function listFolder(root: string, previous?: PreviousListing, now: 
     listed = { entries, folders: folders.folders, folderStats, folderEntries: () => folders.entries, foldersRead: folders.read };
   }
   gitNow ??= ask(listed.entries.length);
-  const git = await gitNow;
   const n = listed.entries.length;
   const stats = new Float64Array(n * statWidth);
-  const states = git && new Uint8Array(n);
+  // git's answer is awaited before the files are looked at only when it can vouch for some (the previous listing has one of
+  // its own); otherwise it is only kept for the next listing, and awaited once the files are looked at.
+  let git = previous?.git ? await gitNow : undefined;
   const before = git && !git.tracked ? previous : undefined;
   let beforeAt: Map<string, number> | undefined;
   const at = (i: number, path: string): number | undefined => {
@@ -303,21 +304,26 @@ export async function listFolder(root: string, previous?: PreviousListing, now: 
     beforeAt ??= new Map(before!.files.map((p, j) => [p, j]));
     return beforeAt.get(path);
   };
+  const stateOf = (git: IndexNow, i: number): number => {
+    const e = listed.entries[i];
+    if (e.type !== 'file') return gitUntracked;
+    const j = before && at(i, e.path);
+    const tracked = before ? j !== undefined && before.git!.states[j] !== gitUntracked : git.tracked!.has(e.path);
+    return !tracked ? gitUntracked : git.changed.has(e.path) ? gitChanged : gitClean;
+  };
   for (let i = 0; i < n; i++) {
     const e = listed.entries[i];
-    if (states && e.type === 'file') {
-      const j = before ? at(i, e.path) : undefined;
-      const tracked = before ? j !== undefined && before.git!.states[j] !== gitUntracked : git.tracked!.has(e.path);
-      states[i] = !tracked ? gitUntracked : git.changed.has(e.path) ? gitChanged : gitClean;
-      // Clean then and now under the same index: the content is the same, and so is the stat kept for it.
-      if (j !== undefined && states[i] === gitClean && before!.git!.states[j] === gitClean && !Number.isNaN(before!.stats[j * statWidth])) {
-        stats.set(before!.stats.subarray(j * statWidth, (j + 1) * statWidth), i * statWidth);
-        continue;
-      }
+    const j = before && at(i, e.path);
+    // Clean then and now under the same index: the content is the same, and so is the stat kept for it.
+    if (j !== undefined && before!.git!.states[j] === gitClean && !Number.isNaN(before!.stats[j * statWidth]) && stateOf(git!, i) === gitClean) {
+      stats.set(before!.stats.subarray(j * statWidth, (j + 1) * statWidth), i * statWidth);
+      continue;
     }
     // A link is known by its target's stat (its content is the target's).
     put(stats, i, statOf(absolute(root, e.path), e.type === 'symlink'));
   }
+  git ??= await gitNow;
+  const states = git && Uint8Array.from({ length: n }, (_, i) => stateOf(git!, i));
   return { ...listed, stats, listedAt, git: git && states ? { index: git.index, indexStat: git.indexStat, states } : undefined };
 }
 
