@@ -15,6 +15,12 @@ export function isGitName(segment: string): boolean {
   return trimmed === '.git' || trimmed === 'git~1';
 }
 
+/**
+ * Paths that may hold a `.git` name (g, i and t in this order in one segment: HFS+ ignorables may sit between them) or a
+ * file git keeps in a git directory (HEAD, config, commondir, objects/, refs/). Any other path needs no closer look.
+ */
+const mayMatter = /g[^/]*i[^/]*t|(?:^|\/)(?:head|config|commondir)$|(?:^|\/)(?:objects|refs)\//i;
+
 export interface GitMetadata {
   /** Shortest paths (files or folders) whose last segment is a `.git` name, sorted. */
   names: string[];
@@ -39,6 +45,7 @@ export function gitMetadata(paths: readonly string[]): GitMetadata {
     folders.set(folder, f);
   };
   for (const p of paths) {
+    if (!mayMatter.test(p)) continue;
     const segs = p.split('/');
     const dot = segs.findIndex(isGitName);
     if (dot >= 0) names.add(segs.slice(0, dot + 1).join('/'));
@@ -58,6 +65,7 @@ export function gitMetadata(paths: readonly string[]): GitMetadata {
     .sort();
   const skipped = new Set([...names, ...directories]);
   const out = new Set<string>();
+  if (!skipped.size) return { names: [], directories, paths: out };
   for (const p of paths) {
     if (skipped.has('')) {
       out.add(p);

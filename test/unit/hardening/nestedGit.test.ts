@@ -3,6 +3,7 @@
 // validate reports it.
 
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -157,5 +158,42 @@ describe('hardening: git metadata is never copied into a pilot', function () {
     assert.deepEqual(m.names, ['d/git~1', 'e/.GIT.']);
     assert.deepEqual([...m.paths].sort(), ['a/HEAD', 'a/config', 'a/notes.md', 'b/OBJECTS/x', 'b/head', 'd/git~1/config', 'e/.GIT.']);
     assert.deepEqual(gitMetadata(['HEAD', 'refs/heads/main', 'asset.yaml']).directories, ['']);
+  });
+
+  it('looks closer only at paths that can matter, and finds what a look at every segment of every path finds', () => {
+    // The rule applied to every segment of every path, as gitMetadata states it.
+    const everySegment = (paths: string[]) => {
+      const names = new Set<string>();
+      const heads = new Set<string>();
+      const others = new Set<string>();
+      for (const p of paths) {
+        const segs = p.split('/');
+        const dot = segs.findIndex(isGitName);
+        if (dot >= 0) names.add(segs.slice(0, dot + 1).join('/'));
+        segs.forEach((seg, i) => {
+          const folder = segs.slice(0, i).join('/');
+          const name = seg.toLowerCase();
+          const last = i === segs.length - 1;
+          if (last && name === 'head') heads.add(folder);
+          else if (last && (name === 'config' || name === 'commondir')) others.add(folder);
+          else if (!last && (name === 'objects' || name === 'refs')) others.add(folder);
+        });
+      }
+      return { names: [...names].sort(), directories: [...heads].filter((d) => others.has(d)).sort() };
+    };
+    const pieces = ['g', 'G', 'i', 'I', 't', 'T', '.', ' ', '~1', '::$x', '\u200c', '\ufeff', 'a', 'HEAD', 'head', 'Config', 'commondir', 'OBJECTS', 'refs', '.git', 'git~1', 'ſ', 'K'];
+    const segment = fc.oneof(
+      fc.constantFrom(...pieces),
+      fc.array(fc.constantFrom(...pieces), { minLength: 2, maxLength: 4 }).map((xs) => xs.join('')),
+    );
+    // Few folders, so that a folder often holds several of the names looked for.
+    const path = fc.tuple(fc.array(fc.oneof(fc.constantFrom('a', 'b'), segment), { maxLength: 2 }), segment).map(([dirs, name]) => [...dirs, name].join('/'));
+    fc.assert(
+      fc.property(fc.array(path, { maxLength: 16 }), (paths) => {
+        const m = gitMetadata(paths);
+        assert.deepEqual({ names: m.names, directories: m.directories }, everySegment(paths));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
