@@ -177,8 +177,8 @@ export interface IndexQuery {
 }
 
 /**
- * The number of files from which a listing asks git about them by default. At 21,500 files (the bench's 10,000
- * assets) git's answer takes a third off the second list of a folder; at 2,000 starting git costs more than the stats.
+ * The number of files from which a listing asks git about them by default. At 21,500 files (the bench's 10,000 assets)
+ * git's answer takes 14% off the second list of a folder; at 2,000, starting git costs more than the stats it saves.
  */
 export const gitMinFiles = 8000;
 
@@ -304,27 +304,29 @@ export async function listFolder(root: string, previous?: PreviousListing, now: 
     beforeAt ??= new Map(before!.files.map((p, j) => [p, j]));
     return beforeAt.get(path);
   };
-  const stateOf = (git: IndexNow, i: number): number => {
-    const e = listed.entries[i];
+  const stateOf = (git: IndexNow, e: LibraryFileEntry, j: number | undefined): number => {
     if (e.type !== 'file') return gitUntracked;
-    const j = before && at(i, e.path);
     const tracked = before ? j !== undefined && before.git!.states[j] !== gitUntracked : git.tracked!.has(e.path);
     return !tracked ? gitUntracked : git.changed.has(e.path) ? gitChanged : gitClean;
   };
+  const states = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const e = listed.entries[i];
-    const j = before && at(i, e.path);
-    // Clean then and now under the same index: the content is the same, and so is the stat kept for it.
-    if (j !== undefined && before!.git!.states[j] === gitClean && !Number.isNaN(before!.stats[j * statWidth]) && stateOf(git!, i) === gitClean) {
-      stats.set(before!.stats.subarray(j * statWidth, (j + 1) * statWidth), i * statWidth);
-      continue;
+    if (before) {
+      const j = at(i, e.path);
+      states[i] = stateOf(git!, e, j);
+      // Clean then and now under the same index: the content is the same, and so is the stat kept for it.
+      if (j !== undefined && states[i] === gitClean && before.git!.states[j] === gitClean && !Number.isNaN(before.stats[j * statWidth])) {
+        for (let k = 0; k < statWidth; k++) stats[i * statWidth + k] = before.stats[j * statWidth + k];
+        continue;
+      }
     }
     // A link is known by its target's stat (its content is the target's).
     put(stats, i, statOf(absolute(root, e.path), e.type === 'symlink'));
   }
   git ??= await gitNow;
-  const states = git && Uint8Array.from({ length: n }, (_, i) => stateOf(git!, i));
-  return { ...listed, stats, listedAt, git: git && states ? { index: git.index, indexStat: git.indexStat, states } : undefined };
+  if (git && !before) for (let i = 0; i < n; i++) states[i] = stateOf(git, listed.entries[i], undefined);
+  return { ...listed, stats, listedAt, git: git && { index: git.index, indexStat: git.indexStat, states } };
 }
 
 /**
