@@ -248,6 +248,12 @@ describe('folder snapshot', function () {
     assert.equal((await listFolder(root, undefined, later, { reader, minFiles: first.entries.length + 1 })).git, undefined);
     assert.ok((await listFolder(root, previousOf(third), later, { reader, minFiles: first.entries.length })).git);
     assert.deepEqual(asked, [root]);
+    // A linked work tree (`.git` is a file there): git says where its index is.
+    const linked = path.join(tempDir('linked'), 'tree');
+    git(root, 'worktree', 'add', '-q', linked);
+    const inLinked = await listFolder(linked, undefined, later, { reader: new NodeGit(), minFiles: 0 });
+    assert.equal(inLinked.git?.index, path.resolve(linked, git(linked, 'rev-parse', '--git-path', 'index')));
+    assert.equal(stateOf(inLinked, 'prompts/greet/greet.prompt'), gitClean);
     // Outside a work tree, or without git's answer, no file is vouched for.
     const plain = tempDir('lib');
     writeFiles(plain, smallLibrary());
