@@ -180,7 +180,7 @@ export interface IndexQuery {
  * The number of files from which a listing asks git about them by default. At 21,500 files (the bench's 10,000 assets)
  * git's answer takes 14% off the second list of a folder; at 2,000, starting git costs more than the stats it saves.
  */
-export const gitMinFiles = 8000;
+const gitMinFiles = 8000;
 
 /** True when `dir` or a folder above it holds `.git` (a folder, or the file of a linked work tree): where git would look for a repository. */
 function inWorkTree(dir: string): boolean {
@@ -208,7 +208,7 @@ function listedFiles(file: string): number | undefined {
 }
 
 /** Asks `reader` about `dir` at once: git runs in another process while the folder is listed. */
-export function queryIndex(reader: IndexReader, dir: string): IndexQuery {
+function queryIndex(reader: IndexReader, dir: string): IndexQuery {
   return {
     // Not a work tree, or git is missing or failed: every file is looked at.
     changes: reader.indexChanges(dir).catch(() => undefined),
