@@ -154,7 +154,8 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       assert.match(readFileSync(marker, 'utf8'), /hook-pre-commit/);
     });
 
-    it('validate --changed runs none of the filter drivers (clean, process) the library’s own configuration names, and still sees the changed file', async () => {
+    /** A folder library whose own git configuration names filter drivers (clean, process) that run a marker program, and whose attributes apply them. */
+    const filteredLibrary = () => {
       const lib = tempDir('hostile');
       makeRepo(lib, { 'library.yaml': 'name: hostile\n', 'prompts/hi.prompt': '---\nname: hi\n---\nHello.\n', '.gitattributes': '* filter=evil\n*.prompt filter=evil.two\n' });
       const evil = tempDir('evil');
@@ -163,6 +164,11 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       git(lib, 'config', 'filter.evil.clean', program);
       git(lib, 'config', 'filter.evil.two.process', program);
       git(lib, 'config', 'filter.evil.two.required', 'true');
+      return { lib, marker, program };
+    };
+
+    it('validate --changed runs none of the filter drivers (clean, process) the library’s own configuration names, and still sees the changed file', async () => {
+      const { lib, marker, program } = filteredLibrary();
       writeFiles(lib, { 'prompts/hi.prompt': '---\nname: hi\n---\nHello there.\n' });
       // An index older than the files: git cannot trust their stats and reads them, through the filters.
       const hourAgo = Date.now() / 1000 - 3600;
@@ -190,14 +196,7 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
     });
 
     it('a folder library in a work tree is listed without running its filter drivers when git compares its files with the index', async () => {
-      const lib = tempDir('hostile');
-      makeRepo(lib, { 'library.yaml': 'name: hostile\n', 'prompts/hi.prompt': '---\nname: hi\n---\nHello.\n', '.gitattributes': '* filter=evil\n*.prompt filter=evil.two\n' });
-      const evil = tempDir('evil');
-      const marker = path.join(evil, 'ran');
-      const program = markerProgram(evil, marker);
-      git(lib, 'config', 'filter.evil.clean', program);
-      git(lib, 'config', 'filter.evil.two.process', program);
-      git(lib, 'config', 'filter.evil.two.required', 'true');
+      const { lib, marker, program } = filteredLibrary();
       // An index older than the files: git cannot trust their stats and reads them, through the filters.
       const hourAgo = Date.now() / 1000 - 3600;
       utimesSync(path.join(lib, '.git', 'index'), hourAgo, hourAgo);
