@@ -168,7 +168,7 @@ function sameIgnoreFiles(root: string, previous: PreviousListing): boolean {
 }
 
 /** What git's index says of a folder's files (NodeGit's methods). */
-export type IndexReader = Pick<NodeGit, 'indexChanges' | 'plainIndexEntries'>;
+export type IndexReader = Pick<NodeGit, 'indexChanges' | 'trackedFiles'>;
 
 /** git's answers for one listing: what changed (asked before the listing starts, so that git runs beside it) and how to ask for the index's entries. */
 export interface IndexQuery {
@@ -212,7 +212,7 @@ function queryIndex(reader: IndexReader, dir: string): IndexQuery {
   return {
     // Not a work tree, or git is missing or failed: every file is looked at.
     changes: reader.indexChanges(dir).catch(() => undefined),
-    entries: () => reader.plainIndexEntries(dir),
+    entries: () => reader.trackedFiles(dir, true),
   };
 }
 

@@ -594,10 +594,15 @@ export class NodeGit implements Git {
     return out;
   }
 
-  /** The files under `dir` that git tracks (in its index), relative to `dir`. */
-  async trackedFiles(dir: string): Promise<string[]> {
-    const out = await this.run(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir });
-    return out.split('\0').filter(Boolean);
+  /**
+   * The files under `dir` that git tracks (in its index), relative to `dir`; with `plainOnly`, only its plain entries:
+   * not assumed unchanged, not skipped, not unmerged (git does not compare the others with the work tree).
+   */
+  async trackedFiles(dir: string, plainOnly = false): Promise<string[]> {
+    const out = await this.run(['ls-files', '-z', ...(plainOnly ? ['-v'] : []), '--cached', '--', '.'], { cwd: dir });
+    const listed = out.split('\0').filter(Boolean);
+    // `-v` tags each path: H a plain entry (h assumed unchanged, S skipped, M unmerged, ...).
+    return plainOnly ? listed.filter((r) => r.startsWith('H ')).map((r) => r.slice(2)) : listed;
   }
 
   /**
@@ -611,16 +616,6 @@ export class NodeGit implements Git {
     const [indexFile, filtersOff] = await Promise.all([this.run(['rev-parse', '--git-path', 'index'], { cwd: dir }), this.filtersOff(dir)]);
     const changed = await this.run([...strict, ...filtersOff, '--no-optional-locks', 'diff-files', '--name-only', '-z', '--relative', '--no-ext-diff', '--no-textconv', '--', '.'], { cwd: dir });
     return { indexFile: nodePath.resolve(dir, indexFile.replace(/\r?\n$/, '')), changed: changed.split('\0').filter(Boolean) };
-  }
-
-  /** The files under `dir` (relative paths) that git's index holds as plain entries: not assumed unchanged, not skipped, not unmerged. */
-  async plainIndexEntries(dir: string): Promise<string[]> {
-    const listed = await this.run(['ls-files', '-z', '-v', '--cached', '--', '.'], { cwd: dir });
-    // `-v` tags each path: H a plain entry (h assumed unchanged, S skipped, M unmerged, ...).
-    return listed
-      .split('\0')
-      .filter((r) => r.startsWith('H '))
-      .map((r) => r.slice(2));
   }
 
   /** Who commits in `dir` (git's author identity: the environment, then the configuration), or undefined when git has none. */

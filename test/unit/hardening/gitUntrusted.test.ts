@@ -203,7 +203,7 @@ describe('hardening: git on untrusted repositories and servers (real git)', func
       // git is asked about a folder of any size (the default is from 8,000 files on), as list, validate and the editor open it.
       const asked: string[] = [];
       const nodeGit = new NodeGit();
-      const readIndex = { indexChanges: (dir: string) => (asked.push(dir), nodeGit.indexChanges(dir)), plainIndexEntries: (dir: string) => nodeGit.plainIndexEntries(dir) };
+      const readIndex = { indexChanges: (dir: string) => (asked.push(dir), nodeGit.indexChanges(dir)), trackedFiles: (dir: string, plainOnly?: boolean) => nodeGit.trackedFiles(dir, plainOnly) };
       const snapshot = { cacheDir: tempDir('cache'), engine: 'test', readIndex, gitMinFiles: 0, now: () => Date.now() + 60_000 };
       for (const level of ['catalog', 'catalog', 'full', 'full'] as const) {
         const catalog = await openFolderLibrary(lib, { level, snapshot });

@@ -244,7 +244,7 @@ describe('folder snapshot', function () {
     // git is asked about a folder of minFiles files or more only.
     const asked: string[] = [];
     const nodeGit = new NodeGit();
-    const reader: IndexReader = { indexChanges: (dir) => (asked.push(dir), nodeGit.indexChanges(dir)), plainIndexEntries: (dir) => nodeGit.plainIndexEntries(dir) };
+    const reader: IndexReader = { indexChanges: (dir) => (asked.push(dir), nodeGit.indexChanges(dir)), trackedFiles: (dir, plainOnly) => nodeGit.trackedFiles(dir, plainOnly) };
     assert.equal((await listFolder(root, undefined, later, { reader, minFiles: first.entries.length + 1 })).git, undefined);
     assert.ok((await listFolder(root, previousOf(third), later, { reader, minFiles: first.entries.length })).git);
     assert.deepEqual(asked, [root]);
@@ -307,7 +307,7 @@ describe('folder snapshot', function () {
     const nodeGit = new NodeGit();
     const readIndex: IndexReader = {
       indexChanges: (dir) => nodeGit.indexChanges(dir),
-      plainIndexEntries: (dir) => (asked.push(dir), nodeGit.plainIndexEntries(dir)),
+      trackedFiles: (dir, plainOnly) => (asked.push(dir), nodeGit.trackedFiles(dir, plainOnly)),
     };
     for (const level of ['catalog', 'full'] as const) {
       asked.length = 0;
