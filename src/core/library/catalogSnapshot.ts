@@ -372,14 +372,23 @@ function encodeBody(library: LibraryInfo, assetList: readonly Asset[]): { body: 
     else for (let i = 0; i < x.length; i++) numbers[at++] = x[i];
   }
   const strings = table.list;
-  let encoding: Header['encoding'] = strings.every((s) => !/[^\x00-\xff]/.test(s)) ? 'latin1' : 'utf16le';
-  let separator = encoding === 'latin1' ? freeCharCode(strings, 0x100) : -1;
-  if (separator < 0) {
-    encoding = 'utf16le';
-    separator = freeCharCode(strings, 0x10000);
+  // The strings joined by NUL, unless one of them holds a NUL (the text then holds more than the separators).
+  const nul = String.fromCharCode(0);
+  let joined = strings.join(nul);
+  let nuls = 0;
+  for (let i = joined.indexOf(nul); i >= 0; i = joined.indexOf(nul, i + 1)) nuls++;
+  let encoding: Header['encoding'] = /[^\x00-\xff]/.test(joined) ? 'utf16le' : 'latin1';
+  let separator = 0;
+  if (nuls !== strings.length - 1) {
+    separator = encoding === 'latin1' ? freeCharCode(strings, 0x100) : -1;
+    if (separator < 0) {
+      encoding = 'utf16le';
+      separator = freeCharCode(strings, 0x10000);
+    }
+    if (separator < 0) throw new Error('the catalog uses every character code; it cannot be stored as a snapshot');
+    joined = strings.join(String.fromCharCode(separator));
   }
-  if (separator < 0) throw new Error('the catalog uses every character code; it cannot be stored as a snapshot');
-  const text = Buffer.from(strings.join(String.fromCharCode(separator)), encoding);
+  const text = Buffer.from(joined, encoding);
   if (!littleEndian) swapBytes(numbers);
   return { body: Buffer.concat([text, new Uint8Array(numbers.buffer)]), layout: { encoding, separator, strings: strings.length, stringBytes: text.length, ints: numbers.length } };
 }

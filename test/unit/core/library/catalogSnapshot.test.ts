@@ -172,6 +172,13 @@ describe('catalog snapshot (stored layout)', () => {
     const back = await loadCatalogSnapshot(fs, file2, '/lib', key);
     assert.deepStrictEqual(back?.catalog.assets, wide.assets);
     assert.deepStrictEqual(back?.catalog.library, wide.library);
+
+    const both = catalogOf([asset('both', { title: 'Ωmega \u0000 and \u0100' })]);
+    const file3 = path.join(tempDir('snap'), 'both.snapshot');
+    await saveCatalogSnapshot(fs, paths, file3, both, key);
+    assert.equal(headerOf(file3).encoding, 'utf16le');
+    assert.notEqual(headerOf(file3).separator, 0, 'the text holds U+0000, so another separator is chosen');
+    assert.deepStrictEqual((await loadCatalogSnapshot(fs, file3, '/lib', key))?.catalog.assets, both.assets);
   });
 
   it('reads an empty catalog, and nothing from a missing file', async () => {
