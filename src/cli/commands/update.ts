@@ -15,7 +15,6 @@ import { libraryOfPilot, mergerOf, openLibraryForPilot, pilotWriteOptions } from
 import type { PilotCliDeps } from '../pilots';
 import { hasInstalls, libraryOfInstalls, readInstalls } from '../installs';
 import { planInstallUpdate } from '../../core/install/installs';
-import type { InstallFileAction } from '../../core/install/installs';
 import { installLockFileName, lockFileName } from '../../core/scaffold/lockFile';
 import { GitFileMerger } from '../../node/mergeFile';
 import { unifiedDiff } from '../../core/text/unifiedDiff';
@@ -70,6 +69,7 @@ export interface UpdateArgs {
   library?: string;
 }
 
+/** What update prints for what it did to a file: a component's, or an installed asset's (their actions are among these). */
 const verbs: Record<FileAction, string> = {
   unchanged: 'unchanged',
   replaced: 'updated',
@@ -146,18 +146,6 @@ async function updateLocked(dir: string, args: UpdateArgs, io: CliIo, deps: Pilo
   return exitCodes.clean;
 }
 
-const installVerbs: Record<InstallFileAction, string> = {
-  unchanged: 'unchanged',
-  replaced: 'updated',
-  merged: 'merged (local edits kept)',
-  conflict: 'CONFLICT',
-  added: 'added',
-  removed: 'removed',
-  'kept-local': 'kept (edited locally, unchanged upstream)',
-  'kept-removed-upstream': 'kept (removed upstream, edited locally)',
-  'kept-deleted': 'left deleted',
-};
-
 /** update on a repository with installs: each installed asset to its wanted version, merged three ways, under the repository's lock. */
 async function updateInstalled(dir: string, args: UpdateArgs, io: CliIo, deps: PilotCliDeps): Promise<number> {
   const writeOpts = pilotWriteOptions(deps, io);
@@ -199,7 +187,7 @@ async function updateInstalled(dir: string, args: UpdateArgs, io: CliIo, deps: P
     for (const f of c.files) {
       if (f.action === 'unchanged') continue;
       const where = f.section !== undefined ? `${f.path} (section ${f.section})` : f.path;
-      lines.push(`  ${installVerbs[f.action].padEnd(9)} ${where}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note ? ` - ${f.note}` : ''}`);
+      lines.push(`  ${verbs[f.action].padEnd(9)} ${where}${f.conflicts && f.conflicts > 1 ? ` (${f.conflicts} conflicts)` : ''}${f.note ? ` - ${f.note}` : ''}`);
     }
   }
   for (const s of p.skipped) lines.push(`${s.id} (${s.target}): not updated: ${s.reason}`);
