@@ -6,34 +6,9 @@ import type { Diagnostic } from '../diagnostics';
 import { oversizedAnalysis, oversizedTemplate, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 import { analyzeTags } from './jinja2Syntax';
-import { checkBlocks, scanTags } from './tagScanner';
+import { blockTags, checkBlocks, middleTags, scanTags } from './tagScanner';
 import type { BlockLanguage, TemplateTag } from './tagScanner';
 
-/** Statements that open a block, with the tag that closes it. */
-const blockTags: Record<string, string> = {
-  if: 'endif',
-  for: 'endfor',
-  macro: 'endmacro',
-  call: 'endcall',
-  filter: 'endfilter',
-  block: 'endblock',
-  with: 'endwith',
-  autoescape: 'endautoescape',
-  trans: 'endtrans',
-  switch: 'endswitch',
-  raw: 'endraw',
-  verbatim: 'endverbatim',
-  set: 'endset',
-};
-/** Statements that belong inside a block, and the blocks they may stand in. */
-const middleTags: Record<string, string[]> = {
-  elif: ['if'],
-  elseif: ['if'],
-  else: ['if', 'for'],
-  case: ['switch'],
-  default: ['switch'],
-  pluralize: ['trans'],
-};
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'print', 'do', 'break', 'continue', 'set']);
 
 /** nunjucks' tags that Jinja2 lacks: Prompty's TypeScript runtime (nunjucks) renders them, its Python runtime (Jinja2) rejects them. */

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { VariableUse } from './types';
 import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
-import { checkBlocks, scanTags } from './tagScanner';
+import { blockTags, checkBlocks, middleTags, scanTags } from './tagScanner';
 import type { BlockLanguage, TemplateTag } from './tagScanner';
 
 /** A nunjucks AST node (the parser API is untyped). */
@@ -28,31 +28,6 @@ interface NjParser {
 /** nunjucks' parser, read on first use (the library loads lazily in the bundles). */
 const njParser = { parse: (...args: Parameters<NjParser['parse']>) => (nunjucks as unknown as { parser: NjParser }).parser.parse(...args) };
 
-/** Statements that open a block, with the tag that closes it. */
-const blockTags: Record<string, string> = {
-  if: 'endif',
-  for: 'endfor',
-  macro: 'endmacro',
-  call: 'endcall',
-  filter: 'endfilter',
-  block: 'endblock',
-  with: 'endwith',
-  autoescape: 'endautoescape',
-  trans: 'endtrans',
-  switch: 'endswitch',
-  raw: 'endraw',
-  verbatim: 'endverbatim',
-  set: 'endset',
-};
-/** Statements that belong inside a block, and the blocks they may stand in. */
-const middleTags: Record<string, string[]> = {
-  elif: ['if'],
-  elseif: ['if'],
-  else: ['if', 'for'],
-  case: ['switch'],
-  default: ['switch'],
-  pluralize: ['trans'],
-};
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'set']);
 /** Nunjucks' statements for checkBlocks: `{% set x %}...{% endset %}` is a block, `{% set x = 1 %}` is not. */
 const nunjucksBlocks: BlockLanguage = { name: 'Nunjucks', blockTags, middleTags, simpleTags, setOpensBlock: (tag) => !/=/.test(tag.inner) };

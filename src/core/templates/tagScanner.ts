@@ -121,14 +121,40 @@ export function findLastIndex<T>(items: T[], pred: (t: T) => boolean): number {
   return -1;
 }
 
+/** Statements that open a block, with the tag that closes it: Jinja2's and Nunjucks' together (each reader reports the other's its own way). */
+export const blockTags: Readonly<Record<string, string>> = {
+  if: 'endif',
+  for: 'endfor',
+  macro: 'endmacro',
+  call: 'endcall',
+  filter: 'endfilter',
+  block: 'endblock',
+  with: 'endwith',
+  autoescape: 'endautoescape',
+  trans: 'endtrans',
+  switch: 'endswitch',
+  raw: 'endraw',
+  verbatim: 'endverbatim',
+  set: 'endset',
+};
+/** Statements that belong inside a block, and the blocks they may stand in (both languages, as blockTags). */
+export const middleTags: Readonly<Record<string, string[]>> = {
+  elif: ['if'],
+  elseif: ['if'],
+  else: ['if', 'for'],
+  case: ['switch'],
+  default: ['switch'],
+  pluralize: ['trans'],
+};
+
 /** What checkBlocks needs to know of a language's statement tags. */
 export interface BlockLanguage {
   /** In messages: "Jinja", "Nunjucks". */
   name: string;
   /** Each block tag and its closing tag (`if` → `endif`). */
-  blockTags: Record<string, string>;
+  blockTags: Readonly<Record<string, string>>;
   /** Tags allowed only directly inside one of their parent blocks (`else` → `if`, `for`). */
-  middleTags: Record<string, string[]>;
+  middleTags: Readonly<Record<string, string[]>>;
   /** Statements that open no block. */
   simpleTags: ReadonlySet<string>;
   /** True when this `{% set %}` opens a block (`{% set x %}...{% endset %}`). */
