@@ -361,13 +361,19 @@ export class NodeGit implements Git {
     const only = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
     if (paths && !paths.length) return [];
     const out = await this.run(['ls-tree', '-r', '-z', '--full-tree', commit, ...only], { cwd: dir });
+    // -z: "<mode> <type> <id>\t<path>\0" per entry, read in place (splitting made arrays and strings for every entry).
     const entries: GitTreeEntry[] = [];
-    for (const rec of out.split('\0')) {
-      if (!rec) continue;
-      const tab = rec.indexOf('\t');
-      const [mode, type, id] = rec.slice(0, tab).split(' ');
-      if (type !== 'blob' && type !== 'tree' && type !== 'commit') continue;
-      entries.push({ mode, type, id, path: rec.slice(tab + 1) });
+    for (let at = 0; at < out.length;) {
+      const nul = out.indexOf('\0', at);
+      const end = nul < 0 ? out.length : nul;
+      const s1 = out.indexOf(' ', at);
+      const s2 = s1 < 0 ? -1 : out.indexOf(' ', s1 + 1);
+      const tab = s2 < 0 ? -1 : out.indexOf('\t', s2 + 1);
+      if (tab >= 0 && tab < end) {
+        const type = out.slice(s1 + 1, s2);
+        if (type === 'blob' || type === 'tree' || type === 'commit') entries.push({ mode: out.slice(at, s1), type, id: out.slice(s2 + 1, tab), path: out.slice(tab + 1, end) });
+      }
+      at = end + 1;
     }
     return entries;
   }

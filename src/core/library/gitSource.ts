@@ -6,10 +6,15 @@ import { joinInside } from './paths';
 import { skippedDirs } from './fileSource';
 import type { FileLocation, FileSource, LibraryFileEntry } from './fileSource';
 
+/** `name/` for each folder the walk skips: a path holding none of them has no such folder. */
+const skippedFolders = [...skippedDirs].map((d) => `${d}/`);
+
 /** Same rule as the folder walk: every folder (dot-folders too) but .git and node_modules, bounded depth. What .gitignore ignores is not committed, so not listed. */
 export function walked(path: string): boolean {
+  let depth = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) if (++depth > maxFolderDepth) return false;
+  if (!skippedFolders.some((d) => path.includes(d))) return true;
   const parts = path.split('/');
-  if (parts.length - 1 > maxFolderDepth) return false;
   for (let i = 0; i < parts.length - 1; i++) if (skippedDirs.has(parts[i])) return false;
   return true;
 }
@@ -41,25 +46,29 @@ export function gitSource(git: Git, repoDir: string, commit: string, opts: { che
 
   const list = async (): Promise<LibraryFileEntry[]> => build(await git.lsTree(repoDir, commit));
   const build = async (tree: GitTreeEntry[]): Promise<LibraryFileEntry[]> => {
-    const byPath = new Map<string, GitTreeEntry>();
-    for (const t of tree) if (t.type === 'blob') byPath.set(t.path, t);
+    const files = tree.filter((t) => t.type === 'blob');
     const out: LibraryFileEntry[] = [];
     const map = new Map<string, { entry: LibraryFileEntry; id: string }>();
     const targets = new Map<string, string>();
     // Link targets are blobs too: read them all first.
     await Promise.all(
-      [...byPath.values()]
+      files
         .filter((t) => t.mode === '120000' && walked(t.path))
         .map(async (t) => {
           const bytes = await blobs().read(t.id);
           targets.set(t.path, new TextDecoder().decode(bytes));
         }),
     );
-    // The folders of the tree, to know a link to a folder.
-    const folders = new Set<string>();
-    for (const p of byPath.keys()) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) folders.add(p.slice(0, i));
+    // The files and folders of the tree by path, to know where a link leads (made at the first link).
+    let byPath: Map<string, GitTreeEntry> | undefined;
+    let folders: Set<string> | undefined;
     /** Where a link leads in the tree: a file (its entry), a folder inside, out of the library, nowhere, or round in a loop. */
     const resolveLink = (path: string): GitTreeEntry | 'folder' | 'outside' | 'missing' | 'loop' => {
+      byPath ??= new Map(files.map((t) => [t.path, t]));
+      if (!folders) {
+        folders = new Set<string>();
+        for (const p of byPath.keys()) for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) folders.add(p.slice(0, i));
+      }
       let current = path;
       for (let hops = 0; hops < 40; hops++) {
         const target = targets.get(current);
@@ -75,7 +84,10 @@ export function gitSource(git: Git, repoDir: string, commit: string, opts: { che
       }
       return 'loop';
     };
-    for (const t of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    // In path order (git lists a tree so already, unless a path holds characters beyond U+FFFF).
+    const byName = (a: GitTreeEntry, b: GitTreeEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    if (files.some((t, i) => i > 0 && byName(files[i - 1], t) > 0)) files.sort(byName);
+    for (const t of files) {
       if (out.length >= maxLibraryFiles) break;
       if (!walked(t.path)) continue;
       if (t.mode === '120000') {

@@ -18,7 +18,7 @@ describe('NodeGit', () => {
 
   it('clones a file: URL, lists its tree with blob ids and links, and reads blobs in one process', async () => {
     const work = tempDir('work');
-    makeRepo(work, { 'a.txt': 'alpha\n', 'dir/with space/b.prompt': 'beta {{x}}\n', 'dir/ünï.txt': 'unicode\n' });
+    makeRepo(work, { 'a.txt': 'alpha\n', 'dir/with space/b.prompt': 'beta {{x}}\n', 'dir/ünï.txt': 'unicode\n', 'dir/tab\tand space .md': 'tab\n' });
     symlinkSync('../a.txt', path.join(work, 'dir', 'link'));
     const head = commitAll(work, 'Add a link');
     const dir = path.join(tempDir('clone'), 'c');
@@ -27,7 +27,8 @@ describe('NodeGit', () => {
     assert.equal(await ng.symbolicRef(dir, 'refs/remotes/origin/HEAD'), 'refs/remotes/origin/main');
     const tree = await ng.lsTree(dir, head);
     const byPath = new Map(tree.map((t) => [t.path, t]));
-    assert.deepEqual([...byPath.keys()].sort(), ['a.txt', 'dir/link', 'dir/with space/b.prompt', 'dir/ünï.txt']);
+    assert.deepEqual([...byPath.keys()].sort(), ['a.txt', 'dir/link', 'dir/tab\tand space .md', 'dir/with space/b.prompt', 'dir/ünï.txt']);
+    assert.equal(byPath.get('dir/tab\tand space .md')!.id, git(work, 'rev-parse', 'HEAD:dir/tab\tand space .md'));
     assert.equal(byPath.get('dir/link')!.mode, '120000');
     assert.equal(byPath.get('a.txt')!.id, git(work, 'rev-parse', 'HEAD:a.txt'));
     const reader = ng.blobReader(dir);
