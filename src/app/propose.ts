@@ -84,6 +84,8 @@ export interface PreparedProposal {
   findings: Diagnostic[];
   /** Removes the scratch clone; idempotent. */
   dispose(): Promise<void>;
+  /** Pushes `branch` of the scratch clone to `remote` with the environment the proposal was made with (its credentials): pushProposal's push. */
+  pushBranch(): Promise<void>;
 }
 
 /** What a push did. */
@@ -111,9 +113,6 @@ export function proposalBranch(id: string, now: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `propose/${id}-${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
 }
-
-/** The environment each prepared proposal was made with: its push uses the same credentials. */
-const preparedEnv = new WeakMap<PreparedProposal, NodeJS.ProcessEnv>();
 
 const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const maxComponentFiles = 2000;
@@ -248,8 +247,8 @@ export async function prepareProposal(req: ProposeRequest): Promise<PreparedProp
       files,
       findings,
       dispose,
+      pushBranch: () => git.pushBranch(scratch, remote, branch),
     };
-    preparedEnv.set(prepared, env);
     return prepared;
   } catch (e) {
     await dispose();
@@ -261,8 +260,7 @@ export async function prepareProposal(req: ProposeRequest): Promise<PreparedProp
 export async function pushProposal(p: PreparedProposal, signal?: AbortSignal): Promise<PushedProposal> {
   try {
     signal?.throwIfAborted();
-    const git = new NodeGit({ env: preparedEnv.get(p) ?? process.env });
-    await git.pushBranch(nodePath.join(p.scratchDir, 'library'), p.remote, p.branch).catch((e: unknown) => {
+    await p.pushBranch().catch((e: unknown) => {
       if (!(e instanceof GitError)) throw e;
       const shown = redactCredentials(p.remote);
       if (e.failure === 'failed')
