@@ -363,9 +363,9 @@ export function changedAssets(n: number): number[] {
   return out;
 }
 
-/** The files the 1% commit writes (whole assets at revision 1). */
-export function onePercentChange(n: number): Record<string, string> {
+/** The files a 1% commit writes: the same assets each time (changedAssets), whole, at `revision` (1 for the first such commit). */
+export function onePercentChange(n: number, revision = 1): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const i of changedAssets(n)) Object.assign(files, assetFiles(i, 1));
+  for (const i of changedAssets(n)) Object.assign(files, assetFiles(i, revision));
   return files;
 }
