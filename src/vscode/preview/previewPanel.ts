@@ -1,6 +1,5 @@
 // The prompt preview: a webview beside the editor that renders the prompt with sample inputs and updates as you type.
 
-import { randomBytes } from 'node:crypto';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Git } from '../../core/ports';
@@ -31,7 +30,8 @@ export class PromptPreview extends Disposable {
   private historyFor: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rendering: Promise<void> = Promise.resolve();
-  private readonly nonce = randomBytes(16).toString('hex');
+  /** The webview's script nonce: 16 random bytes from the global Web Crypto (node:crypto is not loaded at activation for it). */
+  private readonly nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
   private ready = false;
   private shownBody = '';
   private readonly rendered = this._register(new vscode.EventEmitter<string>());
