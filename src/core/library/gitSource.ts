@@ -84,9 +84,8 @@ export function gitSource(git: Git, repoDir: string, commit: string, opts: { che
       }
       return 'loop';
     };
-    // In path order (git lists a tree so already, unless a path holds characters beyond U+FFFF).
-    const byName = (a: GitTreeEntry, b: GitTreeEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    if (files.some((t, i) => i > 0 && byName(files[i - 1], t) > 0)) files.sort(byName);
+    // In path order (git lists a tree so already, so the sort is one pass, unless a path holds characters beyond U+FFFF).
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const t of files) {
       if (out.length >= maxLibraryFiles) break;
       if (!walked(t.path)) continue;
