@@ -81,36 +81,56 @@ module.exports = Object.create(proto${esModule ? ', { __esModule: { value: true 
 `;
 }
 
+/** The export names of a library, taken from the library itself at build time (those of a function's own are left out). */
+function exportNames(real) {
+  return Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
+}
+
 /**
- * Replaces `import ... from '<lazy library>'` by a stand-in whose exports are getters that require the
- * vendor chunk on first read (esbuild reads imported names at their use sites, so nothing loads before).
- * The export names are taken from the library itself at build time. `vendorDir` is the vendor folder as
- * seen from the output file ('./vendor/' for the bundles in dist/).
+ * The plugin that turns imports into stand-ins (see standIn), so that a file is required when one of its exports is first read
+ * (esbuild reads imported names at their use sites, so nothing loads before):
+ * - an import of a lazy library from our code becomes a stand-in for its vendor chunk, in `vendorDir` (the vendor folder as
+ *   seen from the output file: './vendor/' for the bundles in dist/). A bundled package's own imports keep the real module
+ *   (the MCP SDK's `ajv-formats`, called as a function);
+ * - an import of one of our modules (a 'src/...' path) becomes a stand-in for `homeOf(module, importer)`, the require
+ *   expression of the file that holds it, when there is one (undefined: the module is bundled in the file being built);
+ * - an import of a Node built-in that is not in Node's startup snapshot (each costs a compile on first require) becomes a
+ *   stand-in for it when `deferBuiltins(importer)` says so.
+ * The validators compiled ahead (generated code) are files of their own in the vendor folder, required where the engine
+ * requires them (on the first validation), not parsed with every bundle.
  */
-function lazyVendorsFrom(vendorDir) {
+function standIns(vendorDir, homeOf = () => undefined, deferBuiltins = () => false) {
+  const vendorFilter = new RegExp(`^(${[...chunkOf.keys()].map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
+  const standInOf = (path, load, keys, esModule) => ({ path, namespace: 'stand-in', pluginData: { load, keys, esModule } });
   return {
-    name: 'lazy-vendors',
+    name: 'stand-ins',
     setup(build) {
-      const filter = new RegExp(`^(${[...chunkOf.keys()].map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
-      // Imports from our code only: a bundled package's own (the MCP SDK's `ajv-formats`, called as a function) keeps the real module.
-      build.onResolve({ filter }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'lazy-vendor' }));
-      build.onResolve({ filter: /\/vendor\//, namespace: 'lazy-vendor' }, (args) => ({ path: args.path, external: true }));
-      // The validators compiled ahead (generated code): files of their own in the vendor folder, required where the engine
-      // requires them (on the first validation), not parsed with every bundle.
+      build.onResolve({ filter: vendorFilter }, (args) => {
+        if (/[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
+        const real = require(args.path);
+        return standInOf(args.path, `require('${vendorDir}${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]`, exportNames(real), !!real.__esModule);
+      });
       build.onResolve({ filter: /\.generated\.cjs$/ }, (args) => {
         const file = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
         const chunk = Object.keys(generatedValidators).find((c) => generatedValidators[c] === file);
         return chunk ? { path: `${vendorDir}${chunk}.js`, external: true } : undefined;
       });
-      build.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => {
-        const real = require(args.path);
-        const keys = Object.getOwnPropertyNames(real).filter((k) => k !== '__esModule' && !(typeof real === 'function' && ['length', 'name', 'prototype', 'arguments', 'caller'].includes(k)));
-        return { loader: 'js', contents: standIn(`require('${vendorDir}${chunkOf.get(args.path)}.js')[${JSON.stringify(args.path)}]`, keys, !!real.__esModule) };
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.namespace !== 'file' || !args.importer) return undefined;
+        const base = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => allExports.has(f));
+        const load = target && homeOf(target, args.importer);
+        return load ? standInOf(target, load, allExports.get(target), true) : undefined;
       });
+      build.onResolve({ filter: heavyBuiltins }, (args) =>
+        args.namespace === 'file' && deferBuiltins(args.importer) ? standInOf(args.path, `require(${JSON.stringify(args.path)})`, Object.keys(require(args.path)), false) : undefined,
+      );
+      // What a stand-in requires is another file (or a built-in), not bundled.
+      build.onResolve({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'stand-in' }, ({ pluginData: { load, keys, esModule } }) => ({ loader: 'js', contents: standIn(load, keys, esModule) }));
     },
   };
 }
-const lazyVendors = lazyVendorsFrom('./vendor/');
 
 /** The modules of src/ whose path (relative to src, '/'-separated) matches `re`, as 'src/...' paths. */
 function modulesOf(re) {
@@ -125,7 +145,7 @@ function modulesOf(re) {
 /** Every module of the engine (src/core, src/node, src/app), by '/'-separated path: what dist/engine.js holds. */
 const engineModules = modulesOf(/^(core|node|app)\//);
 
-/** The modules of the CLI's split build (see lazyModules): the engine and src/cli. */
+/** The modules of the CLI's split build (see cliHome): the engine and src/cli. */
 const cliModules = modulesOf(/^(core|node|app|cli)\//);
 
 /** The value exports of each module (type-only exports are gone after esbuild's TypeScript pass). */
@@ -154,41 +174,8 @@ async function moduleImports(modules, staticOnly = false) {
 /** Node built-ins that are not in Node's startup snapshot (each costs a compile on first require). */
 const heavyBuiltins = /^node:(crypto|child_process|worker_threads|readline)$/;
 
-/** The source of a stand-in for the built-in `name`, loaded on first read of one of its exports. */
-function builtinStandIn(name) {
-  return { loader: 'js', contents: standIn(`require(${JSON.stringify(name)})`, Object.keys(require(name)), false) };
-}
-
 /** Whether an importer (an absolute path) is a module of the editor layer: src/extension.ts or src/vscode/. */
 const inEditor = (importer) => /^src\/(extension\.ts|vscode\/)/.test(path.relative('.', importer).split(path.sep).join('/'));
-
-/**
- * The extension's split: every import from the editor layer (src/extension.ts, src/vscode) of a module that lives in another
- * file becomes a stand-in whose exports are getters that require that file on first read. `homeOf(module)` is that require
- * expression ('require(\'./engine.js\')["src/core/..."]'), or undefined for a module bundled in the file being built. So
- * dist/extension.js compiles only what activation runs: the engine is in dist/engine.js, loaded at the first library read,
- * and the command modules in dist/commands.js, loaded when a command first runs (their imports of the rest of the editor
- * layer read dist/extension.js's `editorModules`: each module exists once).
- */
-function lazyEditor(exportsOf, homeOf) {
-  return {
-    name: 'lazy-editor',
-    setup(build) {
-      build.onResolve({ filter: /^\./ }, (args) => {
-        if (args.namespace !== 'file' || !args.importer || !inEditor(args.importer)) return undefined;
-        const base = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
-        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => exportsOf.has(f));
-        return target && homeOf(target) ? { path: target, namespace: 'lazy-editor' } : undefined;
-      });
-      // Node built-ins that are not in Node's startup snapshot cost a compile on first require: defer them too.
-      build.onResolve({ filter: heavyBuiltins }, (args) => (args.namespace === 'file' && inEditor(args.importer) ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
-      build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => builtinStandIn(args.path));
-      build.onResolve({ filter: /^\.\/\w+\.js$/, namespace: 'lazy-editor' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-editor' }, (args) => ({ loader: 'js', contents: standIn(homeOf(args.path), exportsOf.get(args.path), true) }));
-    },
-  };
-}
 
 /**
  * The modules a warm `list` runs, bundled together into dist/cli/warm.js: one file to read and compile instead of one each. They are
@@ -211,35 +198,6 @@ function cliFileOf(module) {
 /** How a module of dist/cli/ is required from a file in `dir` (dist/cli/ as seen from that file). */
 function cliRequire(module, dir) {
   return warmModules.has(module) ? `require('${dir}warm.js')[${JSON.stringify(module)}]` : `require('${dir}${cliFileOf(module)}')`;
-}
-
-/**
- * The CLI's split: every import of one of our modules (src/core, src/node, src/cli) becomes a stand-in whose
- * exports are getters that require that module (from its own file in dist/cli/, or from dist/cli/warm.js)
- * on first read, and the built-ins that are slow to load are deferred the same way. A command thus compiles
- * and runs only the modules it uses: `list` on a cached catalog never loads the parsers or the checks.
- * Each module is in one file only, so each exists once (classes, caches). `dir` is dist/cli/ as seen from
- * the output file; imports of the modules in `bundled` (those of the file being built) are left as they are.
- */
-function lazyModules(exportsOf, dir, bundled = new Set()) {
-  return {
-    name: 'lazy-modules',
-    setup(build) {
-      build.onResolve({ filter: /^\./ }, (args) => {
-        if (args.namespace !== 'file' || !args.importer) return undefined;
-        const base = path.relative('.', path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
-        const target = [`${base}.ts`, `${base}/index.ts`].find((f) => exportsOf.has(f));
-        return target && !bundled.has(target) ? { path: target, namespace: 'lazy-module' } : undefined;
-      });
-      build.onResolve({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => {
-        return { loader: 'js', contents: standIn(cliRequire(args.path, dir), exportsOf.get(args.path), true) };
-      });
-      build.onResolve({ filter: heavyBuiltins }, (args) => (args.namespace === 'file' ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
-      build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => builtinStandIn(args.path));
-    },
-  };
 }
 
 /**
@@ -281,7 +239,28 @@ const extensionHome = (m) => engineHome(m) ?? (commandModules.has(m) ? `require(
 const commandsHome = (m) => engineHome(m) ?? (sharedModules.includes(m) ? `require('./extension.js').editorModules[${JSON.stringify(m)}]` : undefined);
 /** The modules of dist/cli/: all but the entry (bundled into dist/cli.js) and the parse worker (bundled whole). */
 const splitModules = cliModules.filter((m) => m !== 'src/cli/main.ts' && m !== 'src/node/parseWorker.ts');
-const splitExports = new Map(splitModules.map((m) => [m, allExports.get(m)]));
+const splitSet = new Set(splitModules);
+
+/**
+ * The CLI's split: every import of one of our modules (src/core, src/node, src/cli) is a stand-in for that module's own file in
+ * dist/cli/, or for dist/cli/warm.js, and the slow built-ins are deferred the same way. A command thus compiles and runs only the
+ * modules it uses: `list` on a cached catalog never loads the parsers or the checks. Each module is in one file only, so each
+ * exists once (classes, caches). `dir` is dist/cli/ as seen from the output file; the modules in `bundled` (those of the file
+ * being built) are bundled.
+ */
+const cliHome =
+  (dir, bundled = new Set()) =>
+  (m) =>
+    splitSet.has(m) && !bundled.has(m) ? cliRequire(m, dir) : undefined;
+const always = () => true;
+/**
+ * The extension's split: every import from the editor layer (src/extension.ts, src/vscode) of a module that lives in another
+ * file is a stand-in for it (`home` gives its require expression: 'require(\'./engine.js\')["src/core/..."]'), and so is every
+ * slow built-in it imports. So dist/extension.js compiles only what activation runs: the engine is in dist/engine.js, loaded at
+ * the first library read, and the command modules in dist/commands.js, loaded when a command first runs (their imports of the
+ * rest of the editor layer read dist/extension.js's `editorModules`: each module exists once).
+ */
+const editorHome = (home) => (m, importer) => (inEditor(importer) ? home(m) : undefined);
 
 // dist/cli/ holds one file per module: files of modules that moved (into warm.js, or out of the tree) must not stay behind.
 if (!watch) fs.rmSync(`${outdir}/cli`, { recursive: true, force: true });
@@ -301,47 +280,47 @@ const entries = [
     },
     outfile: `${outdir}/extension.js`,
     external: ['vscode'],
-    plugins: [lazyEditor(allExports, extensionHome), lazyVendors],
+    plugins: [standIns('./vendor/', editorHome(extensionHome), inEditor)],
   },
   {
     ...common,
     stdin: { contents: [...commandModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'commands.js' },
     outfile: `${outdir}/commands.js`,
     external: ['vscode'],
-    plugins: [lazyEditor(allExports, commandsHome), lazyVendors],
+    plugins: [standIns('./vendor/', editorHome(commandsHome), inEditor)],
   },
   {
     ...common,
     stdin: { contents: engineModules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'engine.js' },
     outfile: `${outdir}/engine.js`,
     external: ['vscode'],
-    plugins: [lazyVendors],
+    plugins: [standIns('./vendor/')],
   },
-  // The CLI: dist/cli.js is src/cli/main.ts alone; the modules it uses are in dist/cli/, one file each (lazyModules).
+  // The CLI: dist/cli.js is src/cli/main.ts alone; the modules it uses are in dist/cli/, one file each (cliHome).
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: `${outdir}/cli.js`,
     external: ['vscode'],
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [lazyModules(splitExports, './cli/'), lazyVendors, buildStamp(cliStamp)],
+    plugins: [standIns('./vendor/', cliHome('./cli/'), always), buildStamp(cliStamp)],
   },
   {
     ...common,
     entryPoints: Object.fromEntries(splitModules.filter((m) => !warmModules.has(m)).map((m) => [cliFileOf(m).replace(/\.js$/, ''), m])),
     outdir: `${outdir}/cli`,
     external: ['vscode'],
-    plugins: [lazyModules(splitExports, './'), lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)],
+    plugins: [standIns('../vendor/', cliHome('./'), always), buildStamp(cliStamp)],
   },
   {
     ...common,
     stdin: { contents: [...warmModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'warm.js' },
     outfile: `${outdir}/cli/warm.js`,
     external: ['vscode'],
-    plugins: [lazyModules(splitExports, './', warmModules), lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)],
+    plugins: [standIns('../vendor/', cliHome('./', warmModules), always), buildStamp(cliStamp)],
   },
   // The CLI's parse pool (dist/cli/node.parsePool.js) starts the worker next to it.
-  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/cli/parseWorker.js`, plugins: [lazyVendorsFrom('../vendor/'), buildStamp(cliStamp)] },
+  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: `${outdir}/cli/parseWorker.js`, plugins: [standIns('../vendor/'), buildStamp(cliStamp)] },
   ...Object.entries(generatedValidators).map(([chunk, file]) => ({ ...common, entryPoints: [file], outfile: `${outdir}/vendor/${chunk}.js` })),
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({
     ...common,

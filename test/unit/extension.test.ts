@@ -40,7 +40,7 @@ describe('activation (built extension, stub vscode)', function () {
     assert.equal(build.status, 0, `build failed: ${build.stderr}`);
     const modulesOf = (bundle: string): string[] =>
       (JSON.parse(fs.readFileSync(path.join(dist, `${bundle}.map`), 'utf8')) as { sources: string[] }).sources
-        .filter((s) => !/^[\w-]+:/.test(s)) // the stand-ins (lazy-editor:src/..., lazy-builtin:node:...)
+        .filter((s) => !/^[\w-]+:/.test(s)) // the stand-ins (stand-in:src/..., stand-in:node:...)
         .map((s) => path.relative(repoRoot, path.resolve(dist, s)).split(path.sep).join('/'))
         .filter((f) => f.startsWith('src/'));
     const extension = modulesOf('extension.js');

@@ -1,5 +1,5 @@
 // The command table: every contributed command id and the factory that builds it; registered in one loop. The command modules are
-// not in the extension's bundle but in dist/commands.js (esbuild.mjs, lazyEditor): each entry reads its factory, and so loads that file,
+// not in the extension's bundle but in dist/commands.js (esbuild.mjs, editorHome): each entry reads its factory, and so loads that file,
 // when its command first runs, never at activation.
 
 import * as vscode from 'vscode';
