@@ -263,6 +263,12 @@ const always = () => true;
  */
 const editorHome = (home) => (m, importer) => (inEditor(importer) ? home(m) : undefined);
 
+/** The input of a bundle that holds `modules` (our 'src/...' modules or packages) and exports each under its name: what another file's stand-in reads. */
+function moduleTable(modules, sourcefile) {
+  const specOf = (m) => (m.startsWith('src/') ? `./${m}` : m);
+  return { contents: modules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(specOf(m))});`).join('\n'), resolveDir: '.', sourcefile };
+}
+
 // dist/cli/ holds one file per module: files of modules that moved (into warm.js, or out of the tree) must not stay behind.
 if (!watch) fs.rmSync(`${outdir}/cli`, { recursive: true, force: true });
 
@@ -285,14 +291,14 @@ const entries = [
   },
   {
     ...common,
-    stdin: { contents: [...commandModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'commands.js' },
+    stdin: moduleTable([...commandModules], 'commands.js'),
     outfile: `${outdir}/commands.js`,
     external: ['vscode'],
     plugins: [standIns('./vendor/', editorHome(commandsHome), inEditor)],
   },
   {
     ...common,
-    stdin: { contents: engineModules.map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'engine.js' },
+    stdin: moduleTable(engineModules, 'engine.js'),
     outfile: `${outdir}/engine.js`,
     external: ['vscode'],
     plugins: [standIns('./vendor/')],
@@ -315,7 +321,7 @@ const entries = [
   },
   {
     ...common,
-    stdin: { contents: [...warmModules].map((m) => `exports[${JSON.stringify(m)}] = require(${JSON.stringify(`./${m}`)});`).join('\n'), resolveDir: '.', sourcefile: 'warm.js' },
+    stdin: moduleTable([...warmModules], 'warm.js'),
     outfile: `${outdir}/cli/warm.js`,
     external: ['vscode'],
     plugins: [standIns('../vendor/', cliHome('./', warmModules), always), buildStamp(cliStamp)],
@@ -325,7 +331,7 @@ const entries = [
   ...Object.entries(generatedValidators).map(([chunk, file]) => ({ ...common, entryPoints: [file], outfile: `${outdir}/vendor/${chunk}.js` })),
   ...Object.entries(vendorChunks).map(([chunk, specs]) => ({
     ...common,
-    stdin: { contents: specs.map((s) => `exports[${JSON.stringify(s)}] = require(${JSON.stringify(s)});`).join('\n'), resolveDir: '.', sourcefile: `vendor-${chunk}.js` },
+    stdin: moduleTable(specs, `vendor-${chunk}.js`),
     outfile: `${outdir}/vendor/${chunk}.js`,
     // yaml's ES module build (its `default` export condition): the same parser without the Node build's debug
     // switches, read from process.env at every token (a quarter of the time of parsing a small file). The path
