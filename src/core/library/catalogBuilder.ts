@@ -5,6 +5,7 @@ import type { ParsedFile } from '../formats/types';
 import { buildAssets, buildCatalog, countProblems, isUnmanagedAsset, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listingOf, managedAsset, unmanagedAsset } from './build';
 import type { Layout, ReplacedAsset } from './build';
 import type { Asset, Catalog, CatalogListing, LibraryInfo, ListedEntry } from './types';
+import { LazyFiles } from './lazyFiles';
 
 /** What an edit changed. */
 export interface CatalogEdit {
@@ -37,7 +38,8 @@ export class CatalogBuilder {
   constructor(catalog: Catalog) {
     this.root = catalog.root;
     this.commit = catalog.commit;
-    this.files = new Map(catalog.files);
+    // A catalog whose files are decoded when read keeps them so: an edit reads only the files it reaches.
+    this.files = catalog.files instanceof LazyFiles ? catalog.files.copy() : new Map(catalog.files);
     this.list = catalog.assets.slice();
     this.listing = listingOf(catalog);
     this.layout = layoutOf(this.listing.entries);

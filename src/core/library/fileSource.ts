@@ -14,6 +14,11 @@ export interface LibraryFileEntry extends ListedEntry {
   size?: number;
 }
 
+/** The entries as a catalog's listing holds them: without the keys and sizes their contents were read by. */
+export function listedEntries(entries: readonly LibraryFileEntry[]): readonly LibraryFileEntry[] {
+  return entries.some((e) => e.key !== undefined || e.size !== undefined) ? entries.map(({ key: _key, size: _size, ...e }) => e) : entries;
+}
+
 /** Where a library's files come from: a plain folder or a git checkout. */
 export interface FileSource {
   list(): Promise<LibraryFileEntry[]>;

@@ -158,6 +158,11 @@ export class IndexCache implements ParsedFileCache {
     return this.entries.size;
   }
 
+  /** True when the file `path` is held under `key` (nothing is decoded). */
+  has(path: string, key: string): boolean {
+    return this.entries.get(path)?.key === key;
+  }
+
   get(path: string, key: string): ParsedFile | undefined {
     const e = this.entries.get(path);
     if (e && e.key === key) {

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import type { CatalogLevel, FormatId, ParsedFile } from '../formats/types';
 import { baseOf, dirOf, entryInside, joinInside } from './paths';
 import { buildAssets, buildCatalog, catalogOf, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listedRange, withCheckFindings } from './build';
+import { listedEntries } from './fileSource';
 import type { FileSource, LibraryFileEntry, LocatedJob } from './fileSource';
 import type { Catalog, CatalogListing } from './types';
 
@@ -231,9 +232,8 @@ export async function loadCatalog(opts: LoadOptions): Promise<Catalog> {
   const library = libraryInfo(libraryManifest(files), fallbackName);
   const assets = buildAssets(layout, files, opts.commit);
   if (level === 'full') {
-    // The listing a rebuild starts from: the entries without the keys their contents were read by.
-    const listed = entries.some((e) => e.key !== undefined || e.size !== undefined) ? entries.map(({ key: _key, size: _size, ...e }) => e) : entries;
-    const listing: CatalogListing = { entries: listed, findings: loadDiagnostics, fallbackName };
+    // The listing a rebuild starts from.
+    const listing: CatalogListing = { entries: listedEntries(entries), findings: loadDiagnostics, fallbackName };
     const catalog = catalogOf({ root: opts.root, commit: opts.commit, listing, library, assets, files });
     return withCheckFindings(catalog, await opts.checks!(catalog));
   }

@@ -9,6 +9,9 @@ import type { CatalogLevel } from '../../../src/core/library/load';
 import { folderSnapshotFiles } from '../../../src/core/library/folderSnapshot';
 import { gitChanged, gitClean, gitUntracked, linkOf, statWidth } from '../../../src/core/library/folderSnapshot';
 import type { PreviousListing, FolderListing } from '../../../src/core/library/folderSnapshot';
+import type { Diagnostic } from '../../../src/core/diagnostics';
+import { LiveCatalog } from '../../../src/core/editor/liveCatalog';
+import { LazyFiles } from '../../../src/core/library/lazyFiles';
 import type { Catalog } from '../../../src/core/library/types';
 import { folderSnapshotDir, listFolder, openFolderSnapshot } from '../../../src/node/folderSnapshot';
 import type { FolderSnapshotSettings, IndexReader } from '../../../src/node/folderSnapshot';
@@ -438,7 +441,7 @@ describe('folder snapshot', function () {
     assert.equal(await counted(), 0);
 
     // A damaged, foreign or missing store is not used (the checks run), and written again.
-    const stored = folderSnapshotFiles(path, folderSnapshotDir(cache, root)).findings;
+    const stored = folderSnapshotFiles(path, folderSnapshotDir(cache, root)).fullCatalog;
     writeFileSync(stored, readFileSync(stored, 'utf8').slice(0, 100));
     assert.equal(await counted(), 1, 'a truncated store');
     assert.equal(await counted(), 0);
@@ -447,6 +450,48 @@ describe('folder snapshot', function () {
     rmSync(stored);
     assert.equal(await counted(), 1, 'no store');
     assert.equal(await counted(), 0);
+  });
+
+  it('opens an unchanged folder at the full level from the catalog its last open kept, each file decoded when first read', async () => {
+    const root = tempDir('lib');
+    const generated = generateBenchLibrary(40);
+    writeFiles(root, generated);
+    const cache = tempDir('cache');
+    const stored = folderSnapshotFiles(path, folderSnapshotDir(cache, root));
+    const load = { root, source: folderSource(nodeFileSystem, nodePathOps, root), fallbackName: path.basename(root), parser: fullStages.parser, checks: fullStages.checks };
+    const openFull = async (): Promise<Catalog> => (await openFolderSnapshot({ cacheDir: cache, engine: 'engine-1', now: later }, load)).catalog;
+    /** The catalog as a cold load gives it, with its files, and what an edit of a prompt's body shows over it. */
+    const prompt = Object.keys(generated).find((p) => p.endsWith('.prompt'))!;
+    const edited = generated[prompt].replace(/\n---\n/, '\n---\nSay {{nothing_declared}}.\n');
+    const seen = (c: Catalog) => {
+      const live = new LiveCatalog(c);
+      const before = live.diagnosticsFor(prompt);
+      live.setText(prompt, edited);
+      return JSON.parse(JSON.stringify({ catalog: comparable(c), files: [...c.files], before, after: live.diagnosticsFor(prompt), assets: live.catalog.assets })) as unknown;
+    };
+    const cold = seen(await openFolderLibrary(root));
+    assert.ok(
+      (cold as { after: Diagnostic[] }).after.some((d) => d.code === 'undefined-variable'),
+      'the edit has a finding of its own',
+    );
+
+    assert.ok(!((await openFull()).files instanceof LazyFiles), 'the first open reads the files');
+    const kept = await openFull();
+    assert.ok(kept.files instanceof LazyFiles, 'the second open takes the catalog kept');
+    assert.deepEqual(seen(kept), cold);
+
+    // Without the index cache, the files are read again (the catalog kept cannot be decoded), and kept again for the next open.
+    rmSync(stored.index);
+    const reread = await openFull();
+    assert.ok(!(reread.files instanceof LazyFiles));
+    assert.deepEqual(seen(reread), cold);
+    assert.ok((await openFull()).files instanceof LazyFiles);
+
+    // A store whose files are not what it says is not used.
+    writeFileSync(stored.fullCatalog, readFileSync(stored.fullCatalog, 'utf8').replace(/"files":\[\[/, '"files":[[1,'));
+    const damaged = await openFull();
+    assert.ok(!(damaged.files instanceof LazyFiles));
+    assert.deepEqual(seen(damaged), cold);
   });
 
   it('lists as folderSource does, reading again only the folders whose stat changed', async function () {
