@@ -7,6 +7,7 @@ import { dirOf } from '../library/paths';
 import type { Catalog } from '../library/types';
 import { emptyRange } from '../text/textDocument';
 import type { InScope } from './scope';
+import { dotpromptFiles } from '../formats/detect';
 
 /**
  * Which of `candidates` (the Dotprompt files a partial name can mean) an include in the file at `fromPath` reads: one
@@ -27,8 +28,7 @@ export function partialFor(candidates: readonly ParsedFile[], fromPath: string, 
 export function checkPartials(catalog: Catalog, out: Diagnostic[], inScope: InScope, scoped: boolean): void {
   if (scoped && ![...inScope.files].some((f) => f.format === 'dotprompt' && f.partials?.length && inScope(f.path))) return;
   const byName = new Map<string, ParsedFile[]>();
-  for (const f of catalog.files.values()) {
-    if (f.format !== 'dotprompt') continue;
+  for (const f of dotpromptFiles(catalog.files)) {
     const names = new Set<string>();
     if (f.partialName) names.add(f.partialName);
     const base = f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.prompt$/, '');

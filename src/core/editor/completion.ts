@@ -14,6 +14,7 @@ import type { EditorFile, FeatureOptions } from './hover';
 import { fieldsAt, schemasAt, valuesAt } from './schemaInfo';
 import { bodyStartOf, yamlCursorAt, yamlRegionOf } from './yamlContext';
 import type { YamlCursor, YamlPath } from './yamlContext';
+import { dotpromptFiles } from '../formats/detect';
 
 export type CompletionKind = 'variable' | 'field' | 'value' | 'reference' | 'version' | 'model' | 'partial';
 
@@ -272,8 +273,8 @@ function templateContextAt(ctx: EditorFile, offset: number): CompletionResult | 
 
 function partialItems(ctx: EditorFile): CompletionItem[] {
   const out = new Map<string, CompletionItem>();
-  for (const f of ctx.catalog?.files.values() ?? []) {
-    if (f.format !== 'dotprompt' || !f.partialName || f.path === ctx.file.path) continue;
+  for (const f of ctx.catalog ? dotpromptFiles(ctx.catalog.files) : []) {
+    if (!f.partialName || f.path === ctx.file.path) continue;
     if (!out.has(f.partialName)) out.set(f.partialName, { label: f.partialName, kind: 'partial', detail: f.path });
   }
   return [...out.values()];

@@ -9,6 +9,7 @@ import type { Catalog } from '../library/types';
 import { catalogFor, referenceField } from './hover';
 import type { EditorFile } from './hover';
 import { yamlNodeAt, yamlRegionOf } from './yamlContext';
+import { dotpromptFiles } from '../formats/detect';
 
 /** Where a definition or link leads: a library-relative path of a catalog (a range in it when known). */
 export interface DefinitionTarget {
@@ -39,8 +40,8 @@ function contains(r: Range, p: Position): boolean {
  */
 export function resolvePartial(catalog: Catalog, fromPath: string, name: string): ParsedFile | undefined {
   const list: ParsedFile[] = [];
-  for (const f of catalog.files.values()) {
-    if (f.format !== 'dotprompt' || f.path === fromPath) continue;
+  for (const f of dotpromptFiles(catalog.files)) {
+    if (f.path === fromPath) continue;
     const base = f.path.slice(f.path.lastIndexOf('/') + 1).replace(/\.prompt$/, '');
     if (f.partialName === name || base.replace(/^_/, '') === name) list.push(f);
   }

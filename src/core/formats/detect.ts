@@ -1,7 +1,7 @@
 // Which format a file is, from its path (and, for plain .yml files, a peek at the content), by the file names the format modules declare.
 
 import { formatModules } from './registry';
-import type { FormatId } from './types';
+import type { FormatId, ParsedFile } from './types';
 
 interface NamePattern {
   id: FormatId;
@@ -52,4 +52,16 @@ export function sniffYamlFormat(head: string): FormatId | undefined {
 
 export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
+}
+
+/**
+ * The Dotprompt files among `files`, where partials are looked for. Only the files whose path is a Dotprompt file's are read
+ * (a catalog's files may be decoded when first read: library/lazyFiles.ts): a file is Dotprompt by its name alone.
+ */
+export function* dotpromptFiles(files: ReadonlyMap<string, ParsedFile>): Generator<ParsedFile> {
+  for (const p of files.keys()) {
+    if (formatOfPath(p) !== 'dotprompt') continue;
+    const f = files.get(p);
+    if (f?.format === 'dotprompt') yield f;
+  }
 }
