@@ -6,12 +6,11 @@ import { silentLog } from '../ports';
 import { sha256Hex } from '../hash';
 import { compareAssets, openCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
 import { IndexCache, jsonCodec } from './indexCache';
-import { LazyFiles } from './lazyFiles';
-import { listedEntries } from './fileSource';
+import { keptCatalog, keptCatalogOf, keptOpenBytes, noting, parseKeptOpen } from './keptOpen';
+import type { KeptOpen } from './keptOpen';
 import type { FileSource, LibraryFileEntry } from './fileSource';
 import type { LoadOptions, ParsedFileCache } from './load';
-import type { ParsedFile } from '../formats/types';
-import type { Asset, Catalog, CatalogListing, LibraryInfo } from './types';
+import type { Asset, Catalog } from './types';
 
 /** The numbers of a stat: size, modification and change times (ms, with their fractions) and inode. */
 export const statWidth = 4;
@@ -297,97 +296,13 @@ async function writeWhole(fs: FileSystem, path: PathOps, file: string, bytes: Ui
   }
 }
 
-/**
- * What full-catalog.v1.json holds: what the full-level open of one listing found and built, by one build. The cross-file
- * findings serve every open of the same listing (the checks do not run again); the catalog, when each of its files was
- * served or stored by the index cache (`files`: its paths, in order, with their keys there), gives the next such open its
- * assets without a file decoded (LazyFiles).
- */
-interface KeptOpen extends ListingKey {
-  format: string;
-  version: number;
-  id: string;
-  findings: Diagnostic[];
-  catalog?: { library: LibraryInfo; assets: Asset[]; listingFindings: Diagnostic[]; files: [path: string, key: string][] };
-}
-
-const keptOpenMagic = 'genai-assets-full-catalog';
-
-/** What the open of the listing `id` kept; undefined when missing, of another listing or build, or corrupt. */
+/** What the open of the listing `id` kept (keptOpen.ts); undefined when missing, of another listing or build, or corrupt. */
 async function readKeptOpen(fs: FileSystem, file: string, key: ListingKey, id: string): Promise<KeptOpen | undefined> {
   try {
-    const v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(file))) as Partial<KeptOpen> | null;
-    const ok = v && v.format === keptOpenMagic && v.version === 1 && v.id === id && v.engine === key.engine && v.root === key.root && v.fallbackName === key.fallbackName;
-    if (!ok || !Array.isArray(v.findings)) return undefined;
-    const c = v.catalog;
-    const whole =
-      c &&
-      !!c.library &&
-      typeof c.library === 'object' &&
-      Array.isArray(c.assets) &&
-      Array.isArray(c.listingFindings) &&
-      Array.isArray(c.files) &&
-      c.files.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string');
-    return { ...(v as KeptOpen), catalog: whole ? c : undefined };
+    return parseKeptOpen(await fs.readFile(file), key, id);
   } catch {
-    return undefined; // missing, unreadable or corrupt: the checks run
+    return undefined; // missing or unreadable: the checks run
   }
-}
-
-/** Writes what the open of the listing `id` kept (writeWhole). */
-async function writeKeptOpen(fs: FileSystem, path: PathOps, file: string, key: ListingKey, id: string, kept: Pick<KeptOpen, 'findings' | 'catalog'>): Promise<void> {
-  const stored: KeptOpen = { format: keptOpenMagic, version: 1, ...key, id, ...kept };
-  await writeWhole(fs, path, file, utf8.encode(JSON.stringify(stored)));
-}
-
-/** A ParsedFileCache that notes, for each path, the file it last served or stored and under which key. */
-function noting(cache: ParsedFileCache): { cache: ParsedFileCache; served: Map<string, [key: string, file: ParsedFile]> } {
-  const served = new Map<string, [string, ParsedFile]>();
-  return {
-    served,
-    cache: {
-      get(p, k) {
-        const f = cache.get(p, k);
-        if (f) served.set(p, [k, f]);
-        return f;
-      },
-      set(p, k, f) {
-        cache.set(p, k, f);
-        served.set(p, [k, f]);
-      },
-    },
-  };
-}
-
-/** The catalog of the open that `kept` records, over the listing `entries` (with their keys), each file decoded from `cache` when first read. */
-function keptCatalog(kept: Required<KeptOpen>, root: string, entries: readonly LibraryFileEntry[], cache: IndexCache): Catalog {
-  const { library, assets, listingFindings, files: stored } = kept.catalog;
-  const keys = new Map(stored);
-  const files = LazyFiles.of(keys.keys(), (p) => cache.get(p, keys.get(p)!));
-  const listing: CatalogListing = { entries: listedEntries(entries), findings: listingFindings, fallbackName: kept.fallbackName };
-  const checkFindings = kept.findings;
-  let all: Diagnostic[] | undefined;
-  return {
-    root,
-    library,
-    assets,
-    files,
-    commit: undefined,
-    listing,
-    checkFindings,
-    // As catalogOf and withCheckFindings give them: the listing's, the files' (decoding every file), the check stage's.
-    get diagnostics(): Diagnostic[] {
-      if (!all) {
-        all = [...listing.findings];
-        for (const f of files.values()) if (f.diagnostics.length) all.push(...f.diagnostics);
-        all.push(...checkFindings);
-      }
-      return all;
-    },
-    set diagnostics(list: Diagnostic[]) {
-      all = list;
-    },
-  };
 }
 
 /**
@@ -537,7 +452,7 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     if (kept?.catalog && kept.catalog.files.every(([p, k]) => cache.has(p, k))) {
       // The index cache is not saved: it holds what it held, and this open reads only what it is asked for.
       await saveListing();
-      return { catalog: keptCatalog(kept as Required<KeptOpen>, root, entries, cache), use: 'current', entries: listing.entries };
+      return { catalog: keptCatalog(kept.catalog, kept, root, entries, cache), use: 'current', entries: listing.entries };
     }
     let found: Diagnostic[] | undefined;
     const run = load.checks;
@@ -547,15 +462,9 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     const catalog = await loadCatalog({ ...loading(reading(entries), noted.cache), checks });
     if (cache.needsSave) await cache.save(fs, path).catch(warn('index cache'));
     if (trusted && (found || !kept?.catalog)) {
-      // The catalog is kept when the index cache holds each of its files as this open read it (a file it could not read is not kept there).
-      const fileKeys: [string, string][] = [];
-      for (const [p, f] of catalog.files) {
-        const served = noted.served.get(p);
-        if (served?.[1] === f) fileKeys.push([p, served[0]]);
-      }
-      const built = fileKeys.length === catalog.files.size ? { library: catalog.library, assets: catalog.assets, listingFindings: [...(catalog.listing?.findings ?? [])], files: fileKeys } : undefined;
+      const built = keptCatalogOf(catalog, noted.served);
       const findings = found ?? kept?.findings;
-      if (findings && (found || built)) await writeKeptOpen(fs, path, files.fullCatalog, key, id, { findings, catalog: built }).catch(warn('catalog of the full level'));
+      if (findings && (found || built)) await writeWhole(fs, path, files.fullCatalog, keptOpenBytes(key, id, { findings, catalog: built })).catch(warn('catalog of the full level'));
     }
     await saveListing();
     return { catalog, use: parsed ? 'read' : 'current', entries: listing.entries };
