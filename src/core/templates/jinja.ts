@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics';
 import { oversizedAnalysis, oversizedTemplate, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
 import { analyzeTags } from './jinja2Syntax';
-import { blockTags, checkBlocks, middleTags, scanTags } from './tagScanner';
+import { checkBlocks, scanTags } from './tagScanner';
 import type { BlockLanguage, TemplateTag } from './tagScanner';
 
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'print', 'do', 'break', 'continue', 'set']);
@@ -38,8 +38,6 @@ const extensionTags: Record<string, string> = {
  */
 const jinjaBlocks: BlockLanguage = {
   name: 'Jinja',
-  blockTags,
-  middleTags,
   simpleTags,
   setOpensBlock: (tag) => !/^\s*set\s[^=|'"]*=/.test(tag.inner),
   note(tag, file, range) {

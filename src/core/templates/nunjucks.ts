@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { VariableUse } from './types';
 import { oversizedAnalysis, oversizedTemplate, rootName, strayClosers } from './literalBraces';
 import type { TemplateAnalysis, TemplateRegion } from './literalBraces';
-import { blockTags, checkBlocks, middleTags, scanTags } from './tagScanner';
+import { checkBlocks, scanTags } from './tagScanner';
 import type { BlockLanguage, TemplateTag } from './tagScanner';
 
 /** A nunjucks AST node (the parser API is untyped). */
@@ -30,7 +30,7 @@ const njParser = { parse: (...args: Parameters<NjParser['parse']>) => (nunjucks 
 
 const simpleTags = new Set(['include', 'import', 'from', 'extends', 'do', 'break', 'continue', 'set']);
 /** Nunjucks' statements for checkBlocks: `{% set x %}...{% endset %}` is a block, `{% set x = 1 %}` is not. */
-const nunjucksBlocks: BlockLanguage = { name: 'Nunjucks', blockTags, middleTags, simpleTags, setOpensBlock: (tag) => !/=/.test(tag.inner) };
+const nunjucksBlocks: BlockLanguage = { name: 'Nunjucks', simpleTags, setOpensBlock: (tag) => !/=/.test(tag.inner) };
 
 /** Names Nunjucks provides to every template; they are never inputs. */
 const nunjucksGlobals = new Set(['loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'range', 'lipsum', 'dict', 'cycler', 'joiner', 'namespace', 'true', 'false', 'none', 'True', 'False', 'None']);

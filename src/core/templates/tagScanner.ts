@@ -147,14 +147,10 @@ export const middleTags: Readonly<Record<string, string[]>> = {
   pluralize: ['trans'],
 };
 
-/** What checkBlocks needs to know of a language's statement tags. */
+/** What checkBlocks needs to know of a language's statement tags besides the block and middle statements both share (blockTags, middleTags). */
 export interface BlockLanguage {
   /** In messages: "Jinja", "Nunjucks". */
   name: string;
-  /** Each block tag and its closing tag (`if` → `endif`). */
-  blockTags: Readonly<Record<string, string>>;
-  /** Tags allowed only directly inside one of their parent blocks (`else` → `if`, `for`). */
-  middleTags: Readonly<Record<string, string[]>>;
   /** Statements that open no block. */
   simpleTags: ReadonlySet<string>;
   /** True when this `{% set %}` opens a block (`{% set x %}...{% endset %}`). */
@@ -168,7 +164,7 @@ export interface BlockLanguage {
 /** The block structure of a template's statement tags: unknown tags, closers without openers, blocks never closed, middles outside their block. */
 export function checkBlocks(region: TemplateRegion, src: string, tags: TemplateTag[], lang: BlockLanguage): Diagnostic[] {
   const { doc, file, start } = region;
-  const { blockTags, middleTags, simpleTags } = lang;
+  const { simpleTags } = lang;
   const knownTags = [...Object.keys(blockTags), ...Object.values(blockTags), ...Object.keys(middleTags), ...simpleTags];
   const out: Diagnostic[] = [];
   const range = (t: TemplateTag) => doc.rangeOf(start + t.start, start + t.end);
