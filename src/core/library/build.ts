@@ -118,12 +118,17 @@ export function buildCatalog(parts: CatalogParts, checks: (catalog: Catalog) => 
   return withCheckFindings(catalog, checks(catalog));
 }
 
+/** A catalog's findings before the check stage's, in their order: the listing's, then each file's. */
+export function listingAndFileFindings(listing: CatalogListing, files: ReadonlyMap<string, ParsedFile>): Diagnostic[] {
+  const out = [...listing.findings];
+  for (const f of files.values()) if (f.diagnostics.length) out.push(...f.diagnostics);
+  return out;
+}
+
 /** The catalog of these parts before the check stage: the listing's and the files' findings. */
 export function catalogOf(parts: CatalogParts): Catalog {
   const { root, commit, listing, library, assets, files } = parts;
-  const diagnostics: Diagnostic[] = [...listing.findings];
-  for (const f of files.values()) if (f.diagnostics.length) diagnostics.push(...f.diagnostics);
-  return { root, library, assets, files, diagnostics, commit, listing };
+  return { root, library, assets, files, diagnostics: listingAndFileFindings(listing, files), commit, listing };
 }
 
 /** `catalog` (from catalogOf) with the check stage's findings `found` added, and its assets' problem counts. */

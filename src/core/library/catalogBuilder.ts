@@ -2,7 +2,20 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
-import { buildAssets, buildCatalog, countProblems, isUnmanagedAsset, keptInCatalog, layoutOf, libraryInfo, libraryManifest, listingOf, managedAsset, unmanagedAsset } from './build';
+import {
+  buildAssets,
+  buildCatalog,
+  countProblems,
+  listingAndFileFindings,
+  isUnmanagedAsset,
+  keptInCatalog,
+  layoutOf,
+  libraryInfo,
+  libraryManifest,
+  listingOf,
+  managedAsset,
+  unmanagedAsset,
+} from './build';
 import type { Layout, ReplacedAsset } from './build';
 import type { Asset, Catalog, CatalogListing, LibraryInfo, ListedEntry } from './types';
 import { LazyFiles } from './lazyFiles';
@@ -172,11 +185,7 @@ export class CatalogBuilder {
         found = list;
       },
       get diagnostics(): Diagnostic[] {
-        if (!all) {
-          all = [...listing.findings];
-          for (const f of files.values()) if (f.diagnostics.length) all.push(...f.diagnostics);
-          all.push(...checked());
-        }
+        all ??= [...listingAndFileFindings(listing, files), ...checked()];
         return all;
       },
       set diagnostics(list: Diagnostic[]) {

@@ -6,8 +6,6 @@ import { silentLog } from '../ports';
 import { sha256Hex } from '../hash';
 import { compareAssets, openCatalogSnapshot, saveCatalogSnapshot } from './catalogSnapshot';
 import { IndexCache, jsonCodec } from './indexCache';
-import { keptCatalog, keptCatalogOf, keptOpenBytes, noting, parseKeptOpen } from './keptOpen';
-import type { KeptOpen } from './keptOpen';
 import type { FileSource, LibraryFileEntry } from './fileSource';
 import type { LoadOptions, ParsedFileCache } from './load';
 import type { Asset, Catalog } from './types';
@@ -296,15 +294,6 @@ async function writeWhole(fs: FileSystem, path: PathOps, file: string, bytes: Ui
   }
 }
 
-/** What the open of the listing `id` kept (keptOpen.ts); undefined when missing, of another listing or build, or corrupt. */
-async function readKeptOpen(fs: FileSystem, file: string, key: ListingKey, id: string): Promise<KeptOpen | undefined> {
-  try {
-    return parseKeptOpen(await fs.readFile(file), key, id);
-  } catch {
-    return undefined; // missing or unreadable: the checks run
-  }
-}
-
 /**
  * The changes from a previous listing to the current one (its stats already distrusted), as a
  * diff of two commits would give them: a file whose stat is not trusted on either side counts as
@@ -446,6 +435,8 @@ export async function loadFolderCatalog(snapshot: FolderSnapshot, load: LoadOpti
     // What the last open found and built is a function of the files: it serves when every file has the stat it had then (all trusted).
     const id = listingId(listing);
     const trusted = !listing.stats.some(Number.isNaN);
+    // What a full open keeps is read and written only here (and the listing's id): the list command does not load it.
+    const { keptCatalog, keptCatalogOf, keptOpenBytes, noting, readKeptOpen } = await import('./keptOpen');
     const kept = trusted && stored?.header.id === id ? await readKeptOpen(fs, files.fullCatalog, key, id) : undefined;
     const saveListing = (): Promise<void> =>
       stored?.header.id !== id || listing.foldersRead || gitMoved(stored, listing) ? writeListing(fs, path, files.fullListing, key, listing, id).catch(warn('listing')) : Promise.resolve();

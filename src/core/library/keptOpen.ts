@@ -2,8 +2,10 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type { ParsedFile } from '../formats/types';
+import { listingAndFileFindings } from './build';
 import { listedEntries } from './fileSource';
 import type { LibraryFileEntry } from './fileSource';
+import type { FileSystem } from '../ports';
 import { LazyFiles } from './lazyFiles';
 import type { ParsedFileCache } from './load';
 import type { Asset, Catalog, CatalogListing, LibraryInfo } from './types';
@@ -38,13 +40,13 @@ export interface KeptOpen extends KeptOpenKey {
 
 const magic = 'genai-assets-full-catalog';
 
-/** The kept open in `bytes` when it is of the listing `id` and matches `key`; undefined otherwise, or when corrupt. */
-export function parseKeptOpen(bytes: Uint8Array, key: KeptOpenKey, id: string): KeptOpen | undefined {
+/** What the open of the listing `id` kept in `file`; undefined when missing, unreadable, corrupt, or of another listing or build. */
+export async function readKeptOpen(fs: FileSystem, file: string, key: KeptOpenKey, id: string): Promise<KeptOpen | undefined> {
   let v: Partial<KeptOpen> | null;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Partial<KeptOpen> | null;
+    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(file))) as Partial<KeptOpen> | null;
   } catch {
-    return undefined; // corrupt: the checks run
+    return undefined; // missing, unreadable or corrupt: the checks run
   }
   if (!v || v.format !== magic || v.version !== 1 || v.id !== id || v.engine !== key.engine || v.root !== key.root || v.fallbackName !== key.fallbackName) return undefined;
   if (!Array.isArray(v.findings)) return undefined;
@@ -122,13 +124,9 @@ export function keptCatalog(
     commit: undefined,
     listing,
     checkFindings: findings,
-    // The listing's, the files' (decoding every file), the check stage's.
+    // Reading them decodes every file.
     get diagnostics(): Diagnostic[] {
-      if (!all) {
-        all = [...listing.findings];
-        for (const f of files.values()) if (f.diagnostics.length) all.push(...f.diagnostics);
-        all.push(...findings);
-      }
+      all ??= [...listingAndFileFindings(listing, files), ...findings];
       return all;
     },
     set diagnostics(list: Diagnostic[]) {
